@@ -1,0 +1,82 @@
+// Builds the local cluster's Plan (DESIGN.md "Addresses", local mode): every address is loopback.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ComponentSpec, Plan } from './plan.js';
+
+export interface LocalClusterConfig {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly tokensFile: string;
+  readonly nodes: number;
+  readonly proxyMode: 'iptables' | 'ipvs';
+  readonly ports: { readonly nats: number; readonly redis: number; readonly apiserver: number; readonly dns: number };
+  readonly token: string;
+  readonly otlpEndpoint?: string;
+}
+
+export interface LocalNode {
+  readonly name: string;
+  readonly ip: string;
+  readonly podCIDR: string;
+}
+
+export function localNodes(n: number): LocalNode[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: `node-${i + 1}`,
+    ip: `127.0.1.${i + 1}`,
+    podCIDR: `127.244.${i + 1}.0/24`,
+  }));
+}
+
+/** `node apps/<app>/dist/main.js`, or undefined when that app is not built (not part of this cluster yet). */
+function appMain(root: string, app: string): string | undefined {
+  const p = join(root, 'apps', app, 'dist', 'main.js');
+  return existsSync(p) ? p : undefined;
+}
+
+export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; redis: string }): Plan {
+  const apiserverURL = `http://127.0.0.1:${cfg.ports.apiserver}`;
+  const common: Record<string, string> = {
+    NATS_URL: `nats://127.0.0.1:${cfg.ports.nats}`,
+    APISERVER_URL: apiserverURL,
+    SVCLAB_TOKEN: cfg.token,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    ...(cfg.otlpEndpoint === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: cfg.otlpEndpoint }),
+  };
+  const components: ComponentSpec[] = [
+    {
+      name: 'nats',
+      command: binaries.nats,
+      args: ['-a', '127.0.0.1', '-p', String(cfg.ports.nats), '-js', '-sd', join(cfg.dataDir, 'nats')],
+      env: {},
+      ready: `tcp://127.0.0.1:${cfg.ports.nats}`,
+    },
+    {
+      name: 'redis',
+      command: binaries.redis,
+      args: [
+        '--port', String(cfg.ports.redis), '--bind', '127.0.0.1', '--dir', join(cfg.dataDir, 'redis'),
+        '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--protected-mode', 'no',
+      ],
+      env: {},
+      ready: `tcp://127.0.0.1:${cfg.ports.redis}`,
+    },
+  ];
+  const app = (name: string, spec: Omit<ComponentSpec, 'command'> & { app: string }): void => {
+    const main = appMain(cfg.root, spec.app);
+    if (main === undefined) return;
+    components.push({ name, command: process.execPath, args: [main, ...spec.args], env: { ...common, ...spec.env, OTEL_SERVICE_NAME: name }, ready: spec.ready });
+  };
+  app('apiserver', {
+    name: 'apiserver',
+    app: 'apiserver',
+    args: [
+      '--bind-address', '127.0.0.1', '--secure-port', String(cfg.ports.apiserver),
+      '--service-cluster-ip-range', '127.96.0.0/12', '--service-node-port-range', '30000-32767',
+      '--token-auth-file', cfg.tokensFile,
+    ],
+    env: { REDIS_URL: `redis://127.0.0.1:${cfg.ports.redis}` },
+    ready: `${apiserverURL}/readyz`,
+  });
+  return { components };
+}

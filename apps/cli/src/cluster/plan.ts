@@ -1,0 +1,15 @@
+// The supervisor's plan: which processes to run, how, and how to tell that each is ready.
+
+export interface ComponentSpec {
+  /** Unique: `nats`, `redis`, `apiserver`, `kube-proxy-node-1`, … */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** HTTP URL answering 200 when ready, or `tcp://host:port` for plain listeners. */
+  readonly ready: string;
+}
+
+export interface Plan {
+  readonly components: readonly ComponentSpec[];
+}
