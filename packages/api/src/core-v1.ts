@@ -250,6 +250,8 @@ export interface Container {
   livenessProbe?: Probe;
   startupProbe?: Probe;
   imagePullPolicy?: 'Always' | 'Never' | 'IfNotPresent';
+  /** Only for init containers: 'Always' makes a restartable "sidecar" init container. */
+  restartPolicy?: 'Always';
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
 }
