@@ -53,3 +53,9 @@ export {
   parseResourceVersion,
   splitMetaNamespaceKey,
 } from './keys.js';
+export type { Clock, Timer } from './clock.js';
+export { FakeClock, RealClock, realClock } from './clock.js';
+export type { BackoffOptions } from './backoff.js';
+export { Backoff, jitter } from './backoff.js';
+export type { BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
+export { BoundedFrequencyRunner, TokenBucket } from './bounded-frequency-runner.js';
