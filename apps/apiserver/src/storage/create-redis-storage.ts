@@ -1,0 +1,81 @@
+// Wires the production store: ioredis client + RedisStorage + NATS publisher + event sequencer.
+import { nopLogger, type Logger } from '@svclab/telemetry';
+import { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { EventSequencer, type ExpiredHandler } from '../events/event-sequencer.js';
+import { EventPublisher } from '../events/publisher.js';
+import type { ChangeEvent } from '@svclab/bus';
+import { redisClientOptions, RedisStorage } from './redis.js';
+
+export interface CreateRedisStorageOptions {
+  /** `redis://host:port[/db]`. */
+  readonly redisUrl: string;
+  /**
+   * Publishes committed events and feeds `subscribe` from `k8s.events.>` (all replicas). Without
+   * it, `subscribe` sees only this process's writes and nothing is published.
+   */
+  readonly natsConnection?: NatsConnection;
+  readonly logger?: Logger;
+  /** Events kept per resource before compaction (default 10,000). */
+  readonly maxEventsPerResource?: number;
+  /** Key prefix (default `svclab:`). */
+  readonly keyPrefix?: string;
+}
+
+/** RedisStorage plus the hook watchers use to learn that their missed events were compacted. */
+export interface RedisStorageHandle extends RedisStorage {
+  /**
+   * Like `subscribe`, and `onExpired(resource, err)` is called when events of `resource` were
+   * missed (NATS outage) and already compacted: that resource's watchers must end with 410.
+   */
+  subscribeWithExpiry(onEvent: (e: ChangeEvent) => void, onExpired: ExpiredHandler): () => void;
+}
+
+/**
+ * Connects to Redis (reconnecting on its own forever), and when given a NATS connection publishes
+ * every commit on `k8s.events.<resource>.<ns>` and serves `subscribe` from NATS in per-resource
+ * revision order, replaying gaps out of Redis. `close()` quits Redis; the NATS connection stays
+ * the caller's.
+ */
+export async function createRedisStorage(opts: CreateRedisStorageOptions): Promise<RedisStorageHandle> {
+  const logger = (opts.logger ?? nopLogger).child({ component: 'storage' });
+  const redis = new Redis(opts.redisUrl, redisClientOptions(logger));
+  redis.on('error', (err: unknown) => {
+    logger.warn('redis connection error', { err });
+  });
+  const publisher = opts.natsConnection === undefined ? undefined : new EventPublisher(opts.natsConnection, logger);
+  const storage = new RedisStorage(redis, {
+    ...(opts.keyPrefix === undefined ? {} : { keyPrefix: opts.keyPrefix }),
+    ...(opts.maxEventsPerResource === undefined ? {} : { maxEventsPerResource: opts.maxEventsPerResource }),
+    logger,
+    ...(publisher === undefined ? {} : { onCommit: (e) => { publisher.publishCommitted(e); } }),
+  });
+  let sequencer: EventSequencer | undefined;
+  try {
+    if (opts.natsConnection !== undefined) {
+      sequencer = new EventSequencer({
+        nc: opts.natsConnection,
+        replay: (r, from, limit) => storage.replay(r, from, limit),
+        startRev: await storage.currentRev(),
+        logger,
+      });
+      await sequencer.start();
+      const seq = sequencer;
+      storage.attachEventSource((onEvent) => seq.addListener(onEvent), () => seq.stop());
+    }
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  storage.addCloser(async () => {
+    await redis.quit().catch(() => {
+      redis.disconnect();
+    });
+  });
+  const seq = sequencer;
+  return Object.assign(storage, {
+    subscribeWithExpiry(onEvent: (e: ChangeEvent) => void, onExpired: ExpiredHandler): () => void {
+      return seq === undefined ? storage.subscribe(onEvent) : seq.addListener(onEvent, onExpired);
+    },
+  });
+}

@@ -1,0 +1,303 @@
+// RedisStorage: the apiserver's durable store. Every write is one Lua script (compare revision,
+// store object, INCR revision, XADD event, compact); reads are one script each, so a list is one
+// snapshot. Key schema: docs/apiserver-storage.md.
+import { randomUUID } from 'node:crypto';
+import { AllResources, type KubeObject } from '@svclab/api';
+import {
+  namespacedKey,
+  newAlreadyExists,
+  newConflict,
+  newNotFound,
+  newResourceExpired,
+  OptimisticLockErrorMsg,
+} from '@svclab/apimachinery';
+import type { ChangeEvent, ChangeType } from '@svclab/bus';
+import { nopLogger, type Logger } from '@svclab/telemetry';
+import { Redis, type RedisOptions } from 'ioredis';
+import type {
+  ListOptions,
+  ListResult,
+  ObjectKey,
+  ReplayResult,
+  Storage,
+  UpdateOptions,
+  WriteOptions,
+} from './interface.js';
+import { listScript, replayScript, RvPlaceholder, RvPlaceholderJSON, writeScript } from './redis-scripts.js';
+
+/** Events kept per resource stream before the oldest are compacted (410 for older watchers). */
+export const DefaultMaxEventsPerResource = 10_000;
+/** Seconds a write id is remembered, so a write ioredis resends after a reconnect applies once. */
+const WriteIdTTLSeconds = 600;
+
+/** What RedisStorage hands each committed event to (the NATS publisher in production). */
+export interface CommittedEvent {
+  readonly resource: string;
+  readonly namespace: string;
+  readonly rev: number;
+  readonly traceparent?: string;
+  /** The event JSON, byte-identical to the one stored in the stream (and replayed later). */
+  readonly json: string;
+}
+
+export interface RedisStorageOptions {
+  /** Prefix of every key (default `svclab:`); tests use one per storage to share a Redis. */
+  readonly keyPrefix?: string;
+  readonly maxEventsPerResource?: number;
+  readonly logger?: Logger;
+  readonly now?: () => Date;
+  /**
+   * Called synchronously, in commit order, for each write this process committed. NOTE: must not
+   * throw or do slow work; the NATS publisher only buffers the message.
+   */
+  readonly onCommit?: (e: CommittedEvent) => void;
+}
+
+/** Redis keys of one resource. */
+export interface ResourceKeys {
+  readonly objects: string;
+  readonly index: string;
+  readonly events: string;
+  readonly meta: string;
+}
+
+type WriteReply = ['ok', number, number, string?] | ['exists'] | ['notfound'] | ['conflict'];
+type ListReply = [number, number, string[], (string | null)[]];
+type ReplayReply = ['expired', number, number] | ['ok', number, number, ...string[]];
+
+interface ScriptedRedis {
+  svclabWrite(...args: (string | number)[]): Promise<WriteReply>;
+  svclabList(...args: (string | number)[]): Promise<ListReply>;
+  svclabReplay(...args: (string | number)[]): Promise<ReplayReply>;
+}
+
+/** ioredis options for the apiserver: reconnect forever with capped backoff, resend in-flight commands. */
+export function redisClientOptions(logger: Logger = nopLogger): RedisOptions {
+  return {
+    // Reconnect on our own after a Redis restart: 50 ms, 100 ms, … capped at 2 s, forever.
+    retryStrategy: (times: number) => Math.min(times * 50, 2000),
+    // Fail a request after this many reconnect attempts without Redis rather than hang forever.
+    maxRetriesPerRequest: 20,
+    // In-flight writes are resent after a reconnect; the write id makes that exactly-once.
+    autoResendUnfulfilledCommands: true,
+    enableAutoPipelining: true,
+    lazyConnect: false,
+    reconnectOnError: (err: Error) => {
+      logger.warn('redis error', { err });
+      return err.message.startsWith('READONLY');
+    },
+  };
+}
+
+/** GroupResource for messages (`endpointslices.discovery.k8s.io "x" not found`). */
+function gr(resource: string): { group: string; resource: string } {
+  return { group: AllResources.find((r) => r.resource === resource)?.group ?? '', resource };
+}
+
+/** JSON of `obj` with `apiVersion`, `kind` first and the placeholder as the first metadata key. */
+function serialise(obj: KubeObject): string {
+  const { apiVersion, kind, metadata, ...rest } = obj;
+  const { resourceVersion: _ignored, ...meta } = metadata;
+  return JSON.stringify({ apiVersion, kind, metadata: { resourceVersion: RvPlaceholder, ...meta }, ...rest });
+}
+
+/**
+ * Storage on Redis. One instance per process; several processes (apiserver replicas) may share a
+ * Redis and key prefix. Owns its ioredis client when built by `createRedisStorage`.
+ * `subscribe` delivers only this process's own commits unless a NATS event source is attached
+ * (`createRedisStorage` does that).
+ */
+export class RedisStorage implements Storage {
+  private readonly prefix: string;
+  private readonly maxEvents: number;
+  private readonly logger: Logger;
+  private readonly r: ScriptedRedis;
+  private readonly listeners = new Set<(e: ChangeEvent) => void>();
+  private subscribeImpl: ((onEvent: (e: ChangeEvent) => void) => () => void) | undefined;
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  constructor(
+    readonly redis: Redis,
+    private readonly opts: RedisStorageOptions = {},
+  ) {
+    this.prefix = opts.keyPrefix ?? 'svclab:';
+    this.maxEvents = opts.maxEventsPerResource ?? DefaultMaxEventsPerResource;
+    this.logger = opts.logger ?? nopLogger;
+    if (!('svclabWrite' in redis)) {
+      redis.defineCommand('svclabWrite', { numberOfKeys: 6, lua: writeScript });
+      redis.defineCommand('svclabList', { numberOfKeys: 3, lua: listScript });
+      redis.defineCommand('svclabReplay', { numberOfKeys: 3, lua: replayScript });
+    }
+    this.r = redis as unknown as ScriptedRedis;
+  }
+
+  /** The key of the global revision counter. */
+  revKey(): string {
+    return `${this.prefix}rev`;
+  }
+
+  keys(resource: string): ResourceKeys {
+    return {
+      objects: `${this.prefix}objects:${resource}`,
+      index: `${this.prefix}index:${resource}`,
+      events: `${this.prefix}events:${resource}`,
+      meta: `${this.prefix}meta:${resource}`,
+    };
+  }
+
+  /**
+   * Replaces local-only delivery by another live source (the NATS event sequencer); `close`
+   * runs `closer`. Called once, by the factory.
+   */
+  attachEventSource(
+    subscribe: (onEvent: (e: ChangeEvent) => void) => () => void,
+    closer: () => Promise<void>,
+  ): void {
+    this.subscribeImpl = subscribe;
+    this.closers.push(closer);
+  }
+
+  /** Runs `closer` on `close()`, after the closers added before it. */
+  addCloser(closer: () => Promise<void>): void {
+    this.closers.push(closer);
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    const s = await this.redis.hget(this.keys(key.resource).objects, namespacedKey(key.namespace, key.name));
+    return s === null ? undefined : (JSON.parse(s) as KubeObject);
+  }
+
+  async list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
+    const k = this.keys(resource);
+    let min = '-';
+    let max = '+';
+    if (opts.namespace !== undefined) {
+      // Keys of namespace ns are exactly those in [ns/, ns0): '0' follows '/' in ASCII.
+      min = `[${opts.namespace}/`;
+      max = `(${opts.namespace}0`;
+    }
+    if (opts.after !== undefined && (min === '-' || opts.after >= min.slice(1))) min = `(${opts.after}`;
+    const limit = opts.limit ?? 0;
+    const filter = opts.filter;
+    // Without a filter, fetch exactly one page (+1 to know whether more remain); with one, fetch
+    // the whole rest in the same snapshot and filter here.
+    const count = limit > 0 && filter === undefined ? limit + 1 : -1;
+    const [rev, total, keys, vals] = await this.r.svclabList(this.revKey(), k.objects, k.index, min, max, count);
+    const items: KubeObject[] = [];
+    const itemKeys: string[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const v = vals[i];
+      if (v === null || v === undefined) continue;
+      const obj = JSON.parse(v) as KubeObject;
+      if (filter !== undefined && !filter(obj)) continue;
+      items.push(obj);
+      itemKeys.push(keys[i] ?? '');
+    }
+    if (limit > 0 && items.length > limit) {
+      const remaining = filter === undefined ? Number(total) - limit : items.length - limit;
+      return { items: items.slice(0, limit), rev: Number(rev), nextAfter: itemKeys[limit - 1] ?? '', remaining };
+    }
+    return { items, rev: Number(rev) };
+  }
+
+  private async write(
+    op: 'create' | 'update' | 'delete',
+    key: ObjectKey,
+    obj: KubeObject | undefined,
+    opts: UpdateOptions | undefined,
+  ): Promise<KubeObject> {
+    const k = this.keys(key.resource);
+    const field = namespacedKey(key.namespace, key.name);
+    const type: ChangeType = op === 'create' ? 'ADDED' : op === 'update' ? 'MODIFIED' : 'DELETED';
+    const head = `{"type":"${type}","resource":${JSON.stringify(key.resource)},"namespace":${JSON.stringify(key.namespace)},"name":${JSON.stringify(key.name)}`;
+    const time = (this.opts.now?.() ?? new Date()).toISOString();
+    const tp = opts?.traceparent;
+    const tail = `${tp === undefined ? '' : `,"traceparent":${JSON.stringify(tp)}`},"time":"${time}"}`;
+    const src = obj === undefined ? '' : serialise(obj);
+    const reply = await this.r.svclabWrite(
+      this.revKey(),
+      k.objects,
+      k.index,
+      k.events,
+      k.meta,
+      `${this.prefix}write:${randomUUID()}`,
+      op,
+      field,
+      src,
+      opts?.expectedRev === undefined ? '' : String(opts.expectedRev),
+      head,
+      tail,
+      this.maxEvents,
+      WriteIdTTLSeconds,
+    );
+    switch (reply[0]) {
+      case 'exists':
+        throw newAlreadyExists(gr(key.resource), key.name);
+      case 'notfound':
+        throw newNotFound(gr(key.resource), key.name);
+      case 'conflict':
+        throw newConflict(gr(key.resource), key.name, OptimisticLockErrorMsg);
+      case 'ok':
+        break;
+    }
+    const [, rev, prev, deleted] = reply;
+    const stored = deleted ?? src.replace(RvPlaceholderJSON, `"resourceVersion":"${rev}"`);
+    const json = `${head},"rev":${rev},"prev":${prev},"object":${stored}${tail}`;
+    this.committed({ resource: key.resource, namespace: key.namespace, rev, ...(tp === undefined ? {} : { traceparent: tp }), json });
+    return JSON.parse(stored) as KubeObject;
+  }
+
+  private committed(e: CommittedEvent): void {
+    try {
+      this.opts.onCommit?.(e);
+    } catch (err) {
+      this.logger.error('publishing a committed event failed', { resource: e.resource, rev: e.rev, err });
+    }
+    if (this.subscribeImpl === undefined && this.listeners.size > 0) {
+      const ev = JSON.parse(e.json) as ChangeEvent;
+      for (const l of this.listeners) l(ev);
+    }
+  }
+
+  create(key: ObjectKey, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
+    return this.write('create', key, obj, opts);
+  }
+
+  update(key: ObjectKey, obj: KubeObject, opts?: UpdateOptions): Promise<KubeObject> {
+    return this.write('update', key, obj, opts);
+  }
+
+  delete(key: ObjectKey, opts?: UpdateOptions): Promise<KubeObject> {
+    return this.write('delete', key, undefined, opts);
+  }
+
+  async currentRev(): Promise<number> {
+    return Number((await this.redis.get(this.revKey())) ?? '0');
+  }
+
+  async replay(resource: string, fromRev: number, limit: number): Promise<ReplayResult> {
+    const k = this.keys(resource);
+    const n = Math.max(1, Math.floor(limit));
+    const reply = await this.r.svclabReplay(k.events, k.meta, this.revKey(), Math.floor(fromRev), n + 1);
+    if (reply[0] === 'expired') {
+      throw newResourceExpired(`too old resource version: ${fromRev} (${reply[1]})`);
+    }
+    const [, , currentRev, ...events] = reply;
+    return {
+      events: events.slice(0, n).map((s) => JSON.parse(s) as ChangeEvent),
+      more: events.length > n,
+      currentRev: Number(currentRev),
+    };
+  }
+
+  subscribe(onEvent: (e: ChangeEvent) => void): () => void {
+    if (this.subscribeImpl !== undefined) return this.subscribeImpl(onEvent);
+    this.listeners.add(onEvent);
+    return () => this.listeners.delete(onEvent);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    for (const c of this.closers.splice(0)) await c();
+  }
+}
