@@ -1,0 +1,394 @@
+// The generic registry store (upstream generic/registry.Store), written once for every resource:
+// create / get / list / update / delete / deletecollection over Storage, with resourceVersion
+// preconditions, generateName, system metadata, generation bumps, graceful deletion, finalizers,
+// strategy hooks (allocation before validation), dry run and traceparent propagation.
+import { randomUUID } from 'node:crypto';
+import { groupVersion, type DeleteOptions, type KubeObject } from '@svclab/api';
+import {
+  fieldErrors,
+  isAlreadyExists,
+  isConflict,
+  newBadRequest,
+  newConflict,
+  newInvalid,
+  newNotFound,
+  OptimisticLockErrorMsg,
+  parseResourceVersion,
+  type FieldError,
+} from '@svclab/apimachinery';
+import type { ListResult, ObjectKey, Storage } from '../../storage/interface.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { generateName } from './names.js';
+import type { Selection } from './selection.js';
+import { prepareForStatusUpdate, specOf, type RequestContext, type Strategy } from './strategy.js';
+
+export interface StoreDeps {
+  readonly storage: Storage;
+  readonly strategy: Strategy;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+export interface ListQuery {
+  readonly namespace?: string;
+  readonly selection?: Selection;
+  readonly limit?: number;
+  readonly continueToken?: string;
+}
+
+export interface ListPage {
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+  readonly continueToken?: string;
+  readonly remainingItemCount?: number;
+}
+
+/** RFC 3339 with whole seconds, as metav1.Time marshals. */
+export function rfc3339(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+function stableJSON(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    typeof val === 'object' && val !== null && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val,
+  );
+}
+
+function semanticallyEqual(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): unknown => {
+    const c = structuredClone(o);
+    delete c.metadata.resourceVersion;
+    delete c.metadata.managedFields;
+    return c;
+  };
+  return stableJSON(strip(a)) === stableJSON(strip(b));
+}
+
+const maxConflictRetries = 5;
+
+export class Store {
+  private readonly storage: Storage;
+  readonly strategy: Strategy;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+
+  constructor(deps: StoreDeps) {
+    this.storage = deps.storage;
+    this.strategy = deps.strategy;
+    this.now = deps.now ?? (() => new Date());
+    this.random = deps.random ?? Math.random;
+  }
+
+  private get info() {
+    return this.strategy.info;
+  }
+
+  private get gr() {
+    return { group: this.info.group, resource: this.info.resource };
+  }
+
+  private get gk() {
+    return { group: this.info.group, kind: this.info.kind };
+  }
+
+  key(namespace: string, name: string): ObjectKey {
+    return { resource: this.info.resource, namespace: this.info.namespaced ? namespace : '', name };
+  }
+
+  private withType(obj: KubeObject): KubeObject {
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    return obj;
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    const obj = await this.storage.get(this.key(namespace, name));
+    if (obj === undefined) throw newNotFound(this.gr, name);
+    return this.withType(obj);
+  }
+
+  async list(q: ListQuery): Promise<ListPage> {
+    const token = q.continueToken !== undefined && q.continueToken !== '' ? decodeContinue(q.continueToken) : undefined;
+    const sel = q.selection;
+    const res: ListResult = await this.storage.list(this.info.resource, {
+      ...(this.info.namespaced && q.namespace !== undefined ? { namespace: q.namespace } : {}),
+      ...(q.limit !== undefined && q.limit > 0 ? { limit: q.limit } : {}),
+      ...(token ? { after: token.start } : {}),
+      ...(sel && !sel.empty() ? { filter: (o: KubeObject) => sel.matches(o) } : {}),
+    });
+    const rv = token?.rv ?? res.rev;
+    return {
+      items: res.items.map((o) => this.withType(o)),
+      resourceVersion: String(rv),
+      ...(res.nextAfter !== undefined ? { continueToken: encodeContinue({ rv, start: res.nextAfter }) } : {}),
+      ...(res.remaining !== undefined ? { remainingItemCount: res.remaining } : {}),
+    };
+  }
+
+  private async ensureNamespace(namespace: string): Promise<void> {
+    if (!this.info.namespaced) return;
+    const ns = await this.storage.get({ resource: 'namespaces', namespace: '', name: namespace });
+    if (ns === undefined) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
+  }
+
+  private checkNamespace(obj: KubeObject, namespace: string): void {
+    if (!this.info.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    const ns = obj.metadata.namespace;
+    if (ns !== undefined && ns !== '' && ns !== namespace) {
+      throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = namespace;
+  }
+
+  private invalid(obj: KubeObject, errs: readonly FieldError[]): Error {
+    return newInvalid(this.gk, obj.metadata.name ?? '', errs);
+  }
+
+  /** POST: defaults are applied by the caller's strategy chain here, in upstream order (§1.1). */
+  async create(namespace: string, body: KubeObject, ctx: RequestContext): Promise<KubeObject> {
+    const obj = this.withType(structuredClone(body));
+    this.checkNamespace(obj, namespace);
+    const m = obj.metadata;
+    const explicitName = m.name !== undefined && m.name !== '';
+    for (let attempt = 0; ; attempt++) {
+      if (!explicitName && m.generateName !== undefined && m.generateName !== '') {
+        m.name = generateName(m.generateName, this.random);
+      }
+      try {
+        return await this.createOnce(namespace, obj, ctx);
+      } catch (err) {
+        // A generated name that collided: try another one, as the name generator would.
+        if (!explicitName && m.generateName && isAlreadyExists(err) && attempt < 8) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async createOnce(namespace: string, input: KubeObject, ctx: RequestContext): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    const m = obj.metadata;
+    if (m.name === undefined || m.name === '') {
+      throw this.invalid(obj, [fieldErrors.required('metadata.name', 'name or generateName is required')]);
+    }
+    await this.ensureNamespace(namespace);
+    // FillObjectMetaSystemFields
+    m.uid = randomUUID();
+    m.creationTimestamp = rfc3339(this.now());
+    delete m.resourceVersion;
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    if (Object.keys(specOf(obj)).length > 0) m.generation = 1;
+    else delete m.generation;
+    this.strategy.setDefaults(obj);
+    const txn = await this.strategy.beginCreate(obj);
+    try {
+      this.strategy.prepareForCreate(obj);
+      const errs = this.strategy.validateCreate(obj);
+      if (errs.length > 0) throw this.invalid(obj, errs);
+      if (ctx.dryRun === true) {
+        await txn.revert();
+        return obj;
+      }
+      const stored = await this.storage.create(this.key(namespace, m.name), obj, ctxOpts(ctx));
+      await txn.commit();
+      return this.withType(stored);
+    } catch (err) {
+      await txn.revert();
+      throw err;
+    }
+  }
+
+  /**
+   * PUT (or the last step of PATCH): `mutate` turns the current object into the desired one (for
+   * PUT it ignores its input). Retries on conflicts only when the caller gave no resourceVersion.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    mutate: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
+    ctx: RequestContext,
+    subresource?: 'status',
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.storage.get(this.key(namespace, name));
+      const desired = structuredClone(await mutate(current === undefined ? undefined : this.withType(current)));
+      const precondition = desired.metadata.resourceVersion;
+      try {
+        if (current === undefined) {
+          if (subresource !== undefined || !this.strategy.allowCreateOnUpdate) throw newNotFound(this.gr, name);
+          this.checkName(desired, name);
+          return { object: await this.create(namespace, desired, ctx), created: true };
+        }
+        return { object: await this.updateOnce(namespace, name, desired, current, ctx, subresource), created: false };
+      } catch (err) {
+        const retriable = isConflict(err) && (precondition === undefined || precondition === '');
+        if (!retriable || attempt >= maxConflictRetries) throw err;
+      }
+    }
+  }
+
+  private checkName(obj: KubeObject, name: string): void {
+    const n = obj.metadata.name;
+    if (n === undefined || n === '') obj.metadata.name = name;
+    else if (n !== name) {
+      throw newBadRequest(`the name of the object (${n}) does not match the name on the URL (${name})`);
+    }
+  }
+
+  private async updateOnce(
+    namespace: string,
+    name: string,
+    input: KubeObject,
+    old: KubeObject,
+    ctx: RequestContext,
+    subresource: 'status' | undefined,
+  ): Promise<KubeObject> {
+    const obj = this.withType(input);
+    this.checkName(obj, name);
+    this.checkNamespace(obj, namespace);
+    const rv = obj.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) {
+      throw newConflict(this.gr, name, OptimisticLockErrorMsg);
+    }
+    if (subresource === 'status') prepareForStatusUpdate(obj, old);
+    // System fields the client may not change.
+    const m = obj.metadata;
+    const om = old.metadata;
+    for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+      if (om[k] === undefined) delete m[k];
+      else (m as Record<string, unknown>)[k] = om[k];
+    }
+    // Finalizers may only be removed once deletion started, not re-added (kept simple: free).
+    m.resourceVersion = om.resourceVersion ?? '';
+    let txn = { commit: () => Promise.resolve(), revert: () => Promise.resolve() };
+    if (subresource === undefined) {
+      this.strategy.setDefaults(obj);
+      this.strategy.prepareForUpdate(obj, old);
+      txn = await this.strategy.beginUpdate(obj, old);
+    }
+    try {
+      const errs = this.strategy.validateUpdate(obj, old);
+      if (errs.length > 0) throw this.invalid(obj, errs);
+      if (stableJSON(specOf(obj)) !== stableJSON(specOf(old)) && om.generation !== undefined) {
+        m.generation = om.generation + 1;
+      }
+      if (semanticallyEqual(obj, old)) {
+        await txn.revert();
+        return this.withType(old);
+      }
+      if (ctx.dryRun === true) {
+        await txn.revert();
+        return obj;
+      }
+      const key = this.key(namespace, name);
+      const opts = { ...ctxOpts(ctx), expectedRev: parseResourceVersion(om.resourceVersion) };
+      let result: KubeObject;
+      if (m.deletionTimestamp !== undefined && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0) {
+        // The last finalizer went away on an object being deleted: it leaves storage now.
+        result = await this.storage.delete(key, opts);
+        await txn.commit();
+        await this.strategy.afterDelete(result, ctx);
+      } else {
+        result = await this.storage.update(key, obj, opts);
+        await txn.commit();
+      }
+      return this.withType(result);
+    } catch (err) {
+      await txn.revert();
+      throw err;
+    }
+  }
+
+  /**
+   * DELETE. Objects with finalizers, and pods with a grace period, only get a deletionTimestamp
+   * (the finalizer owner / node agent finishes them); everything else leaves storage at once.
+   */
+  async delete(namespace: string, name: string, opts: DeleteOptions, ctx: RequestContext): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.storage.get(this.key(namespace, name));
+      if (cur === undefined) throw newNotFound(this.gr, name);
+      try {
+        return await this.deleteOnce(namespace, name, this.withType(cur), opts, ctx);
+      } catch (err) {
+        const pre = opts.preconditions?.resourceVersion;
+        if (!isConflict(err) || (pre !== undefined && pre !== '') || attempt >= maxConflictRetries) throw err;
+      }
+    }
+  }
+
+  private async deleteOnce(
+    namespace: string,
+    name: string,
+    cur: KubeObject,
+    opts: DeleteOptions,
+    ctx: RequestContext,
+  ): Promise<KubeObject> {
+    const pre = opts.preconditions;
+    if (pre?.uid !== undefined && pre.uid !== cur.metadata.uid) {
+      throw newConflict(
+        this.gr,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`,
+      );
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== cur.metadata.resourceVersion) {
+      throw newConflict(
+        this.gr,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion ?? ''}`,
+      );
+    }
+    const key = this.key(namespace, name);
+    const wopts = { ...ctxOpts(ctx), expectedRev: parseResourceVersion(cur.metadata.resourceVersion) };
+    const grace = this.strategy.gracePeriodSeconds(cur, opts.gracePeriodSeconds);
+    const hasFinalizers = (cur.metadata.finalizers ?? []).length > 0;
+    if (hasFinalizers || grace > 0) {
+      const next = structuredClone(cur);
+      const now = this.now();
+      if (next.metadata.deletionTimestamp === undefined) {
+        next.metadata.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+        next.metadata.deletionGracePeriodSeconds = grace;
+      } else if (grace < (next.metadata.deletionGracePeriodSeconds ?? 0)) {
+        // A shorter grace period shortens a pending deletion (never lengthens it).
+        next.metadata.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+        next.metadata.deletionGracePeriodSeconds = grace;
+      }
+      if (hasFinalizers || grace > 0) {
+        if (semanticallyEqual(next, cur)) return cur;
+        if (ctx.dryRun === true) return next;
+        return this.withType(await this.storage.update(key, next, wopts));
+      }
+    }
+    if (ctx.dryRun === true) return cur;
+    const deleted = await this.storage.delete(key, wopts);
+    await this.strategy.afterDelete(deleted, ctx);
+    return this.withType(deleted);
+  }
+
+  /** DELETE on the collection: every selected object, one by one (upstream DeleteCollection). */
+  async deleteCollection(q: ListQuery, opts: DeleteOptions, ctx: RequestContext): Promise<KubeObject[]> {
+    const page = await this.list({ ...(q.namespace !== undefined ? { namespace: q.namespace } : {}), ...(q.selection ? { selection: q.selection } : {}) });
+    const out: KubeObject[] = [];
+    for (const item of page.items) {
+      try {
+        out.push(await this.delete(item.metadata.namespace ?? '', item.metadata.name ?? '', opts, ctx));
+      } catch (err) {
+        if (!isNotFoundLike(err)) throw err;
+      }
+    }
+    return out;
+  }
+}
+
+function isNotFoundLike(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { status?: { code?: number } }).status?.code === 404;
+}
+
+function ctxOpts(ctx: RequestContext): { traceparent?: string } {
+  return ctx.traceparent === undefined ? {} : { traceparent: ctx.traceparent };
+}
