@@ -19,7 +19,10 @@ import {
 import type { DefinitionSchema, DefinitionTable, SchemaGVK } from './types.js';
 
 const gvk = (k: string): SchemaGVK => ({ group: 'apps', version: 'v1', kind: k });
-const selector = ref(`${META}LabelSelector`, 'Selects the pods this workload owns; must match the template labels. Immutable.');
+const selector = ref(
+  `${META}LabelSelector`,
+  'Selects the pods this workload owns; must match the template labels. Immutable.',
+);
 const template = ref(`${CORE}PodTemplateSpec`, 'Template of the pods to create.');
 
 function workloadCondition(of: string): DefinitionSchema {
@@ -38,24 +41,37 @@ function workloadCondition(of: string): DefinitionSchema {
 }
 
 const conditions = (def: string) =>
-  arrOf(`${APPS}${def}`, 'Current conditions.', { patchStrategy: 'merge', patchMergeKey: 'type', listType: 'map', listMapKeys: ['type'] });
+  arrOf(`${APPS}${def}`, 'Current conditions.', {
+    patchStrategy: 'merge',
+    patchMergeKey: 'type',
+    listType: 'map',
+    listMapKeys: ['type'],
+  });
 
 export const appsV1Definitions: DefinitionTable = {
-  [`${APPS}Deployment`]: kind(gvk('Deployment'), 'Declarative updates for pods through ReplicaSets.', {
-    spec: ref(`${APPS}DeploymentSpec`, 'Desired state of the deployment.'),
-    status: ref(`${APPS}DeploymentStatus`, 'Observed state of the deployment.'),
-  }),
+  [`${APPS}Deployment`]: kind(
+    gvk('Deployment'),
+    'Declarative updates for pods through ReplicaSets.',
+    {
+      spec: ref(`${APPS}DeploymentSpec`, 'Desired state of the deployment.'),
+      status: ref(`${APPS}DeploymentStatus`, 'Observed state of the deployment.'),
+    },
+  ),
   [`${APPS}DeploymentSpec`]: obj(
     'Desired state of a deployment.',
     {
       replicas: int32('Desired number of pods (default 1).'),
       selector,
       template,
-      strategy: ref(`${APPS}DeploymentStrategy`, 'How old pods are replaced by new ones.', { patchStrategy: 'retainKeys' }),
+      strategy: ref(`${APPS}DeploymentStrategy`, 'How old pods are replaced by new ones.', {
+        patchStrategy: 'retainKeys',
+      }),
       minReadySeconds: int32('Seconds a new pod must be ready before it counts as available.'),
       revisionHistoryLimit: int32('Old ReplicaSets kept for rollback (default 10).'),
       paused: bool('Stops rollouts while true.'),
-      progressDeadlineSeconds: int32('Seconds before a stalled rollout is reported as failed (default 600).'),
+      progressDeadlineSeconds: int32(
+        'Seconds before a stalled rollout is reported as failed (default 600).',
+      ),
     },
     { required: ['selector', 'template'] },
   ),
@@ -64,8 +80,14 @@ export const appsV1Definitions: DefinitionTable = {
     rollingUpdate: ref(`${APPS}RollingUpdateDeployment`, 'Parameters of a rolling update.'),
   }),
   [`${APPS}RollingUpdateDeployment`]: obj('Parameters of a rolling update.', {
-    maxUnavailable: ref(INT_OR_STRING, 'Pods that may be unavailable during the update, as a number or percentage (default 25%).'),
-    maxSurge: ref(INT_OR_STRING, 'Pods that may be created above the desired count, as a number or percentage (default 25%).'),
+    maxUnavailable: ref(
+      INT_OR_STRING,
+      'Pods that may be unavailable during the update, as a number or percentage (default 25%).',
+    ),
+    maxSurge: ref(
+      INT_OR_STRING,
+      'Pods that may be created above the desired count, as a number or percentage (default 25%).',
+    ),
   }),
   [`${APPS}DeploymentStatus`]: obj('Observed state of a deployment.', {
     observedGeneration: int64('Generation observed by the controller.'),
@@ -118,7 +140,10 @@ export const appsV1Definitions: DefinitionTable = {
       selector,
       template,
       serviceName: str('Headless service that gives the pods their DNS names.'),
-      podManagementPolicy: enumStr(['OrderedReady', 'Parallel'], 'OrderedReady (default) creates pods one by one; Parallel all at once.'),
+      podManagementPolicy: enumStr(
+        ['OrderedReady', 'Parallel'],
+        'OrderedReady (default) creates pods one by one; Parallel all at once.',
+      ),
       updateStrategy: ref(`${APPS}StatefulSetUpdateStrategy`, 'How pods are updated.'),
       revisionHistoryLimit: int32('Old revisions kept (default 10).'),
       minReadySeconds: int32('Seconds a new pod must be ready before it counts as available.'),
@@ -127,7 +152,10 @@ export const appsV1Definitions: DefinitionTable = {
   ),
   [`${APPS}StatefulSetUpdateStrategy`]: obj('How a stateful set updates pods.', {
     type: enumStr(['OnDelete', 'RollingUpdate'], 'RollingUpdate (default) or OnDelete.'),
-    rollingUpdate: ref(`${APPS}RollingUpdateStatefulSetStrategy`, 'Parameters of a rolling update.'),
+    rollingUpdate: ref(
+      `${APPS}RollingUpdateStatefulSetStrategy`,
+      'Parameters of a rolling update.',
+    ),
   }),
   [`${APPS}RollingUpdateStatefulSetStrategy`]: obj('Parameters of a stateful set rolling update.', {
     partition: int32('Only pods with an ordinal at or above this are updated.'),
@@ -151,11 +179,17 @@ export const appsV1Definitions: DefinitionTable = {
   ),
   [`${APPS}StatefulSetCondition`]: workloadCondition('stateful set'),
 
-  [`${AUTOSCALING}Scale`]: kind({ group: 'autoscaling', version: 'v1', kind: 'Scale' }, 'The scale subresource of a workload.', {
-    spec: ref(`${AUTOSCALING}ScaleSpec`, 'Desired scale.'),
-    status: ref(`${AUTOSCALING}ScaleStatus`, 'Observed scale.'),
+  [`${AUTOSCALING}Scale`]: kind(
+    { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+    'The scale subresource of a workload.',
+    {
+      spec: ref(`${AUTOSCALING}ScaleSpec`, 'Desired scale.'),
+      status: ref(`${AUTOSCALING}ScaleStatus`, 'Observed scale.'),
+    },
+  ),
+  [`${AUTOSCALING}ScaleSpec`]: obj('Desired scale.', {
+    replicas: int32('Desired number of pods.'),
   }),
-  [`${AUTOSCALING}ScaleSpec`]: obj('Desired scale.', { replicas: int32('Desired number of pods.') }),
   [`${AUTOSCALING}ScaleStatus`]: obj(
     'Observed scale.',
     {

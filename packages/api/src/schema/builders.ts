@@ -12,14 +12,34 @@ export const MICRO_TIME = `${META}MicroTime`;
 export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
-type Extra = Omit<FieldSchema, 'description' | 'type' | 'format' | 'ref' | 'items' | 'additionalProperties'>;
+type Extra = Omit<
+  FieldSchema,
+  'description' | 'type' | 'format' | 'ref' | 'items' | 'additionalProperties'
+>;
 
-export const str = (description: string, extra: Extra = {}): FieldSchema => ({ description, type: 'string', ...extra });
-export const int32 = (description: string): FieldSchema => ({ description, type: 'integer', format: 'int32' });
-export const int64 = (description: string): FieldSchema => ({ description, type: 'integer', format: 'int64' });
+export const str = (description: string, extra: Extra = {}): FieldSchema => ({
+  description,
+  type: 'string',
+  ...extra,
+});
+export const int32 = (description: string): FieldSchema => ({
+  description,
+  type: 'integer',
+  format: 'int32',
+});
+export const int64 = (description: string): FieldSchema => ({
+  description,
+  type: 'integer',
+  format: 'int64',
+});
 export const bool = (description: string): FieldSchema => ({ description, type: 'boolean' });
-export const ref = (name: string, description: string, extra: Extra = {}): FieldSchema => ({ description, ref: name, ...extra });
-export const time = (description: string, extra: Extra = {}): FieldSchema => ref(TIME, description, extra);
+export const ref = (name: string, description: string, extra: Extra = {}): FieldSchema => ({
+  description,
+  ref: name,
+  ...extra,
+});
+export const time = (description: string, extra: Extra = {}): FieldSchema =>
+  ref(TIME, description, extra);
 export const enumStr = (values: readonly string[], description: string): FieldSchema => ({
   description,
   type: 'string',
@@ -56,24 +76,40 @@ export const obj = (
 
 /** The `apiVersion`, `kind` and `metadata` every top-level kind carries. */
 export const typeMeta = (): Record<string, FieldSchema> => ({
-  apiVersion: str('Versioned schema of this object, e.g. v1 or apps/v1; the server converts to the version it serves.'),
-  kind: str('The REST resource this object represents, in CamelCase; the server infers it from the endpoint.'),
+  apiVersion: str(
+    'Versioned schema of this object, e.g. v1 or apps/v1; the server converts to the version it serves.',
+  ),
+  kind: str(
+    'The REST resource this object represents, in CamelCase; the server infers it from the endpoint.',
+  ),
 });
-export const objectMeta = (): FieldSchema => ref(`${META}ObjectMeta`, "Standard object metadata: name, namespace, labels, annotations and server-filled fields.");
-export const listMeta = (): FieldSchema => ref(`${META}ListMeta`, 'Standard list metadata: the resourceVersion to watch from and the continue token.');
+export const objectMeta = (): FieldSchema =>
+  ref(
+    `${META}ObjectMeta`,
+    'Standard object metadata: name, namespace, labels, annotations and server-filled fields.',
+  );
+export const listMeta = (): FieldSchema =>
+  ref(
+    `${META}ListMeta`,
+    'Standard list metadata: the resourceVersion to watch from and the continue token.',
+  );
 
 /** A top-level kind: apiVersion/kind/metadata plus its own fields, tagged with its GVK. */
 export const kind = (
   gvk: SchemaGVK,
   description: string,
   properties: Record<string, FieldSchema>,
-  required: string[] = [],
 ): DefinitionSchema => ({
   description,
   type: 'object',
   properties: { ...typeMeta(), metadata: objectMeta(), ...properties },
-  ...(required.length > 0 ? { required } : {}),
   gvk: [gvk],
+});
+
+/** The same definition with required fields. */
+export const requiring = (def: DefinitionSchema, required: string[]): DefinitionSchema => ({
+  ...def,
+  required,
 });
 
 /** The `<Kind>List` definition of a kind. */

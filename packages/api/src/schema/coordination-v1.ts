@@ -10,7 +10,9 @@ export const coordinationV1Definitions: DefinitionTable = {
   ),
   [`${COORDINATION}LeaseSpec`]: obj('Holder and timing of a lease.', {
     holderIdentity: str('Who holds the lease.'),
-    leaseDurationSeconds: int32('Seconds candidates wait after renewTime before taking the lease over.'),
+    leaseDurationSeconds: int32(
+      'Seconds candidates wait after renewTime before taking the lease over.',
+    ),
     acquireTime: ref(MICRO_TIME, 'When the current holder acquired the lease.'),
     renewTime: ref(MICRO_TIME, 'When the holder last renewed the lease.'),
     leaseTransitions: int32('How often the lease changed holders.'),

@@ -14,6 +14,7 @@ import {
   obj,
   quantityMap,
   ref,
+  requiring,
   str,
   strList,
   strMap,
@@ -22,15 +23,23 @@ import {
 import type { DefinitionTable, SchemaGVK } from './types.js';
 
 const gvk = (k: string): SchemaGVK => ({ group: '', version: 'v1', kind: k });
-const protocol = (what: string) => enumStr(['SCTP', 'TCP', 'UDP'], `${what} protocol: TCP (default), UDP or SCTP.`);
-const conditionStatus = enumStr(['True', 'False', 'Unknown'], 'Whether the condition holds: True, False or Unknown.');
+const protocol = (what: string) =>
+  enumStr(['SCTP', 'TCP', 'UDP'], `${what} protocol: TCP (default), UDP or SCTP.`);
+const conditionStatus = enumStr(
+  ['True', 'False', 'Unknown'],
+  'Whether the condition holds: True, False or Unknown.',
+);
 
 export const coreV1Definitions: DefinitionTable = {
   // --- Service ---------------------------------------------------------------------------------
-  [`${CORE}Service`]: kind(gvk('Service'), 'A named, stable virtual address and port set in front of a group of pods.', {
-    spec: ref(`${CORE}ServiceSpec`, 'Desired behaviour of the service.'),
-    status: ref(`${CORE}ServiceStatus`, 'Observed state of the service, filled by controllers.'),
-  }),
+  [`${CORE}Service`]: kind(
+    gvk('Service'),
+    'A named, stable virtual address and port set in front of a group of pods.',
+    {
+      spec: ref(`${CORE}ServiceSpec`, 'Desired behaviour of the service.'),
+      status: ref(`${CORE}ServiceStatus`, 'Observed state of the service, filled by controllers.'),
+    },
+  ),
   [`${CORE}ServiceSpec`]: obj('What the service exposes and how traffic is routed.', {
     ports: arrOf(`${CORE}ServicePort`, 'Ports the service exposes.', {
       patchStrategy: 'merge',
@@ -38,27 +47,62 @@ export const coreV1Definitions: DefinitionTable = {
       listType: 'map',
       listMapKeys: ['port', 'protocol'],
     }),
-    selector: strMap('Pods whose labels match these pairs become endpoints; empty means endpoints are managed by hand.'),
-    clusterIP: str('Virtual IP inside the cluster; allocated when empty, "None" for a headless service. Mostly immutable.'),
-    clusterIPs: strList('Virtual IPs, one per IP family; the first equals clusterIP.', { listType: 'atomic' }),
-    type: enumStr(['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'], 'How the service is exposed: ClusterIP (default), NodePort, LoadBalancer or ExternalName.'),
-    externalIPs: strList('Extra IPs on which nodes accept traffic for this service.', { listType: 'atomic' }),
+    selector: strMap(
+      'Pods whose labels match these pairs become endpoints; empty means endpoints are managed by hand.',
+    ),
+    clusterIP: str(
+      'Virtual IP inside the cluster; allocated when empty, "None" for a headless service. Mostly immutable.',
+    ),
+    clusterIPs: strList('Virtual IPs, one per IP family; the first equals clusterIP.', {
+      listType: 'atomic',
+    }),
+    type: enumStr(
+      ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
+      'How the service is exposed: ClusterIP (default), NodePort, LoadBalancer or ExternalName.',
+    ),
+    externalIPs: strList('Extra IPs on which nodes accept traffic for this service.', {
+      listType: 'atomic',
+    }),
     sessionAffinity: enumStr(
       ['ClientIP', 'None'],
       'Keeps a client on one endpoint: "ClientIP" pins connections from the same source address to the same pod, "None" (the default) balances every connection independently.',
     ),
-    loadBalancerIP: str('Requested load balancer address (deprecated upstream; honoured by some providers).'),
-    loadBalancerSourceRanges: strList('CIDRs allowed to reach a LoadBalancer service; all when empty.', { listType: 'atomic' }),
+    loadBalancerIP: str(
+      'Requested load balancer address (deprecated upstream; honoured by some providers).',
+    ),
+    loadBalancerSourceRanges: strList(
+      'CIDRs allowed to reach a LoadBalancer service; all when empty.',
+      { listType: 'atomic' },
+    ),
     externalName: str('DNS name returned as a CNAME for an ExternalName service.'),
-    externalTrafficPolicy: enumStr(['Cluster', 'Local'], 'Cluster spreads external traffic to all endpoints; Local keeps it on the receiving node and preserves the client address.'),
-    healthCheckNodePort: int32('Node port for load balancer health checks when externalTrafficPolicy is Local.'),
-    publishNotReadyAddresses: bool('Publish endpoints for pods that are not ready, e.g. for peer discovery.'),
+    externalTrafficPolicy: enumStr(
+      ['Cluster', 'Local'],
+      'Cluster spreads external traffic to all endpoints; Local keeps it on the receiving node and preserves the client address.',
+    ),
+    healthCheckNodePort: int32(
+      'Node port for load balancer health checks when externalTrafficPolicy is Local.',
+    ),
+    publishNotReadyAddresses: bool(
+      'Publish endpoints for pods that are not ready, e.g. for peer discovery.',
+    ),
     sessionAffinityConfig: ref(`${CORE}SessionAffinityConfig`, 'Settings for session affinity.'),
-    ipFamilies: arr(enumStr(['IPv4', 'IPv6'], ''), 'IP families of the cluster IPs, in order.', { listType: 'atomic' }),
-    ipFamilyPolicy: enumStr(['PreferDualStack', 'RequireDualStack', 'SingleStack'], 'How many IP families the service gets: SingleStack, PreferDualStack or RequireDualStack.'),
-    allocateLoadBalancerNodePorts: bool('Whether a LoadBalancer service also gets node ports (default true).'),
-    loadBalancerClass: str('Which load balancer implementation handles this service; immutable once set.'),
-    internalTrafficPolicy: enumStr(['Cluster', 'Local'], 'Cluster routes in-cluster traffic to all endpoints; Local only to endpoints on the same node.'),
+    ipFamilies: arr(enumStr(['IPv4', 'IPv6'], ''), 'IP families of the cluster IPs, in order.', {
+      listType: 'atomic',
+    }),
+    ipFamilyPolicy: enumStr(
+      ['PreferDualStack', 'RequireDualStack', 'SingleStack'],
+      'How many IP families the service gets: SingleStack, PreferDualStack or RequireDualStack.',
+    ),
+    allocateLoadBalancerNodePorts: bool(
+      'Whether a LoadBalancer service also gets node ports (default true).',
+    ),
+    loadBalancerClass: str(
+      'Which load balancer implementation handles this service; immutable once set.',
+    ),
+    internalTrafficPolicy: enumStr(
+      ['Cluster', 'Local'],
+      'Cluster routes in-cluster traffic to all endpoints; Local only to endpoints on the same node.',
+    ),
     trafficDistribution: str('Preference for how traffic is spread, e.g. PreferClose.'),
   }),
   [`${CORE}ServicePort`]: obj(
@@ -68,8 +112,13 @@ export const coreV1Definitions: DefinitionTable = {
       protocol: protocol('IP'),
       appProtocol: str('Application protocol hint, e.g. http or kubernetes.io/h2c.'),
       port: int32('Port the service listens on.'),
-      targetPort: ref(INT_OR_STRING, 'Port number or named container port on the pods; defaults to port.'),
-      nodePort: int32('Port on every node for NodePort and LoadBalancer services; allocated when empty.'),
+      targetPort: ref(
+        INT_OR_STRING,
+        'Port number or named container port on the pods; defaults to port.',
+      ),
+      nodePort: int32(
+        'Port on every node for NodePort and LoadBalancer services; allocated when empty.',
+      ),
     },
     { required: ['port'] },
   ),
@@ -89,12 +138,17 @@ export const coreV1Definitions: DefinitionTable = {
     }),
   }),
   [`${CORE}LoadBalancerStatus`]: obj('State of a load balancer.', {
-    ingress: arrOf(`${CORE}LoadBalancerIngress`, 'Addresses of the load balancer.', { listType: 'atomic' }),
+    ingress: arrOf(`${CORE}LoadBalancerIngress`, 'Addresses of the load balancer.', {
+      listType: 'atomic',
+    }),
   }),
   [`${CORE}LoadBalancerIngress`]: obj('One address of a load balancer.', {
     ip: str('IP address of the load balancer.'),
     hostname: str('DNS name of the load balancer.'),
-    ipMode: enumStr(['Proxy', 'VIP'], 'VIP delivers traffic with the destination set to the address; Proxy rewrites it.'),
+    ipMode: enumStr(
+      ['Proxy', 'VIP'],
+      'VIP delivers traffic with the destination set to the address; Proxy rewrites it.',
+    ),
     ports: arrOf(`${CORE}PortStatus`, 'Per-port status.', { listType: 'atomic' }),
   }),
   [`${CORE}PortStatus`]: obj(
@@ -108,12 +162,22 @@ export const coreV1Definitions: DefinitionTable = {
   ),
 
   // --- Endpoints -------------------------------------------------------------------------------
-  [`${CORE}Endpoints`]: kind(gvk('Endpoints'), 'The addresses and ports behind a service (legacy API; see EndpointSlice).', {
-    subsets: arrOf(`${CORE}EndpointSubset`, 'Groups of addresses sharing the same ports.', { listType: 'atomic' }),
-  }),
+  [`${CORE}Endpoints`]: kind(
+    gvk('Endpoints'),
+    'The addresses and ports behind a service (legacy API; see EndpointSlice).',
+    {
+      subsets: arrOf(`${CORE}EndpointSubset`, 'Groups of addresses sharing the same ports.', {
+        listType: 'atomic',
+      }),
+    },
+  ),
   [`${CORE}EndpointSubset`]: obj('Addresses that all serve the same ports.', {
     addresses: arrOf(`${CORE}EndpointAddress`, 'Ready addresses.', { listType: 'atomic' }),
-    notReadyAddresses: arrOf(`${CORE}EndpointAddress`, 'Addresses not ready yet, or failing readiness.', { listType: 'atomic' }),
+    notReadyAddresses: arrOf(
+      `${CORE}EndpointAddress`,
+      'Addresses not ready yet, or failing readiness.',
+      { listType: 'atomic' },
+    ),
     ports: arrOf(`${CORE}EndpointPort`, 'Ports served by the addresses.', { listType: 'atomic' }),
   }),
   [`${CORE}EndpointAddress`]: obj(
@@ -156,10 +220,15 @@ export const coreV1Definitions: DefinitionTable = {
     status: ref(`${CORE}NamespaceStatus`, 'Observed state of the namespace.'),
   }),
   [`${CORE}NamespaceSpec`]: obj('Desired state of a namespace.', {
-    finalizers: strList('Must be empty before the namespace is removed from storage.', { listType: 'atomic' }),
+    finalizers: strList('Must be empty before the namespace is removed from storage.', {
+      listType: 'atomic',
+    }),
   }),
   [`${CORE}NamespaceStatus`]: obj('Observed state of a namespace.', {
-    phase: enumStr(['Active', 'Terminating'], 'Active, or Terminating while its contents are deleted.'),
+    phase: enumStr(
+      ['Active', 'Terminating'],
+      'Active, or Terminating while its contents are deleted.',
+    ),
   }),
 
   // --- Node ------------------------------------------------------------------------------------
@@ -169,17 +238,25 @@ export const coreV1Definitions: DefinitionTable = {
   }),
   [`${CORE}NodeSpec`]: obj('Desired configuration of a node.', {
     podCIDR: str('Pod address range assigned to the node.'),
-    podCIDRs: strList('Pod address ranges, one per IP family.', { patchStrategy: 'merge', listType: 'set' }),
+    podCIDRs: strList('Pod address ranges, one per IP family.', {
+      patchStrategy: 'merge',
+      listType: 'set',
+    }),
     providerID: str('Cloud provider id of the node.'),
     unschedulable: bool('When true, no new pods are scheduled here.'),
-    taints: arrOf(`${CORE}Taint`, 'Taints repel pods that do not tolerate them.', { listType: 'atomic' }),
+    taints: arrOf(`${CORE}Taint`, 'Taints repel pods that do not tolerate them.', {
+      listType: 'atomic',
+    }),
   }),
   [`${CORE}Taint`]: obj(
     'Marks a node so that only tolerating pods go there.',
     {
       key: str('Taint key.'),
       value: str('Taint value.'),
-      effect: enumStr(['NoExecute', 'NoSchedule', 'PreferNoSchedule'], 'What happens to pods that do not tolerate the taint.'),
+      effect: enumStr(
+        ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
+        'What happens to pods that do not tolerate the taint.',
+      ),
       timeAdded: time('When a NoExecute taint was added.'),
     },
     { required: ['key', 'effect'] },
@@ -217,7 +294,10 @@ export const coreV1Definitions: DefinitionTable = {
   [`${CORE}NodeAddress`]: obj(
     'One address of a node.',
     {
-      type: enumStr(['ExternalDNS', 'ExternalIP', 'Hostname', 'InternalDNS', 'InternalIP'], 'Kind of address.'),
+      type: enumStr(
+        ['ExternalDNS', 'ExternalIP', 'Hostname', 'InternalDNS', 'InternalIP'],
+        'Kind of address.',
+      ),
       address: str('The address.'),
     },
     { required: ['type', 'address'] },
@@ -225,7 +305,11 @@ export const coreV1Definitions: DefinitionTable = {
   [`${CORE}NodeDaemonEndpoints`]: obj('Ports of daemons running on a node.', {
     kubeletEndpoint: ref(`${CORE}DaemonEndpoint`, 'Port of the node agent.'),
   }),
-  [`${CORE}DaemonEndpoint`]: obj('A daemon port.', { Port: int32('Port number.') }, { required: ['Port'] }),
+  [`${CORE}DaemonEndpoint`]: obj(
+    'A daemon port.',
+    { Port: int32('Port number.') },
+    { required: ['Port'] },
+  ),
   [`${CORE}NodeSystemInfo`]: obj(
     'Identity and versions of a node.',
     {
@@ -257,10 +341,14 @@ export const coreV1Definitions: DefinitionTable = {
   ),
 
   // --- Pod -------------------------------------------------------------------------------------
-  [`${CORE}Pod`]: kind(gvk('Pod'), 'A group of containers scheduled together on one node with one IP.', {
-    spec: ref(`${CORE}PodSpec`, 'Desired behaviour of the pod.'),
-    status: ref(`${CORE}PodStatus`, 'Most recently observed state of the pod.'),
-  }),
+  [`${CORE}Pod`]: kind(
+    gvk('Pod'),
+    'A group of containers scheduled together on one node with one IP.',
+    {
+      spec: ref(`${CORE}PodSpec`, 'Desired behaviour of the pod.'),
+      status: ref(`${CORE}PodStatus`, 'Most recently observed state of the pod.'),
+    },
+  ),
   [`${CORE}PodSpec`]: obj(
     'Desired behaviour of a pod.',
     {
@@ -270,13 +358,20 @@ export const coreV1Definitions: DefinitionTable = {
         listType: 'map',
         listMapKeys: ['name'],
       }),
-      initContainers: arrOf(`${CORE}Container`, 'Containers that run to completion, in order, before the others start.', {
-        patchStrategy: 'merge',
-        patchMergeKey: 'name',
-        listType: 'map',
-        listMapKeys: ['name'],
-      }),
-      restartPolicy: enumStr(['Always', 'Never', 'OnFailure'], 'When containers are restarted: Always (default), OnFailure or Never.'),
+      initContainers: arrOf(
+        `${CORE}Container`,
+        'Containers that run to completion, in order, before the others start.',
+        {
+          patchStrategy: 'merge',
+          patchMergeKey: 'name',
+          listType: 'map',
+          listMapKeys: ['name'],
+        },
+      ),
+      restartPolicy: enumStr(
+        ['Always', 'Never', 'OnFailure'],
+        'When containers are restarted: Always (default), OnFailure or Never.',
+      ),
       terminationGracePeriodSeconds: int64('Seconds between the stop signal and a forced kill.'),
       nodeSelector: strMap('The pod only fits nodes with these labels.'),
       nodeName: str('Node the pod is bound to; set by the scheduler.'),
@@ -284,7 +379,10 @@ export const coreV1Definitions: DefinitionTable = {
       hostname: str('Hostname of the pod; defaults to its name.'),
       subdomain: str('With hostname, gives the pod a DNS name under a headless service.'),
       schedulerName: str('Scheduler responsible for the pod.'),
-      dnsPolicy: enumStr(['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'], 'How the pod resolves names.'),
+      dnsPolicy: enumStr(
+        ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+        'How the pod resolves names.',
+      ),
       serviceAccountName: str('Service account the pod runs as.'),
       tolerations: arrOf(`${CORE}Toleration`, 'Taints the pod tolerates.', { listType: 'atomic' }),
       priority: int32('Priority value, from the priority class.'),
@@ -296,7 +394,10 @@ export const coreV1Definitions: DefinitionTable = {
     key: str('Taint key to match; empty with Exists matches all.'),
     operator: enumStr(['Equal', 'Exists'], 'How key and value are compared.'),
     value: str('Taint value to match.'),
-    effect: enumStr(['NoExecute', 'NoSchedule', 'PreferNoSchedule'], 'Taint effect to match; empty matches all.'),
+    effect: enumStr(
+      ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
+      'Taint effect to match; empty matches all.',
+    ),
     tolerationSeconds: int64('How long a NoExecute taint is tolerated.'),
   }),
   [`${CORE}Container`]: obj(
@@ -306,20 +407,38 @@ export const coreV1Definitions: DefinitionTable = {
       image: str('Image to run; svclab maps it to a built-in workload.'),
       command: strList('Entrypoint, replacing the image default.', { listType: 'atomic' }),
       args: strList('Arguments to the entrypoint.', { listType: 'atomic' }),
-      ports: arrOf(`${CORE}ContainerPort`, 'Ports the container listens on (informational, used by named targetPorts).', {
+      ports: arrOf(
+        `${CORE}ContainerPort`,
+        'Ports the container listens on (informational, used by named targetPorts).',
+        {
+          patchStrategy: 'merge',
+          patchMergeKey: 'containerPort',
+          listType: 'map',
+          listMapKeys: ['containerPort', 'protocol'],
+        },
+      ),
+      env: arrOf(`${CORE}EnvVar`, 'Environment variables.', {
         patchStrategy: 'merge',
-        patchMergeKey: 'containerPort',
-        listType: 'map',
-        listMapKeys: ['containerPort', 'protocol'],
+        patchMergeKey: 'name',
+        listType: 'atomic',
       }),
-      env: arrOf(`${CORE}EnvVar`, 'Environment variables.', { patchStrategy: 'merge', patchMergeKey: 'name', listType: 'atomic' }),
       resources: ref(`${CORE}ResourceRequirements`, 'Compute resources the container needs.'),
       readinessProbe: ref(`${CORE}Probe`, 'Decides when the container is ready for traffic.'),
       livenessProbe: ref(`${CORE}Probe`, 'Decides when the container is restarted.'),
-      startupProbe: ref(`${CORE}Probe`, 'Holds the other probes back until the container has started.'),
+      startupProbe: ref(
+        `${CORE}Probe`,
+        'Holds the other probes back until the container has started.',
+      ),
       imagePullPolicy: enumStr(['Always', 'IfNotPresent', 'Never'], 'When the image is pulled.'),
+      restartPolicy: enumStr(
+        ['Always'],
+        'Init containers only: Always turns the init container into a sidecar that keeps running.',
+      ),
       terminationMessagePath: str('File the termination message is read from.'),
-      terminationMessagePolicy: enumStr(['FallbackToLogsOnError', 'File'], 'Where the termination message comes from.'),
+      terminationMessagePolicy: enumStr(
+        ['FallbackToLogsOnError', 'File'],
+        'Where the termination message comes from.',
+      ),
     },
     { required: ['name'] },
   ),
@@ -352,7 +471,9 @@ export const coreV1Definitions: DefinitionTable = {
     periodSeconds: int32('Seconds between probes (default 10).'),
     successThreshold: int32('Consecutive successes needed after a failure (default 1).'),
     failureThreshold: int32('Consecutive failures before giving up (default 3).'),
-    terminationGracePeriodSeconds: int64('Grace period used when a liveness failure kills the container.'),
+    terminationGracePeriodSeconds: int64(
+      'Grace period used when a liveness failure kills the container.',
+    ),
   }),
   [`${CORE}HTTPGetAction`]: obj(
     'An HTTP GET health check.',
@@ -365,17 +486,27 @@ export const coreV1Definitions: DefinitionTable = {
     },
     { required: ['port'] },
   ),
-  [`${CORE}HTTPHeader`]: obj('One HTTP header.', { name: str('Header name.'), value: str('Header value.') }, { required: ['name', 'value'] }),
+  [`${CORE}HTTPHeader`]: obj(
+    'One HTTP header.',
+    { name: str('Header name.'), value: str('Header value.') },
+    { required: ['name', 'value'] },
+  ),
   [`${CORE}TCPSocketAction`]: obj(
     'A TCP connect health check.',
-    { port: ref(INT_OR_STRING, 'Port number or name to connect to.'), host: str('Host to connect to; defaults to the pod IP.') },
+    {
+      port: ref(INT_OR_STRING, 'Port number or name to connect to.'),
+      host: str('Host to connect to; defaults to the pod IP.'),
+    },
     { required: ['port'] },
   ),
   [`${CORE}ExecAction`]: obj('A command health check; exit status 0 is healthy.', {
     command: strList('Command line to run.', { listType: 'atomic' }),
   }),
   [`${CORE}PodStatus`]: obj('Observed state of a pod.', {
-    phase: enumStr(['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'], 'Coarse lifecycle phase.'),
+    phase: enumStr(
+      ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'],
+      'Coarse lifecycle phase.',
+    ),
     conditions: arrOf(`${CORE}PodCondition`, 'Current conditions such as Ready.', {
       patchStrategy: 'merge',
       patchMergeKey: 'type',
@@ -385,7 +516,11 @@ export const coreV1Definitions: DefinitionTable = {
     message: str('Human-readable detail on the pod state.'),
     reason: str('CamelCase reason for the pod state.'),
     hostIP: str('IP of the node the pod runs on.'),
-    hostIPs: arrOf(`${CORE}HostIP`, 'IPs of the node, one per family.', { patchStrategy: 'merge', patchMergeKey: 'ip', listType: 'atomic' }),
+    hostIPs: arrOf(`${CORE}HostIP`, 'IPs of the node, one per family.', {
+      patchStrategy: 'merge',
+      patchMergeKey: 'ip',
+      listType: 'atomic',
+    }),
     podIP: str('Primary IP of the pod.'),
     podIPs: arrOf(`${CORE}PodIP`, 'IPs of the pod, one per family; the first equals podIP.', {
       patchStrategy: 'merge',
@@ -394,13 +529,25 @@ export const coreV1Definitions: DefinitionTable = {
       listMapKeys: ['ip'],
     }),
     startTime: time('When the node acknowledged the pod.'),
-    containerStatuses: arrOf(`${CORE}ContainerStatus`, 'Status of each container.', { listType: 'atomic' }),
-    initContainerStatuses: arrOf(`${CORE}ContainerStatus`, 'Status of each init container.', { listType: 'atomic' }),
+    containerStatuses: arrOf(`${CORE}ContainerStatus`, 'Status of each container.', {
+      listType: 'atomic',
+    }),
+    initContainerStatuses: arrOf(`${CORE}ContainerStatus`, 'Status of each init container.', {
+      listType: 'atomic',
+    }),
     qosClass: enumStr(['BestEffort', 'Burstable', 'Guaranteed'], 'Quality of service class.'),
     nominatedNodeName: str('Node the scheduler plans to use after preemption.'),
-    readinessGates: arrOf(`${CORE}PodReadinessGate`, 'Extra conditions that must be True for readiness.', { listType: 'atomic' }),
+    readinessGates: arrOf(
+      `${CORE}PodReadinessGate`,
+      'Extra conditions that must be True for readiness.',
+      { listType: 'atomic' },
+    ),
   }),
-  [`${CORE}PodReadinessGate`]: obj('A condition that gates pod readiness.', { conditionType: str('Condition type that must be True.') }, { required: ['conditionType'] }),
+  [`${CORE}PodReadinessGate`]: obj(
+    'A condition that gates pod readiness.',
+    { conditionType: str('Condition type that must be True.') },
+    { required: ['conditionType'] },
+  ),
   [`${CORE}PodCondition`]: obj(
     'One condition of a pod.',
     {
@@ -413,7 +560,11 @@ export const coreV1Definitions: DefinitionTable = {
     },
     { required: ['type', 'status'] },
   ),
-  [`${CORE}HostIP`]: obj('One IP of the host.', { ip: str('The IP address.') }, { required: ['ip'] }),
+  [`${CORE}HostIP`]: obj(
+    'One IP of the host.',
+    { ip: str('The IP address.') },
+    { required: ['ip'] },
+  ),
   [`${CORE}PodIP`]: obj('One IP of the pod.', { ip: str('The IP address.') }, { required: ['ip'] }),
   [`${CORE}ContainerStatus`]: obj(
     'Observed state of one container.',
@@ -435,8 +586,13 @@ export const coreV1Definitions: DefinitionTable = {
     running: ref(`${CORE}ContainerStateRunning`, 'Running.'),
     terminated: ref(`${CORE}ContainerStateTerminated`, 'Finished or killed.'),
   }),
-  [`${CORE}ContainerStateWaiting`]: obj('A waiting container.', { reason: str('Why it waits.'), message: str('Detail.') }),
-  [`${CORE}ContainerStateRunning`]: obj('A running container.', { startedAt: time('When it started.') }),
+  [`${CORE}ContainerStateWaiting`]: obj('A waiting container.', {
+    reason: str('Why it waits.'),
+    message: str('Detail.'),
+  }),
+  [`${CORE}ContainerStateRunning`]: obj('A running container.', {
+    startedAt: time('When it started.'),
+  }),
   [`${CORE}ContainerStateTerminated`]: obj(
     'A terminated container.',
     {
@@ -456,13 +612,14 @@ export const coreV1Definitions: DefinitionTable = {
   }),
 
   // --- Binding, Event --------------------------------------------------------------------------
-  [`${CORE}Binding`]: kind(gvk('Binding'), 'Binds a pod to a node; posted by the scheduler to pods/binding.', {
-    target: ref(`${CORE}ObjectReference`, 'The node to bind to.'),
-  }, ['target']),
-  [`${CORE}Event`]: kind(
-    gvk('Event'),
-    'A report of something that happened to an object.',
-    {
+  [`${CORE}Binding`]: requiring(
+    kind(gvk('Binding'), 'Binds a pod to a node; posted by the scheduler to pods/binding.', {
+      target: ref(`${CORE}ObjectReference`, 'The node to bind to.'),
+    }),
+    ['target'],
+  ),
+  [`${CORE}Event`]: requiring(
+    kind(gvk('Event'), 'A report of something that happened to an object.', {
       involvedObject: ref(`${CORE}ObjectReference`, 'The object the event is about.'),
       reason: str('Short CamelCase reason.'),
       message: str('Human-readable description.'),
@@ -471,11 +628,13 @@ export const coreV1Definitions: DefinitionTable = {
       lastTimestamp: time('When the event was most recently seen.'),
       count: int32('How often the event occurred.'),
       type: enumStr(['Normal', 'Warning'], 'Normal or Warning.'),
-      eventTime: ref(MICRO_TIME, 'When the event was first observed, with microseconds.', { nullable: true }),
+      eventTime: ref(MICRO_TIME, 'When the event was first observed, with microseconds.', {
+        nullable: true,
+      }),
       action: str('What action was taken or failed.'),
       reportingComponent: str('Controller that emitted the event.'),
       reportingInstance: str('Instance of that controller.'),
-    },
+    }),
     ['metadata', 'involvedObject'],
   ),
   [`${CORE}EventSource`]: obj('Where an event came from.', {
@@ -483,4 +642,3 @@ export const coreV1Definitions: DefinitionTable = {
     host: str('Node name.'),
   }),
 };
-

@@ -1,16 +1,42 @@
 // discovery/v1 definitions: EndpointSlice and its parts.
-import { arrOf, bool, CORE, DISCOVERY, enumStr, int32, kind, obj, ref, str, strList, strMap } from './builders.js';
+import {
+  arrOf,
+  bool,
+  CORE,
+  DISCOVERY,
+  enumStr,
+  int32,
+  kind,
+  obj,
+  ref,
+  requiring,
+  str,
+  strList,
+  strMap,
+} from './builders.js';
 import type { DefinitionTable } from './types.js';
 
 export const discoveryV1Definitions: DefinitionTable = {
-  [`${DISCOVERY}EndpointSlice`]: kind(
-    { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' },
-    'A slice of the endpoints behind a service (at most 100 by default), all of one address type.',
-    {
-      addressType: enumStr(['FQDN', 'IPv4', 'IPv6'], 'Type of every address in this slice: IPv4, IPv6 or FQDN. Immutable.'),
-      endpoints: arrOf(`${DISCOVERY}Endpoint`, 'The endpoints of this slice.', { listType: 'atomic', nullable: true }),
-      ports: arrOf(`${DISCOVERY}EndpointPort`, 'Ports every endpoint serves; empty means all ports.', { listType: 'atomic', nullable: true }),
-    },
+  [`${DISCOVERY}EndpointSlice`]: requiring(
+    kind(
+      { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' },
+      'A slice of the endpoints behind a service (at most 100 by default), all of one address type.',
+      {
+        addressType: enumStr(
+          ['FQDN', 'IPv4', 'IPv6'],
+          'Type of every address in this slice: IPv4, IPv6 or FQDN. Immutable.',
+        ),
+        endpoints: arrOf(`${DISCOVERY}Endpoint`, 'The endpoints of this slice.', {
+          listType: 'atomic',
+          nullable: true,
+        }),
+        ports: arrOf(
+          `${DISCOVERY}EndpointPort`,
+          'Ports every endpoint serves; empty means all ports.',
+          { listType: 'atomic', nullable: true },
+        ),
+      },
+    ),
     ['addressType', 'endpoints'],
   ),
   [`${DISCOVERY}Endpoint`]: obj(
@@ -33,11 +59,23 @@ export const discoveryV1Definitions: DefinitionTable = {
     terminating: bool('The endpoint is shutting down.'),
   }),
   [`${DISCOVERY}EndpointHints`]: obj('Where an endpoint should be used.', {
-    forZones: arrOf(`${DISCOVERY}ForZone`, 'Zones that should use this endpoint.', { listType: 'atomic' }),
-    forNodes: arrOf(`${DISCOVERY}ForNode`, 'Nodes that should use this endpoint.', { listType: 'atomic' }),
+    forZones: arrOf(`${DISCOVERY}ForZone`, 'Zones that should use this endpoint.', {
+      listType: 'atomic',
+    }),
+    forNodes: arrOf(`${DISCOVERY}ForNode`, 'Nodes that should use this endpoint.', {
+      listType: 'atomic',
+    }),
   }),
-  [`${DISCOVERY}ForZone`]: obj('A zone that should use an endpoint.', { name: str('Zone name.') }, { required: ['name'] }),
-  [`${DISCOVERY}ForNode`]: obj('A node that should use an endpoint.', { name: str('Node name.') }, { required: ['name'] }),
+  [`${DISCOVERY}ForZone`]: obj(
+    'A zone that should use an endpoint.',
+    { name: str('Zone name.') },
+    { required: ['name'] },
+  ),
+  [`${DISCOVERY}ForNode`]: obj(
+    'A node that should use an endpoint.',
+    { name: str('Node name.') },
+    { required: ['name'] },
+  ),
   [`${DISCOVERY}EndpointPort`]: obj(
     'One port of an EndpointSlice.',
     {

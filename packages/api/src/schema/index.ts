@@ -9,7 +9,14 @@ import { discoveryV1Definitions } from './discovery-v1.js';
 import { metaV1Definitions } from './meta-v1.js';
 import type { DefinitionSchema, DefinitionTable, SchemaGVK } from './types.js';
 
-export type { DefinitionSchema, DefinitionTable, FieldSchema, ListType, PatchStrategy, SchemaGVK } from './types.js';
+export type {
+  DefinitionSchema,
+  DefinitionTable,
+  FieldSchema,
+  ListType,
+  PatchStrategy,
+  SchemaGVK,
+} from './types.js';
 
 /** Upstream definition-name prefix of each served group version ('v1' is the core group). */
 export const DefinitionPrefixes: Readonly<Record<string, string>> = {
@@ -34,7 +41,10 @@ for (const r of AllResources) {
   const gv = r.group === '' ? r.version : `${r.group}/${r.version}`;
   const prefix = DefinitionPrefixes[gv];
   if (prefix === undefined) continue;
-  lists[`${prefix}${r.listKind}`] = listKind({ group: r.group, version: r.version, kind: r.kind }, `${prefix}${r.kind}`);
+  lists[`${prefix}${r.listKind}`] = listKind(
+    { group: r.group, version: r.version, kind: r.kind },
+    `${prefix}${r.kind}`,
+  );
 }
 
 /** Every definition by upstream name, e.g. `io.k8s.api.core.v1.Service`, `io.k8s.api.core.v1.ServiceList`. */
@@ -51,6 +61,7 @@ export function definitionName(apiVersion: string, kind: string): string | undef
 const byGVK = new Map<string, string>();
 for (const [name, def] of Object.entries(Definitions)) {
   for (const g of def.gvk ?? ([] as SchemaGVK[])) {
-    if (!byGVK.has(`${g.group}/${g.version}/${g.kind}`)) byGVK.set(`${g.group}/${g.version}/${g.kind}`, name);
+    if (!byGVK.has(`${g.group}/${g.version}/${g.kind}`))
+      byGVK.set(`${g.group}/${g.version}/${g.kind}`, name);
   }
 }

@@ -32,41 +32,72 @@ const deleteOptionsGVKs: SchemaGVK[] = [
 ];
 
 export const metaV1Definitions: DefinitionTable = {
-  [TIME]: { description: 'A timestamp in RFC 3339 form with second precision.', type: 'string', format: 'date-time' },
-  [MICRO_TIME]: { description: 'A timestamp in RFC 3339 form with microsecond precision.', type: 'string', format: 'date-time' },
-  [QUANTITY]: { description: 'A fixed-point amount such as 100m, 1Gi or 2, written as a string.', type: 'string' },
-  [INT_OR_STRING]: { description: 'Either a port number or a named port; holds an integer or a string.', type: 'string', format: 'int-or-string' },
+  [TIME]: {
+    description: 'A timestamp in RFC 3339 form with second precision.',
+    type: 'string',
+    format: 'date-time',
+  },
+  [MICRO_TIME]: {
+    description: 'A timestamp in RFC 3339 form with microsecond precision.',
+    type: 'string',
+    format: 'date-time',
+  },
+  [QUANTITY]: {
+    description: 'A fixed-point amount such as 100m, 1Gi or 2, written as a string.',
+    type: 'string',
+  },
+  [INT_OR_STRING]: {
+    description: 'Either a port number or a named port; holds an integer or a string.',
+    type: 'string',
+    format: 'int-or-string',
+  },
   [`${META}FieldsV1`]: {
-    description: 'The set of fields a manager owns, as a nested map of field keys; opaque to clients.',
+    description:
+      'The set of fields a manager owns, as a nested map of field keys; opaque to clients.',
     type: 'object',
     preserveUnknownFields: true,
   },
-  [`${META}ObjectMeta`]: obj('Metadata every persisted object has: identity, labels, annotations, ownership and lifecycle.', {
-    name: str('Unique name within the namespace; cannot be changed after creation.'),
-    generateName: str('Prefix the server uses to invent a unique name when name is empty.'),
-    namespace: str('Namespace the object lives in; empty for cluster-scoped objects.'),
-    uid: str('Unique id the server assigns on create; never reused.'),
-    resourceVersion: str('Opaque version of this object, used for optimistic concurrency and watch.'),
-    generation: int64('Counter of changes to the desired state, bumped by the server.'),
-    creationTimestamp: time('When the server stored the object first. Read-only.'),
-    deletionTimestamp: time('When deletion was requested; set by the server, read-only.'),
-    deletionGracePeriodSeconds: int64('Seconds allowed for graceful deletion once deletionTimestamp is set.'),
-    labels: strMap('Key/value pairs used to select and group objects.'),
-    annotations: strMap('Key/value pairs for tools and humans; not used for selection.'),
-    ownerReferences: arrOf(`${META}OwnerReference`, 'Objects this one depends on; garbage collected when they all go.', {
-      patchStrategy: 'merge',
-      patchMergeKey: 'uid',
-      listType: 'map',
-      listMapKeys: ['uid'],
-    }),
-    finalizers: strList('Names that must be removed before the object is deleted from storage.', {
-      patchStrategy: 'merge',
-      listType: 'set',
-    }),
-    managedFields: arrOf(`${META}ManagedFieldsEntry`, 'Which manager owns which fields; maintained by the server.', {
-      listType: 'atomic',
-    }),
-  }),
+  [`${META}ObjectMeta`]: obj(
+    'Metadata every persisted object has: identity, labels, annotations, ownership and lifecycle.',
+    {
+      name: str('Unique name within the namespace; cannot be changed after creation.'),
+      generateName: str('Prefix the server uses to invent a unique name when name is empty.'),
+      namespace: str('Namespace the object lives in; empty for cluster-scoped objects.'),
+      uid: str('Unique id the server assigns on create; never reused.'),
+      resourceVersion: str(
+        'Opaque version of this object, used for optimistic concurrency and watch.',
+      ),
+      generation: int64('Counter of changes to the desired state, bumped by the server.'),
+      creationTimestamp: time('When the server stored the object first. Read-only.'),
+      deletionTimestamp: time('When deletion was requested; set by the server, read-only.'),
+      deletionGracePeriodSeconds: int64(
+        'Seconds allowed for graceful deletion once deletionTimestamp is set.',
+      ),
+      labels: strMap('Key/value pairs used to select and group objects.'),
+      annotations: strMap('Key/value pairs for tools and humans; not used for selection.'),
+      ownerReferences: arrOf(
+        `${META}OwnerReference`,
+        'Objects this one depends on; garbage collected when they all go.',
+        {
+          patchStrategy: 'merge',
+          patchMergeKey: 'uid',
+          listType: 'map',
+          listMapKeys: ['uid'],
+        },
+      ),
+      finalizers: strList('Names that must be removed before the object is deleted from storage.', {
+        patchStrategy: 'merge',
+        listType: 'set',
+      }),
+      managedFields: arrOf(
+        `${META}ManagedFieldsEntry`,
+        'Which manager owns which fields; maintained by the server.',
+        {
+          listType: 'atomic',
+        },
+      ),
+    },
+  ),
   [`${META}ListMeta`]: obj('Metadata of a list response.', {
     resourceVersion: str('Version of the collection at the time of the list; watch from here.'),
     continue: str('Token to fetch the next page; empty on the last page.'),
@@ -80,7 +111,9 @@ export const metaV1Definitions: DefinitionTable = {
       name: str('Name of the owner.'),
       uid: str('UID of the owner.'),
       controller: bool('True when the owner is the managing controller.'),
-      blockOwnerDeletion: bool('When true, foreground deletion of the owner waits for this object.'),
+      blockOwnerDeletion: bool(
+        'When true, foreground deletion of the owner waits for this object.',
+      ),
     },
     { required: ['apiVersion', 'kind', 'name', 'uid'], mapType: 'atomic' },
   ),
@@ -97,8 +130,13 @@ export const metaV1Definitions: DefinitionTable = {
     'One label requirement: a key, an operator and values.',
     {
       key: str('The label key the requirement applies to.'),
-      operator: enumStr(['In', 'NotIn', 'Exists', 'DoesNotExist'], 'How the key relates to the values.'),
-      values: strList('Values for In and NotIn; must be empty for Exists and DoesNotExist.', { listType: 'atomic' }),
+      operator: enumStr(
+        ['In', 'NotIn', 'Exists', 'DoesNotExist'],
+        'How the key relates to the values.',
+      ),
+      values: strList('Values for In and NotIn; must be empty for Exists and DoesNotExist.', {
+        listType: 'atomic',
+      }),
     },
     { required: ['key', 'operator'] },
   ),
@@ -106,7 +144,9 @@ export const metaV1Definitions: DefinitionTable = {
     'Selects objects by labels; all requirements are ANDed. An empty selector matches everything.',
     {
       matchLabels: strMap('Exact key/value matches.'),
-      matchExpressions: arrOf(`${META}LabelSelectorRequirement`, 'Set-based requirements.', { listType: 'atomic' }),
+      matchExpressions: arrOf(`${META}LabelSelectorRequirement`, 'Set-based requirements.', {
+        listType: 'atomic',
+      }),
     },
     { mapType: 'atomic' },
   ),
@@ -132,7 +172,9 @@ export const metaV1Definitions: DefinitionTable = {
     group: str('Group of the resource.'),
     kind: str('Kind (or resource) of the object.'),
     uid: str('UID of the object.'),
-    causes: arrOf(`${META}StatusCause`, 'Individual causes, e.g. one per invalid field.', { listType: 'atomic' }),
+    causes: arrOf(`${META}StatusCause`, 'Individual causes, e.g. one per invalid field.', {
+      listType: 'atomic',
+    }),
     retryAfterSeconds: int32('Seconds a client should wait before retrying.'),
   }),
   [`${META}Status`]: obj(
@@ -157,9 +199,14 @@ export const metaV1Definitions: DefinitionTable = {
     {
       ...typeMeta(),
       gracePeriodSeconds: int64('Seconds before the object is removed; 0 deletes immediately.'),
-      propagationPolicy: enumStr(['Orphan', 'Background', 'Foreground'], 'Whether and how dependents are garbage collected.'),
+      propagationPolicy: enumStr(
+        ['Orphan', 'Background', 'Foreground'],
+        'Whether and how dependents are garbage collected.',
+      ),
       preconditions: ref(`${META}Preconditions`, 'Must hold or the delete fails with a Conflict.'),
-      dryRun: strList('When set to All, the request is validated but nothing is persisted.', { listType: 'atomic' }),
+      dryRun: strList('When set to All, the request is validated but nothing is persisted.', {
+        listType: 'atomic',
+      }),
     },
     { gvk: deleteOptionsGVKs },
   ),
@@ -187,9 +234,16 @@ export const metaV1Definitions: DefinitionTable = {
   [`${META}TableRow`]: obj(
     'One row of a Table.',
     {
-      cells: arr({ description: '', type: 'object' }, 'Cell values, one per column definition.', { listType: 'atomic' }),
-      conditions: arrOf(`${META}TableRowCondition`, 'Conditions of this row.', { listType: 'atomic' }),
-      object: { description: 'The object or its metadata, as requested by includeObject.', type: 'object' },
+      cells: arr({ description: '', type: 'object' }, 'Cell values, one per column definition.', {
+        listType: 'atomic',
+      }),
+      conditions: arrOf(`${META}TableRowCondition`, 'Conditions of this row.', {
+        listType: 'atomic',
+      }),
+      object: {
+        description: 'The object or its metadata, as requested by includeObject.',
+        type: 'object',
+      },
     },
     { required: ['cells'] },
   ),
@@ -198,16 +252,24 @@ export const metaV1Definitions: DefinitionTable = {
     {
       ...typeMeta(),
       metadata: ref(`${META}ListMeta`, 'Standard list metadata.'),
-      columnDefinitions: arrOf(`${META}TableColumnDefinition`, 'The columns.', { listType: 'atomic' }),
+      columnDefinitions: arrOf(`${META}TableColumnDefinition`, 'The columns.', {
+        listType: 'atomic',
+      }),
       rows: arrOf(`${META}TableRow`, 'The rows.', { listType: 'atomic' }),
     },
-    { required: ['columnDefinitions', 'rows'], gvk: [{ group: 'meta.k8s.io', version: 'v1', kind: 'Table' }] },
+    {
+      required: ['columnDefinitions', 'rows'],
+      gvk: [{ group: 'meta.k8s.io', version: 'v1', kind: 'Table' }],
+    },
   ),
   [`${META}WatchEvent`]: obj(
     'One event of a watch stream.',
     {
       type: enumStr(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'], 'What happened.'),
-      object: { description: 'The object after the change, or a Status for ERROR.', type: 'object' },
+      object: {
+        description: 'The object after the change, or a Status for ERROR.',
+        type: 'object',
+      },
     },
     { required: ['type', 'object'] },
   ),
