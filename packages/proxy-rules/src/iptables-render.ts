@@ -1,0 +1,583 @@
+// renderIptables: the iptables-restore input kube-proxy's iptables proxier writes on a sync
+// (pkg/proxy/iptables/proxier.go syncProxyRules, in code order), plus the same rules as a RuleSet.
+import type { EndpointSlice, Service } from '@svclab/api';
+import { categorizeEndpoints } from './categorize-endpoints.js';
+import { isServiceChainName, portProtoHash, servicePortEndpointChainName } from './chain-names.js';
+import type { EndpointInfo } from './endpoint-info.js';
+import { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
+import { addressMatches, parseCIDR } from './ip.js';
+import { probability } from './probability.js';
+import type { DetectorSpec, L4Protocol, Rule } from './rule-set.js';
+import type { RuleSet } from './rule-set.js';
+import type { ServicePortInfo } from './service-port-info.js';
+import { externallyAccessible, servicePortInfos, shouldSkipService, usesClusterEndpoints, usesLocalEndpoints } from './service-port-info.js';
+
+/** The objects a proxier renders from (what its informers hold). */
+export interface ProxyState {
+  readonly services: readonly Service[];
+  readonly endpointSlices: readonly EndpointSlice[];
+}
+
+/** The node this proxier runs on. */
+export interface ProxyNode {
+  readonly name: string;
+  /** Primary node IP (IPv4). */
+  readonly ip: string;
+  /** Node labels (topology.kubernetes.io/zone for topology hints). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** `--detect-local-mode`: how kube-proxy recognises traffic from local pods. */
+export type LocalDetector =
+  | { readonly mode: 'ClusterCIDR' | 'NodeCIDR'; readonly cidr: string }
+  | { readonly mode: 'InterfaceNamePrefix'; readonly prefix: string }
+  | { readonly mode: 'BridgeInterface'; readonly name: string };
+
+export interface IptablesOptions {
+  /** `--cluster-cidr`: shorthand for `localDetector: {mode: 'ClusterCIDR', cidr}`. */
+  readonly clusterCIDR?: string;
+  readonly localDetector?: LocalDetector;
+  /** `--masquerade-all`. */
+  readonly masqueradeAll?: boolean;
+  /** `--iptables-masquerade-bit`, default 14 (mark 0x4000). */
+  readonly masqueradeBit?: number;
+  /** `--iptables-localhost-nodeports`, default true. */
+  readonly localhostNodePorts?: boolean;
+  /** nfacct counters available (adds `-m nfacct` matches), default true as on current kernels. */
+  readonly nfacct?: boolean;
+  /** sysctl nf_conntrack_tcp_be_liberal=1 (drops the INVALID rule), default false. */
+  readonly conntrackTCPLiberal?: boolean;
+  /** iptables supports `--random-fully`, default false. */
+  readonly randomFully?: boolean;
+  /** `--nodeport-addresses` CIDRs; default: all local addresses. */
+  readonly nodePortAddresses?: readonly string[];
+  /** Endpoints above which comments are dropped (largeClusterEndpointsThreshold), default 1000. */
+  readonly largeClusterThreshold?: number;
+  /** Reuse rendered services between calls (partial sync); see IptablesCache. */
+  readonly cache?: IptablesCache;
+}
+
+export interface IptablesResult {
+  /** iptables-restore input: `*filter` … `COMMIT` `*nat` … `COMMIT`, lines in upstream's write order. */
+  readonly text: string;
+  readonly ruleSet: RuleSet;
+  readonly stats: IptablesStats;
+}
+
+export interface IptablesStats {
+  readonly servicePorts: number;
+  readonly endpoints: number;
+  readonly largeClusterMode: boolean;
+  /** Service ports whose lines were rendered this call (the rest came from the cache). */
+  readonly renderedServicePorts: number;
+  readonly filterRules: number;
+  readonly natRules: number;
+  readonly natChains: number;
+  /** Stale service chains flushed and deleted (`-X`) because the previous render had them. */
+  readonly deletedChains: number;
+}
+
+interface PortFragment {
+  readonly filterRules: string[];
+  readonly natChains: string[];
+  readonly natRules: string[];
+  readonly filter: [string, Rule][];
+  readonly nat: [string, Rule][];
+  readonly chains: string[];
+}
+
+interface PortEntry {
+  readonly info: ServicePortInfo;
+  readonly endpoints: readonly EndpointInfo[];
+  fragment?: PortFragment;
+  fragmentLarge?: boolean;
+}
+
+interface ServiceEntry {
+  readonly svc: Service;
+  readonly slices: readonly EndpointSlice[];
+  readonly ports: PortEntry[];
+}
+
+/**
+ * State kept between renders so unchanged Services reuse their lines (upstream's partial sync
+ * writes only changed chains; we reuse text). A Service counts as unchanged when the Service object
+ * and its EndpointSlice objects are the same references as last time — informer caches replace,
+ * never mutate, objects. Owned by one caller; not safe to share between nodes or option sets.
+ */
+export class IptablesCache {
+  /** @internal */ services = new Map<string, ServiceEntry>();
+  /** @internal */ fingerprint = '';
+  /** @internal */ previousChains: Set<string> | undefined;
+  /** @internal */ readonly names = new Map<string, string>();
+
+  /** Forgets everything: the next render is a full one. */
+  reset(): void {
+    this.services.clear();
+    this.previousChains = undefined;
+    this.fingerprint = '';
+  }
+}
+
+const kubeServices = 'KUBE-SERVICES';
+const kubeExternalServices = 'KUBE-EXTERNAL-SERVICES';
+const kubeNodePorts = 'KUBE-NODEPORTS';
+const kubePostrouting = 'KUBE-POSTROUTING';
+const kubeMarkMasq = 'KUBE-MARK-MASQ';
+const kubeForward = 'KUBE-FORWARD';
+const kubeProxyFirewall = 'KUBE-PROXY-FIREWALL';
+const kubeletFirewall = 'KUBE-FIREWALL';
+const localhostNpsCounter = 'localhost_nps_accepted_pkts';
+const ctInvalidCounter = 'ct_state_invalid_dropped_pkts';
+
+interface RenderCtx {
+  readonly node: ProxyNode;
+  readonly detector: { readonly ifLocal: string; readonly ifNotLocal: string } | undefined;
+  readonly masqueradeAll: boolean;
+  readonly localhostNodePorts: boolean;
+  readonly nfacct: boolean;
+  readonly names: Map<string, string>;
+  large: boolean;
+}
+
+function chainLine(chain: string): string {
+  return `:${chain} - [0:0]`;
+}
+
+function memo(names: Map<string, string>, key: string, make: () => string): string {
+  let v = names.get(key);
+  if (v === undefined) {
+    v = make();
+    names.set(key, v);
+  }
+  return v;
+}
+
+function detectorText(d: LocalDetector | undefined): RenderCtx['detector'] {
+  if (d === undefined) return undefined;
+  switch (d.mode) {
+    case 'ClusterCIDR':
+    case 'NodeCIDR':
+      return { ifLocal: `-s ${d.cidr}`, ifNotLocal: `! -s ${d.cidr}` };
+    case 'InterfaceNamePrefix':
+      return { ifLocal: `-i ${d.prefix}+`, ifNotLocal: `! -i ${d.prefix}+` };
+    case 'BridgeInterface':
+      return { ifLocal: `-i ${d.name}`, ifNotLocal: `! -i ${d.name}` };
+  }
+}
+
+function detectorSpec(d: LocalDetector | undefined): DetectorSpec {
+  if (d === undefined) return { mode: 'none' };
+  if (d.mode === 'ClusterCIDR' || d.mode === 'NodeCIDR') return { mode: 'cidr', cidr: d.cidr };
+  return { mode: 'interface' };
+}
+
+/** Renders one service port exactly as the body of upstream's per-service loop. */
+function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], ctx: RenderCtx): PortFragment {
+  const protocol = info.protocol.toLowerCase() as L4Protocol;
+  const name = info.name;
+  const h = memo(ctx.names, `${name} ${protocol}`, () => portProtoHash(name, protocol));
+  const clusterPolicyChain = `KUBE-SVC-${h}`;
+  const localPolicyChain = `KUBE-SVL-${h}`;
+  const externalTrafficChain = `KUBE-EXT-${h}`;
+  const fwChain = `KUBE-FW-${h}`;
+  const sepName = (ep: EndpointInfo): string =>
+    memo(ctx.names, `${name} ${protocol} ${ep.endpoint}`, () => servicePortEndpointChainName(name, protocol, ep.endpoint));
+
+  const cat = categorizeEndpoints(endpoints, info, ctx.node);
+  const hasEndpoints = cat.hasAnyEndpoints;
+  const usesClusterPolicyChain = cat.clusterEndpoints.length > 0 && usesClusterEndpoints(info);
+  const usesLocalPolicyChain = cat.localEndpoints.length > 0 && usesLocalEndpoints(info);
+
+  let internalTrafficChain = clusterPolicyChain;
+  let hasInternalEndpoints = hasEndpoints;
+  if (info.internalPolicyLocal) {
+    internalTrafficChain = localPolicyChain;
+    if (cat.localEndpoints.length === 0) hasInternalEndpoints = false;
+  }
+  let externalPolicyChain = clusterPolicyChain;
+  let hasExternalEndpoints = hasEndpoints;
+  if (info.externalPolicyLocal) {
+    externalPolicyChain = localPolicyChain;
+    if (cat.localEndpoints.length === 0) hasExternalEndpoints = false;
+  }
+  const usesExternalTrafficChain = hasEndpoints && externallyAccessible(info);
+  const usesFWChain = hasEndpoints && info.loadBalancerVIPs.length > 0 && info.loadBalancerSourceRanges.length > 0;
+  const loadBalancerTrafficChain = usesFWChain ? fwChain : externalTrafficChain;
+
+  let internalFilterTarget: 'REJECT' | 'DROP' = 'REJECT';
+  let internalFilterComment = '';
+  let externalFilterTarget: 'REJECT' | 'DROP' = 'REJECT';
+  let externalFilterComment = '';
+  if (!hasEndpoints) {
+    internalFilterComment = `${name} has no endpoints`;
+    externalFilterComment = internalFilterComment;
+  } else {
+    if (!hasInternalEndpoints) {
+      internalFilterTarget = 'DROP';
+      internalFilterComment = `${name} has no local endpoints`;
+    }
+    if (!hasExternalEndpoints) {
+      externalFilterTarget = 'DROP';
+      externalFilterComment = `${name} has no local endpoints`;
+    }
+  }
+
+  const f: PortFragment = { filterRules: [], natChains: [], natRules: [], filter: [], nat: [], chains: [] };
+  const filterRule = (chain: string, text: string, rule: Rule): void => {
+    f.filterRules.push(`-A ${chain} ${text}`);
+    f.filter.push([chain, rule]);
+  };
+  const natRule = (chain: string, text: string, rule: Rule): void => {
+    f.natRules.push(`-A ${chain} ${text}`);
+    f.nat.push([chain, rule]);
+  };
+  const natChain = (chain: string): void => {
+    f.natChains.push(chainLine(chain));
+    f.chains.push(chain);
+  };
+  const verdict = (t: 'REJECT' | 'DROP'): Rule['target'] => ({ kind: t === 'REJECT' ? 'reject' : 'drop' });
+  const jump = (chain: string): Rule['target'] => ({ kind: 'jump', chain });
+  const proto = `-m ${protocol} -p ${protocol}`;
+  const port = info.port;
+
+  // Capture the clusterIP.
+  if (hasInternalEndpoints) {
+    const comment = `${name} cluster IP`;
+    natRule(kubeServices, `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalTrafficChain}`, {
+      comment, protocol, dst: info.clusterIP, dport: port, target: jump(internalTrafficChain),
+    });
+  } else {
+    filterRule(kubeServices, `-m comment --comment "${internalFilterComment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalFilterTarget}`, {
+      comment: internalFilterComment, protocol, dst: info.clusterIP, dport: port, target: verdict(internalFilterTarget),
+    });
+  }
+
+  // Capture externalIPs.
+  for (const ip of info.externalIPs) {
+    if (hasEndpoints) {
+      const comment = `${name} external IP`;
+      natRule(kubeServices, `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${externalTrafficChain}`, {
+        comment, protocol, dst: ip, dport: port, target: jump(externalTrafficChain),
+      });
+    }
+    if (!hasExternalEndpoints) {
+      filterRule(kubeExternalServices, `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`, {
+        comment: externalFilterComment, protocol, dst: ip, dport: port, target: verdict(externalFilterTarget),
+      });
+    }
+  }
+
+  // Capture load-balancer ingress.
+  for (const ip of info.loadBalancerVIPs) {
+    if (hasEndpoints) {
+      const comment = `${name} loadbalancer IP`;
+      natRule(kubeServices, `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${loadBalancerTrafficChain}`, {
+        comment, protocol, dst: ip, dport: port, target: jump(loadBalancerTrafficChain),
+      });
+    }
+    if (usesFWChain) {
+      const comment = `${name} traffic not accepted by ${fwChain}`;
+      filterRule(kubeProxyFirewall, `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j DROP`, {
+        comment, protocol, dst: ip, dport: port, target: { kind: 'drop' },
+      });
+    }
+  }
+  if (!hasExternalEndpoints) {
+    for (const ip of info.loadBalancerVIPs) {
+      filterRule(kubeExternalServices, `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`, {
+        comment: externalFilterComment, protocol, dst: ip, dport: port, target: verdict(externalFilterTarget),
+      });
+    }
+  }
+
+  // Capture nodeports.
+  if (info.nodePort !== 0) {
+    if (hasEndpoints) {
+      if (ctx.localhostNodePorts && ctx.nfacct) {
+        natRule(kubeNodePorts, `-m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${info.nodePort} -m nfacct --nfacct-name ${localhostNpsCounter} -j ${externalTrafficChain}`, {
+          comment: name, protocol, dst: '127.0.0.0/8', dport: info.nodePort, target: jump(externalTrafficChain),
+        });
+      }
+      natRule(kubeNodePorts, `-m comment --comment ${name} ${proto} --dport ${info.nodePort} -j ${externalTrafficChain}`, {
+        comment: name, protocol, dport: info.nodePort, target: jump(externalTrafficChain),
+      });
+    }
+    if (!hasExternalEndpoints) {
+      filterRule(kubeExternalServices, `-m comment --comment "${externalFilterComment}" -m addrtype --dst-type LOCAL ${proto} --dport ${info.nodePort} -j ${externalFilterTarget}`, {
+        comment: externalFilterComment, dstLocal: true, protocol, dport: info.nodePort, target: verdict(externalFilterTarget),
+      });
+    }
+  }
+
+  // Capture healthCheckNodePorts.
+  if (info.healthCheckNodePort !== 0) {
+    const comment = `${name} health check node port`;
+    filterRule(kubeNodePorts, `-m comment --comment "${comment}" -m tcp -p tcp --dport ${info.healthCheckNodePort} -j ACCEPT`, {
+      comment, protocol: 'tcp', dport: info.healthCheckNodePort, target: { kind: 'accept' },
+    });
+  }
+
+  // Internal traffic handling (SVC/SVL chain head).
+  if (hasInternalEndpoints) {
+    const comment = `${name} cluster IP`;
+    const args = `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port}`;
+    const base = { comment, protocol, dst: info.clusterIP, dport: port, target: jump(kubeMarkMasq) } as const;
+    if (ctx.masqueradeAll) {
+      natRule(internalTrafficChain, `${args} -j ${kubeMarkMasq}`, base);
+    } else if (ctx.detector !== undefined) {
+      natRule(internalTrafficChain, `${args} ${ctx.detector.ifNotLocal} -j ${kubeMarkMasq}`, { ...base, fromLocal: false });
+    }
+  }
+
+  // External traffic handling.
+  if (usesExternalTrafficChain) {
+    natChain(externalTrafficChain);
+    if (!info.externalPolicyLocal) {
+      const comment = `masquerade traffic for ${name} external destinations`;
+      natRule(externalTrafficChain, `-m comment --comment "${comment}" -j ${kubeMarkMasq}`, { comment, target: jump(kubeMarkMasq) });
+    } else {
+      if (ctx.detector !== undefined) {
+        const comment = `pod traffic for ${name} external destinations`;
+        natRule(externalTrafficChain, `-m comment --comment "${comment}" ${ctx.detector.ifLocal} -j ${clusterPolicyChain}`, {
+          comment, fromLocal: true, target: jump(clusterPolicyChain),
+        });
+      }
+      const masq = `masquerade LOCAL traffic for ${name} external destinations`;
+      natRule(externalTrafficChain, `-m comment --comment "${masq}" -m addrtype --src-type LOCAL -j ${kubeMarkMasq}`, {
+        comment: masq, srcLocal: true, target: jump(kubeMarkMasq),
+      });
+      const route = `route LOCAL traffic for ${name} external destinations`;
+      natRule(externalTrafficChain, `-m comment --comment "${route}" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`, {
+        comment: route, srcLocal: true, target: jump(clusterPolicyChain),
+      });
+    }
+    if (hasExternalEndpoints) {
+      natRule(externalTrafficChain, `-j ${externalPolicyChain}`, { target: jump(externalPolicyChain) });
+    }
+  }
+
+  // Firewall chain.
+  if (usesFWChain) {
+    natChain(fwChain);
+    const comment = `${name} loadbalancer IP`;
+    let allowFromNode = false;
+    for (const cidr of info.loadBalancerSourceRanges) {
+      natRule(fwChain, `-m comment --comment "${comment}" -s ${cidr} -j ${externalTrafficChain}`, { comment, src: cidr, target: jump(externalTrafficChain) });
+      if (addressMatches(cidr, ctx.node.ip)) allowFromNode = true;
+    }
+    if (allowFromNode) {
+      for (const ip of info.loadBalancerVIPs) {
+        natRule(fwChain, `-m comment --comment "${comment}" -s ${ip} -j ${externalTrafficChain}`, { comment, src: ip, target: jump(externalTrafficChain) });
+      }
+    }
+    const other = `other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`;
+    natRule(fwChain, `-m comment --comment "${other}"`, { comment: other, target: { kind: 'none' } });
+  }
+
+  const endpointRules = (chain: string, eps: readonly EndpointInfo[]): void => {
+    if (info.sessionAffinityClientIP) {
+      for (const ep of eps) {
+        const sep = sepName(ep);
+        const comment = `${name} -> ${ep.endpoint}`;
+        const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
+        natRule(chain, `${c}-m recent --name ${sep} --rcheck --seconds ${info.stickyMaxAgeSeconds} --reap -j ${sep}`, {
+          ...(ctx.large ? {} : { comment }),
+          recentCheck: { name: sep, seconds: info.stickyMaxAgeSeconds },
+          target: jump(sep),
+        });
+      }
+    }
+    const n = eps.length;
+    eps.forEach((ep, i) => {
+      const sep = sepName(ep);
+      const comment = `${name} -> ${ep.endpoint}`;
+      const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
+      const stat = i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
+      natRule(chain, `${c}${stat}-j ${sep}`, {
+        ...(ctx.large ? {} : { comment }),
+        ...(i < n - 1 ? { probability: 1 / (n - i) } : {}),
+        target: jump(sep),
+      });
+    });
+  };
+
+  if (usesClusterPolicyChain) {
+    natChain(clusterPolicyChain);
+    endpointRules(clusterPolicyChain, cat.clusterEndpoints);
+  }
+  if (usesLocalPolicyChain) {
+    natChain(localPolicyChain);
+    endpointRules(localPolicyChain, cat.localEndpoints);
+  }
+
+  // Per-endpoint chains.
+  for (const ep of cat.allReachableEndpoints) {
+    const sep = sepName(ep);
+    natChain(sep);
+    const c = ctx.large ? '' : `-m comment --comment ${name} `;
+    const cm = ctx.large ? {} : { comment: name };
+    natRule(sep, `${c}-s ${ep.ip} -j ${kubeMarkMasq}`, { ...cm, src: ep.ip, target: jump(kubeMarkMasq) });
+    const recent = info.sessionAffinityClientIP ? `-m recent --name ${sep} --set ` : '';
+    natRule(sep, `${c}${recent}${proto} -j DNAT --to-destination ${ep.endpoint}`, {
+      ...cm,
+      protocol,
+      target: { kind: 'dnat', ip: ep.ip, port: ep.port, ...(info.sessionAffinityClientIP ? { recentSet: sep } : {}) },
+    });
+  }
+  return f;
+}
+
+function fingerprintOf(node: ProxyNode, opts: IptablesOptions): string {
+  return JSON.stringify([node, { ...opts, cache: undefined }]);
+}
+
+function sameRefs(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Renders the filter and nat tables for `node` as kube-proxy's iptables proxier would on a sync.
+ * Services are walked in input order (upstream: Go map order; compare with sortIptablesRules).
+ * With `opts.cache`, unchanged Services reuse their rendered lines and chains that disappeared
+ * since the previous render are flushed and deleted (`:CHAIN - [0:0]` + `-X CHAIN`), as upstream.
+ */
+export function renderIptables(state: ProxyState, node: ProxyNode, opts: IptablesOptions = {}): IptablesResult {
+  const cache = opts.cache ?? new IptablesCache();
+  const fp = fingerprintOf(node, opts);
+  if (cache.fingerprint !== fp) {
+    cache.reset();
+    cache.fingerprint = fp;
+  }
+  const localDetector: LocalDetector | undefined =
+    opts.localDetector ?? (opts.clusterCIDR !== undefined ? { mode: 'ClusterCIDR', cidr: opts.clusterCIDR } : undefined);
+  const npCidrs = (opts.nodePortAddresses ?? []).map((c) => parseCIDR(c)).filter((c) => c !== undefined);
+  const matchAll = npCidrs.length === 0;
+  const localhostNodePorts =
+    (opts.localhostNodePorts ?? true) && (matchAll || npCidrs.some((c) => addressMatches(c.text, '127.0.0.1')));
+  const nfacct = opts.nfacct ?? true;
+  const mark = `0x${(1 << (opts.masqueradeBit ?? 14)).toString(16)}`;
+  const ctx: RenderCtx = {
+    node,
+    detector: detectorText(localDetector),
+    masqueradeAll: opts.masqueradeAll ?? false,
+    localhostNodePorts,
+    nfacct,
+    names: cache.names,
+    large: false,
+  };
+
+  // Project (or reuse) every Service.
+  const slicesBySvc = groupSlicesByService(state.endpointSlices);
+  const nextServices = new Map<string, ServiceEntry>();
+  const ports: PortEntry[] = [];
+  let totalEndpoints = 0;
+  for (const svc of state.services) {
+    if (shouldSkipService(svc)) continue;
+    const key = `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
+    const slices = slicesBySvc.get(key) ?? [];
+    let entry = cache.services.get(key);
+    if (entry?.svc !== svc || !sameRefs(entry.slices, slices)) {
+      const eps = serviceEndpoints(key, slices, node.name);
+      entry = { svc, slices, ports: servicePortInfos(svc).map((info) => ({ info, endpoints: eps.get(info.key) ?? [] })) };
+    }
+    nextServices.set(key, entry);
+    for (const p of entry.ports) {
+      ports.push(p);
+      totalEndpoints += p.endpoints.length;
+    }
+  }
+  cache.services = nextServices;
+  ctx.large = totalEndpoints > (opts.largeClusterThreshold ?? 1000);
+
+  const filterChains: string[] = [kubeServices, kubeExternalServices, kubeForward, kubeNodePorts, kubeProxyFirewall].map(chainLine);
+  const natChains: string[] = [kubeServices, kubeNodePorts, kubePostrouting, kubeMarkMasq].map(chainLine);
+  const filterRules: string[] = [];
+  const natRules: string[] = [
+    `-A ${kubePostrouting} -m mark ! --mark ${mark}/${mark} -j RETURN`,
+    `-A ${kubePostrouting} -j MARK --xor-mark ${mark}`,
+    `-A ${kubePostrouting} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${opts.randomFully === true ? ' --random-fully' : ''}`,
+    `-A ${kubeMarkMasq} -j MARK --or-mark ${mark}`,
+  ];
+  if (localhostNodePorts) {
+    filterChains.push(chainLine(kubeletFirewall));
+    filterRules.push(
+      `-A ${kubeletFirewall} -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
+    );
+  }
+  const filter: Record<string, Rule[]> = { [kubeServices]: [], [kubeExternalServices]: [], [kubeNodePorts]: [], [kubeProxyFirewall]: [] };
+  const nat: Record<string, Rule[]> = { [kubeServices]: [], [kubeNodePorts]: [], [kubeMarkMasq]: [{ target: { kind: 'mark-masq' } }] };
+  const active = new Set<string>();
+  let rendered = 0;
+  for (const p of ports) {
+    if (p.fragment === undefined || p.fragmentLarge !== ctx.large) {
+      p.fragment = renderPort(p.info, p.endpoints, ctx);
+      p.fragmentLarge = ctx.large;
+      rendered++;
+    }
+    const fr = p.fragment;
+    for (const l of fr.filterRules) filterRules.push(l);
+    for (const l of fr.natChains) natChains.push(l);
+    for (const l of fr.natRules) natRules.push(l);
+    for (const [chain, rule] of fr.filter) (filter[chain] ??= []).push(rule);
+    for (const [chain, rule] of fr.nat) (nat[chain] ??= []).push(rule);
+    for (const c of fr.chains) active.add(c);
+  }
+
+  // Delete chains no longer in use (only known when a previous render left its chain list).
+  let deletedChains = 0;
+  if (cache.previousChains !== undefined) {
+    for (const c of cache.previousChains) {
+      if (active.has(c) || !isServiceChainName(c)) continue;
+      natChains.push(chainLine(c));
+      natRules.push(`-X ${c}`);
+      deletedChains++;
+    }
+  }
+  cache.previousChains = active;
+
+  // Tail-call to the nodeports chain.
+  const natServices = (nat[kubeServices] ??= []);
+  const lastComment = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
+  if (matchAll) {
+    natRules.push(
+      `-A ${kubeServices} -m comment --comment "${lastComment}" -m addrtype --dst-type LOCAL${localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j ${kubeNodePorts}`,
+    );
+    natServices.push({ comment: lastComment, dstLocal: true, ...(localhostNodePorts ? {} : { notDst: '127.0.0.0/8' }), target: { kind: 'jump', chain: kubeNodePorts } });
+  } else {
+    for (const ip of [node.ip]) {
+      if (!npCidrs.some((c) => addressMatches(c.text, ip))) continue;
+      if (ip.startsWith('127.') && !localhostNodePorts) continue;
+      natRules.push(`-A ${kubeServices} -m comment --comment "${lastComment}" -d ${ip} -j ${kubeNodePorts}`);
+      natServices.push({ comment: lastComment, dst: ip, target: { kind: 'jump', chain: kubeNodePorts } });
+    }
+  }
+
+  if (opts.conntrackTCPLiberal !== true) {
+    filterRules.push(`-A ${kubeForward} -m conntrack --ctstate INVALID${nfacct ? ` -m nfacct --nfacct-name ${ctInvalidCounter}` : ''} -j DROP`);
+  }
+  filterRules.push(
+    `-A ${kubeForward} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
+    `-A ${kubeForward} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  );
+
+  const text = `*filter\n${filterChains.join('\n')}\n${filterRules.join('\n')}\nCOMMIT\n*nat\n${natChains.join('\n')}\n${natRules.join('\n')}\nCOMMIT\n`;
+  const localAddresses = [node.ip];
+  if (localhostNodePorts && !node.ip.startsWith('127.')) localAddresses.push('127.0.0.0/8');
+  return {
+    text,
+    ruleSet: { nodeName: node.name, nodeIP: node.ip, localAddresses, detector: detectorSpec(localDetector), filter, nat },
+    stats: {
+      servicePorts: ports.length,
+      endpoints: totalEndpoints,
+      largeClusterMode: ctx.large,
+      renderedServicePorts: rendered,
+      filterRules: filterRules.length,
+      natRules: natRules.length - deletedChains,
+      natChains: natChains.length,
+      deletedChains,
+    },
+  };
+}
