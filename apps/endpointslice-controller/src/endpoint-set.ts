@@ -1,0 +1,84 @@
+// EndpointSet, endpoint hashing, PortMapKey and EndpointsEqualBeyondHash, as
+// k8s.io/endpointslice/util (endpointset.go, controller_utils.go).
+import type { Endpoint, EndpointSlicePort, ObjectReference } from '@svclab/api';
+import { canonicalJSON, deepHash } from './deep-hash.js';
+
+/**
+ * hashEndpoint: identity of an endpoint = sorted addresses, hostname, targetRef namespace+name.
+ * Conditions, nodeName and zone are NOT part of it: a change there is an update of the same
+ * endpoint (see endpointsEqualBeyondHash).
+ */
+export function hashEndpoint(ep: Endpoint): string {
+  return deepHash({
+    addresses: [...ep.addresses].sort(),
+    hostname: ep.hostname ?? '',
+    namespace: ep.targetRef?.namespace ?? '',
+    name: ep.targetRef?.name ?? '',
+  });
+}
+
+/**
+ * A set of endpoints keyed by hashEndpoint. Iteration (and popAny) follow insertion order,
+ * which makes packing deterministic (upstream pops from a Go map: unspecified order).
+ */
+export class EndpointSet {
+  readonly #items = new Map<string, Endpoint>();
+
+  insert(ep: Endpoint): void {
+    this.#items.set(hashEndpoint(ep), ep);
+  }
+  get(ep: Endpoint): Endpoint | undefined {
+    return this.#items.get(hashEndpoint(ep));
+  }
+  has(ep: Endpoint): boolean {
+    return this.#items.has(hashEndpoint(ep));
+  }
+  delete(ep: Endpoint): void {
+    this.#items.delete(hashEndpoint(ep));
+  }
+  popAny(): Endpoint | undefined {
+    const first = this.#items.entries().next();
+    if (first.done === true) return undefined;
+    const [k, v] = first.value;
+    this.#items.delete(k);
+    return v;
+  }
+  get size(): number {
+    return this.#items.size;
+  }
+  values(): IterableIterator<Endpoint> {
+    return this.#items.values();
+  }
+}
+
+/** Port as compared/hashed: name/protocol/appProtocol/port with nil and "" kept distinct as upstream. */
+function portForHash(p: EndpointSlicePort): Record<string, unknown> {
+  return { name: p.name, protocol: p.protocol, port: p.port, appProtocol: p.appProtocol };
+}
+
+/** NewPortMapKey: a hash of the ports sorted by their own hash (order-insensitive); nil ≡ []. */
+export function portMapKey(ports: readonly EndpointSlicePort[] | null | undefined): string {
+  const hashes = (ports ?? []).map((p) => canonicalJSON(portForHash(p))).sort();
+  return deepHash(hashes);
+}
+
+function targetRefEqualIgnoringRV(a: ObjectReference | undefined, b: ObjectReference | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const strip = (r: ObjectReference): string => canonicalJSON({ ...r, resourceVersion: undefined });
+  return strip(a) === strip(b);
+}
+
+/**
+ * EndpointsEqualBeyondHash: nodeName, zone, the three conditions and targetRef (ignoring its
+ * resourceVersion) are equal. Hints are deliberately not compared, as upstream.
+ */
+export function endpointsEqualBeyondHash(a: Endpoint, b: Endpoint): boolean {
+  return (
+    a.nodeName === b.nodeName &&
+    a.zone === b.zone &&
+    a.conditions?.ready === b.conditions?.ready &&
+    a.conditions?.serving === b.conditions?.serving &&
+    a.conditions?.terminating === b.conditions?.terminating &&
+    targetRefEqualIgnoringRV(a.targetRef, b.targetRef)
+  );
+}
