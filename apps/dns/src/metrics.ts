@@ -1,0 +1,101 @@
+// Prometheus metrics under CoreDNS's names and labels (plugin/metrics/vars, plugin/cache/metrics.go,
+// plugin/forward/metrics.go, plugin/pkg/proxy/metrics.go). One registry per server instance.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** plugin.TimeBuckets: ExponentialBuckets(0.00025, 2, 16), seconds. */
+const TIME_BUCKETS = Array.from({ length: 16 }, (_, i) => 0.00025 * 2 ** i);
+
+export class DnsMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'coredns_dns_requests_total',
+    help: 'Counter of DNS requests made per zone, protocol and family.',
+    labelNames: ['server', 'zone', 'view', 'proto', 'family', 'type'] as const,
+    registers: [this.registry],
+  });
+  readonly responses = new Counter({
+    name: 'coredns_dns_responses_total',
+    help: 'Counter of response status codes.',
+    labelNames: ['server', 'zone', 'view', 'rcode', 'plugin'] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'coredns_dns_request_duration_seconds',
+    help: 'Histogram of the time (in seconds) each request took per zone.',
+    labelNames: ['server', 'zone', 'view', 'type'] as const,
+    buckets: TIME_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly cacheEntries = new Gauge({
+    name: 'coredns_cache_entries',
+    help: 'The number of elements in the cache.',
+    labelNames: ['server', 'type', 'zones', 'view'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheRequests = new Counter({
+    name: 'coredns_cache_requests_total',
+    help: 'The count of cache requests.',
+    labelNames: ['server', 'zones', 'view'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheHits = new Counter({
+    name: 'coredns_cache_hits_total',
+    help: 'The count of cache hits.',
+    labelNames: ['server', 'type', 'zones', 'view'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheMisses = new Counter({
+    name: 'coredns_cache_misses_total',
+    help: 'The count of cache misses. Deprecated, derive misses from cache hits/requests counters.',
+    labelNames: ['server', 'zones', 'view'] as const,
+    registers: [this.registry],
+  });
+  readonly forwardRequests = new Counter({
+    name: 'coredns_forward_requests_total',
+    help: 'Counter of requests made per upstream.',
+    labelNames: ['to'] as const,
+    registers: [this.registry],
+  });
+  readonly forwardResponses = new Counter({
+    name: 'coredns_forward_responses_total',
+    help: 'Counter of responses received per upstream.',
+    labelNames: ['to', 'rcode'] as const,
+    registers: [this.registry],
+  });
+  readonly forwardDuration = new Histogram({
+    name: 'coredns_forward_request_duration_seconds',
+    help: 'Histogram of the time each request took.',
+    labelNames: ['to', 'rcode'] as const,
+    buckets: TIME_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly proxyDuration = new Histogram({
+    name: 'coredns_proxy_request_duration_seconds',
+    help: 'Histogram of the time each request took.',
+    labelNames: ['proxy_name', 'to', 'rcode'] as const,
+    buckets: TIME_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly healthcheckBroken = new Counter({
+    name: 'coredns_forward_healthcheck_broken_total',
+    help: 'Counter of the number of complete failures of the healthchecks.',
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'coredns_forward_refused_total',
+    help: 'Counter of recursive queries refused because the client is not in an allowed range (svclab).',
+    registers: [this.registry],
+  });
+}
+
+/** coredns_autopath_success_total, kept apart so DnsMetrics stays the server's. */
+export function autopathCounter(m: DnsMetrics): Counter<'server'> {
+  const existing = m.registry.getSingleMetric('coredns_autopath_success_total');
+  if (existing) return existing as Counter<'server'>;
+  return new Counter({
+    name: 'coredns_autopath_success_total',
+    help: 'Counter of requests that did autopath.',
+    labelNames: ['server'] as const,
+    registers: [m.registry],
+  });
+}

@@ -1,0 +1,104 @@
+// cache plugin (CoreDNS plugin/cache): keeps replies of the plugins after it (forwarded answers) for
+// the smallest TTL in the reply, capped; serves hits with TTLs decreased by the time spent in cache.
+import type { Answer } from 'dns-packet';
+import { Rcode, type DnsReply, type DnsRequest, type Handler } from '../../plugin.js';
+import type { DnsMetrics } from '../../metrics.js';
+
+export interface CacheOptions {
+  /** Cap on the TTL of positive answers, seconds (CoreDNS `success` / `cache TTL`, default 3600). */
+  readonly successTTL: number;
+  /** Cap on the TTL of NXDOMAIN/NODATA, seconds (`denial`, default 1800). */
+  readonly denialTTL: number;
+  /** Entries per kind, positive and negative each (`success CAPACITY`, default 9984). */
+  readonly capacity: number;
+  /** Milliseconds; injected for tests. */
+  readonly now?: () => number;
+  readonly metrics?: DnsMetrics;
+  readonly server?: string;
+}
+
+export const defaultCacheOptions: CacheOptions = { successTTL: 3600, denialTTL: 1800, capacity: 9984 };
+
+interface Entry {
+  readonly reply: DnsReply;
+  readonly stored: number;
+  readonly expires: number;
+  readonly kind: 'success' | 'denial';
+}
+
+const ttlOf = (a: Answer): number => ('ttl' in a ? (a.ttl ?? 0) : 0);
+
+export class CachePlugin implements Handler {
+  readonly name = 'cache';
+  private readonly entries = new Map<string, Entry>();
+  private readonly opts: CacheOptions;
+  private readonly now: () => number;
+
+  constructor(
+    opts: Partial<CacheOptions>,
+    private readonly next: Handler | undefined,
+  ) {
+    this.opts = { ...defaultCacheOptions, ...opts };
+    this.now = opts.now ?? (() => Date.now());
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  async serveDNS(req: DnsRequest): Promise<DnsReply> {
+    const labels = { server: this.opts.server ?? '', zones: '.', view: '' };
+    this.opts.metrics?.cacheRequests.inc(labels);
+    const key = `${req.qname.toLowerCase()}\u0000${req.qtype}\u0000${req.edns?.do ? 1 : 0}\u0000${req.cd ? 1 : 0}`;
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > now) {
+      this.opts.metrics?.cacheHits.inc({ ...labels, type: hit.kind });
+      const elapsed = Math.floor((now - hit.stored) / 1000);
+      const age = (l: readonly Answer[]): Answer[] =>
+        l.map((a) => ('ttl' in a ? ({ ...a, ttl: Math.max(0, ttlOf(a) - elapsed) } as Answer) : a));
+      return {
+        ...hit.reply,
+        answers: age(hit.reply.answers),
+        authorities: age(hit.reply.authorities),
+        additionals: age(hit.reply.additionals),
+        plugin: this.name,
+      };
+    }
+    if (hit) this.entries.delete(key);
+    this.opts.metrics?.cacheMisses.inc(labels);
+    if (!this.next) return { rcode: Rcode.SERVFAIL, aa: false, tc: false, ra: false, answers: [], authorities: [], additionals: [], plugin: this.name };
+    const rep = await this.next.serveDNS(req);
+    this.store(key, rep, now);
+    return rep;
+  }
+
+  private store(key: string, rep: DnsReply, now: number): void {
+    if (rep.tc) return;
+    let kind: Entry['kind'];
+    let ttl: number;
+    if (rep.rcode === Rcode.NOERROR && rep.answers.length > 0) {
+      kind = 'success';
+      ttl = Math.min(this.opts.successTTL, ...rep.answers.map(ttlOf));
+    } else if (rep.rcode === Rcode.NXDOMAIN || (rep.rcode === Rcode.NOERROR && rep.answers.length === 0)) {
+      kind = 'denial';
+      const soa = rep.authorities.find((a) => a.type === 'SOA');
+      if (!soa) return;
+      const min = soa.type === 'SOA' ? (soa.data.minimum ?? 0) : 0;
+      ttl = Math.min(this.opts.denialTTL, ttlOf(soa), min);
+    } else return;
+    if (ttl <= 0) return;
+    if (this.entries.size >= this.opts.capacity * 2) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, { reply: rep, stored: now, expires: now + ttl * 1000, kind });
+    if (this.opts.metrics) {
+      let success = 0;
+      for (const e of this.entries.values()) if (e.kind === 'success') success++;
+      const server = this.opts.server ?? '';
+      this.opts.metrics.cacheEntries.set({ server, type: 'success', zones: '.', view: '' }, success);
+      this.opts.metrics.cacheEntries.set({ server, type: 'denial', zones: '.', view: '' }, this.entries.size - success);
+    }
+  }
+}

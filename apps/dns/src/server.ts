@@ -1,0 +1,151 @@
+// The DNS server: UDP and TCP listeners on one address, each query through the plugin chain.
+// Never throws on input: malformed queries get FORMERR, unknown opcodes NOTIMP, junk is dropped.
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net';
+import type { Logger } from '@svclab/telemetry';
+import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
+import type { DnsMetrics } from './metrics.js';
+import { encodeError, encodeReply, MAX_QUERY_SIZE, parseQuery, udpLimit } from './wire.js';
+
+/** Idle TCP connections are closed after this many milliseconds (CoreDNS/miekg idle timeout 8s). */
+export const TCP_IDLE_TIMEOUT_MS = 8000;
+
+export interface DnsServerOptions {
+  readonly host: string;
+  /** 0 picks a free port (the same for UDP and TCP). */
+  readonly port: number;
+  readonly handler: Handler;
+  readonly logger: Logger;
+  readonly metrics?: DnsMetrics;
+}
+
+export class DnsServer {
+  private udp: Socket | undefined;
+  private tcp: Server | undefined;
+  private readonly conns = new Set<TcpSocket>();
+  private boundPort = 0;
+  private readonly serverLabel: string;
+
+  constructor(private readonly opts: DnsServerOptions) {
+    this.serverLabel = `dns://${isIP(opts.host) === 6 ? `[${opts.host}]` : opts.host}:${opts.port}`;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Binds UDP then TCP on the same port. */
+  async start(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const udp = createSocket({ type: isIP(this.opts.host) === 6 ? 'udp6' : 'udp4' });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          udp.once('error', reject);
+          udp.bind(this.opts.port, this.opts.host, () => {
+            udp.off('error', reject);
+            resolve();
+          });
+        });
+        const port = udp.address().port;
+        const tcp = createServer((s) => {
+          this.onConnection(s);
+        });
+        await new Promise<void>((resolve, reject) => {
+          tcp.once('error', reject);
+          tcp.listen(port, this.opts.host, () => {
+            tcp.off('error', reject);
+            resolve();
+          });
+        });
+        this.udp = udp;
+        this.tcp = tcp;
+        this.boundPort = port;
+        break;
+      } catch (err) {
+        udp.close();
+        if (this.opts.port !== 0 || attempt >= 10) throw err;
+      }
+    }
+    this.udp.on('message', (msg, rinfo) => {
+      void this.handle(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' }).then((out) => {
+        if (out) this.udp?.send(out, rinfo.port, rinfo.address);
+      });
+    });
+    this.udp.on('error', (err) => {
+      this.opts.logger.error('udp socket error', { err });
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.conns) c.destroy();
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        if (this.udp) this.udp.close(() => resolve());
+        else resolve();
+      }),
+      new Promise<void>((resolve) => {
+        if (this.tcp) this.tcp.close(() => resolve());
+        else resolve();
+      }),
+    ]);
+    this.udp = undefined;
+    this.tcp = undefined;
+  }
+
+  private onConnection(s: TcpSocket): void {
+    this.conns.add(s);
+    s.setTimeout(TCP_IDLE_TIMEOUT_MS, () => s.destroy());
+    s.on('close', () => this.conns.delete(s));
+    s.on('error', () => s.destroy());
+    let buf = Buffer.alloc(0);
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (len > MAX_QUERY_SIZE) {
+          s.destroy();
+          return;
+        }
+        if (buf.length < 2 + len) break;
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        void this.handle(Buffer.from(msg), { address: s.remoteAddress ?? '', port: s.remotePort ?? 0, transport: 'tcp' }).then((out) => {
+          if (!out || s.destroyed) return;
+          const len2 = Buffer.alloc(2);
+          len2.writeUInt16BE(out.length);
+          s.write(Buffer.concat([len2, out]));
+        });
+      }
+    });
+  }
+
+  /** One query in, the reply bytes out (undefined: drop). Never rejects. */
+  async handle(msg: Buffer, client: ClientInfo): Promise<Buffer | undefined> {
+    const start = performance.now();
+    try {
+      const q = parseQuery(msg, client);
+      if (q.kind === 'drop') return undefined;
+      const m = this.opts.metrics;
+      const labels = { server: this.serverLabel, zone: '.', view: '' };
+      if (q.kind === 'error') {
+        m?.responses.inc({ ...labels, rcode: RcodeName[q.rcode] ?? String(q.rcode), plugin: '' });
+        return encodeError(q.header, q.rcode);
+      }
+      const req = q.request;
+      const rep = await this.opts.handler.serveDNS(req);
+      const out = encodeReply(req, rep, client.transport === 'udp' ? udpLimit(req) : 65535);
+      if (m) {
+        const type = qtypeName(req.qtype);
+        m.requests.inc({ ...labels, proto: client.transport, family: isIP(client.address) === 6 ? '2' : '1', type });
+        m.responses.inc({ ...labels, rcode: RcodeName[rep.rcode] ?? String(rep.rcode), plugin: rep.plugin });
+        m.duration.observe({ ...labels, type }, (performance.now() - start) / 1000);
+      }
+      return out;
+    } catch (err) {
+      this.opts.logger.error('query failed', { err });
+      // A reply could not be built (e.g. a record that does not encode): SERVFAIL with the header only.
+      if (msg.length >= 12) return encodeError(msg.subarray(0, 12), 2);
+      return undefined;
+    }
+  }
+}
