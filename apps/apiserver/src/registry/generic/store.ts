@@ -206,6 +206,8 @@ export class Store {
   /**
    * PUT (or the last step of PATCH): `mutate` turns the current object into the desired one (for
    * PUT it ignores its input). Retries on conflicts only when the caller gave no resourceVersion.
+   * `allowCreate` (default: the strategy's AllowCreateOnUpdate; server-side apply passes true)
+   * creates a missing object from `mutate(undefined)`.
    */
   async update(
     namespace: string,
@@ -213,6 +215,7 @@ export class Store {
     mutate: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
     ctx: RequestContext,
     subresource?: 'status',
+    allowCreate = this.strategy.allowCreateOnUpdate,
   ): Promise<{ object: KubeObject; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.storage.get(this.key(namespace, name));
@@ -220,7 +223,7 @@ export class Store {
       const precondition = desired.metadata.resourceVersion;
       try {
         if (current === undefined) {
-          if (subresource !== undefined || !this.strategy.allowCreateOnUpdate) throw newNotFound(this.gr, name);
+          if (subresource !== undefined || !allowCreate) throw newNotFound(this.gr, name);
           this.checkName(desired, name);
           return { object: await this.create(namespace, desired, ctx), created: true };
         }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  const ok = [
+    { name: 'defaults', argv: [], env: {}, want: { bindAddress: '127.0.0.1', securePort: 6443, serviceClusterIPRange: '10.96.0.0/12' } },
+    {
+      name: 'flags with = and space',
+      argv: ['--secure-port=7443', '--service-cluster-ip-range', '127.96.0.0/12'],
+      env: { REDIS_URL: 'redis://127.0.0.1:7000', NATS_URL: 'nats://127.0.0.1:7001' },
+      want: { securePort: 7443, serviceClusterIPRange: '127.96.0.0/12', redisUrl: 'redis://127.0.0.1:7000', natsUrl: 'nats://127.0.0.1:7001' },
+    },
+    {
+      name: 'non-loopback with a token file',
+      argv: ['--bind-address=0.0.0.0', '--token-auth-file=/tmp/t.csv'],
+      env: {},
+      want: { bindAddress: '0.0.0.0', tokenAuthFile: '/tmp/t.csv' },
+    },
+  ];
+  it.each(ok)('$name', ({ argv, env, want }) => {
+    expect(parseConfig(argv, env)).toMatchObject(want);
+  });
+
+  const bad = [
+    { name: 'non-loopback without tokens', argv: ['--bind-address=0.0.0.0'], err: /refusing to serve on 0.0.0.0/ },
+    { name: 'unknown flag', argv: ['--insecure-port=8080'], err: /unknown flag/ },
+    { name: 'bad range', argv: ['--service-cluster-ip-range=10.0.0.0/40'], err: /invalid IPv4 CIDR/ },
+    { name: 'bad port', argv: ['--secure-port=70000'], err: /invalid --secure-port/ },
+  ];
+  it.each(bad)('$name', ({ argv, err }) => {
+    expect(() => parseConfig(argv, {})).toThrow(err);
+  });
+});

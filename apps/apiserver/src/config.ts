@@ -1,0 +1,84 @@
+// apiserver configuration from flags (upstream names) and environment.
+import type { LogLevel } from '@svclab/telemetry';
+import { parseLogLevel } from '@svclab/telemetry';
+import { parseCIDR, parsePortRange } from './registry/allocators.js';
+
+export interface Config {
+  /** `--bind-address` (default 127.0.0.1). */
+  readonly bindAddress: string;
+  /** `--secure-port` (default 6443; served as plain HTTP). */
+  readonly securePort: number;
+  /** `--service-cluster-ip-range` (default 10.96.0.0/12). */
+  readonly serviceClusterIPRange: string;
+  /** `--service-node-port-range` (default 30000-32767). */
+  readonly serviceNodePortRange: string;
+  /** `--token-auth-file`: CSV `token,user,uid[,groups]`; enables bearer-token auth. */
+  readonly tokenAuthFile?: string;
+  /** `REDIS_URL`; unset runs on in-memory storage (development only). */
+  readonly redisUrl?: string;
+  /** `NATS_URL`; change events are published there and watches are fed from it. */
+  readonly natsUrl?: string;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const flagNames = ['bind-address', 'secure-port', 'service-cluster-ip-range', 'service-node-port-range', 'token-auth-file'] as const;
+type Flag = (typeof flagNames)[number];
+
+function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
+  const out: Partial<Record<Flag, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new ConfigError(`unexpected argument "${arg}"`);
+    const name = m[1] as Flag;
+    if (!flagNames.includes(name)) throw new ConfigError(`unknown flag: --${m[1] ?? ''}`);
+    let value = m[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      i++;
+      if (value === undefined) throw new ConfigError(`flag needs an argument: --${name}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** True for addresses that only this machine can reach. */
+export function isLoopback(addr: string): boolean {
+  return addr === 'localhost' || addr === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(addr);
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const f = parseFlags(argv);
+  const port = Number(f['secure-port'] ?? '6443');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid --secure-port "${f['secure-port'] ?? ''}"`);
+  const cidr = f['service-cluster-ip-range'] ?? '10.96.0.0/12';
+  const ports = f['service-node-port-range'] ?? '30000-32767';
+  try {
+    parseCIDR(cidr);
+    parsePortRange(ports);
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const bind = f['bind-address'] ?? '127.0.0.1';
+  const tokenFile = f['token-auth-file'];
+  if (!isLoopback(bind) && (tokenFile === undefined || tokenFile === '')) {
+    throw new ConfigError(`refusing to serve on ${bind} without --token-auth-file: only loopback addresses may be served unauthenticated`);
+  }
+  const redisUrl = env['REDIS_URL'];
+  const natsUrl = env['NATS_URL'];
+  return {
+    bindAddress: bind,
+    securePort: port,
+    serviceClusterIPRange: cidr,
+    serviceNodePortRange: ports,
+    ...(tokenFile !== undefined && tokenFile !== '' ? { tokenAuthFile: tokenFile } : {}),
+    ...(redisUrl !== undefined && redisUrl !== '' ? { redisUrl } : {}),
+    ...(natsUrl !== undefined && natsUrl !== '' ? { natsUrl } : {}),
+    logLevel: parseLogLevel(env['LOG_LEVEL']),
+  };
+}

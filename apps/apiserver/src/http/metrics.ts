@@ -1,0 +1,49 @@
+// Prometheus metrics of the HTTP layer, named as upstream's apiserver metrics.
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** What the route handler records on `res.locals.requestInfo` for metrics and spans. */
+export interface RequestLabels {
+  verb: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource: string;
+  scope: string;
+}
+
+export interface HttpMetrics {
+  readonly registry: Registry;
+  readonly middleware: RequestHandler;
+}
+
+export function createHttpMetrics(opts: { defaultMetrics?: boolean } = {}): HttpMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics === true) collectDefaultMetrics({ register: registry });
+  const labelNames = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+  const total = new Counter({
+    name: 'apiserver_request_total',
+    help: 'Counter of apiserver requests broken out for each verb, group, version, resource, scope, component, and HTTP response code.',
+    labelNames: [...labelNames, 'code'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'apiserver_request_duration_seconds',
+    help: 'Response latency distribution in seconds for each verb, group, version, resource, subresource, scope and component.',
+    labelNames,
+    buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+    registers: [registry],
+  });
+  const middleware: RequestHandler = (_req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('close', () => {
+      const info = res.locals['requestInfo'] as RequestLabels | undefined;
+      if (info === undefined) return;
+      const labels = { ...info, component: 'apiserver' };
+      total.inc({ ...labels, code: String(res.statusCode) });
+      duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+    next();
+  };
+  return { registry, middleware };
+}

@@ -1,0 +1,130 @@
+// The apiserver process: config from flags/env, telemetry, Redis + NATS storage, allocators,
+// built-in objects, listen; SIGTERM/SIGINT → graceful close.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { connect, type NatsConnection } from 'nats';
+import { createLogger, initTelemetry, type Logger } from '@svclab/telemetry';
+import { parseTokenFile } from './auth/token-file.js';
+import { ConfigError, parseConfig, type Config } from './config.js';
+import { startReplayResponder, type ReplayResponder } from './events/replay-responder.js';
+import { createHttpMetrics } from './http/metrics.js';
+import { memoryAllocators, type ServiceAllocators } from './registry/allocators.js';
+import { ensureBuiltins } from './registry/bootstrap.js';
+import { repairAllocations } from './registry/core/service/strategy.js';
+import { Registry } from './registry/registry.js';
+import { TracedStorage } from './registry/traced-storage.js';
+import { createServer } from './server.js';
+import { createRedisStorage } from './storage/create-redis-storage.js';
+import type { Storage } from './storage/interface.js';
+import { MemoryStorage } from './storage/memory.js';
+
+async function openStorage(cfg: Config, logger: Logger): Promise<{ storage: Storage; nc?: NatsConnection }> {
+  let nc: NatsConnection | undefined;
+  if (cfg.natsUrl !== undefined) {
+    nc = await connect({ servers: cfg.natsUrl, name: 'apiserver', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    logger.info('connected to NATS', { url: cfg.natsUrl });
+  }
+  if (cfg.redisUrl === undefined) {
+    logger.warn('REDIS_URL is not set: using in-memory storage (development only, nothing survives a restart)');
+    return { storage: new MemoryStorage(), ...(nc ? { nc } : {}) };
+  }
+  const storage = await createRedisStorage({ redisUrl: cfg.redisUrl, ...(nc ? { natsConnection: nc } : {}), logger });
+  return { storage, ...(nc ? { nc } : {}) };
+}
+
+/** Allocators with the state of the stored Services (repair after a restart). */
+async function openAllocators(cfg: Config, storage: Storage): Promise<ServiceAllocators> {
+  const allocators = memoryAllocators(cfg.serviceClusterIPRange, cfg.serviceNodePortRange);
+  const services = await storage.list('services');
+  await repairAllocations(services.items, allocators);
+  return allocators;
+}
+
+async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>): Promise<T> {
+  for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      logger.warn(`${what} failed; retrying`, { err, delayMs: delay });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let cfg: Config;
+  try {
+    cfg = parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`apiserver: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ component: 'apiserver', level: cfg.logLevel });
+  const telemetry = initTelemetry('apiserver');
+  const tokens = cfg.tokenAuthFile === undefined ? undefined : parseTokenFile(readFileSync(cfg.tokenAuthFile, 'utf8'));
+
+  const { storage, nc } = await openStorage(cfg, logger);
+  let responder: ReplayResponder | undefined;
+  if (nc !== undefined) {
+    responder = startReplayResponder({ nc, storage, logger });
+    await responder.ready;
+  }
+  const allocators = await retry('allocator repair', logger, () => openAllocators(cfg, storage));
+  const traced = new TracedStorage(storage, telemetry.tracer);
+  const registry = new Registry({ storage: traced, allocators });
+  let ready = false;
+  const app = createServer({
+    storage,
+    allocators,
+    registry,
+    logger,
+    tracer: telemetry.tracer,
+    ...(tokens ? { tokens } : {}),
+    metrics: createHttpMetrics({ defaultMetrics: true }),
+    ready: () => ready,
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(cfg.securePort, cfg.bindAddress, (err?: Error) => {
+      if (err) reject(err);
+      else resolve(s);
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : cfg.securePort;
+  logger.info('serving', { address: `http://${cfg.bindAddress}:${port}`, auth: tokens ? 'token-file' : 'none' });
+
+  await retry('bootstrap of built-in objects', logger, () => ensureBuiltins(registry, cfg.serviceClusterIPRange, logger));
+  ready = true;
+  logger.info('ready');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    ready = false;
+    logger.info('shutting down', { signal });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Watches are long-lived: give in-flight requests a moment, then cut the rest.
+    const cut = setTimeout(() => server.closeAllConnections(), 2000);
+    await closed;
+    clearTimeout(cut);
+    responder?.stop();
+    await storage.close().catch((err: unknown) => logger.warn('storage close failed', { err }));
+    await nc?.drain().catch((err: unknown) => logger.warn('nats drain failed', { err }));
+    await telemetry.shutdown().catch(() => undefined);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`apiserver: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
