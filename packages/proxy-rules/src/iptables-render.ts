@@ -153,7 +153,8 @@ function memo(names: Map<string, string>, key: string, make: () => string): stri
   return v;
 }
 
-function detectorText(d: LocalDetector | undefined): RenderCtx['detector'] {
+/** The iptables match arguments of a detector: IfLocal / IfNotLocal (proxyutil.LocalTrafficDetector). */
+export function localDetectorArgs(d: LocalDetector | undefined): { readonly ifLocal: string; readonly ifNotLocal: string } | undefined {
   if (d === undefined) return undefined;
   switch (d.mode) {
     case 'ClusterCIDR':
@@ -461,7 +462,7 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   const mark = `0x${(1 << (opts.masqueradeBit ?? 14)).toString(16)}`;
   const ctx: RenderCtx = {
     node,
-    detector: detectorText(localDetector),
+    detector: localDetectorArgs(localDetector),
     masqueradeAll: opts.masqueradeAll ?? false,
     localhostNodePorts,
     nfacct,
