@@ -22,6 +22,12 @@ export interface EventSequencerOptions {
   readonly resources?: readonly string[];
   /** Subject to listen on (default `k8s.events.>`). */
   readonly subject?: string;
+  /**
+   * Every this many ms, catch every resource up from Redis (default 5000; 0 disables): the safety
+   * net for a last event lost on the way (a publisher crashed after commit) that no later `prev`
+   * would reveal.
+   */
+  readonly resyncIntervalMs?: number;
 }
 
 /** Called when a resource's missed events were compacted away: its watchers must re-list. */
@@ -39,6 +45,7 @@ export class EventSequencer {
   private readonly expiredHandlers = new Set<ExpiredHandler>();
   private sub: Subscription | undefined;
   private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly opts: EventSequencerOptions) {
@@ -64,6 +71,11 @@ export class EventSequencer {
       },
     });
     void this.watchStatus();
+    const every = this.opts.resyncIntervalMs ?? 5000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.catchUpAll(), every);
+      this.timer.unref();
+    }
     await this.opts.nc.flush();
   }
 
@@ -93,6 +105,7 @@ export class EventSequencer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.timer);
     this.listeners.clear();
     this.expiredHandlers.clear();
     if (this.sub !== undefined && !this.opts.nc.isClosed()) this.sub.unsubscribe();

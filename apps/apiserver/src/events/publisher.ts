@@ -2,28 +2,65 @@
 // with the write's W3C traceparent as a NATS header.
 import { eventSubject, TraceparentHeader, type ChangeEvent } from '@svclab/bus';
 import type { Logger } from '@svclab/telemetry';
-import { headers, type NatsConnection } from 'nats';
+import { Events, headers, type NatsConnection } from 'nats';
 import type { CommittedEvent } from '../storage/redis.js';
 
 const enc = new TextEncoder();
 
+/** Recent events kept for re-publishing after a reconnect (nats.js drops what it buffered). */
+const DefaultResendBuffer = 1000;
+
 /**
  * EventPublisher hands committed events to the NATS client in the order `publish` is called
  * (RedisStorage calls it in commit order). Publishing only buffers; while NATS is disconnected
- * nats.js keeps the messages and flushes them on reconnect. A message lost anyway (process crash,
- * buffer overflow) is found by watchers as a `prev` gap and replayed from Redis.
+ * nats.js buffers messages but discards that buffer when it dials again, and a dead socket eats
+ * what was written to it, so after each reconnect `start()` re-publishes the last
+ * `resendBuffer` events: duplicates are harmless (watchers drop `rev <= last`), a lost last event is
+ * not (no later `prev` would reveal the gap). A message lost anyway (process crash) is found by
+ * watchers through the next event's `prev` or their periodic catch-up.
  */
 export class EventPublisher {
   private published = 0;
   private failed = 0;
+  private republished = 0;
+  private readonly recent: CommittedEvent[] = [];
+  private stopped = false;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly logger: Logger,
+    private readonly resendBuffer = DefaultResendBuffer,
   ) {}
+
+  /** Starts watching the connection status to re-publish recent events after a reconnect. */
+  start(): void {
+    void (async () => {
+      for await (const s of this.nc.status()) {
+        if (this.stopped) return;
+        if (s.type === Events.Reconnect) this.republish();
+      }
+    })();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private republish(): void {
+    const events = [...this.recent];
+    this.logger.info('NATS reconnected; re-publishing recent change events', { count: events.length });
+    for (const e of events) this.send(e);
+    this.republished += events.length;
+  }
 
   /** Publishes one event's JSON (already encoded, byte-identical to the stored one). */
   publishCommitted(e: CommittedEvent): void {
+    this.recent.push(e);
+    if (this.recent.length > this.resendBuffer) this.recent.shift();
+    this.send(e);
+  }
+
+  private send(e: CommittedEvent): void {
     const opts =
       e.traceparent === undefined
         ? undefined
@@ -53,7 +90,7 @@ export class EventPublisher {
     });
   }
 
-  stats(): { published: number; failed: number } {
-    return { published: this.published, failed: this.failed };
+  stats(): { published: number; failed: number; republished: number } {
+    return { published: this.published, failed: this.failed, republished: this.republished };
   }
 }

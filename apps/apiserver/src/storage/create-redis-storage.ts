@@ -20,6 +20,8 @@ export interface CreateRedisStorageOptions {
   readonly maxEventsPerResource?: number;
   /** Key prefix (default `svclab:`). */
   readonly keyPrefix?: string;
+  /** Period of the watchers' safety-net catch-up from Redis, ms (default 5000; 0 disables). */
+  readonly resyncIntervalMs?: number;
 }
 
 /** RedisStorage plus the hook watchers use to learn that their missed events were compacted. */
@@ -44,6 +46,7 @@ export async function createRedisStorage(opts: CreateRedisStorageOptions): Promi
     logger.warn('redis connection error', { err });
   });
   const publisher = opts.natsConnection === undefined ? undefined : new EventPublisher(opts.natsConnection, logger);
+  publisher?.start();
   const storage = new RedisStorage(redis, {
     ...(opts.keyPrefix === undefined ? {} : { keyPrefix: opts.keyPrefix }),
     ...(opts.maxEventsPerResource === undefined ? {} : { maxEventsPerResource: opts.maxEventsPerResource }),
@@ -58,16 +61,19 @@ export async function createRedisStorage(opts: CreateRedisStorageOptions): Promi
         replay: (r, from, limit) => storage.replay(r, from, limit),
         startRev: await storage.currentRev(),
         logger,
+        ...(opts.resyncIntervalMs === undefined ? {} : { resyncIntervalMs: opts.resyncIntervalMs }),
       });
       await sequencer.start();
       const seq = sequencer;
       storage.attachEventSource((onEvent) => seq.addListener(onEvent), () => seq.stop());
     }
   } catch (err) {
+    publisher?.stop();
     redis.disconnect();
     throw err;
   }
   storage.addCloser(async () => {
+    publisher?.stop();
     await redis.quit().catch(() => {
       redis.disconnect();
     });
