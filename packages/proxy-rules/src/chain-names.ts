@@ -14,7 +14,7 @@ export function hashPrefix16(s: string): string {
     const hi = d[o] ?? 0;
     const lo = ((d[o + 1] ?? 0) * 2 ** 24 + (d[o + 2] ?? 0) * 2 ** 16 + (d[o + 3] ?? 0) * 2 ** 8 + (d[o + 4] ?? 0));
     const v = hi * 2 ** 32 + lo; // < 2^40, exact in a double
-    for (let i = 7; i >= 0; i--) out += BASE32[Math.floor(v / 2 ** (i * 5)) % 32];
+    for (let i = 7; i >= 0; i--) out += BASE32.charAt(Math.floor(v / 2 ** (i * 5)) % 32);
   }
   return out;
 }

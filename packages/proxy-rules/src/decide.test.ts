@@ -75,7 +75,7 @@ describe('decide on TestOverallIPTablesRules', () => {
 
 describe('decide: load balancing and affinity', () => {
   const three = [
-    makeEndpointSlice('ns1', 'svc1', 1, {
+    makeEndpointSlice('ns1', 'svc1', {
       endpoints: [{ addresses: ['10.180.0.1'] }, { addresses: ['10.180.0.2'] }, { addresses: ['10.180.0.3'] }],
       ports: tcp80,
     }),
@@ -142,7 +142,7 @@ describe('decide: load balancing and affinity', () => {
       makeService('ns', `s${i}`, { spec: { clusterIP: `172.30.${Math.floor(i / 250)}.${i % 250}`, ports: [p80] } }),
     );
     const slices = services.map((s, i) =>
-      makeEndpointSlice('ns', s.metadata.name ?? '', 1, { endpoints: [{ addresses: [`10.180.1.${i % 250}`] }], ports: tcp80 }),
+      makeEndpointSlice('ns', s.metadata.name ?? '', { endpoints: [{ addresses: [`10.180.1.${i % 250}`] }], ports: tcp80 }),
     );
     const rs = renderIptables({ services, endpointSlices: slices }, node, { clusterCIDR: '10.0.0.0/8' }).ruleSet;
     expect(decide(rs, pkt(pod, '172.30.0.123', 80), () => 0, new AffinityTable())).toMatchObject({ verdict: 'dnat', ip: '10.180.1.123' });

@@ -77,8 +77,9 @@ function indexOf(rules: readonly Rule[]): ChainIndex {
 function candidates(rules: readonly Rule[], pkt: Packet): Iterable<number> {
   if (rules.length < indexThreshold) return rules.keys();
   const idx = indexOf(rules);
-  const lists = [idx.byDstPort.get(`${pkt.dstIP} ${pkt.dstPort}`) ?? [], idx.byPort.get(pkt.dstPort) ?? [], idx.rest];
-  return [...lists[0]!, ...lists[1]!, ...lists[2]!].sort((a, b) => a - b);
+  const exact = idx.byDstPort.get(`${pkt.dstIP} ${pkt.dstPort}`) ?? [];
+  const byPort = idx.byPort.get(pkt.dstPort) ?? [];
+  return [...exact, ...byPort, ...idx.rest].sort((a, b) => a - b);
 }
 
 function isLocal(rs: RuleSet, ip: string): boolean {
@@ -162,6 +163,7 @@ function walk(table: Readonly<Record<string, readonly Rule[]>>, chain: string, s
  * KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES; FORWARD → KUBE-PROXY-FIREWALL, KUBE-SERVICES,
  * KUBE-EXTERNAL-SERVICES (the order `-I` leaves the jumps in).
  */
+// eslint-disable-next-line max-params -- the data plane's contract (issue 5): decide(ruleSet, packet, rand, affinity)
 export function decide(ruleSet: RuleSet, packet: Packet, rand: () => number, affinity: AffinityTable): Decision {
   const st: WalkState = {
     pkt: packet,

@@ -40,7 +40,7 @@ describe('TestOnlyLocalExternalIPs-style fixture (KUBE-SVL)', () => {
       },
       status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
     });
-    const slice = makeEndpointSlice('ns1', 'svc1', 1, {
+    const slice = makeEndpointSlice('ns1', 'svc1', {
       endpoints: [{ addresses: ['10.180.0.1'], nodeName: 'other-node' }, { addresses: ['10.180.2.1'], nodeName: testNodeName }],
       ports: tcp80,
     });

@@ -17,7 +17,7 @@ function svc1(spec: ServiceSpec, status?: ServiceStatus): Service {
   return makeService('ns1', 'svc1', { spec: { clusterIP: '172.30.0.41', ports: [p80], ...spec }, ...(status ? { status } : {}) });
 }
 function eps(...endpoints: Endpoint[]): EndpointSlice[] {
-  return [makeEndpointSlice('ns1', 'svc1', 1, { endpoints, ports: tcp80 })];
+  return [makeEndpointSlice('ns1', 'svc1', { endpoints, ports: tcp80 })];
 }
 const remote = (ip: string, c: Endpoint['conditions'] = {}): Endpoint => ({ addresses: [ip], nodeName: 'other-node', conditions: c });
 const local = (ip: string, c: Endpoint['conditions'] = {}): Endpoint => ({ addresses: [ip], nodeName: testNodeName, conditions: c });
@@ -164,7 +164,7 @@ const cases: Case[] = [
       }),
     ],
     slices: [
-      makeEndpointSlice('ns1', 'web', 1, {
+      makeEndpointSlice('ns1', 'web', {
         endpoints: [{ addresses: ['10.180.0.7'] }],
         ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'dns', port: 5353, protocol: 'UDP' }],
       }),
@@ -210,7 +210,7 @@ const cases: Case[] = [
       svc1({}),
     ],
     slices: [
-      makeEndpointSlice('ns1', 'svc1', 1, { endpoints: [{ addresses: ['fd00::1'] }], ports: tcp80, addressType: 'IPv6' }),
+      makeEndpointSlice('ns1', 'svc1', { endpoints: [{ addresses: ['fd00::1'] }], ports: tcp80, addressType: 'IPv6' }),
     ],
     has: ['"ns1/svc1:p80 has no endpoints"'],
     hasNot: ['ns1/headless', 'ns1/ext', 'ns1/other', 'fd00'],
@@ -219,15 +219,15 @@ const cases: Case[] = [
     name: 'endpoints merged across slices and de-duplicated, non-terminating copy wins',
     services: [svc1({})],
     slices: [
-      makeEndpointSlice('ns1', 'svc1', 1, { endpoints: [remote('10.180.0.1', { ready: false, serving: true, terminating: true })], ports: tcp80 }),
-      makeEndpointSlice('ns1', 'svc1', 2, { endpoints: [remote('10.180.0.1'), remote('10.180.0.2')], ports: tcp80 }),
+      makeEndpointSlice('ns1', 'svc1', { endpoints: [remote('10.180.0.1', { ready: false, serving: true, terminating: true })], ports: tcp80 }),
+      makeEndpointSlice('ns1', 'svc1', { n: 2, endpoints: [remote('10.180.0.1'), remote('10.180.0.2')], ports: tcp80 }),
     ],
     has: ['"ns1/svc1:p80 -> 10.180.0.1:80" -m statistic --mode random --probability 0.5000000000', '"ns1/svc1:p80 -> 10.180.0.2:80" -j'],
   },
   {
     name: 'unnamed port: comment is ns/name',
     services: [makeService('ns1', 'plain', { spec: { clusterIP: '172.30.0.70', ports: [{ port: 80, protocol: 'TCP' }] } })],
-    slices: [makeEndpointSlice('ns1', 'plain', 1, { endpoints: [{ addresses: ['10.180.0.8'] }], ports: [{ name: '', port: 80, protocol: 'TCP' }] })],
+    slices: [makeEndpointSlice('ns1', 'plain', { endpoints: [{ addresses: ['10.180.0.8'] }], ports: [{ name: '', port: 80, protocol: 'TCP' }] })],
     has: ['--comment "ns1/plain cluster IP"', '--comment ns1/plain -m tcp -p tcp -j DNAT --to-destination 10.180.0.8:80'],
   },
   {
@@ -275,7 +275,7 @@ describe('partial rendering with a cache', () => {
     const a = svc1({});
     const b = makeService('ns2', 'svc2', { spec: { clusterIP: '172.30.0.42', ports: [p80] } });
     const slicesA = eps(remote('10.180.0.1'));
-    const slicesB = [makeEndpointSlice('ns2', 'svc2', 1, { endpoints: [remote('10.180.0.2')], ports: tcp80 })];
+    const slicesB = [makeEndpointSlice('ns2', 'svc2', { endpoints: [remote('10.180.0.2')], ports: tcp80 })];
     const first = renderIptables({ services: [a, b], endpointSlices: [...slicesA, ...slicesB] }, node, { ...base, cache });
     expect(first.stats.renderedServicePorts).toBe(2);
 

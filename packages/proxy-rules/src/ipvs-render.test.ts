@@ -26,8 +26,8 @@ describe('renderIpvs: ipvsadm -Ln', () => {
       }),
     ];
     const endpointSlices = [
-      makeEndpointSlice('default', 'kubernetes', 1, { endpoints: [{ addresses: ['192.168.0.1'] }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }),
-      makeEndpointSlice('kube-system', 'kube-dns', 1, {
+      makeEndpointSlice('default', 'kubernetes', { endpoints: [{ addresses: ['192.168.0.1'] }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }),
+      makeEndpointSlice('kube-system', 'kube-dns', {
         endpoints: [{ addresses: ['172.17.0.2'] }],
         ports: [
           { name: 'dns', port: 53, protocol: 'UDP' },
@@ -75,7 +75,7 @@ describe('renderIpvs: ipvsadm -Ln', () => {
 
   it('keeps a terminating endpoint at weight 0 while ready ones carry traffic', () => {
     const svc = makeService('ns1', 'svc1', { spec: { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] } });
-    const slice = makeEndpointSlice('ns1', 'svc1', 1, {
+    const slice = makeEndpointSlice('ns1', 'svc1', {
       endpoints: [{ addresses: ['10.180.0.1'] }, { addresses: ['10.180.0.2'], conditions: { ready: false, serving: true, terminating: true } }],
       ports: [{ name: 'p80', port: 80, protocol: 'TCP' }],
     });

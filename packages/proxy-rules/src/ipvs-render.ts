@@ -214,7 +214,8 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
       const endpoints = eps.get(info.key) ?? [];
       const proto = info.protocol.toLowerCase();
       const persistent = info.sessionAffinityClientIP ? { persistentTimeout: info.stickyMaxAgeSeconds } : {};
-      const vs = (kind: VirtualServer['kind'], address: string, port: number, onlyNodeLocal: boolean): void => {
+      const vs = (kind: VirtualServer['kind'], address: string, at: { port: number; onlyNodeLocal: boolean }): void => {
+        const { port, onlyNodeLocal } = at;
         const rss = realServersFor(endpoints, info, { node, onlyNodeLocal }).map((r) => {
           const c = conns?.({ protocol: info.protocol, address, port }, r);
           return { ...r, forward: 'Masq' as const, activeConns: c?.active ?? 0, inactConns: c?.inactive ?? 0 };
@@ -227,12 +228,12 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
         if (ep.isLocal) add('KUBE-LOOP-BACK', `${ep.ip},${proto}:${ep.port},${ep.ip}`);
       }
       add('KUBE-CLUSTER-IP', `${info.clusterIP},${proto}:${info.port}`);
-      vs('ClusterIP', info.clusterIP, info.port, info.internalPolicyLocal);
+      vs('ClusterIP', info.clusterIP, { port: info.port, onlyNodeLocal: info.internalPolicyLocal });
       bound.add(info.clusterIP);
 
       for (const ip of info.externalIPs) {
         add(info.externalPolicyLocal ? 'KUBE-EXTERNAL-IP-LOCAL' : 'KUBE-EXTERNAL-IP', `${ip},${proto}:${info.port}`);
-        vs('ExternalIP', ip, info.port, info.externalPolicyLocal);
+        vs('ExternalIP', ip, { port: info.port, onlyNodeLocal: info.externalPolicyLocal });
         if (!nodeIPs.includes(ip)) bound.add(ip);
       }
 
@@ -250,7 +251,7 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
           if (allowFromNode) add('KUBE-LOAD-BALANCER-SOURCE-IP', `${entry},${ip}`);
           else lbNoNodeAccess.push({ ip, port: info.port, protocol: proto });
         }
-        vs('LoadBalancer', ip, info.port, info.externalPolicyLocal);
+        vs('LoadBalancer', ip, { port: info.port, onlyNodeLocal: info.externalPolicyLocal });
         if (!nodeIPs.includes(ip)) bound.add(ip);
       }
 
@@ -265,7 +266,7 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
           add(`KUBE-NODE-PORT-${info.protocol}`, np);
           if (info.externalPolicyLocal) add(`KUBE-NODE-PORT-LOCAL-${info.protocol}`, np);
         }
-        for (const ip of nodeIPs) vs('NodePort', ip, info.nodePort, info.externalPolicyLocal);
+        for (const ip of nodeIPs) vs('NodePort', ip, { port: info.nodePort, onlyNodeLocal: info.externalPolicyLocal });
       }
       if (info.healthCheckNodePort !== 0) add('KUBE-HEALTH-CHECK-NODE-PORT', String(info.healthCheckNodePort));
     }

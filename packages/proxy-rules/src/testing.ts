@@ -21,6 +21,8 @@ export function makeService(namespace: string, name: string, o: ServiceOverrides
 }
 
 export interface SliceOverrides {
+  /** Suffix of the slice name `<service>-<n>`, default 1. */
+  readonly n?: number;
   readonly endpoints: Endpoint[];
   readonly ports: EndpointSlicePort[];
   readonly addressType?: EndpointSlice['addressType'];
@@ -28,11 +30,11 @@ export interface SliceOverrides {
 }
 
 /** An EndpointSlice `<svc>-<n>` labelled with its Service name, like upstream's makeTestEndpointSlice. */
-export function makeEndpointSlice(namespace: string, service: string, n: number, o: SliceOverrides): EndpointSlice {
+export function makeEndpointSlice(namespace: string, service: string, o: SliceOverrides): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { namespace, name: `${service}-${n}`, labels: { [wellKnown.LabelServiceName]: service, ...o.labels } },
+    metadata: { namespace, name: `${service}-${o.n ?? 1}`, labels: { [wellKnown.LabelServiceName]: service, ...o.labels } },
     addressType: o.addressType ?? 'IPv4',
     endpoints: o.endpoints,
     ports: o.ports,
@@ -84,14 +86,14 @@ export function overallIptablesFixture(): { services: Service[]; endpointSlices:
     makeService('ns6', 'svc6', { spec: { type: 'ClusterIP', clusterIP: '172.30.0.46', ports: [{ ...p80, targetPort: 80 }] } }),
   ];
   const endpointSlices = [
-    makeEndpointSlice('ns1', 'svc1', 1, { endpoints: [{ addresses: ['10.180.0.1'] }], ports: tcp80 }),
-    makeEndpointSlice('ns2', 'svc2', 1, { endpoints: [{ addresses: ['10.180.0.2'] }], ports: tcp80 }),
-    makeEndpointSlice('ns3', 'svc3', 1, { endpoints: [{ addresses: ['10.180.0.3'] }], ports: tcp80 }),
-    makeEndpointSlice('ns4', 'svc4', 1, {
+    makeEndpointSlice('ns1', 'svc1', { endpoints: [{ addresses: ['10.180.0.1'] }], ports: tcp80 }),
+    makeEndpointSlice('ns2', 'svc2', { endpoints: [{ addresses: ['10.180.0.2'] }], ports: tcp80 }),
+    makeEndpointSlice('ns3', 'svc3', { endpoints: [{ addresses: ['10.180.0.3'] }], ports: tcp80 }),
+    makeEndpointSlice('ns4', 'svc4', {
       endpoints: [{ addresses: ['10.180.0.4'] }, { addresses: ['10.180.0.5'], nodeName: testNodeName }],
       ports: tcp80,
     }),
-    makeEndpointSlice('ns5', 'svc5', 1, { endpoints: [{ addresses: ['10.180.0.3'] }], ports: tcp80 }),
+    makeEndpointSlice('ns5', 'svc5', { endpoints: [{ addresses: ['10.180.0.3'] }], ports: tcp80 }),
   ];
   return { services, endpointSlices };
 }
