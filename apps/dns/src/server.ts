@@ -24,7 +24,7 @@ export class DnsServer {
   private tcp: Server | undefined;
   private readonly conns = new Set<TcpSocket>();
   private boundPort = 0;
-  private readonly serverLabel: string;
+  private serverLabel: string;
 
   constructor(private readonly opts: DnsServerOptions) {
     this.serverLabel = `dns://${isIP(opts.host) === 6 ? `[${opts.host}]` : opts.host}:${opts.port}`;
@@ -60,6 +60,7 @@ export class DnsServer {
         this.udp = udp;
         this.tcp = tcp;
         this.boundPort = port;
+        this.serverLabel = `dns://${isIP(this.opts.host) === 6 ? `[${this.opts.host}]` : this.opts.host}:${port}`;
         break;
       } catch (err) {
         udp.close();
