@@ -262,6 +262,10 @@ export const metaV1Definitions: DefinitionTable = {
       gvk: [{ group: 'meta.k8s.io', version: 'v1', kind: 'Table' }],
     },
   ),
+  [`${META}Patch`]: {
+    description: 'The body of a PATCH request: a JSON patch, a merge patch, a strategic merge patch or an apply configuration.',
+    type: 'object',
+  },
   [`${META}WatchEvent`]: obj(
     'One event of a watch stream.',
     {
