@@ -6,7 +6,7 @@ import { testServer, type TestServer } from './test-server.js';
 const svc = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name, labels: { app: name } },
+  metadata: { name, labels: { app: name } as Record<string, string> },
   spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }], ...extra },
 });
 

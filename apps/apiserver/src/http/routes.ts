@@ -15,7 +15,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Storage } from '../storage/interface.js';
 import { asObject, mediaType, patchTypeOf, readBody, readRaw, type PatchType } from './body.js';
 import type { RequestLabels } from './metrics.js';
-import { includeObjectOf, wantsTable } from './negotiation.js';
+import { includeObjectOf, wantsTable, type IncludeObject } from './negotiation.js';
 import { parseResourcePath, splitAPIPath, type ResourceRequest } from './request-info.js';
 import { sendJSON } from './status-middleware.js';
 import { serveWatch } from './watch.js';
@@ -132,12 +132,31 @@ function decodeObject(info: ResourceInfo, body: unknown): KubeObject {
   return obj;
 }
 
+/**
+ * Makes every row's `object` what kubectl decodes (upstream: PartialObjectMetadata for
+ * includeObject=Metadata, the full object for Object, nothing for None), whatever the printer put there.
+ */
+function finishTable(t: Table, items: readonly KubeObject[], include: IncludeObject): Table {
+  for (const [i, row] of t.rows.entries()) {
+    const item = items[i];
+    if (item === undefined) continue;
+    const obj = row.object as { kind?: unknown } | undefined;
+    if (include === 'None') delete row.object;
+    else if (include === 'Object') row.object = item;
+    else if (obj === undefined || obj.kind === undefined) {
+      row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata };
+    }
+  }
+  return t;
+}
+
 export function resourceRoutes(deps: RouteDeps): RequestHandler {
   const { registry, logger, now } = deps;
 
   const encodeOne = (req: Request, info: ResourceInfo, obj: KubeObject): unknown => {
     if (!wantsTable(req.headers.accept)) return obj;
-    const t: Table = printTable(info, [obj], { includeObject: includeObjectOf(q(req, 'includeObject')), now: now() });
+    const include = includeObjectOf(q(req, 'includeObject'));
+    const t = finishTable(printTable(info, [obj], { includeObject: include, now: now() }), [obj], include);
     t.metadata = { resourceVersion: obj.metadata.resourceVersion ?? '' };
     return t;
   };
@@ -163,7 +182,8 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
     };
     if (wantsTable(req.headers.accept)) {
-      const t = printTable(r.info, page.items, { includeObject: includeObjectOf(q(req, 'includeObject')), now: now() });
+      const include = includeObjectOf(q(req, 'includeObject'));
+      const t = finishTable(printTable(r.info, page.items, { includeObject: include, now: now() }), page.items, include);
       t.metadata = metadata;
       sendJSON(res, 200, t);
       return;
