@@ -91,6 +91,12 @@ class FakeStore<T extends KubeObject> {
 
 export class FakeEndpointSliceWriter implements EndpointSliceWriter {
   readonly store = new FakeStore<EndpointSlice>({ group: 'discovery.k8s.io', resource: 'endpointslices' });
+  /** Called after every successful write (e.g. to deliver it to a fake informer, like a watch). */
+  afterWrite: () => void = () => undefined;
+  #after<T>(x: T): T {
+    this.afterWrite();
+    return x;
+  }
   get actions(): RecordedAction[] {
     return this.store.actions;
   }
@@ -99,20 +105,27 @@ export class FakeEndpointSliceWriter implements EndpointSliceWriter {
     return this.store.list();
   }
   create(slice: EndpointSlice): Promise<EndpointSlice> {
-    return Promise.resolve().then(() => this.store.create(slice));
+    return Promise.resolve().then(() => this.#after(this.store.create(slice)));
   }
   update(slice: EndpointSlice): Promise<EndpointSlice> {
-    return Promise.resolve().then(() => this.store.update(slice));
+    return Promise.resolve().then(() => this.#after(this.store.update(slice)));
   }
   delete(namespace: string, name: string): Promise<void> {
     return Promise.resolve().then(() => {
       this.store.delete(namespace, name);
+      this.afterWrite();
     });
   }
 }
 
 export class FakeEndpointsWriter implements EndpointsWriter {
   readonly store = new FakeStore<Endpoints>({ group: '', resource: 'endpoints' });
+  /** Called after every successful write. */
+  afterWrite: () => void = () => undefined;
+  #after<T>(x: T): T {
+    this.afterWrite();
+    return x;
+  }
   get actions(): RecordedAction[] {
     return this.store.actions;
   }
@@ -121,14 +134,15 @@ export class FakeEndpointsWriter implements EndpointsWriter {
     return o === undefined ? undefined : deepFreeze(structuredClone(o));
   }
   create(ep: Endpoints): Promise<Endpoints> {
-    return Promise.resolve().then(() => this.store.create(ep));
+    return Promise.resolve().then(() => this.#after(this.store.create(ep)));
   }
   update(ep: Endpoints): Promise<Endpoints> {
-    return Promise.resolve().then(() => this.store.update(ep));
+    return Promise.resolve().then(() => this.#after(this.store.update(ep)));
   }
   delete(namespace: string, name: string): Promise<void> {
     return Promise.resolve().then(() => {
       this.store.delete(namespace, name);
+      this.afterWrite();
     });
   }
 }

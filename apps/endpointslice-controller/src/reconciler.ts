@@ -87,6 +87,8 @@ export interface EndpointSliceReconcilerOptions {
   readonly logger?: Logger | undefined;
   /** Called after each successful write (metrics `…_changes{operation}`). */
   readonly onSliceChange?: ((op: SliceOperation) => void) | undefined;
+  /** Called by `reconcile` with the plan, before any write (metrics per sync). */
+  readonly onPlan?: ((service: Service, plan: EndpointSlicePlan) => void) | undefined;
 }
 
 interface EndpointMeta {
@@ -350,6 +352,7 @@ export class EndpointSliceReconciler {
   readonly #preferSame: boolean;
   readonly #logger: Logger;
   readonly #onSliceChange: (op: SliceOperation) => void;
+  readonly #onPlan: (service: Service, plan: EndpointSlicePlan) => void;
 
   constructor(opts: EndpointSliceReconcilerOptions) {
     const max = opts.maxEndpointsPerSlice ?? DefaultMaxEndpointsPerSlice;
@@ -362,6 +365,7 @@ export class EndpointSliceReconciler {
     this.#preferSame = opts.preferSameTrafficDistribution ?? true;
     this.#logger = opts.logger ?? nopLogger;
     this.#onSliceChange = opts.onSliceChange ?? (() => undefined);
+    this.#onPlan = opts.onPlan ?? (() => undefined);
   }
 
   /** ManagedByController: the slice's managed-by label names this controller. */
@@ -387,6 +391,8 @@ export class EndpointSliceReconciler {
    */
   async reconcile(input: ReconcileInput): Promise<EndpointSlicePlan> {
     const perType = this.#planPerAddressType(input);
+    const plan = mergePlans(perType);
+    this.#onPlan(input.service, plan);
     const errs: Error[] = [];
     const { service } = input;
     const svcKey = `${service.metadata.namespace ?? ''}/${service.metadata.name ?? ''}`;
@@ -405,7 +411,6 @@ export class EndpointSliceReconciler {
         errs.push(new Error(`error deleting ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`, { cause: err }));
       }
     }
-    const plan = mergePlans(perType);
     if (errs.length > 0) throw new AggregateError(errs, errs.map((e) => e.message).join('; '));
     return plan;
   }

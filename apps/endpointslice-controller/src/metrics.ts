@@ -1,0 +1,111 @@
+// Prometheus metrics of the EndpointSlice controller, with upstream's names
+// (k8s.io/endpointslice/metrics: subsystem `endpoint_slice_controller`) plus the per-Service
+// efficiency cache (metrics.Cache) behind endpoints_desired / num_endpoint_slices /
+// desired_endpoint_slices.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PortMapEfficiency, SliceOperation } from './reconciler.js';
+
+export const MetricsSubsystem = 'endpoint_slice_controller';
+const name = (n: string): string => `${MetricsSubsystem}_${n}`;
+
+/** prometheus.ExponentialBuckets(start, factor, count). */
+export function exponentialBuckets(start: number, factor: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => start * factor ** i);
+}
+
+export type SyncResult = 'success' | 'error' | 'stale';
+
+/** numDesiredSlices: ceil(endpoints / max), at least 1 (a placeholder). */
+export function numDesiredSlices(numEndpoints: number, maxEndpointsPerSlice: number): number {
+  if (numEndpoints <= maxEndpointsPerSlice) return 1;
+  return Math.ceil(numEndpoints / maxEndpointsPerSlice);
+}
+
+/**
+ * One instance per process, registered in its own Registry (served on /metrics). Not shared
+ * between controllers: the efficiency cache is per controller, as upstream's metrics.Cache.
+ */
+export class EndpointSliceMetrics {
+  readonly registry: Registry;
+  readonly endpointsAddedPerSync: Histogram;
+  readonly endpointsRemovedPerSync: Histogram;
+  readonly endpointsDesired: Gauge;
+  readonly numEndpointSlices: Gauge;
+  readonly desiredEndpointSlices: Gauge;
+  readonly changes: Counter<'operation'>;
+  readonly endpointSlicesChangedPerSync: Histogram<'topology' | 'traffic_distribution'>;
+  readonly syncs: Counter<'result'>;
+  readonly syncDuration: Histogram<'result'>;
+  readonly #maxEndpointsPerSlice: number;
+  /** service key → its port-map efficiency (endpoints, slices) */
+  readonly #cache = new Map<string, readonly PortMapEfficiency[]>();
+
+  constructor(opts: { maxEndpointsPerSlice: number; registry?: Registry | undefined }) {
+    this.#maxEndpointsPerSlice = opts.maxEndpointsPerSlice;
+    this.registry = opts.registry ?? new Registry();
+    const registers = [this.registry];
+    const perSyncBuckets = exponentialBuckets(2, 2, 15);
+    this.endpointsAddedPerSync = new Histogram({ name: name('endpoints_added_per_sync'), help: 'Number of endpoints added on each Service sync', buckets: perSyncBuckets, registers });
+    this.endpointsRemovedPerSync = new Histogram({ name: name('endpoints_removed_per_sync'), help: 'Number of endpoints removed on each Service sync', buckets: perSyncBuckets, registers });
+    this.endpointsDesired = new Gauge({ name: name('endpoints_desired'), help: 'Number of endpoints desired', registers });
+    this.numEndpointSlices = new Gauge({ name: name('num_endpoint_slices'), help: 'Number of EndpointSlices', registers });
+    this.desiredEndpointSlices = new Gauge({
+      name: name('desired_endpoint_slices'),
+      help: 'Number of EndpointSlices that would exist with perfect endpoint allocation',
+      registers,
+    });
+    this.changes = new Counter({ name: name('changes'), help: 'Number of EndpointSlice changes', labelNames: ['operation'], registers });
+    this.endpointSlicesChangedPerSync = new Histogram({
+      name: name('endpointslices_changed_per_sync'),
+      help: 'Number of EndpointSlices changed on each Service sync',
+      labelNames: ['topology', 'traffic_distribution'],
+      registers,
+    });
+    this.syncs = new Counter({ name: name('syncs'), help: 'Number of EndpointSlice syncs', labelNames: ['result'], registers });
+    this.syncDuration = new Histogram({
+      name: 'svclab_endpointslice_sync_duration_seconds',
+      help: 'Duration of one Service sync (all three reconcilers), in seconds',
+      labelNames: ['result'],
+      buckets: exponentialBuckets(0.001, 2, 15),
+      registers,
+    });
+  }
+
+  onSliceChange = (op: SliceOperation): void => {
+    this.changes.inc({ operation: op });
+  };
+
+  /** Records one planned sync of a Service's slices. */
+  observeSync(serviceKey: string, p: { added: number; removed: number; changed: number; efficiency: readonly PortMapEfficiency[]; trafficDistribution: string }): void {
+    this.endpointsAddedPerSync.observe(p.added);
+    this.endpointsRemovedPerSync.observe(p.removed);
+    this.endpointSlicesChangedPerSync.observe({ topology: 'Disabled', traffic_distribution: p.trafficDistribution }, p.changed);
+    this.#cache.set(serviceKey, p.efficiency);
+    this.#recompute();
+  }
+
+  syncResult(result: SyncResult, seconds: number): void {
+    this.syncs.inc({ result });
+    this.syncDuration.observe({ result }, seconds);
+  }
+
+  deleteService(serviceKey: string): void {
+    if (this.#cache.delete(serviceKey)) this.#recompute();
+  }
+
+  #recompute(): void {
+    let endpoints = 0;
+    let slices = 0;
+    let desired = 0;
+    for (const eff of this.#cache.values()) {
+      for (const pm of eff) {
+        endpoints += pm.endpoints;
+        slices += pm.slices;
+        desired += numDesiredSlices(pm.endpoints, this.#maxEndpointsPerSlice);
+      }
+    }
+    this.endpointsDesired.set(endpoints);
+    this.numEndpointSlices.set(slices);
+    this.desiredEndpointSlices.set(desired);
+  }
+}
