@@ -1,0 +1,184 @@
+// E2E: the real kubectl against the built apiserver process (RedisStorage + NATS).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedServicesFile, startApiserver, type ApiserverHandle } from './support/apiserver.js';
+
+const seed = seedServicesFile();
+
+describe.skipIf(seed === undefined)('kubectl against the apiserver (seed: ../shared/reference/seed-services.yaml)', () => {
+  let api: ApiserverHandle;
+  beforeAll(async () => {
+    api = await startApiserver();
+    const r = await api.kubectl(['apply', '-f', seed ?? '']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('namespace/production created');
+    expect(r.stdout).toContain('service/my-app created');
+    expect(r.stdout).toContain('endpoints/legacy-db created');
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('has the built-in namespaces and the kubernetes service on the first IP of the range', async () => {
+    const ns = await api.kubectl(['get', 'ns', '-o', 'name']);
+    expect(ns.stdout.split('\n')).toEqual(
+      expect.arrayContaining(['namespace/default', 'namespace/kube-system', 'namespace/kube-public', 'namespace/kube-node-lease']),
+    );
+    const ip = await api.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].name}']);
+    expect(ip.stdout).toBe('127.96.0.1 https');
+  });
+
+  it('get svc -n production -o wide lists the seed services', async () => {
+    const r = await api.kubectl(['get', 'svc', '-n', 'production', '-o', 'wide']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\b/);
+    for (const name of ['my-app', 'my-app-named', 'web', 'web-lb', 'external-db']) {
+      expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    }
+  });
+
+  it('get svc -A includes every namespace', async () => {
+    const r = await api.kubectl(['get', 'svc', '-A']);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME/);
+    expect(r.stdout).toMatch(/^default\s+kubernetes\s/m);
+    expect(r.stdout).toMatch(/^production\s+my-app\s/m);
+  });
+
+  it('allocated ClusterIPs and the requested NodePort', async () => {
+    const r = await api.kubectl(['get', 'svc', 'web', '-n', 'production', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}']);
+    expect(r.stdout).toMatch(/^127\.(9[6-9]|10\d|11[01])\.\d+\.\d+ 31080$/);
+  });
+
+  it('get endpoints and endpointslices by label', async () => {
+    const ep = await api.kubectl(['get', 'endpoints', '-n', 'production']);
+    expect(ep.code).toBe(0);
+    expect(ep.stdout).toMatch(/^legacy-db\s/m);
+    const es = await api.kubectl(['get', 'endpointslices', '-n', 'production', '-l', 'kubernetes.io/service-name=my-app']);
+    expect(es.code).toBe(0);
+    expect(`${es.stdout}${es.stderr}`).toMatch(/No resources found in production namespace|^NAME/m);
+  });
+
+  it('describe svc my-app', async () => {
+    const r = await api.kubectl(['describe', 'svc', 'my-app', '-n', 'production']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Name:\s+my-app$/m);
+    expect(r.stdout).toMatch(/^Namespace:\s+production$/m);
+    expect(r.stdout).toMatch(/^Selector:\s+app=my-app,tier=frontend$/m);
+    expect(r.stdout).toMatch(/^IP:\s+127\.\d+\.\d+\.\d+$/m);
+    expect(r.stdout).toMatch(/^Port:\s+http\s+80\/TCP$/m);
+    expect(r.stdout).toMatch(/^Events:\s+<none>$/m);
+  });
+
+  it('patch and label', async () => {
+    const p = await api.kubectl(['patch', 'svc', 'my-app', '-n', 'production', '-p', '{"metadata":{"annotations":{"owner":"team-a"}}}']);
+    expect(p.stdout).toBe('service/my-app patched\n');
+    const l = await api.kubectl(['label', 'svc', 'my-app', '-n', 'production', 'team=blue']);
+    expect(l.stdout).toBe('service/my-app labeled\n');
+    const m = await api.kubectl(['patch', 'svc', 'my-app', '-n', 'production', '--type=merge', '-p', '{"spec":{"sessionAffinity":"ClientIP"}}']);
+    expect(m.code).toBe(0);
+    const got = await api.kubectl([
+      'get',
+      'svc',
+      'my-app',
+      '-n',
+      'production',
+      '-o',
+      'jsonpath={.metadata.labels.team} {.metadata.annotations.owner} {.spec.sessionAffinity}',
+    ]);
+    expect(got.stdout).toBe('blue team-a ClientIP');
+  });
+
+  it('get svc -w sees a change', async () => {
+    const w = api.kubectlUntil(['get', 'svc', '-n', 'production', '-w', '--output-watch-events'], (out) => /MODIFIED\s+web\s/.test(out));
+    // The watch starts after kubectl's initial list; keep changing until the event shows up.
+    let n = 0;
+    const poke = setInterval(() => {
+      void api.kubectl(['label', 'svc', 'web', '-n', 'production', `poke=${n++}`, '--overwrite']);
+    }, 1000);
+    try {
+      const out = await w.done;
+      expect(out).toMatch(/ADDED\s+my-app\s/);
+    } finally {
+      clearInterval(poke);
+      w.stop();
+    }
+  });
+
+  it('server-side apply', async () => {
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: ssa, namespace: production}',
+      'spec: {ports: [{port: 80, targetPort: 8080}], selector: {app: ssa}}',
+      '',
+    ].join('\n');
+    const c = await api.kubectl(['apply', '--server-side', '-f', '-'], { stdin: manifest });
+    expect(c.stdout).toBe('service/ssa serverside-applied\n');
+    const u = await api.kubectl(['apply', '--server-side', '-f', '-'], { stdin: manifest.replace('app: ssa', 'app: ssa2') });
+    expect(u.code).toBe(0);
+    const got = await api.kubectl(['get', 'svc', 'ssa', '-n', 'production', '-o', 'jsonpath={.spec.selector.app}']);
+    expect(got.stdout).toBe('ssa2');
+  });
+
+  it('delete, then NotFound as kubectl prints it', async () => {
+    const d = await api.kubectl(['delete', 'svc', 'backend', '-n', 'production']);
+    expect(d.stdout).toBe('service "backend" deleted\n');
+    const g = await api.kubectl(['get', 'svc', 'backend', '-n', 'production']);
+    expect(g.code).not.toBe(0);
+    expect(g.stderr).toBe('Error from server (NotFound): services "backend" not found\n');
+  });
+
+  it('explain service.spec.sessionAffinity', async () => {
+    const r = await api.kubectl(['explain', 'service.spec.sessionAffinity']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^KIND:\s+Service$/m);
+    expect(r.stdout).toMatch(/FIELD:\s+sessionAffinity/);
+  });
+
+  it('rejects invalid manifests with upstream messages', async () => {
+    const unknown = 'apiVersion: v1\nkind: Service\nmetadata: {name: bad, namespace: production}\nspec: {foo: bar, ports: [{port: 80}]}\n';
+    const a = await api.kubectl(['create', '-f', '-'], { stdin: unknown });
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toContain('Error from server (BadRequest)');
+    expect(a.stderr).toContain('strict decoding error: unknown field "spec.foo"');
+
+    const badIP = 'apiVersion: v1\nkind: Service\nmetadata: {name: badip, namespace: production}\nspec: {clusterIP: 10.1.0.5, ports: [{port: 80}]}\n';
+    const b = await api.kubectl(['create', '-f', '-'], { stdin: badIP });
+    expect(b.stderr).toBe(
+      'The Service "badip" is invalid: spec.clusterIPs: Invalid value: ["10.1.0.5"]: failed to allocate IP 10.1.0.5: the provided IP (10.1.0.5) is not in the valid range. The range of valid IPs is 127.96.0.0/12\n',
+    );
+
+    const taken = 'apiVersion: v1\nkind: Service\nmetadata: {name: taken, namespace: production}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 31080}]}\n';
+    const c = await api.kubectl(['create', '-f', '-'], { stdin: taken });
+    expect(c.stderr).toBe(
+      'The Service "taken" is invalid: spec.ports[0].nodePort: Invalid value: 31080: provided port is already allocated\n',
+    );
+
+    const noNs = 'apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: nowhere}\nspec: {ports: [{port: 80}]}\n';
+    const d = await api.kubectl(['create', '-f', '-'], { stdin: noNs });
+    expect(d.stderr).toBe('Error from server (NotFound): error when creating "STDIN": namespaces "nowhere" not found\n');
+  });
+});
+
+describe('kubectl with --token-auth-file', () => {
+  let api: ApiserverHandle;
+  beforeAll(async () => {
+    api = await startApiserver({ tokens: ['s3cret-token,admin,1,"system:masters"'] });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('refuses kubectl without a valid token, serves bearer requests', async () => {
+    // NOTE: kubectl 1.32 does not send bearer tokens over plain http://, so only the refusal is
+    // observable through it; the token path is checked with a plain HTTP client.
+    const bad = await api.kubectl(['get', 'ns']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/the server has asked for the client to provide credentials|Unauthorized/);
+    const ok = await fetch(`${api.url}/api/v1/namespaces/default`, { headers: { Authorization: 'Bearer s3cret-token' } });
+    expect(ok.status).toBe(200);
+    const wrong = await fetch(`${api.url}/api/v1/namespaces/default`, { headers: { Authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+  });
+});
