@@ -1,0 +1,137 @@
+// discovery.k8s.io EndpointSlice defaulting and validation (pkg/apis/discovery/validation/validation.go,
+// pkg/apis/discovery/v1/defaults.go).
+import type { EndpointSlice } from '@svclab/api';
+import { type FieldError, fieldErrors, fieldPath, type FieldPath } from '@svclab/apimachinery';
+import { arr, isRecord, isSet, optStr, rec, str } from '../meta/accessors.js';
+import { isValidIPv4Address, isValidIPv6Address, isValidPortNum, nonSpecialIPErrors } from '../meta/ip-validation.js';
+import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../meta/name-validation.js';
+import { validateImmutableField, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../meta/validation.js';
+import { validateDNS1123Label, validateQualifiedName } from '../core/service-validation.js';
+
+/** Per-object limits (discovery validation constants). */
+export const maxEndpoints = 1000;
+export const maxAddresses = 100;
+export const maxPorts = 100;
+export const maxTopologyLabels = 16;
+export const maxZoneHints = 8;
+
+const supportedAddressTypes = ['FQDN', 'IPv4', 'IPv6'];
+const supportedPortProtocols = ['SCTP', 'TCP', 'UDP'];
+
+/** `SetDefaults_EndpointPort`: name "" and protocol TCP. */
+export function setEndpointSliceDefaults(slice: EndpointSlice): void {
+  for (const p of arr(slice.ports)) {
+    if (!isRecord(p)) continue;
+    if (p['name'] === undefined || p['name'] === null) p['name'] = '';
+    if (p['protocol'] === undefined || p['protocol'] === null || p['protocol'] === '') p['protocol'] = 'TCP';
+  }
+}
+
+function tooMany(path: FieldPath, actual: number, max: number): FieldError {
+  return fieldErrors.tooMany(path, actual, `must have at most ${max} items`);
+}
+
+/** `IsFullyQualifiedDomainName`. */
+function fqdnErrors(value: string, path: FieldPath): FieldError[] {
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  const errs = isDNS1123Subdomain(name).map((m) => fieldErrors.invalid(path, name, m));
+  if (errs.length > 0) return errs;
+  const labels = name.split('.');
+  if (labels.length < 2) return [fieldErrors.invalid(path, name, 'should be a domain with at least two segments separated by dots')];
+  for (const l of labels) {
+    const m = isDNS1123Label(l)[0];
+    if (m !== undefined) errs.push(fieldErrors.invalid(path, l, m));
+  }
+  return errs;
+}
+
+function validateEndpoints(endpoints: unknown, addressType: string, path: FieldPath): FieldError[] {
+  const list = arr(endpoints);
+  if (list.length > maxEndpoints) return [tooMany(path, list.length, maxEndpoints)];
+  const errs: FieldError[] = [];
+  list.forEach((raw, i) => {
+    const ep = rec(raw);
+    const idx = path.index(i);
+    const addrPath = idx.child('addresses');
+    const addresses = arr(ep['addresses']);
+    if (addresses.length === 0) errs.push(fieldErrors.required(addrPath, 'must contain at least 1 address'));
+    else if (addresses.length > maxAddresses) errs.push(tooMany(addrPath, addresses.length, maxAddresses));
+    addresses.forEach((a, j) => {
+      const address = str(a);
+      const p = addrPath.index(j);
+      if (addressType === 'IPv4' || addressType === 'IPv6') {
+        const msgs = addressType === 'IPv4' ? isValidIPv4Address(address) : isValidIPv6Address(address);
+        if (msgs.length > 0) errs.push(...msgs.map((m) => fieldErrors.invalid(p, address, m)));
+        // svclab: pod addresses are loopback, so the loopback rule is relaxed.
+        else errs.push(...nonSpecialIPErrors(address, true).map((m) => fieldErrors.invalid(p, address, m)));
+      } else if (addressType === 'FQDN') {
+        errs.push(...fqdnErrors(address, p));
+      }
+    });
+    const nodeName = optStr(ep['nodeName']);
+    if (nodeName !== undefined) for (const m of isDNS1123Subdomain(nodeName)) errs.push(fieldErrors.invalid(idx.child('nodeName'), nodeName, m));
+    const topology = ep['deprecatedTopology'];
+    const topoPath = idx.child('deprecatedTopology');
+    if (Object.keys(rec(topology)).length > maxTopologyLabels) errs.push(tooMany(topoPath, Object.keys(rec(topology)).length, maxTopologyLabels));
+    errs.push(...validateLabels(topology, topoPath));
+    if (Object.hasOwn(rec(topology), 'topology.kubernetes.io/zone')) {
+      errs.push(fieldErrors.internal(topoPath.key('topology.kubernetes.io/zone'), "must not be used, use 'zone' instead"));
+    }
+    const hostname = optStr(ep['hostname']);
+    if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, idx.child('hostname')));
+    const forZones = arr(rec(ep['hints'])['forZones']);
+    if (forZones.length > maxZoneHints) errs.push(tooMany(idx.child('hints', 'forZones'), forZones.length, maxZoneHints));
+  });
+  return errs;
+}
+
+function validatePorts(ports: unknown, path: FieldPath): FieldError[] {
+  const list = arr(ports);
+  if (list.length > maxPorts) return [tooMany(path, list.length, maxPorts)];
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  list.forEach((raw, i) => {
+    const p = rec(raw);
+    const idx = path.index(i);
+    const name = str(p['name']);
+    if (name !== '') errs.push(...validateDNS1123Label(name, idx.child('name')));
+    if (names.has(name)) errs.push(fieldErrors.duplicate(idx.child('name'), name));
+    else names.add(name);
+    if (isSet(p['port'])) for (const m of isValidPortNum(p['port'])) errs.push(fieldErrors.invalid(idx.child('port'), p['port'] as number, m));
+    const protocol = p['protocol'];
+    if (!isSet(protocol)) errs.push(fieldErrors.required(idx.child('protocol')));
+    else if (!supportedPortProtocols.includes(str(protocol))) errs.push(fieldErrors.notSupported(idx.child('protocol'), str(protocol), supportedPortProtocols));
+    const appProtocol = optStr(p['appProtocol']);
+    if (appProtocol !== undefined) errs.push(...validateQualifiedName(appProtocol, idx.child('appProtocol')));
+  });
+  return errs;
+}
+
+function validateAddressType(addressType: unknown): FieldError[] {
+  const t = str(addressType);
+  if (t === '') return [fieldErrors.required(fieldPath('addressType'))];
+  return supportedAddressTypes.includes(t) ? [] : [fieldErrors.notSupported(fieldPath('addressType'), t, supportedAddressTypes)];
+}
+
+/** `ValidateEndpointSliceCreate`. */
+export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
+  const addressType = str((slice as { addressType?: unknown }).addressType);
+  return [
+    ...validateObjectMeta(slice.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain }, fieldPath('metadata')),
+    ...validateAddressType(addressType),
+    ...validateEndpoints(slice.endpoints, addressType, fieldPath('endpoints')),
+    ...validatePorts(slice.ports, fieldPath('ports')),
+  ];
+}
+
+/** `ValidateEndpointSliceUpdate`: addressType is immutable. */
+export function validateEndpointSliceUpdate(slice: EndpointSlice, old: EndpointSlice): FieldError[] {
+  const addressType = str((slice as { addressType?: unknown }).addressType);
+  return [
+    ...validateObjectMetaUpdate(slice.metadata, old.metadata, fieldPath('metadata')),
+    ...validateAddressType(addressType),
+    ...validateEndpoints(slice.endpoints, addressType, fieldPath('endpoints')),
+    ...validatePorts(slice.ports, fieldPath('ports')),
+    ...validateImmutableField(slice.addressType, old.addressType, fieldPath('addressType')),
+  ];
+}
