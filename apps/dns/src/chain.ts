@@ -1,6 +1,6 @@
 // Wires the plugin chain in CHAIN order from one configuration.
 import type { Logger } from '@svclab/telemetry';
-import { autopathCounter, type DnsMetrics } from './metrics.js';
+import type { DnsMetrics } from './metrics.js';
 import { buildChain, type Handler, type PluginFactory, type PluginName } from './plugin.js';
 import { AutopathPlugin } from './plugins/autopath/autopath.js';
 import { CachePlugin, type CacheOptions } from './plugins/cache/cache.js';
@@ -34,7 +34,7 @@ export interface DnsChain {
 }
 
 export function buildDnsChain(cfg: ChainConfig): DnsChain {
-  let root: Handler | undefined;
+  const ref: { root?: Handler } = {};
   let kubernetes: KubernetesPlugin | undefined;
   let cache: CachePlugin | undefined;
   const need = (n: Handler | undefined, name: string): Handler => {
@@ -48,7 +48,7 @@ export function buildDnsChain(cfg: ChainConfig): DnsChain {
         {
           objects: cfg.objects,
           options: cfg.kubernetes,
-          upstream: () => need(root, 'kubernetes'),
+          upstream: () => need(ref.root, 'kubernetes'),
         },
         next,
       )),
@@ -56,7 +56,7 @@ export function buildDnsChain(cfg: ChainConfig): DnsChain {
   if (cfg.log) f.log = (next) => new LogPlugin(cfg.logger, need(next, 'log'));
   const zone = cfg.kubernetes.zones.find((z) => !isReverseZone(z));
   if (cfg.autopath && cfg.kubernetes.pods === PodMode.Verified && zone !== undefined) {
-    const counter = cfg.metrics ? autopathCounter(cfg.metrics) : undefined;
+    const counter = cfg.metrics?.autopathSuccess;
     const extra = cfg.autopath.extraSearch;
     f.autopath = (next) =>
       new AutopathPlugin(
@@ -72,7 +72,8 @@ export function buildDnsChain(cfg: ChainConfig): DnsChain {
       f.cache = (next) => (cache = new CachePlugin({ ...co, ...(cfg.metrics ? { metrics: cfg.metrics } : {}), server: cfg.server ?? '' }, next));
     }
   }
-  root = buildChain(f);
+  const root = buildChain(f);
+  ref.root = root;
   if (!kubernetes) throw new Error('kubernetes plugin missing');
   return { handler: root, kubernetes, cache };
 }

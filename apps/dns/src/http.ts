@@ -13,7 +13,7 @@ export interface HttpDeps {
 /** /health and /healthz → 200 "OK" (503 in lameduck); /ready and /readyz → 200 once synced; /metrics. */
 export function createHttpServer(deps: HttpDeps): Server {
   return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const send = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
       res.writeHead(code, { 'content-type': type });
       res.end(body);

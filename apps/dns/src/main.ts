@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     logger.info('lameduck', { signal, ms: cfg.lameduckMs });
     setTimeout(() => {
       stop.abort();
-      void Promise.all([dns.stop(), new Promise<void>((r) => http.close(() => r()))]).then(() => {
+      void Promise.all([dns.stop(), new Promise<void>((r) => http.close(() => { r(); }))]).then(() => {
         logger.info('stopped');
         process.exit(0);
       });

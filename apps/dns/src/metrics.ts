@@ -81,6 +81,12 @@ export class DnsMetrics {
     help: 'Counter of the number of complete failures of the healthchecks.',
     registers: [this.registry],
   });
+  readonly autopathSuccess = new Counter({
+    name: 'coredns_autopath_success_total',
+    help: 'Counter of requests that did autopath.',
+    labelNames: ['server'] as const,
+    registers: [this.registry],
+  });
   readonly refused = new Counter({
     name: 'coredns_forward_refused_total',
     help: 'Counter of recursive queries refused because the client is not in an allowed range (svclab).',
@@ -88,14 +94,3 @@ export class DnsMetrics {
   });
 }
 
-/** coredns_autopath_success_total, kept apart so DnsMetrics stays the server's. */
-export function autopathCounter(m: DnsMetrics): Counter<'server'> {
-  const existing = m.registry.getSingleMetric('coredns_autopath_success_total');
-  if (existing) return existing as Counter<'server'>;
-  return new Counter({
-    name: 'coredns_autopath_success_total',
-    help: 'Counter of requests that did autopath.',
-    labelNames: ['server'] as const,
-    registers: [m.registry],
-  });
-}

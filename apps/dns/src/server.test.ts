@@ -19,7 +19,7 @@ const SOA = `cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.lo
 
 function bigHeadless(n: number): ReturnType<typeof fixtureObjects> {
   const eps = Array.from({ length: n }, (_, i) => ({ ip: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
-  return [service('testns', 'big', { clusterIP: 'None', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }), slice('testns', 'big-1', 'big', eps)];
+  return [service('testns', 'big', { clusterIP: 'None', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }), slice({ ns: 'testns', name: 'big-1', svc: 'big' }, eps)];
 }
 
 /** Sends raw datagrams from one socket and collects replies until `until` holds. */
@@ -256,8 +256,8 @@ describe('DnsServer over UDP and TCP', () => {
         }
         s.end(Buffer.from([0xff, 0xff, 1, 2, 3]));
       });
-      s.on('error', () => resolve());
-      s.on('close', () => resolve());
+      s.on('error', () => { resolve(); });
+      s.on('close', () => { resolve(); });
       s.resume();
     });
     const r = await dig(server.port, [`svc1.${T}`]);

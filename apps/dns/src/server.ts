@@ -81,11 +81,11 @@ export class DnsServer {
     for (const c of this.conns) c.destroy();
     await Promise.all([
       new Promise<void>((resolve) => {
-        if (this.udp) this.udp.close(() => resolve());
+        if (this.udp) this.udp.close(() => { resolve(); });
         else resolve();
       }),
       new Promise<void>((resolve) => {
-        if (this.tcp) this.tcp.close(() => resolve());
+        if (this.tcp) this.tcp.close(() => { resolve(); });
         else resolve();
       }),
     ]);

@@ -134,21 +134,18 @@ export function encodeReply(req: DnsRequest, rep: DnsReply, limit = 65535): Buff
   if (fixed + size(answers) + size(authorities) + size(additionals) > limit) {
     additionals = [];
     let room = limit - fixed;
-    let cut = false;
     const keep = (l: readonly Answer[]): Answer[] => {
       const out: Answer[] = [];
       for (const a of l) {
         const n = codec.answer.encodingLength(a);
-        if (n > room) {
-          cut = true;
-          break;
-        }
+        if (n > room) break;
         room -= n;
         out.push(a);
       }
       return out;
     };
     answers = keep(answers);
+    const cut = answers.length < rep.answers.length;
     authorities = cut ? [] : keep(authorities);
     if (cut || authorities.length < rep.authorities.length) tc = true;
   }

@@ -32,7 +32,7 @@ export function parseResolvConf(text: string): ResolvConf {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/[#;].*$/, '').trim();
     if (line === '') continue;
-    const [key, ...args] = line.split(/\s+/);
+    const [key = '', ...args] = line.split(/\s+/);
     switch (key) {
       case 'nameserver':
         if (args[0] !== undefined && nameservers.length < MAXNS) nameservers.push(args[0]);

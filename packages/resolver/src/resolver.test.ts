@@ -5,14 +5,14 @@ import { Resolver, type Exchange } from './resolver.js';
 
 /** A fake nameserver: name → A/AAAA addresses; every other name NXDOMAIN; `tc` names truncated over UDP. */
 function fakeExchange(zone: Record<string, { A?: string[]; AAAA?: string[] }>, tc: string[] = []): Exchange {
-  return (_server, query, transport) => {
+  return (_server, query, { transport }) => {
     const q = dnsPacket.decode(query);
     const question = q.questions?.[0];
     const name = question?.name ?? '';
     const entry = zone[name];
     const trunc = transport === 'udp' && tc.includes(name);
     const type = question?.type === 'AAAA' ? 'AAAA' : 'A';
-    const answers: Answer[] = trunc || !entry ? [] : (entry[type] ?? []).map((ip) => ({ name, type, ttl: 5, class: 'IN', data: ip }) as Answer);
+    const answers: Answer[] = trunc || !entry ? [] : (entry[type] ?? []).map((ip) => ({ name, type, ttl: 5, class: 'IN', data: ip }));
     return Promise.resolve(
       dnsPacket.encode({
         type: 'response',

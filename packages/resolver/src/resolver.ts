@@ -2,7 +2,7 @@
 // turn, `attempts` rounds, over UDP with a TCP retry on TC, and keeps a log of every query sent.
 import { createSocket } from 'node:dgram';
 import { connect, isIP } from 'node:net';
-import dnsPacket, { type Answer, type RecordType } from 'dns-packet';
+import dnsPacket, { type Answer } from 'dns-packet';
 import { searchCandidates, type ResolvConf } from './resolv-conf.js';
 
 export type ResolveType = 'A' | 'AAAA' | 'SRV' | 'TXT' | 'PTR' | 'CNAME' | 'MX' | 'NS' | 'SOA';
@@ -34,7 +34,12 @@ export interface ResolverOptions {
   readonly exchange?: Exchange;
 }
 
-export type Exchange = (server: { host: string; port: number }, query: Buffer, transport: 'udp' | 'tcp', timeoutMs: number) => Promise<Buffer>;
+/** One exchange with one server over one transport; rejects with Error('timeout') after `timeoutMs`. */
+export type Exchange = (
+  server: { host: string; port: number },
+  query: Buffer,
+  how: { transport: 'udp' | 'tcp'; timeoutMs: number },
+) => Promise<Buffer>;
 
 function parseServer(s: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
@@ -46,7 +51,7 @@ function parseServer(s: string): { host: string; port: number } {
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
-export const realExchange: Exchange = (server, query, transport, timeoutMs) =>
+export const realExchange: Exchange = (server, query, { transport, timeoutMs }) =>
   new Promise((resolve, reject) => {
     if (transport === 'udp') {
       const sock = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
@@ -148,7 +153,7 @@ export class Resolver {
       type: 'query',
       id: Math.floor(Math.random() * 65536),
       flags: dnsPacket.RECURSION_DESIRED,
-      questions: [{ name, type: type as RecordType, class: 'IN' }],
+      questions: [{ name, type: type, class: 'IN' }],
     });
     let servfail = false;
     for (let attempt = 0; attempt < this.conf.attempts; attempt++) {
@@ -158,7 +163,7 @@ export class Resolver {
         for (;;) {
           let buf: Buffer;
           try {
-            buf = await this.exchange(server, q, transport, this.conf.timeout * 1000);
+            buf = await this.exchange(server, q, { transport, timeoutMs: this.conf.timeout * 1000 });
           } catch (err) {
             log.push({ name, type, server: ns, transport, rcode: err instanceof Error && err.message === 'timeout' ? 'TIMEOUT' : 'ERROR', answers: 0 });
             break;

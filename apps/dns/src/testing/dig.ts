@@ -17,7 +17,7 @@ export function dig(port: number, args: readonly string[]): Promise<DigResult> {
   return new Promise((resolve, reject) => {
     execFile('dig', argv, { timeout: 60_000 }, (err, stdout) => {
       if (err && stdout === '') {
-        reject(err);
+        reject(new Error(`dig failed: ${err.message}`));
         return;
       }
       resolve(parseDig(stdout));

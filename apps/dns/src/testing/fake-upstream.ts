@@ -19,7 +19,8 @@ export interface FakeUpstreamOptions {
   readonly ttl?: number;
 }
 
-function answerFor(opts: FakeUpstreamOptions, query: Buffer, proto: 'udp' | 'tcp', log: string[]): Buffer {
+function answerFor(opts: FakeUpstreamOptions & { log: string[] }, query: Buffer, proto: 'udp' | 'tcp'): Buffer {
+  const log = opts.log;
   const q = dnsPacket.decode(query);
   const question = q.questions?.[0];
   const name = (question?.name ?? '').toLowerCase();
@@ -51,7 +52,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
   const port = udp.address().port;
   udp.on('message', (msg, rinfo) => {
-    udp.send(answerFor(opts, msg, 'udp', queries), rinfo.port, rinfo.address);
+    udp.send(answerFor({ ...opts, log: queries }, msg, 'udp'), rinfo.port, rinfo.address);
   });
   const tcp: Server = createServer((s) => {
     let buf = Buffer.alloc(0);
@@ -60,7 +61,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        const out = answerFor(opts, Buffer.from(msg), 'tcp', queries);
+        const out = answerFor({ ...opts, log: queries }, Buffer.from(msg), 'tcp');
         const len = Buffer.alloc(2);
         len.writeUInt16BE(out.length);
         s.write(Buffer.concat([len, out]));
@@ -73,7 +74,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
     address: `127.0.0.1:${(tcp.address() as AddressInfo).port}`,
     queries,
     close: async () => {
-      await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
+      await Promise.all([new Promise<void>((r) => udp.close(() => { r(); })), new Promise<void>((r) => tcp.close(() => { r(); }))]);
     },
   };
 }

@@ -18,9 +18,7 @@ export interface Ep {
 }
 
 export function slice(
-  ns: string,
-  name: string,
-  svc: string,
+  { ns, name, svc }: { ns: string; name: string; svc: string },
   eps: readonly Ep[],
   ports: EndpointSlice['ports'] = [{ name: 'http', port: 80, protocol: 'TCP' }],
 ): EndpointSlice {
@@ -52,21 +50,21 @@ export function fixtureObjects(): (Service | EndpointSlice | Pod | Namespace)[] 
     namespace('default'),
     namespace('emptyns'),
     service('testns', 'svc1', { clusterIP: '10.0.0.1', ports: [...http, { name: 'dns', port: 53, protocol: 'UDP' }, { port: 8080, protocol: 'TCP' }] }),
-    slice('testns', 'svc1-abc', 'svc1', [{ ip: '172.0.0.1', hostname: 'ep1a', pod: 'pod-a' }, { ip: '172.0.0.2', pod: 'pod-b' }]),
+    slice({ ns: 'testns', name: 'svc1-abc', svc: 'svc1' }, [{ ip: '172.0.0.1', hostname: 'ep1a', pod: 'pod-a' }, { ip: '172.0.0.2', pod: 'pod-b' }]),
     service('testns', 'svc6', { clusterIP: '1234:abcd::1', clusterIPs: ['1234:abcd::1'], ports: http }),
     service('testns', 'dual', { clusterIP: '10.0.0.6', clusterIPs: ['10.0.0.6', 'fd00::6'], ports: http }),
     service('testns', 'hdls1', { clusterIP: 'None', ports: http }),
-    slice('testns', 'hdls1-abc', 'hdls1', [
+    slice({ ns: 'testns', name: 'hdls1-abc', svc: 'hdls1' }, [
       { ip: '172.0.0.10', hostname: 'dup-name' },
       { ip: '172.0.0.11', hostname: 'dup-name' },
       { ip: '172.0.0.12' },
       { ip: '172.0.0.13', ready: false },
     ]),
-    slice('testns', 'hdls1-v6', 'hdls1', [{ ip: '5678:abcd::1' }]),
+    slice({ ns: 'testns', name: 'hdls1-v6', svc: 'hdls1' }, [{ ip: '5678:abcd::1' }]),
     service('testns', 'hdlsempty', { clusterIP: 'None', ports: http }),
-    slice('testns', 'hdlsempty-abc', 'hdlsempty', [{ ip: '172.0.0.20', ready: false }]),
+    slice({ ns: 'testns', name: 'hdlsempty-abc', svc: 'hdlsempty' }, [{ ip: '172.0.0.20', ready: false }]),
     service('testns', 'hdlsnoports', { clusterIP: 'None' }),
-    slice('testns', 'hdlsnoports-abc', 'hdlsnoports', [{ ip: '172.0.0.30' }], []),
+    slice({ ns: 'testns', name: 'hdlsnoports-abc', svc: 'hdlsnoports' }, [{ ip: '172.0.0.30' }], []),
     service('testns', 'external', { type: 'ExternalName', externalName: 'ext.interwebs.test' }),
     service('testns', 'extinternal', { type: 'ExternalName', externalName: 'svc1.testns.svc.cluster.local' }),
     service('testns', 'extip', { type: 'ExternalName', externalName: '1.2.3.4' }),
@@ -81,23 +79,16 @@ export function fixtureObjects(): (Service | EndpointSlice | Pod | Namespace)[] 
 export function rr(a: Answer): string {
   const n = (s: string): string => (s.endsWith('.') ? s : `${s}.`);
   const head = `${n(a.name)} ${'ttl' in a ? String(a.ttl ?? 0) : '0'} IN ${a.type}`;
-  switch (a.type) {
-    case 'A':
-    case 'AAAA':
-      return `${head} ${a.data}`;
-    case 'CNAME':
-    case 'PTR':
-    case 'NS':
-      return `${head} ${n(a.data)}`;
-    case 'SRV':
-      return `${head} ${a.data.priority ?? 0} ${a.data.weight ?? 0} ${a.data.port} ${n(a.data.target)}`;
-    case 'SOA':
-      return `${head} ${n(a.data.mname)} ${n(a.data.rname)} ${a.data.serial ?? 0} ${a.data.refresh ?? 0} ${a.data.retry ?? 0} ${a.data.expire ?? 0} ${a.data.minimum ?? 0}`;
-    case 'TXT': {
-      const parts = Array.isArray(a.data) ? a.data : [a.data];
-      return `${head} ${parts.map((p) => `"${p.toString()}"`).join(' ')}`;
-    }
-    default:
-      return head;
+  if (a.type === 'A' || a.type === 'AAAA') return `${head} ${a.data}`;
+  if (a.type === 'CNAME' || a.type === 'PTR' || a.type === 'NS') return `${head} ${n(a.data)}`;
+  if (a.type === 'SRV') return `${head} ${a.data.priority ?? 0} ${a.data.weight ?? 0} ${a.data.port} ${n(a.data.target)}`;
+  if (a.type === 'SOA') {
+    const d = a.data;
+    return `${head} ${n(d.mname)} ${n(d.rname)} ${d.serial ?? 0} ${d.refresh ?? 0} ${d.retry ?? 0} ${d.expire ?? 0} ${d.minimum ?? 0}`;
   }
+  if (a.type === 'TXT') {
+    const parts = Array.isArray(a.data) ? a.data : [a.data];
+    return `${head} ${parts.map((p) => `"${p.toString()}"`).join(' ')}`;
+  }
+  return head;
 }

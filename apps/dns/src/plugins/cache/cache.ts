@@ -1,6 +1,6 @@
 // cache plugin (CoreDNS plugin/cache): keeps replies of the plugins after it (forwarded answers) for
 // the smallest TTL in the reply, capped; serves hits with TTLs decreased by the time spent in cache.
-import type { Answer } from 'dns-packet';
+import type { Answer, SoaAnswer } from 'dns-packet';
 import { Rcode, type DnsReply, type DnsRequest, type Handler } from '../../plugin.js';
 import type { DnsMetrics } from '../../metrics.js';
 
@@ -56,7 +56,7 @@ export class CachePlugin implements Handler {
       this.opts.metrics?.cacheHits.inc({ ...labels, type: hit.kind });
       const elapsed = Math.floor((now - hit.stored) / 1000);
       const age = (l: readonly Answer[]): Answer[] =>
-        l.map((a) => ('ttl' in a ? ({ ...a, ttl: Math.max(0, ttlOf(a) - elapsed) } as Answer) : a));
+        l.map((a) => ('ttl' in a ? ({ ...a, ttl: Math.max(0, ttlOf(a) - elapsed) }) : a));
       return {
         ...hit.reply,
         answers: age(hit.reply.answers),
@@ -82,9 +82,9 @@ export class CachePlugin implements Handler {
       ttl = Math.min(this.opts.successTTL, ...rep.answers.map(ttlOf));
     } else if (rep.rcode === Rcode.NXDOMAIN || (rep.rcode === Rcode.NOERROR && rep.answers.length === 0)) {
       kind = 'denial';
-      const soa = rep.authorities.find((a) => a.type === 'SOA');
+      const soa = rep.authorities.find((a): a is SoaAnswer => a.type === 'SOA');
       if (!soa) return;
-      const min = soa.type === 'SOA' ? (soa.data.minimum ?? 0) : 0;
+      const min = soa.data.minimum ?? 0;
       ttl = Math.min(this.opts.denialTTL, ttlOf(soa), min);
     } else return;
     if (ttl <= 0) return;

@@ -63,8 +63,14 @@ function withId(raw: Buffer, id: number): Buffer {
   return b;
 }
 
+/** An upstream server address. */
+export interface Upstream {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** One UDP exchange; resolves with the reply bytes whose id matches. */
-export function exchangeUDP(host: string, port: number, query: Buffer, timeoutMs: number): Promise<Buffer> {
+export function exchangeUDP({ host, port }: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     const id = query.readUInt16BE(0);
@@ -88,7 +94,7 @@ export function exchangeUDP(host: string, port: number, query: Buffer, timeoutMs
 }
 
 /** One TCP exchange (2-byte length framing). */
-export function exchangeTCP(host: string, port: number, query: Buffer, timeoutMs: number): Promise<Buffer> {
+export function exchangeTCP({ host, port }: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host, port });
     let buf = Buffer.alloc(0);
@@ -158,8 +164,8 @@ export class ForwardPlugin implements Handler {
       this.opts.metrics?.forwardRequests.inc({ to: u.label });
       try {
         const query = withId(req.raw, Math.floor(Math.random() * 65536));
-        let buf = await exchangeUDP(u.host, u.port, query, this.opts.timeoutMs);
-        if ((buf.readUInt16BE(2) & 0x200) !== 0) buf = await exchangeTCP(u.host, u.port, query, this.opts.timeoutMs);
+        let buf = await exchangeUDP(u, query, this.opts.timeoutMs);
+        if ((buf.readUInt16BE(2) & 0x200) !== 0) buf = await exchangeTCP(u, query, this.opts.timeoutMs);
         const rep = toReply(this.name, buf);
         const rcode = RcodeName[rep.rcode] ?? String(rep.rcode);
         const secs = (performance.now() - start) / 1000;

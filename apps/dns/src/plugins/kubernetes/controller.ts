@@ -57,7 +57,7 @@ function multiRemove<V>(m: Map<string, V[]>, k: string, v: V): void {
 }
 const lower = (ns: string, name: string): string => namespacedKey(ns.toLowerCase(), name.toLowerCase());
 const samePorts = (a: readonly SlimPort[], b: readonly SlimPort[]): boolean =>
-  a.length === b.length && a.every((p, i) => p.name === b[i]?.name && p.port === b[i]?.port && p.protocol === b[i]?.protocol);
+  a.length === b.length && a.every((p, i) => p.name === b.at(i)?.name && p.port === b.at(i)?.port && p.protocol === b.at(i)?.protocol);
 
 /**
  * DnsController owns the indexes. Informer handlers (or a static loader) call `onAdd/onUpdate/onDelete`
@@ -181,7 +181,7 @@ export class DnsController implements ObjectSource {
       eps !== undefined &&
       samePorts(old.ports, eps.ports) &&
       old.addresses.length === eps.addresses.length &&
-      old.addresses.every((a, i) => a.ip === eps.addresses[i]?.ip && a.hostname === eps.addresses[i]?.hostname);
+      old.addresses.every((a, i) => a.ip === eps.addresses.at(i)?.ip && a.hostname === eps.addresses.at(i)?.hostname);
     if (!same) this.bump();
   }
 

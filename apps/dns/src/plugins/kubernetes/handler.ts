@@ -167,7 +167,8 @@ interface AddrResult {
 }
 
 /** plugin.A / plugin.AAAA, with checkForApex and CNAME chasing inside the zone. */
-function address(c: Ctx, qname: string, qtype: number, previous: readonly Answer[]): AddrResult {
+function address(c: Ctx, q: Query, previous: readonly Answer[]): AddrResult {
+  const { qname, qtype } = q;
   const name = qname.toLowerCase();
   const f = services(c, name, qtype);
   if (f.err !== 'none') return { records: [], err: f.err };
@@ -181,10 +182,10 @@ function address(c: Ctx, qname: string, qtype: number, previous: readonly Answer
       if (target.toLowerCase() === name) continue;
       const cname: Answer = { name: qname, type: 'CNAME', ttl: s.ttl, class: 'IN', data: target };
       if (previous.length > 7) continue;
-      if (previous.some((p) => p.type === 'CNAME' && p.name.toLowerCase() === name && String(p.data).toLowerCase() === target.toLowerCase()))
+      if (previous.some((p) => p.type === 'CNAME' && p.name.toLowerCase() === name && p.data.toLowerCase() === target.toLowerCase()))
         continue;
       if (isSubDomain(c.zone, target.toLowerCase())) {
-        const next = address(c, target, qtype, [...previous, cname]);
+        const next = address(c, { qname: target, qtype }, [...previous, cname]);
         if (next.err === 'none' && next.records.length > 0) {
           out.records.push(cname, ...next.records);
           if (next.upstream) out.upstream = next.upstream;
@@ -311,7 +312,7 @@ export function answer(query: Query, objects: ObjectSource, options: KubernetesO
   switch (qtype) {
     case QType.A:
     case QType.AAAA: {
-      const r = address(c, qname, qtype, []);
+      const r = address(c, { qname, qtype }, []);
       ({ records: recs, err, upstream } = r);
       break;
     }
@@ -352,11 +353,11 @@ export function answer(query: Query, objects: ObjectSource, options: KubernetesO
         ({ records: recs, extra } = nsRecords(c, qname));
         break;
       }
-      err = address(c, qname, QType.A, []).err;
+      err = address(c, { qname, qtype: QType.A }, []).err;
       break;
     default:
       // A fake A lookup tells NXDOMAIN from NODATA.
-      err = address(c, qname, QType.A, []).err;
+      err = address(c, { qname, qtype: QType.A }, []).err;
   }
   const soa = [soaRecord(zoneAsSent, objects.serial(), options.ttl)];
   if (isNameError(err)) {

@@ -56,7 +56,7 @@ export function kubernetesOptions(partial: Partial<KubernetesOptions> = {}): Kub
   if (!Number.isInteger(o.ttl) || o.ttl < 0 || o.ttl > MAX_TTL) {
     throw new KubernetesSetupError(`ttl must be in range [0, ${MAX_TTL}]: ${o.ttl}`);
   }
-  if (!Object.values(PodMode).includes(o.pods)) throw new KubernetesSetupError(`invalid pods mode: ${String(o.pods)}`);
+  if (!Object.values(PodMode).includes(o.pods)) throw new KubernetesSetupError(`invalid pods mode: ${o.pods}`);
   if (o.zones.length === 0) throw new KubernetesSetupError('at least one zone is required');
   return {
     ...o,
