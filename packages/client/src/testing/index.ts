@@ -1,0 +1,1 @@
+export { FakeListerWatcher } from './fake-lister-watcher.js';
