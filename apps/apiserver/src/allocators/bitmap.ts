@@ -136,12 +136,14 @@ interface ScriptedRedis {
 export class RedisBitmap implements AllocationBitmap {
   private readonly r: ScriptedRedis;
 
+  private readonly random: RandomInt;
+
   constructor(
     private readonly redis: Redis,
     readonly key: string,
-    private readonly shape: BitmapShape,
-    private readonly random: RandomInt = defaultRandomInt,
+    private readonly shape: BitmapShape & { readonly random?: RandomInt },
   ) {
+    this.random = shape.random ?? defaultRandomInt;
     if (!('svclabAllocNext' in redis)) redis.defineCommand('svclabAllocNext', { numberOfKeys: 1, lua: allocateNextScript });
     this.r = redis as unknown as ScriptedRedis;
   }

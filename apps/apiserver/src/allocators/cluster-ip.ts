@@ -170,6 +170,9 @@ export interface RedisAllocatorOptions {
 /** ClusterIPAllocator on Redis key `<prefix>alloc:clusterip:<cidr>`, shared by all replicas. */
 export class RedisClusterIPAllocator extends BitmapClusterIPAllocator {
   constructor(redis: Redis, cidr: string = DefaultServiceClusterIPRange, opts: RedisAllocatorOptions = {}) {
-    super(cidr, new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:clusterip:${cidr}`, clusterIPShape(cidr), opts.random));
+    super(cidr, new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:clusterip:${cidr}`, {
+        ...clusterIPShape(cidr),
+        ...(opts.random === undefined ? {} : { random: opts.random }),
+      }));
   }
 }

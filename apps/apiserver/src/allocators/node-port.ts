@@ -120,6 +120,9 @@ export class MemoryNodePortAllocator extends BitmapNodePortAllocator {
 export class RedisNodePortAllocator extends BitmapNodePortAllocator {
   constructor(redis: Redis, range: string = DefaultServiceNodePortRange, opts: RedisAllocatorOptions = {}) {
     const shape = nodePortShape(range);
-    super(range, new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:nodeport:${shape.base}-${shape.base + shape.size - 1}`, shape, opts.random));
+    super(range, new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:nodeport:${shape.base}-${shape.base + shape.size - 1}`, {
+      ...shape,
+      ...(opts.random === undefined ? {} : { random: opts.random }),
+    }));
   }
 }

@@ -67,7 +67,7 @@ export class EventSequencer {
           this.logger.warn('undecodable change event', { subject: msg.subject, err: decodeErr });
           return;
         }
-        this.enqueue(e.resource, () => this.handle(e));
+        void this.enqueue(e.resource, () => this.handle(e));
       },
     });
     void this.watchStatus();

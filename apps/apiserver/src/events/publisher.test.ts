@@ -31,7 +31,7 @@ async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000): P
 }
 
 const svc = (namespace: string, name: string): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace } }) as KubeObject;
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace } });
 
 interface Received {
   subject: string;
@@ -51,7 +51,7 @@ describe('EventPublisher', () => {
     await nc.flush();
     const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     await storage.create({ resource: 'services', namespace: 'prod', name: 'web' }, svc('prod', 'web'), { traceparent: tp });
-    await storage.create({ resource: 'nodes', namespace: '', name: 'n1' }, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } } as KubeObject);
+    await storage.create({ resource: 'nodes', namespace: '', name: 'n1' }, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
     // 200 concurrent writes: per resource, the wire order must still be the commit order.
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>

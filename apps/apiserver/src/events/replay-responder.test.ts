@@ -16,7 +16,7 @@ let storage: RedisStorageHandle;
 let responders: ReplayResponder[];
 
 const svc = (name: string, pad = ''): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns', annotations: { pad } } }) as KubeObject;
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns', annotations: { pad } } });
 
 beforeAll(async () => {
   [redis, nats] = await Promise.all([startRedis(), startNats()]);

@@ -6,6 +6,7 @@ import {
   newNotFound,
   newResourceExpired,
   OptimisticLockErrorMsg,
+  toStatusError,
 } from '@svclab/apimachinery';
 import type { ChangeEvent, ChangeType } from '@svclab/bus';
 import type {
@@ -51,7 +52,7 @@ export class MemoryStorage implements Storage {
     return b;
   }
 
-  private commit(key: ObjectKey, type: ChangeType, obj: KubeObject, opts: WriteOptions | undefined): KubeObject {
+  private commit(key: ObjectKey, { type, obj, opts }: { type: ChangeType; obj: KubeObject; opts: WriteOptions | undefined }): KubeObject {
     const rev = ++this.rev;
     const stored = structuredClone(obj);
     stored.metadata.resourceVersion = String(rev);
@@ -109,7 +110,7 @@ export class MemoryStorage implements Storage {
     if (this.objects.get(key.resource)?.has(nsName(key.namespace, key.name))) {
       return Promise.reject(newAlreadyExists(gr(key.resource), key.name));
     }
-    return Promise.resolve(this.commit(key, 'ADDED', obj, opts));
+    return Promise.resolve(this.commit(key, { type: 'ADDED', obj, opts }));
   }
 
   private checkExisting(key: ObjectKey, opts: UpdateOptions | undefined): KubeObject {
@@ -125,9 +126,9 @@ export class MemoryStorage implements Storage {
     try {
       this.checkExisting(key, opts);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(toStatusError(err));
     }
-    return Promise.resolve(this.commit(key, 'MODIFIED', obj, opts));
+    return Promise.resolve(this.commit(key, { type: 'MODIFIED', obj, opts }));
   }
 
   delete(key: ObjectKey, opts?: UpdateOptions): Promise<KubeObject> {
@@ -135,9 +136,9 @@ export class MemoryStorage implements Storage {
     try {
       cur = this.checkExisting(key, opts);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(toStatusError(err));
     }
-    return Promise.resolve(this.commit(key, 'DELETED', cur, opts));
+    return Promise.resolve(this.commit(key, { type: 'DELETED', obj: cur, opts }));
   }
 
   currentRev(): Promise<number> {

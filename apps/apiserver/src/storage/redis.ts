@@ -13,7 +13,8 @@ import {
 } from '@svclab/apimachinery';
 import type { ChangeEvent, ChangeType } from '@svclab/bus';
 import { nopLogger, type Logger } from '@svclab/telemetry';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis} from 'ioredis';
+import { type RedisOptions } from 'ioredis';
 import type {
   ListOptions,
   ListResult,
@@ -97,8 +98,10 @@ function gr(resource: string): { group: string; resource: string } {
 /** JSON of `obj` with `apiVersion`, `kind` first and the placeholder as the first metadata key. */
 function serialise(obj: KubeObject): string {
   const { apiVersion, kind, metadata, ...rest } = obj;
-  const { resourceVersion: _ignored, ...meta } = metadata;
-  return JSON.stringify({ apiVersion, kind, metadata: { resourceVersion: RvPlaceholder, ...meta }, ...rest });
+  // resourceVersion first; the spread's own resourceVersion (if any) is overwritten in place.
+  const meta = { resourceVersion: RvPlaceholder, ...metadata };
+  meta.resourceVersion = RvPlaceholder;
+  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
 }
 
 /**
@@ -194,17 +197,16 @@ export class RedisStorage implements Storage {
       itemKeys.push(keys[i] ?? '');
     }
     if (limit > 0 && items.length > limit) {
-      const remaining = filter === undefined ? Number(total) - limit : items.length - limit;
-      return { items: items.slice(0, limit), rev: Number(rev), nextAfter: itemKeys[limit - 1] ?? '', remaining };
+      const remaining = filter === undefined ? total - limit : items.length - limit;
+      return { items: items.slice(0, limit), rev, nextAfter: itemKeys[limit - 1] ?? '', remaining };
     }
-    return { items, rev: Number(rev) };
+    return { items, rev };
   }
 
   private async write(
     op: 'create' | 'update' | 'delete',
     key: ObjectKey,
-    obj: KubeObject | undefined,
-    opts: UpdateOptions | undefined,
+    { obj, opts }: { obj?: KubeObject; opts?: UpdateOptions | undefined },
   ): Promise<KubeObject> {
     const k = this.keys(key.resource);
     const field = namespacedKey(key.namespace, key.name);
@@ -260,15 +262,15 @@ export class RedisStorage implements Storage {
   }
 
   create(key: ObjectKey, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
-    return this.write('create', key, obj, opts);
+    return this.write('create', key, { obj, opts });
   }
 
   update(key: ObjectKey, obj: KubeObject, opts?: UpdateOptions): Promise<KubeObject> {
-    return this.write('update', key, obj, opts);
+    return this.write('update', key, { obj, opts });
   }
 
   delete(key: ObjectKey, opts?: UpdateOptions): Promise<KubeObject> {
-    return this.write('delete', key, undefined, opts);
+    return this.write('delete', key, { opts });
   }
 
   async currentRev(): Promise<number> {
@@ -286,7 +288,7 @@ export class RedisStorage implements Storage {
     return {
       events: events.slice(0, n).map((s) => JSON.parse(s) as ChangeEvent),
       more: events.length > n,
-      currentRev: Number(currentRev),
+      currentRev,
     };
   }
 

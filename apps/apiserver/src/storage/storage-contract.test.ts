@@ -185,7 +185,7 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
   it('lists cluster-scoped objects by name', async () => {
     const s = make();
     for (const n of ['n2', 'n1']) {
-      await s.create(key('', n, 'nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name: n } } as KubeObject);
+      await s.create(key('', n, 'nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name: n } });
     }
     expect((await s.list('nodes')).items.map((o) => o.metadata.name)).toEqual(['n1', 'n2']);
     expect((await s.get(key('', 'n1', 'nodes')))?.metadata.resourceVersion).toBe('2');
@@ -195,7 +195,7 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
   it('replays events with a prev chain per resource, and 410 once compacted', async () => {
     const s = make(3);
     await s.create(key('a', 'one'), svc('a', 'one'));
-    await s.create(key('', 'n', 'nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } } as KubeObject);
+    await s.create(key('', 'n', 'nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } });
     await s.update(key('a', 'one'), svc('a', 'one'), { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
     await s.delete(key('a', 'one'));
     const r = await s.replay('services', 0, 10);
