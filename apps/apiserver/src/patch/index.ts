@@ -3,23 +3,8 @@
 //   applyJsonMergePatch(original, patch)                          RFC 7386
 //   applyStrategicMergePatch(original, patch, apiVersion, kind)   k8s strategic merge (merge keys, $patch, $retainKeys, $setElementOrder)
 //   applyJsonPatch(original, operations)                          RFC 6902
-export function applyJsonMergePatch(original: unknown, patch: unknown): unknown {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> =
-    typeof original === 'object' && original !== null && !Array.isArray(original)
-      ? { ...(original as Record<string, unknown>) }
-      : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = applyJsonMergePatch(out[k], v);
-  }
-  return out;
-}
-
-export function applyStrategicMergePatch(original: unknown, patch: unknown, _apiVersion: string, _kind: string): unknown {
-  return applyJsonMergePatch(original, patch);
-}
-
-export function applyJsonPatch(original: unknown, _operations: unknown): unknown {
-  return original;
-}
+// None of them modifies its arguments.
+export { applyJsonMergePatch } from './json-merge-patch.js';
+export { applyJsonPatch, MaxJSONPatchOperations } from './json-patch.js';
+export { applyStrategicMergePatch } from './strategic-merge-patch.js';
+export { RejectedMessage } from './patch-errors.js';
