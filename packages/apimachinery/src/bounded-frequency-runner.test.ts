@@ -11,7 +11,9 @@ type Step = { op: 'run' } | { op: 'step'; ms: number } | { op: 'retry'; ms: numb
 function setup(min: number, max: number, burst: number): { clock: FakeClock; runs: () => number; bfr: BoundedFrequencyRunner; ac: AbortController } {
   const clock = new FakeClock(0);
   let n = 0;
-  const bfr = new BoundedFrequencyRunner({ name: 'test', fn: () => void n++, minInterval: min, maxInterval: max, burstRuns: burst, clock });
+  const bfr = new BoundedFrequencyRunner({ name: 'test', fn: () => {
+    n++;
+  }, minInterval: min, maxInterval: max, burstRuns: burst, clock });
   const ac = new AbortController();
   void bfr.loop(ac.signal);
   return { clock, runs: () => n, bfr, ac };
