@@ -4,19 +4,41 @@ import { hash } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** base32.StdEncoding(sha256(s))[:16] — 16 characters are exactly the first 10 digest bytes. */
-export function hashPrefix16(s: string): string {
+/** Character codes of base32.StdEncoding(sha256(s))[:16] — exactly the first 10 digest bytes. */
+function hashCodes(s: string, out: number[]): void {
   const d = hash('sha256', s, 'buffer');
-  let out = '';
   // 10 bytes = 80 bits = two 40-bit groups of 8 base32 characters.
   for (let g = 0; g < 2; g++) {
     const o = g * 5;
     const hi = d[o] ?? 0;
-    const lo = ((d[o + 1] ?? 0) * 2 ** 24 + (d[o + 2] ?? 0) * 2 ** 16 + (d[o + 3] ?? 0) * 2 ** 8 + (d[o + 4] ?? 0));
+    const lo = (d[o + 1] ?? 0) * 2 ** 24 + (d[o + 2] ?? 0) * 2 ** 16 + (d[o + 3] ?? 0) * 2 ** 8 + (d[o + 4] ?? 0);
     const v = hi * 2 ** 32 + lo; // < 2^40, exact in a double
-    for (let i = 7; i >= 0; i--) out += BASE32.charAt(Math.floor(v / 2 ** (i * 5)) % 32);
+    for (let i = 7; i >= 0; i--) out.push(BASE32.charCodeAt(Math.floor(v / 2 ** (i * 5)) % 32));
   }
-  return out;
+}
+
+/**
+ * `prefix` + base32(sha256(s))[:16], built as one flat string: chain names are compared and used
+ * as keys hundreds of thousands of times per render, and concatenated (rope) strings are slow there.
+ */
+export function hashedName(prefix: string, s: string): string {
+  const codes: number[] = [];
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+  hashCodes(s, codes);
+  return String.fromCharCode(...codes);
+}
+
+/** base32.StdEncoding(sha256(s))[:16]. */
+export function hashPrefix16(s: string): string {
+  return hashedName('', s);
+}
+
+/** `prefix + rest` as one flat string. */
+export function flatConcat(prefix: string, rest: string): string {
+  const codes: number[] = [];
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+  for (let i = 0; i < rest.length; i++) codes.push(rest.charCodeAt(i));
+  return String.fromCharCode(...codes);
 }
 
 /** The per-service-port hash shared by SVC/SVL/EXT/FW chains: sha256(portName + protocol). */
@@ -32,7 +54,7 @@ export const servicePortEndpointChainPrefix = 'KUBE-SEP-';
 
 /** `KUBE-SEP-` + base32(sha256(servicePortName + protocol + "ip:port"))[:16]; protocol lowercase. */
 export function servicePortEndpointChainName(servicePortName: string, protocol: string, endpoint: string): string {
-  return servicePortEndpointChainPrefix + hashPrefix16(servicePortName + protocol + endpoint);
+  return hashedName(servicePortEndpointChainPrefix, servicePortName + protocol + endpoint);
 }
 
 /** Whether a chain is one kube-proxy creates per service port or endpoint (isServiceChainName). */

@@ -93,11 +93,13 @@ function addEndpoints(set: Map<string, EndpointInfo>, slice: EndpointSlice, at: 
       nodeName: ep.nodeName ?? '',
       zone: ep.zone ?? '',
       isLocal: ep.nodeName !== undefined && at.nodeName !== '' && ep.nodeName === at.nodeName,
-      zoneHints: (ep.hints?.forZones ?? []).map((z) => z.name),
-      nodeHints: (ep.hints?.forNodes ?? []).map((n) => n.name),
+      zoneHints: ep.hints?.forZones === undefined ? noHints : ep.hints.forZones.map((z) => z.name),
+      nodeHints: ep.hints?.forNodes === undefined ? noHints : ep.hints.forNodes.map((n) => n.name),
     });
   }
 }
+
+const noHints: readonly string[] = Object.freeze([]);
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -295,6 +295,34 @@ describe('partial rendering with a cache', () => {
     );
   });
 
+  it('restoreText of a partial sync holds every KUBE-SERVICES rule but only the changed chains', () => {
+    const cache = new IptablesCache();
+    const a = svc1({});
+    const b = makeService('ns2', 'svc2', { spec: { clusterIP: '172.30.0.42', ports: [p80] } });
+    const slicesB = [makeEndpointSlice('ns2', 'svc2', { endpoints: [remote('10.180.0.2')], ports: tcp80 })];
+    const first = renderIptables({ services: [a, b], endpointSlices: [...eps(remote('10.180.0.1')), ...slicesB] }, node, { ...base, cache });
+    expect(first.fullSync).toBe(true);
+    expect(first.restoreText).toBe(first.text);
+
+    const second = renderIptables({ services: [a, b], endpointSlices: [...eps(remote('10.180.0.9')), ...slicesB] }, node, { ...base, cache });
+    expect(second.fullSync).toBe(false);
+    const r = second.restoreText;
+    expect(r).toContain('-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP"');
+    expect(r).toContain('-A KUBE-SERVICES -m comment --comment "ns2/svc2:p80 cluster IP"');
+    expect(r).toContain(`:KUBE-SVC-${H} - [0:0]`);
+    expect(r).toContain('--to-destination 10.180.0.9:80');
+    expect(r).not.toContain('--to-destination 10.180.0.2:80');
+    expect(r).not.toContain(':KUBE-SVC-GNZBNJ2PO5MGZ6GT');
+    expect(r).toContain(`-X ${SEP1}`);
+    expect(r.startsWith('*filter\n')).toBe(true);
+
+    cache.forceFullSync();
+    const third = renderIptables({ services: [a, b], endpointSlices: [...eps(remote('10.180.0.9')), ...slicesB] }, node, { ...base, cache });
+    expect(third.fullSync).toBe(true);
+    expect(third.stats.renderedServicePorts).toBe(2);
+    expect(third.restoreText).toContain('--to-destination 10.180.0.2:80');
+  });
+
   it('starts over when options change', () => {
     const cache = new IptablesCache();
     const state = { services: [svc1({})], endpointSlices: eps(remote('10.180.0.1')) };

@@ -2,7 +2,7 @@
 // (pkg/proxy/iptables/proxier.go syncProxyRules, in code order), plus the same rules as a RuleSet.
 import type { EndpointSlice, Service } from '@svclab/api';
 import { categorizeEndpoints } from './categorize-endpoints.js';
-import { isServiceChainName, portProtoHash, servicePortEndpointChainName } from './chain-names.js';
+import { flatConcat, portProtoHash, servicePortEndpointChainName } from './chain-names.js';
 import type { EndpointInfo } from './endpoint-info.js';
 import { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
 import { addressMatches, parseCIDR } from './ip.js';
@@ -57,9 +57,20 @@ export interface IptablesOptions {
   readonly cache?: IptablesCache;
 }
 
+/**
+ * One render. `text`, `restoreText` and `ruleSet` are built on first access and memoised, so a
+ * caller pays only for what it reads.
+ */
 export interface IptablesResult {
-  /** iptables-restore input: `*filter` … `COMMIT` `*nat` … `COMMIT`, lines in upstream's write order. */
+  /** The complete rules as iptables-restore input (`*filter` … `COMMIT` `*nat` … `COMMIT`), in upstream's write order. */
   readonly text: string;
+  /**
+   * What upstream's proxier would pass to `iptables-restore --noflush` on this sync: `text` on a
+   * full sync; on a partial sync the filter table, every KUBE-SERVICES/KUBE-NODEPORTS rule, and
+   * only the chains of service ports that changed (plus `-X` for deleted chains).
+   */
+  readonly restoreText: string;
+  readonly fullSync: boolean;
   readonly ruleSet: RuleSet;
   readonly stats: IptablesStats;
 }
@@ -77,13 +88,30 @@ export interface IptablesStats {
   readonly deletedChains: number;
 }
 
+/** Rules of one chain written by one service port, in order. */
+type RuleGroup = [chain: string, rules: Rule[]];
+
 interface PortFragment {
-  readonly filterRules: string[];
-  readonly natChains: string[];
-  readonly natRules: string[];
-  readonly filter: [string, Rule][];
-  readonly nat: [string, Rule][];
-  readonly chains: string[];
+  /** Lines joined, each ending in a newline ('' when none): flat strings, cheap to keep and join. */
+  readonly filterText: string;
+  readonly natChainsText: string;
+  /** This port's KUBE-SERVICES / KUBE-NODEPORTS rules (rewritten on every sync, even partial). */
+  readonly natTopText: string;
+  /** Rules of this port's own chains (KUBE-EXT/FW/SVC/SVL/SEP), in write order. */
+  readonly natChainText: string;
+  /** natTopText and natChainText interleaved in upstream's write order (for the full text). */
+  readonly natRulesText: string;
+  readonly filterRules: number;
+  readonly natRules: number;
+  readonly natChains: number;
+  readonly filter: RuleGroup[];
+  readonly nat: RuleGroup[];
+  readonly chains: readonly string[];
+}
+
+interface PortNames {
+  readonly h: string;
+  readonly seps: Map<string, string>;
 }
 
 interface PortEntry {
@@ -108,13 +136,27 @@ interface ServiceEntry {
 export class IptablesCache {
   /** @internal */ services = new Map<string, ServiceEntry>();
   /** @internal */ fingerprint = '';
-  /** @internal */ previousChains: Set<string> | undefined;
-  /** @internal */ readonly names = new Map<string, string>();
+  /** @internal The next render is a full sync (first render, reset, forceFullSync, option change). */
+  needFullSync = true;
+  /** @internal Fragments of the previous render by service port key; undefined after reset. */
+  fragments: Map<string, PortFragment> | undefined;
+  /** @internal Chain-name hashes, computed once per service port and endpoint: key → {h, seps}. */
+  readonly names = new Map<string, PortNames>();
 
-  /** Forgets everything: the next render is a full one. */
+  /**
+   * Upstream's full sync: the next render re-renders every service port (projections and chain
+   * names are kept, stale chains are still deleted).
+   */
+  forceFullSync(): void {
+    for (const entry of this.services.values()) for (const p of entry.ports) p.fragment = undefined;
+    this.needFullSync = true;
+  }
+
+  /** Forgets everything, as a restarted proxy: the next render starts from scratch. */
   reset(): void {
     this.services.clear();
-    this.previousChains = undefined;
+    this.fragments = undefined;
+    this.needFullSync = true;
     this.fingerprint = '';
   }
 }
@@ -136,7 +178,7 @@ interface RenderCtx {
   readonly masqueradeAll: boolean;
   readonly localhostNodePorts: boolean;
   readonly nfacct: boolean;
-  readonly names: Map<string, string>;
+  readonly names: Map<string, PortNames>;
   large: boolean;
 }
 
@@ -144,13 +186,10 @@ function chainLine(chain: string): string {
   return `:${chain} - [0:0]`;
 }
 
-function memo(names: Map<string, string>, key: string, make: () => string): string {
-  let v = names.get(key);
-  if (v === undefined) {
-    v = make();
-    names.set(key, v);
-  }
-  return v;
+function pushRule(groups: RuleGroup[], chain: string, rule: Rule): void {
+  const last = groups[groups.length - 1];
+  if (last?.[0] === chain) last[1].push(rule);
+  else groups.push([chain, [rule]]);
 }
 
 /** The iptables match arguments of a detector: IfLocal / IfNotLocal (proxyutil.LocalTrafficDetector). */
@@ -177,13 +216,24 @@ function detectorSpec(d: LocalDetector | undefined): DetectorSpec {
 function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], ctx: RenderCtx): PortFragment {
   const protocol = info.protocol.toLowerCase() as L4Protocol;
   const name = info.name;
-  const h = memo(ctx.names, `${name} ${protocol}`, () => portProtoHash(name, protocol));
-  const clusterPolicyChain = `KUBE-SVC-${h}`;
-  const localPolicyChain = `KUBE-SVL-${h}`;
-  const externalTrafficChain = `KUBE-EXT-${h}`;
-  const fwChain = `KUBE-FW-${h}`;
-  const sepName = (ep: EndpointInfo): string =>
-    memo(ctx.names, `${name} ${protocol} ${ep.endpoint}`, () => servicePortEndpointChainName(name, protocol, ep.endpoint));
+  let names = ctx.names.get(info.key);
+  if (names === undefined) {
+    names = { h: portProtoHash(name, protocol), seps: new Map() };
+    ctx.names.set(info.key, names);
+  }
+  const { h, seps } = names;
+  const clusterPolicyChain = flatConcat('KUBE-SVC-', h);
+  const localPolicyChain = flatConcat('KUBE-SVL-', h);
+  const externalTrafficChain = flatConcat('KUBE-EXT-', h);
+  const fwChain = flatConcat('KUBE-FW-', h);
+  const sepName = (ep: EndpointInfo): string => {
+    let sep = seps.get(ep.endpoint);
+    if (sep === undefined) {
+      sep = servicePortEndpointChainName(name, protocol, ep.endpoint);
+      seps.set(ep.endpoint, sep);
+    }
+    return sep;
+  };
 
   const cat = categorizeEndpoints(endpoints, info, ctx.node);
   const hasEndpoints = cat.hasAnyEndpoints;
@@ -224,14 +274,25 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     }
   }
 
-  const f: PortFragment = { filterRules: [], natChains: [], natRules: [], filter: [], nat: [], chains: [] };
+  const f = {
+    filterRules: [] as string[],
+    natChains: [] as string[],
+    natRules: [] as string[],
+    natTop: [] as string[],
+    natChain: [] as string[],
+    filter: [] as RuleGroup[],
+    nat: [] as RuleGroup[],
+    chains: [] as string[],
+  };
   const filterRule = (chain: string, text: string, rule: Rule): void => {
     f.filterRules.push(`-A ${chain} ${text}`);
-    f.filter.push([chain, rule]);
+    pushRule(f.filter, chain, rule);
   };
   const natRule = (chain: string, text: string, rule: Rule): void => {
-    f.natRules.push(`-A ${chain} ${text}`);
-    f.nat.push([chain, rule]);
+    const line = `-A ${chain} ${text}`;
+    f.natRules.push(line);
+    (chain === kubeServices || chain === kubeNodePorts ? f.natTop : f.natChain).push(line);
+    pushRule(f.nat, chain, rule);
   };
   const natChain = (chain: string): void => {
     f.natChains.push(chainLine(chain));
@@ -383,7 +444,7 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
         const comment = `${name} -> ${ep.endpoint}`;
         const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
         natRule(chain, `${c}-m recent --name ${sep} --rcheck --seconds ${info.stickyMaxAgeSeconds} --reap -j ${sep}`, {
-          ...(ctx.large ? {} : { comment }),
+          comment: ctx.large ? undefined : comment,
           recentCheck: { name: sep, seconds: info.stickyMaxAgeSeconds },
           target: jump(sep),
         });
@@ -396,8 +457,8 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
       const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
       const stat = i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
       natRule(chain, `${c}${stat}-j ${sep}`, {
-        ...(ctx.large ? {} : { comment }),
-        ...(i < n - 1 ? { probability: 1 / (n - i) } : {}),
+        comment: ctx.large ? undefined : comment,
+        probability: i < n - 1 ? 1 / (n - i) : undefined,
         target: jump(sep),
       });
     });
@@ -417,20 +478,43 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     const sep = sepName(ep);
     natChain(sep);
     const c = ctx.large ? '' : `-m comment --comment ${name} `;
-    const cm = ctx.large ? {} : { comment: name };
-    natRule(sep, `${c}-s ${ep.ip} -j ${kubeMarkMasq}`, { ...cm, src: ep.ip, target: jump(kubeMarkMasq) });
+    const comment = ctx.large ? undefined : name;
+    natRule(sep, `${c}-s ${ep.ip} -j ${kubeMarkMasq}`, { comment, src: ep.ip, target: jumpMasq });
     const recent = info.sessionAffinityClientIP ? `-m recent --name ${sep} --set ` : '';
     natRule(sep, `${c}${recent}${proto} -j DNAT --to-destination ${ep.endpoint}`, {
-      ...cm,
+      comment,
       protocol,
-      target: { kind: 'dnat', ip: ep.ip, port: ep.port, ...(info.sessionAffinityClientIP ? { recentSet: sep } : {}) },
+      target: info.sessionAffinityClientIP
+        ? { kind: 'dnat', ip: ep.ip, port: ep.port, recentSet: sep }
+        : { kind: 'dnat', ip: ep.ip, port: ep.port },
     });
   }
-  return f;
+  const lines = (xs: string[]): string => (xs.length === 0 ? '' : `${xs.join('\n')}\n`);
+  return {
+    filterText: lines(f.filterRules),
+    natChainsText: lines(f.natChains),
+    natTopText: lines(f.natTop),
+    natChainText: lines(f.natChain),
+    natRulesText: lines(f.natRules),
+    filterRules: f.filterRules.length,
+    natRules: f.natRules.length,
+    natChains: f.natChains.length,
+    filter: f.filter,
+    nat: f.nat,
+    chains: f.chains,
+  };
 }
+
+const jumpMasq: Rule['target'] = { kind: 'jump', chain: kubeMarkMasq };
 
 function fingerprintOf(node: ProxyNode, opts: IptablesOptions): string {
   return JSON.stringify([node, { ...opts, cache: undefined }]);
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameRefs(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
@@ -478,6 +562,7 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   for (const svc of state.services) {
     if (shouldSkipService(svc)) continue;
     const key = `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
+    if (nextServices.has(key)) continue; // a duplicate object: the first one wins
     const slices = slicesBySvc.get(key) ?? [];
     let entry = cache.services.get(key);
     if (entry?.svc !== svc || !sameRefs(entry.slices, slices)) {
@@ -493,92 +578,169 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   cache.services = nextServices;
   ctx.large = totalEndpoints > (opts.largeClusterThreshold ?? 1000);
 
-  const filterChains: string[] = [kubeServices, kubeExternalServices, kubeForward, kubeNodePorts, kubeProxyFirewall].map(chainLine);
-  const natChains: string[] = [kubeServices, kubeNodePorts, kubePostrouting, kubeMarkMasq].map(chainLine);
-  const filterRules: string[] = [];
-  const natRules: string[] = [
-    `-A ${kubePostrouting} -m mark ! --mark ${mark}/${mark} -j RETURN`,
-    `-A ${kubePostrouting} -j MARK --xor-mark ${mark}`,
-    `-A ${kubePostrouting} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${opts.randomFully === true ? ' --random-fully' : ''}`,
-    `-A ${kubeMarkMasq} -j MARK --or-mark ${mark}`,
-  ];
+  const rendered = renderFragments(ports, ctx, cache);
+  const frs = rendered.fragments;
+  const head = {
+    filterChains: [kubeServices, kubeExternalServices, kubeForward, kubeNodePorts, kubeProxyFirewall].map(chainLine),
+    filterRules: [] as string[],
+    natChains: [kubeServices, kubeNodePorts, kubePostrouting, kubeMarkMasq].map(chainLine),
+    natRules: [
+      `-A ${kubePostrouting} -m mark ! --mark ${mark}/${mark} -j RETURN`,
+      `-A ${kubePostrouting} -j MARK --xor-mark ${mark}`,
+      `-A ${kubePostrouting} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${opts.randomFully === true ? ' --random-fully' : ''}`,
+      `-A ${kubeMarkMasq} -j MARK --or-mark ${mark}`,
+    ],
+  };
   if (localhostNodePorts) {
-    filterChains.push(chainLine(kubeletFirewall));
-    filterRules.push(
+    head.filterChains.push(chainLine(kubeletFirewall));
+    head.filterRules.push(
       `-A ${kubeletFirewall} -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
     );
   }
-  const filter: Record<string, Rule[]> = { [kubeServices]: [], [kubeExternalServices]: [], [kubeNodePorts]: [], [kubeProxyFirewall]: [] };
-  const nat: Record<string, Rule[]> = { [kubeServices]: [], [kubeNodePorts]: [], [kubeMarkMasq]: [{ target: { kind: 'mark-masq' } }] };
-  const active = new Set<string>();
-  let rendered = 0;
-  for (const p of ports) {
-    if (p.fragment === undefined || p.fragmentLarge !== ctx.large) {
-      p.fragment = renderPort(p.info, p.endpoints, ctx);
-      p.fragmentLarge = ctx.large;
-      rendered++;
-    }
-    const fr = p.fragment;
-    for (const l of fr.filterRules) filterRules.push(l);
-    for (const l of fr.natChains) natChains.push(l);
-    for (const l of fr.natRules) natRules.push(l);
-    for (const [chain, rule] of fr.filter) (filter[chain] ??= []).push(rule);
-    for (const [chain, rule] of fr.nat) (nat[chain] ??= []).push(rule);
-    for (const c of fr.chains) active.add(c);
-  }
-
-  // Delete chains no longer in use (only known when a previous render left its chain list).
-  let deletedChains = 0;
-  if (cache.previousChains !== undefined) {
-    for (const c of cache.previousChains) {
-      if (active.has(c) || !isServiceChainName(c)) continue;
-      natChains.push(chainLine(c));
-      natRules.push(`-X ${c}`);
-      deletedChains++;
-    }
-  }
-  cache.previousChains = active;
 
   // Tail-call to the nodeports chain.
-  const natServices = (nat[kubeServices] ??= []);
   const lastComment = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
+  const tailRules: string[] = [];
+  const tail: Rule[] = [];
   if (matchAll) {
-    natRules.push(
+    tailRules.push(
       `-A ${kubeServices} -m comment --comment "${lastComment}" -m addrtype --dst-type LOCAL${localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j ${kubeNodePorts}`,
     );
-    natServices.push({ comment: lastComment, dstLocal: true, ...(localhostNodePorts ? {} : { notDst: '127.0.0.0/8' }), target: { kind: 'jump', chain: kubeNodePorts } });
+    tail.push({ comment: lastComment, dstLocal: true, notDst: localhostNodePorts ? undefined : '127.0.0.0/8', target: { kind: 'jump', chain: kubeNodePorts } });
   } else {
     for (const ip of [node.ip]) {
       if (!npCidrs.some((c) => addressMatches(c.text, ip))) continue;
       if (ip.startsWith('127.') && !localhostNodePorts) continue;
-      natRules.push(`-A ${kubeServices} -m comment --comment "${lastComment}" -d ${ip} -j ${kubeNodePorts}`);
-      natServices.push({ comment: lastComment, dst: ip, target: { kind: 'jump', chain: kubeNodePorts } });
+      tailRules.push(`-A ${kubeServices} -m comment --comment "${lastComment}" -d ${ip} -j ${kubeNodePorts}`);
+      tail.push({ comment: lastComment, dst: ip, target: { kind: 'jump', chain: kubeNodePorts } });
     }
   }
-
+  const forward: string[] = [];
   if (opts.conntrackTCPLiberal !== true) {
-    filterRules.push(`-A ${kubeForward} -m conntrack --ctstate INVALID${nfacct ? ` -m nfacct --nfacct-name ${ctInvalidCounter}` : ''} -j DROP`);
+    forward.push(`-A ${kubeForward} -m conntrack --ctstate INVALID${nfacct ? ` -m nfacct --nfacct-name ${ctInvalidCounter}` : ''} -j DROP`);
   }
-  filterRules.push(
+  forward.push(
     `-A ${kubeForward} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
     `-A ${kubeForward} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
   );
 
-  const text = `*filter\n${filterChains.join('\n')}\n${filterRules.join('\n')}\nCOMMIT\n*nat\n${natChains.join('\n')}\n${natRules.join('\n')}\nCOMMIT\n`;
+  let filterRuleCount = head.filterRules.length + forward.length;
+  let natRuleCount = head.natRules.length + tailRules.length;
+  let natChainCount = head.natChains.length + rendered.stale.length;
+  for (const fr of frs) {
+    filterRuleCount += fr.filterRules;
+    natRuleCount += fr.natRules;
+    natChainCount += fr.natChains;
+  }
+  const fullSync = cache.needFullSync;
+  cache.needFullSync = false;
+  const changed = rendered.changed;
+  const build = (partial: boolean): string => {
+    const parts: string[] = ['*filter\n', ...head.filterChains.map((l) => `${l}\n`), ...head.filterRules.map((l) => `${l}\n`)];
+    for (const fr of frs) parts.push(fr.filterText);
+    parts.push(...forward.map((l) => `${l}\n`), 'COMMIT\n*nat\n', ...head.natChains.map((l) => `${l}\n`));
+    for (const fr of frs) if (!partial || changed.has(fr)) parts.push(fr.natChainsText);
+    for (const c of rendered.stale) parts.push(`${chainLine(c)}\n`);
+    parts.push(...head.natRules.map((l) => `${l}\n`));
+    for (const fr of frs) {
+      if (!partial) parts.push(fr.natRulesText);
+      else if (changed.has(fr)) parts.push(fr.natTopText, fr.natChainText);
+      else parts.push(fr.natTopText);
+    }
+    for (const c of rendered.stale) parts.push(`-X ${c}\n`);
+    parts.push(...tailRules.map((l) => `${l}\n`), 'COMMIT\n');
+    return parts.join('');
+  };
+  let text: string | undefined;
+  let restoreText: string | undefined;
+
   const localAddresses = [node.ip];
   if (localhostNodePorts && !node.ip.startsWith('127.')) localAddresses.push('127.0.0.0/8');
+  let ruleSet: RuleSet | undefined;
+  const buildRuleSet = (): RuleSet => {
+    ruleSet ??= assembleRuleSet(frs, tail, { node, localAddresses, detector: detectorSpec(localDetector) });
+    return ruleSet;
+  };
   return {
-    text,
-    ruleSet: { nodeName: node.name, nodeIP: node.ip, localAddresses, detector: detectorSpec(localDetector), filter, nat },
+    get text(): string {
+      text ??= build(false);
+      return text;
+    },
+    get restoreText(): string {
+      if (fullSync) return this.text;
+      restoreText ??= build(true);
+      return restoreText;
+    },
+    fullSync,
+    get ruleSet(): RuleSet {
+      return buildRuleSet();
+    },
     stats: {
       servicePorts: ports.length,
       endpoints: totalEndpoints,
       largeClusterMode: ctx.large,
-      renderedServicePorts: rendered,
-      filterRules: filterRules.length,
-      natRules: natRules.length - deletedChains,
-      natChains: natChains.length,
-      deletedChains,
+      renderedServicePorts: rendered.count,
+      filterRules: filterRuleCount,
+      natRules: natRuleCount,
+      natChains: natChainCount,
+      deletedChains: rendered.stale.length,
     },
   };
+}
+
+/** Renders (or reuses) every port's fragment; finds chains that disappeared since the last render. */
+function renderFragments(
+  ports: readonly PortEntry[],
+  ctx: RenderCtx,
+  cache: IptablesCache,
+): { fragments: PortFragment[]; count: number; stale: string[]; changed: Set<PortFragment> } {
+  const fragments: PortFragment[] = [];
+  const changed = new Set<PortFragment>();
+  const next = new Map<string, PortFragment>();
+  let count = 0;
+  for (const p of ports) {
+    if (p.fragment === undefined || p.fragmentLarge !== ctx.large) {
+      p.fragment = renderPort(p.info, p.endpoints, ctx);
+      p.fragmentLarge = ctx.large;
+      changed.add(p.fragment);
+      count++;
+    }
+    fragments.push(p.fragment);
+    next.set(p.info.key, p.fragment);
+  }
+  const stale: string[] = [];
+  const prev = cache.fragments;
+  if (prev !== undefined) {
+    for (const [key, old] of prev) {
+      const cur = next.get(key);
+      if (cur === old || (cur !== undefined && sameStrings(cur.chains, old.chains))) continue;
+      const keep = new Set(cur?.chains ?? []);
+      for (const c of old.chains) if (!keep.has(c)) stale.push(c);
+    }
+  }
+  cache.fragments = next;
+  return { fragments, count, stale, changed };
+}
+
+/** Builds the RuleSet from the fragments (on first access of IptablesResult.ruleSet). */
+function assembleRuleSet(
+  frs: readonly PortFragment[],
+  tail: readonly Rule[],
+  at: { node: ProxyNode; localAddresses: string[]; detector: DetectorSpec },
+): RuleSet {
+  const filter: Record<string, Rule[]> = { [kubeServices]: [], [kubeExternalServices]: [], [kubeNodePorts]: [], [kubeProxyFirewall]: [] };
+  const nat: Record<string, Rule[]> = { [kubeServices]: [], [kubeNodePorts]: [], [kubeMarkMasq]: [{ target: { kind: 'mark-masq' } }] };
+  const merge = (into: Record<string, Rule[]>, groups: readonly RuleGroup[]): void => {
+    for (const [chain, rules] of groups) {
+      const list = into[chain];
+      if (list === undefined) into[chain] = rules.slice();
+      else for (const r of rules) list.push(r);
+    }
+  };
+  for (const fr of frs) {
+    merge(filter, fr.filter);
+    merge(nat, fr.nat);
+  }
+  for (const r of tail) nat[kubeServices]?.push(r);
+  return { nodeName: at.node.name, nodeIP: at.node.ip, localAddresses: at.localAddresses, detector: at.detector, filter, nat };
 }
