@@ -1,7 +1,7 @@
 // EndpointSet, endpoint hashing, PortMapKey and EndpointsEqualBeyondHash, as
 // k8s.io/endpointslice/util (endpointset.go, controller_utils.go).
 import type { Endpoint, EndpointSlicePort, ObjectReference } from '@svclab/api';
-import { canonicalJSON, deepHash } from './deep-hash.js';
+import { canonicalJSON } from './deep-hash.js';
 
 /**
  * hashEndpoint: identity of an endpoint = sorted addresses, hostname, targetRef namespace+name.
@@ -9,12 +9,9 @@ import { canonicalJSON, deepHash } from './deep-hash.js';
  * endpoint (see endpointsEqualBeyondHash).
  */
 export function hashEndpoint(ep: Endpoint): string {
-  return deepHash({
-    addresses: [...ep.addresses].sort(),
-    hostname: ep.hostname ?? '',
-    namespace: ep.targetRef?.namespace ?? '',
-    name: ep.targetRef?.name ?? '',
-  });
+  // The key itself (not a digest of it): cheaper, and Map keys need no fixed length.
+  const addrs = ep.addresses.length > 1 ? [...ep.addresses].sort() : ep.addresses;
+  return JSON.stringify([addrs, ep.hostname ?? '', ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '']);
 }
 
 /**
@@ -59,7 +56,7 @@ function portForHash(p: EndpointSlicePort): Record<string, unknown> {
 /** NewPortMapKey: a hash of the ports sorted by their own hash (order-insensitive); nil ≡ []. */
 export function portMapKey(ports: readonly EndpointSlicePort[] | null | undefined): string {
   const hashes = (ports ?? []).map((p) => canonicalJSON(portForHash(p))).sort();
-  return deepHash(hashes);
+  return JSON.stringify(hashes);
 }
 
 function targetRefEqualIgnoringRV(a: ObjectReference | undefined, b: ObjectReference | undefined): boolean {

@@ -251,6 +251,16 @@ function placeholderEqual(a: EndpointSlice, b: EndpointSlice): boolean {
 const sliceName = (s: EndpointSlice): string => s.metadata.name ?? '';
 const endpointsOf = (s: EndpointSlice): Endpoint[] => s.endpoints ?? [];
 
+/** A copy of a cached slice safe to edit: metadata and ports copied, endpoints left to the caller. */
+function copySliceShell(s: EndpointSlice): EndpointSlice {
+  return {
+    ...s,
+    metadata: structuredClone(s.metadata),
+    ports: s.ports === undefined || s.ports === null ? s.ports : s.ports.map((p) => ({ ...p })),
+    endpoints: [],
+  };
+}
+
 /** getSliceToFill: the slice closest to full after adding `n`, or undefined if none fits. */
 function sliceToFill(slices: readonly EndpointSlice[], n: number, max: number): EndpointSlice | undefined {
   let closestDiff = max;
@@ -596,7 +606,8 @@ export class EndpointSliceReconciler {
       for (const ep of endpointsOf(existing)) {
         const got = desired.get(ep);
         if (got === undefined) continue;
-        kept.push(structuredClone(got));
+        // Desired endpoints are fresh objects of this plan (never cached ones): no copy needed.
+        kept.push(got);
         if (!endpointsEqualBeyondHash(got, ep)) endpointUpdated = true;
         desired.delete(ep);
       }
@@ -607,14 +618,15 @@ export class EndpointSliceReconciler {
         if (kept.length === 0) {
           deleteNames.add(sliceName(existing));
         } else {
-          const copy = structuredClone(existing);
+          const copy = copySliceShell(existing);
           copy.endpoints = kept;
           copy.metadata.labels = labels;
           byName.set(sliceName(existing), copy);
           updateNames.add(sliceName(existing));
         }
       } else if (labelsChanged) {
-        const copy = structuredClone(existing);
+        const copy = copySliceShell(existing);
+        copy.endpoints = endpointsOf(existing).map((ep) => structuredClone(ep));
         copy.metadata.labels = labels;
         byName.set(sliceName(existing), copy);
         updateNames.add(sliceName(existing));
@@ -633,7 +645,7 @@ export class EndpointSliceReconciler {
         const eps = endpointsOf(s);
         while (desired.size > 0 && eps.length < max) {
           const ep = desired.popAny();
-          if (ep !== undefined) eps.push(structuredClone(ep));
+          if (ep !== undefined) eps.push(ep);
         }
         s.endpoints = eps;
       }
@@ -656,7 +668,7 @@ export class EndpointSliceReconciler {
       const eps = endpointsOf(fill);
       while (desired.size > 0 && eps.length < max) {
         const ep = desired.popAny();
-        if (ep !== undefined) eps.push(structuredClone(ep));
+        if (ep !== undefined) eps.push(ep);
       }
       fill.endpoints = eps;
       if (sliceName(fill) !== '') {
