@@ -21,8 +21,11 @@ export {
   parsePortRange,
   RedisNodePortAllocator,
 } from './node-port.js';
+export type { AllocationErrorKind } from './errors.js';
 export {
+  AllocationError,
   AlreadyAllocatedError,
+  isAllocationError,
   isAlreadyAllocated,
   isNotInRange,
   isRangeFull,
