@@ -28,8 +28,12 @@ import { listScript, replayScript, RvPlaceholder, RvPlaceholderJSON, writeScript
 
 /** Events kept per resource stream before the oldest are compacted (410 for older watchers). */
 export const DefaultMaxEventsPerResource = 10_000;
-/** Seconds a write id is remembered, so a write ioredis resends after a reconnect applies once. */
-const WriteIdTTLSeconds = 600;
+/**
+ * Seconds a write id is remembered, so a write ioredis resends after a reconnect applies once.
+ * 120 s outlasts ioredis' resend window (20 reconnect attempts, at most 2 s apart) and bounds the
+ * remembered ids to about write rate × 120 small keys.
+ */
+const WriteIdTTLSeconds = 120;
 
 /** What RedisStorage hands each committed event to (the NATS publisher in production). */
 export interface CommittedEvent {
