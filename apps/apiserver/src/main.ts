@@ -107,15 +107,25 @@ async function main(): Promise<void> {
     stopping = true;
     ready = false;
     logger.info('shutting down', { signal });
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
     server.closeIdleConnections();
     // Watches are long-lived: give in-flight requests a moment, then cut the rest.
-    const cut = setTimeout(() => server.closeAllConnections(), 2000);
+    const cut = setTimeout(() => {
+      server.closeAllConnections();
+    }, 2000);
     await closed;
     clearTimeout(cut);
     responder?.stop();
-    await storage.close().catch((err: unknown) => logger.warn('storage close failed', { err }));
-    await nc?.drain().catch((err: unknown) => logger.warn('nats drain failed', { err }));
+    await storage.close().catch((err: unknown) => {
+      logger.warn('storage close failed', { err });
+    });
+    await nc?.drain().catch((err: unknown) => {
+      logger.warn('nats drain failed', { err });
+    });
     await telemetry.shutdown().catch(() => undefined);
     logger.info('stopped');
     process.exit(0);

@@ -12,7 +12,7 @@ function splitCSV(line: string): string[] {
   let cur = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+    const c = line.charAt(i);
     if (c === '"') {
       if (quoted && line[i + 1] === '"') {
         cur += '"';

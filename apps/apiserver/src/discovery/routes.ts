@@ -41,7 +41,10 @@ export function discoveryRoutes(): RequestHandler {
     }
     if (first === 'api' && segs.length === 1) {
       discovery('GET');
-      if (wantsAggregated(req.headers.accept)) sendJSON(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryMediaType);
+      if (wantsAggregated(req.headers.accept)) {
+        res.setHeader('Content-Type', aggregatedDiscoveryMediaType);
+        sendJSON(res, 200, aggregatedDiscovery(true));
+      }
       else sendJSON(res, 200, apiVersions(serverAddress(req)));
       return;
     }
@@ -52,7 +55,10 @@ export function discoveryRoutes(): RequestHandler {
     }
     if (first === 'apis' && segs.length === 1) {
       discovery('GET');
-      if (wantsAggregated(req.headers.accept)) sendJSON(res, 200, aggregatedDiscovery(false), aggregatedDiscoveryMediaType);
+      if (wantsAggregated(req.headers.accept)) {
+        res.setHeader('Content-Type', aggregatedDiscoveryMediaType);
+        sendJSON(res, 200, aggregatedDiscovery(false));
+      }
       else sendJSON(res, 200, apiGroupList());
       return;
     }

@@ -1,4 +1,5 @@
 // Component tests: the express app over MemoryStorage, driven with supertest.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- supertest bodies are untyped JSON */
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './test-server.js';
@@ -230,7 +231,7 @@ describe('CRUD', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'd' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [] } } },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'echo' }] } } },
     };
     await request(s.app).post('/apis/apps/v1/namespaces/default/deployments').send(deploy).expect(201);
     const scale = (await request(s.app).get('/apis/apps/v1/namespaces/default/deployments/d/scale').expect(200)).body;

@@ -7,7 +7,7 @@ import type { Logger } from '@svclab/telemetry';
 import { unknownFields } from '../openapi/index.js';
 import { applyJsonMergePatch, applyJsonPatch, applyStrategicMergePatch } from '../patch/index.js';
 import { printTable } from '../printers/index.js';
-import { applyScale, toScale, type Scale } from '../registry/apps/scale.js';
+import { applyScale, toScale, type Scale } from '../registry/scale.js';
 import type { Store } from '../registry/generic/store.js';
 import { parseSelection, type Selection } from '../registry/generic/selection.js';
 import type { RequestContext } from '../registry/generic/strategy.js';
@@ -29,6 +29,14 @@ export interface RouteDeps {
   readonly bookmarkIntervalMs: number;
   /** Longest watch when the client gives no timeoutSeconds (upstream: 30–60 min). */
   readonly maxWatchSeconds: number;
+}
+
+/** One resource request on its way through a handler. */
+interface Call {
+  readonly req: Request;
+  readonly res: Response;
+  readonly r: ResourceRequest;
+  readonly store: Store;
 }
 
 function q(req: Request, name: string): string | undefined {
@@ -93,7 +101,10 @@ function verbOf(req: Request, r: ResourceRequest): string {
 }
 
 /** fieldValidation (default Warn): Strict → 400, Warn → `Warning` headers, Ignore → nothing. */
-function checkFields(req: Request, res: Response, info: ResourceInfo, obj: Record<string, unknown>, kind = info.kind): void {
+function checkFields(c: Pick<Call, 'req' | 'res' | 'r'>, obj: Record<string, unknown>): void {
+  const { req, res } = c;
+  const info = c.r.info;
+  const kind = info.kind;
   const mode = q(req, 'fieldValidation') ?? 'Warn';
   if (mode !== 'Ignore' && mode !== 'Warn' && mode !== 'Strict') {
     throw newBadRequest(`fieldValidation parameter unsupported: ${mode}`);
@@ -114,19 +125,19 @@ function decodeObject(info: ResourceInfo, body: unknown): KubeObject {
   const kind = o['kind'];
   const apiVersion = o['apiVersion'];
   if (kind !== undefined && kind !== info.kind) {
-    throw newBadRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${String(kind)} (${String(apiVersion)})`);
+    throw newBadRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${JSON.stringify(kind)} (${JSON.stringify(apiVersion) as string | undefined ?? 'undefined'})`);
   }
   if (apiVersion !== undefined && apiVersion !== groupVersion(info)) {
     throw newBadRequest(
-      `the API version in the data (${String(apiVersion)}) does not match the expected API version (${groupVersion(info)})`,
+      `the API version in the data (${JSON.stringify(apiVersion)}) does not match the expected API version (${groupVersion(info)})`,
     );
   }
   const meta = o['metadata'];
   if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta))) {
     throw newBadRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: metadata must be an object`);
   }
+  if (meta === undefined) o['metadata'] = {};
   const obj = o as unknown as KubeObject;
-  obj.metadata ??= {};
   obj.apiVersion = groupVersion(info);
   obj.kind = info.kind;
   return obj;
@@ -167,7 +178,8 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     return parseSelection(r.info.resource, q(req, 'labelSelector'), fs);
   };
 
-  async function list(req: Request, res: Response, r: ResourceRequest, store: Store): Promise<void> {
+  async function list(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
     const limit = intParam(req, 'limit');
     const cont = q(req, 'continue');
     const page = await store.list({
@@ -191,7 +203,8 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     sendJSON(res, 200, { apiVersion: groupVersion(r.info), kind: r.info.listKind, metadata, items: page.items });
   }
 
-  async function watch(req: Request, res: Response, r: ResourceRequest, store: Store): Promise<void> {
+  async function watch(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
     const rvParam = q(req, 'resourceVersion');
     let fromRev: number | undefined;
     try {
@@ -222,7 +235,9 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     });
   }
 
-  async function get(req: Request, res: Response, r: ResourceRequest, store: Store, name: string): Promise<void> {
+  async function get(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
+    const name = r.name ?? '';
     const obj = await store.get(r.namespace ?? '', name);
     if (r.subresource === 'scale') {
       sendJSON(res, 200, toScale(obj));
@@ -231,24 +246,26 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     sendJSON(res, 200, encodeOne(req, r.info, obj));
   }
 
-  async function create(req: Request, res: Response, r: ResourceRequest, store: Store): Promise<void> {
+  async function create(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
     const ctx = ctxOf(req, res);
     const body = await readBody(req);
     const obj = decodeObject(r.info, body);
-    checkFields(req, res, r.info, obj as unknown as Record<string, unknown>);
+    checkFields(c, obj as unknown as Record<string, unknown>);
     const created = await store.create(r.namespace ?? '', obj, ctx);
     sendJSON(res, 201, encodeOne(req, r.info, created));
   }
 
-  async function bind(req: Request, res: Response, r: ResourceRequest, store: Store, name: string): Promise<void> {
+  async function bind(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
+    const name = r.name ?? '';
     const ctx = ctxOf(req, res);
     const body = asObject(await readBody(req));
     const target = body['target'] as { name?: unknown } | undefined;
     const node = typeof target?.name === 'string' ? target.name : '';
     if (node === '') throw newBadRequest('Binding target.name is required');
     await store.update(
-      r.namespace ?? '',
-      name,
+      { namespace: r.namespace ?? '', name },
       (cur) => {
         if (cur === undefined) return { metadata: {} };
         const pod = structuredClone(cur) as Pod;
@@ -263,36 +280,41 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
         delete pod.metadata.resourceVersion;
         return pod;
       },
-      ctx,
+      { ctx },
     );
     sendJSON(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 
-  async function update(req: Request, res: Response, r: ResourceRequest, store: Store, name: string): Promise<void> {
+  async function update(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
+    const name = r.name ?? '';
     const ctx = ctxOf(req, res);
     const body = await readBody(req);
     const ns = r.namespace ?? '';
     if (r.subresource === 'scale') {
       const scale = asObject(body) as unknown as Scale;
       const { object } = await store.update(
-        ns,
-        name,
+        { namespace: ns, name },
         (cur) => {
           if (cur === undefined) return { metadata: {} };
           return applyScale(cur, scale);
         },
-        ctx,
+        { ctx },
       );
       sendJSON(res, 200, toScale(object));
       return;
     }
     const obj = decodeObject(r.info, body);
-    checkFields(req, res, r.info, obj as unknown as Record<string, unknown>);
-    const { object, created } = await store.update(ns, name, () => obj, ctx, r.subresource === 'status' ? 'status' : undefined);
+    checkFields(c, obj as unknown as Record<string, unknown>);
+    const { object, created } = await store.update({ namespace: ns, name }, () => obj, {
+      ctx,
+      ...(r.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    });
     sendJSON(res, created ? 201 : 200, encodeOne(req, r.info, object));
   }
 
-  function applyOne(pt: PatchType, info: ResourceInfo, cur: unknown, patch: unknown): unknown {
+  function applyOne(pt: PatchType, info: ResourceInfo, input: { cur: unknown; patch: unknown }): unknown {
+    const { cur, patch } = input;
     switch (pt) {
       case 'json':
         if (!Array.isArray(patch)) throw newBadRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
@@ -307,7 +329,9 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     }
   }
 
-  async function patch(req: Request, res: Response, r: ResourceRequest, store: Store, name: string): Promise<void> {
+  async function patch(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
+    const name = r.name ?? '';
     const ctx = ctxOf(req, res);
     const pt = patchTypeOf(mediaType(req));
     if (pt === undefined) {
@@ -332,31 +356,32 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     const ns = r.namespace ?? '';
     let warned = false;
     const { object, created } = await store.update(
-      ns,
-      name,
+      { namespace: ns, name },
       (cur) => {
         if (cur === undefined) {
           if (pt !== 'apply') throw storeNotFound(r.info, name);
           const obj = decodeObject(r.info, structuredClone(body));
-          stampApply(obj, ctx.fieldManager ?? '', r.info, now());
-          if (!warned) checkFields(req, res, r.info, obj as unknown as Record<string, unknown>);
+          stampApply(obj, r.info, { manager: ctx.fieldManager ?? '', at: now() });
+          if (!warned) checkFields(c, obj as unknown as Record<string, unknown>);
           warned = true;
           return obj;
         }
         const base: unknown = r.subresource === 'scale' ? toScale(cur) : cur;
-        const patched = asObject(applyOne(pt, r.info, structuredClone(base), structuredClone(body)));
+        const patched = asObject(applyOne(pt, r.info, { cur: structuredClone(base), patch: structuredClone(body) }));
         if (r.subresource === 'scale') return applyScale(cur, patched as unknown as Scale);
+        if (patched['metadata'] === undefined) patched['metadata'] = {};
         const obj = patched as unknown as KubeObject;
-        obj.metadata ??= {};
         if (typeof patchRV !== 'string' || patchRV === '') delete obj.metadata.resourceVersion;
-        if (pt === 'apply') stampApply(obj, ctx.fieldManager ?? '', r.info, now());
-        if (!warned) checkFields(req, res, r.info, obj as unknown as Record<string, unknown>);
+        if (pt === 'apply') stampApply(obj, r.info, { manager: ctx.fieldManager ?? '', at: now() });
+        if (!warned) checkFields(c, obj as unknown as Record<string, unknown>);
         warned = true;
         return obj;
       },
-      ctx,
-      r.subresource === 'status' ? 'status' : undefined,
-      pt === 'apply' ? true : undefined,
+      {
+        ctx,
+        ...(r.subresource === 'status' ? { subresource: 'status' as const } : {}),
+        ...(pt === 'apply' ? { allowCreate: true } : {}),
+      },
     );
     if (r.subresource === 'scale') {
       sendJSON(res, 200, toScale(object));
@@ -372,7 +397,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       const raw = await readRaw(req);
       if (raw.length > 0) {
         try {
-          opts = asObject(JSON.parse(raw.toString('utf8'))) as DeleteOptions;
+          opts = asObject(JSON.parse(raw.toString('utf8')));
         } catch (err) {
           throw newBadRequest(`couldn't decode DeleteOptions: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -385,15 +410,18 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     return opts;
   }
 
-  async function del(req: Request, res: Response, r: ResourceRequest, store: Store, name: string): Promise<void> {
+  async function del(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
+    const name = r.name ?? '';
     const opts = await deleteOptions(req);
     const ctx = ctxOf(req, res);
     const dryRun = ctx.dryRun === true || (opts.dryRun ?? []).includes('All');
-    const obj = await store.delete(r.namespace ?? '', name, opts, { ...ctx, ...(dryRun ? { dryRun } : {}) });
+    const obj = await store.delete({ namespace: r.namespace ?? '', name }, opts, { ...ctx, ...(dryRun ? { dryRun } : {}) });
     sendJSON(res, 200, obj);
   }
 
-  async function deleteCollection(req: Request, res: Response, r: ResourceRequest, store: Store): Promise<void> {
+  async function deleteCollection(c: Call): Promise<void> {
+    const { req, res, r, store } = c;
     const opts = await deleteOptions(req);
     const ctx = ctxOf(req, res);
     const items = await store.deleteCollection(
@@ -433,40 +461,41 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       r.info.namespaced ? '/namespaces/{namespace}' : ''
     }/${r.info.resource}${r.name !== undefined ? '/{name}' : ''}${r.subresource !== undefined ? `/${r.subresource}` : ''}`;
     const name = r.name;
+    const call: Call = { req, res, r, store };
     const gr = { group: r.info.group, resource: r.subresource ? `${r.info.resource}/${r.subresource}` : r.info.resource };
     switch (verb) {
       case 'WATCH':
-        await watch(req, res, r, store);
+        await watch(call);
         return;
       case 'LIST':
-        await list(req, res, r, store);
+        await list(call);
         return;
       case 'GET':
-        await get(req, res, r, store, name ?? '');
+        await get(call);
         return;
       case 'POST':
-        if (name === undefined && r.subresource === undefined) await create(req, res, r, store);
-        else if (r.subresource === 'binding' && name !== undefined) await bind(req, res, r, store, name);
+        if (name === undefined && r.subresource === undefined) await create(call);
+        else if (r.subresource === 'binding' && name !== undefined) await bind(call);
         else throw newMethodNotSupported(gr, 'create');
         return;
       case 'PUT':
         if (name === undefined || r.subresource === 'binding') throw newMethodNotSupported(gr, 'update');
-        await update(req, res, r, store, name);
+        await update(call);
         return;
       case 'PATCH':
       case 'APPLY':
         if (name === undefined || r.subresource === 'binding') throw newMethodNotSupported(gr, 'patch');
-        await patch(req, res, r, store, name);
+        await patch(call);
         return;
       case 'DELETE':
         if (r.subresource !== undefined || name === undefined) throw newMethodNotSupported(gr, 'delete');
-        await del(req, res, r, store, name);
+        await del(call);
         return;
       case 'DELETECOLLECTION':
         if (r.namespace === undefined && r.info.namespaced && r.subresource === undefined) {
           // Upstream serves deletecollection across namespaces too.
         }
-        await deleteCollection(req, res, r, store);
+        await deleteCollection(call);
         return;
       default:
         throw newMethodNotSupported(gr, req.method.toLowerCase());
@@ -493,7 +522,8 @@ function storeNotFound(info: ResourceInfo, name: string): StatusError {
 }
 
 /** Records the apply's field manager in managedFields (operation Apply), replacing its old entry. */
-function stampApply(obj: KubeObject, manager: string, info: ResourceInfo, at: Date): void {
+function stampApply(obj: KubeObject, info: ResourceInfo, by: { manager: string; at: Date }): void {
+  const { manager, at } = by;
   const others = (obj.metadata.managedFields ?? []).filter((m) => !(m.manager === manager && m.operation === 'Apply'));
   obj.metadata.managedFields = [
     ...others,

@@ -5,8 +5,10 @@ import type { Status } from '@svclab/api';
 import { isStatusError, newBadRequest, newRequestEntityTooLarge, toStatusError } from '@svclab/apimachinery';
 import type { Logger } from '@svclab/telemetry';
 
-export function sendJSON(res: Response, code: number, body: unknown, contentType = 'application/json'): void {
-  res.status(code).setHeader('Content-Type', contentType);
+/** Sends `body` as JSON; a Content-Type set before (e.g. aggregated discovery) is kept. */
+export function sendJSON(res: Response, code: number, body: unknown): void {
+  res.status(code);
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json');
   res.end(JSON.stringify(body));
 }
 
@@ -24,6 +26,8 @@ function fromHttpError(err: unknown): Status | undefined {
 }
 
 export function statusMiddleware(logger: Logger): ErrorRequestHandler {
+  // Express recognises error handlers by their four parameters.
+  // eslint-disable-next-line max-params, @typescript-eslint/no-unused-vars
   return (err: unknown, req, res, _next) => {
     const status = isStatusError(err) ? err.status : (fromHttpError(err) ?? toStatusError(err).status);
     if (status.code === undefined || status.code >= 500) {

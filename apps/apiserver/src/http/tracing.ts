@@ -8,7 +8,7 @@ export function tracingMiddleware(tracer: Tracer): RequestHandler {
   return (req, res, next) => {
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(
-      `${req.method}`,
+      req.method,
       {
         kind: SpanKind.SERVER,
         attributes: {

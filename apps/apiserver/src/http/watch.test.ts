@@ -15,7 +15,9 @@ const servers: Server[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
-    await new Promise((r) => s.close(r));
+    await new Promise((r) => {
+      s.close(r);
+    });
   }
 });
 
@@ -23,14 +25,18 @@ async function start(opts: Parameters<typeof testServer>[0] = {}): Promise<strin
   const t = await testServer(opts);
   const server = t.app.listen(0, '127.0.0.1');
   servers.push(server);
-  await new Promise((r) => server.once('listening', r));
+  await new Promise((r) => {
+    server.once('listening', r);
+  });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** Opens a watch and collects lines; `until` says when to stop reading. */
 async function watch(url: string, until: (lines: WatchLine[]) => boolean, timeoutMs = 20_000): Promise<WatchLine[]> {
   const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  const timer = setTimeout(() => {
+    ac.abort();
+  }, timeoutMs);
   const lines: WatchLine[] = [];
   try {
     const res = await fetch(url, { signal: ac.signal });
@@ -40,7 +46,7 @@ async function watch(url: string, until: (lines: WatchLine[]) => boolean, timeou
     const dec = new TextDecoder();
     let buf = '';
     while (!until(lines)) {
-      const { value, done } = await reader.read();
+      const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
       if (done) break;
       buf += dec.decode(value, { stream: true });
       let i: number;
@@ -123,7 +129,7 @@ describe('watch', () => {
       signal: ac.signal,
     });
     const reader = res.body?.getReader();
-    const { value } = (await reader?.read()) ?? {};
+    const { value } = ((await reader?.read()) ?? {}) as { value?: Uint8Array };
     ac.abort();
     const first = JSON.parse(new TextDecoder().decode(value).split('\n')[0] ?? '') as { type: string; object: { kind: string; rows: unknown[] } };
     expect(first.type).toBe('ADDED');

@@ -41,7 +41,7 @@ const replayBatch = 1000;
 export async function serveWatch(req: Request, res: Response, p: WatchParams): Promise<void> {
   const queue: ChangeEvent[] = [];
   let wake: (() => void) | undefined;
-  let closed = false;
+  const state = { closed: false };
   let expired: unknown;
   const onEvent = (e: ChangeEvent): void => {
     if (e.resource !== p.info.resource) return;
@@ -58,8 +58,8 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
           wake?.();
         });
   const close = (): void => {
-    if (closed) return;
-    closed = true;
+    if (state.closed) return;
+    state.closed = true;
     unsubscribe();
     clearTimeout(timeout);
     clearInterval(bookmarks);
@@ -77,7 +77,7 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
   res.flushHeaders();
 
   const write = (type: string, object: unknown): void => {
-    if (!closed && !res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+    if (!state.closed && !res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const typed = (o: KubeObject): KubeObject => ({ ...o, apiVersion: groupVersion(p.info), kind: p.info.kind });
   let lastRev = 0;
@@ -103,7 +103,7 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
     for (;;) {
       const r = await p.storage.replay(p.info.resource, lastRev, replayBatch);
       for (const e of r.events) emit(e);
-      if (!r.more || closed) return;
+      if (!r.more || state.closed) return;
     }
   };
 
@@ -120,8 +120,8 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
       lastRev = p.fromRev;
     }
     await catchUp();
-    while (!closed) {
-      if (expired !== undefined) throw expired;
+    while (!state.closed) {
+      if (expired !== undefined) throw toStatusError(expired);
       const e = queue.shift();
       if (e === undefined) {
         await new Promise<void>((resolve) => {

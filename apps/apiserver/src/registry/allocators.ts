@@ -92,7 +92,8 @@ export function parsePortRange(range: string): { base: number; size: number } {
 }
 
 /** Upper-band-first random scan, as upstream's randomScanStrategyWithOffset. */
-function pickFree(used: Set<number>, max: number, offset: number, random: () => number): number | undefined {
+function pickFree(used: Set<number>, band: { max: number; offset: number }, random: () => number): number | undefined {
+  const { max, offset } = band;
   const scan = (lo: number, hi: number): number | undefined => {
     const n = hi - lo;
     if (n <= 0) return undefined;
@@ -137,7 +138,7 @@ export class MemoryIPAllocator implements IPAllocator {
   }
 
   allocateNext(): Promise<string> {
-    const k = pickFree(this.used, this.max, this.offset, this.random);
+    const k = pickFree(this.used, { max: this.max, offset: this.offset }, this.random);
     if (k === undefined) return Promise.reject(new AllocationError('full', 'range is full'));
     this.used.add(k);
     return Promise.resolve(intToIPv4(this.base + k));
@@ -180,7 +181,7 @@ export class MemoryPortAllocator implements PortAllocator {
   }
 
   allocateNext(): Promise<number> {
-    const k = pickFree(this.used, this.size, this.offset, this.random);
+    const k = pickFree(this.used, { max: this.size, offset: this.offset }, this.random);
     if (k === undefined) return Promise.reject(new AllocationError('full', 'range is full'));
     this.used.add(k);
     return Promise.resolve(this.base + k);

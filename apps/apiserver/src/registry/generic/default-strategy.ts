@@ -32,10 +32,12 @@ export class DefaultStrategy implements Strategy {
     prepareForUpdate(this.name, obj, old);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- overridden by strategies that need it
   beginCreate(_obj: KubeObject): Promise<AllocationTxn> {
     return Promise.resolve(noopTxn);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- overridden by strategies that need it
   beginUpdate(_obj: KubeObject, _old: KubeObject): Promise<AllocationTxn> {
     return Promise.resolve(noopTxn);
   }
@@ -48,10 +50,12 @@ export class DefaultStrategy implements Strategy {
     return validateUpdate(this.name, obj, old);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- overridden by strategies that need it
   afterDelete(_obj: KubeObject, _ctx: RequestContext): Promise<void> {
     return Promise.resolve();
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- overridden by strategies that need it
   gracePeriodSeconds(_obj: KubeObject, _requested: number | undefined): number {
     return 0;
   }

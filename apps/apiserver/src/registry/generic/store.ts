@@ -36,6 +36,20 @@ export interface ListQuery {
   readonly continueToken?: string;
 }
 
+/** Namespace ('' for cluster scope) and name of one object. */
+export interface ObjectRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface UpdateCall {
+  readonly ctx: RequestContext;
+  /** `status`: only status changes (upstream status strategy). */
+  readonly subresource?: 'status';
+  /** Create a missing object (default: the strategy's AllowCreateOnUpdate; server-side apply: true). */
+  readonly allowCreate?: boolean;
+}
+
 export interface ListPage {
   readonly items: KubeObject[];
   readonly resourceVersion: string;
@@ -210,13 +224,13 @@ export class Store {
    * creates a missing object from `mutate(undefined)`.
    */
   async update(
-    namespace: string,
-    name: string,
+    ref: ObjectRef,
     mutate: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
-    ctx: RequestContext,
-    subresource?: 'status',
-    allowCreate = this.strategy.allowCreateOnUpdate,
+    opts: UpdateCall,
   ): Promise<{ object: KubeObject; created: boolean }> {
+    const { namespace, name } = ref;
+    const { ctx, subresource } = opts;
+    const allowCreate = opts.allowCreate ?? this.strategy.allowCreateOnUpdate;
     for (let attempt = 0; ; attempt++) {
       const current = await this.storage.get(this.key(namespace, name));
       const desired = structuredClone(await mutate(current === undefined ? undefined : this.withType(current)));
@@ -227,7 +241,7 @@ export class Store {
           this.checkName(desired, name);
           return { object: await this.create(namespace, desired, ctx), created: true };
         }
-        return { object: await this.updateOnce(namespace, name, desired, current, ctx, subresource), created: false };
+        return { object: await this.updateOnce(desired, this.withType(current), { ...opts, ref }), created: false };
       } catch (err) {
         const retriable = isConflict(err) && (precondition === undefined || precondition === '');
         if (!retriable || attempt >= maxConflictRetries) throw err;
@@ -243,14 +257,9 @@ export class Store {
     }
   }
 
-  private async updateOnce(
-    namespace: string,
-    name: string,
-    input: KubeObject,
-    old: KubeObject,
-    ctx: RequestContext,
-    subresource: 'status' | undefined,
-  ): Promise<KubeObject> {
+  private async updateOnce(input: KubeObject, old: KubeObject, call: UpdateCall & { ref: ObjectRef }): Promise<KubeObject> {
+    const { namespace, name } = call.ref;
+    const { ctx, subresource } = call;
     const obj = this.withType(input);
     this.checkName(obj, name);
     this.checkNamespace(obj, namespace);
@@ -263,7 +272,7 @@ export class Store {
     const m = obj.metadata;
     const om = old.metadata;
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-      if (om[k] === undefined) delete m[k];
+      if (om[k] === undefined) Reflect.deleteProperty(m, k);
       else (m as Record<string, unknown>)[k] = om[k];
     }
     // Finalizers may only be removed once deletion started, not re-added (kept simple: free).
@@ -311,12 +320,13 @@ export class Store {
    * DELETE. Objects with finalizers, and pods with a grace period, only get a deletionTimestamp
    * (the finalizer owner / node agent finishes them); everything else leaves storage at once.
    */
-  async delete(namespace: string, name: string, opts: DeleteOptions, ctx: RequestContext): Promise<KubeObject> {
+  async delete(ref: ObjectRef, opts: DeleteOptions, ctx: RequestContext): Promise<KubeObject> {
+    const { namespace, name } = ref;
     for (let attempt = 0; ; attempt++) {
       const cur = await this.storage.get(this.key(namespace, name));
       if (cur === undefined) throw newNotFound(this.gr, name);
       try {
-        return await this.deleteOnce(namespace, name, this.withType(cur), opts, ctx);
+        return await this.deleteOnce(this.withType(cur), opts, ctx);
       } catch (err) {
         const pre = opts.preconditions?.resourceVersion;
         if (!isConflict(err) || (pre !== undefined && pre !== '') || attempt >= maxConflictRetries) throw err;
@@ -324,13 +334,9 @@ export class Store {
     }
   }
 
-  private async deleteOnce(
-    namespace: string,
-    name: string,
-    cur: KubeObject,
-    opts: DeleteOptions,
-    ctx: RequestContext,
-  ): Promise<KubeObject> {
+  private async deleteOnce(cur: KubeObject, opts: DeleteOptions, ctx: RequestContext): Promise<KubeObject> {
+    const namespace = cur.metadata.namespace ?? '';
+    const name = cur.metadata.name ?? '';
     const pre = opts.preconditions;
     if (pre?.uid !== undefined && pre.uid !== cur.metadata.uid) {
       throw newConflict(
@@ -379,7 +385,7 @@ export class Store {
     const out: KubeObject[] = [];
     for (const item of page.items) {
       try {
-        out.push(await this.delete(item.metadata.namespace ?? '', item.metadata.name ?? '', opts, ctx));
+        out.push(await this.delete({ namespace: item.metadata.namespace ?? '', name: item.metadata.name ?? '' }, opts, ctx));
       } catch (err) {
         if (!isNotFoundLike(err)) throw err;
       }

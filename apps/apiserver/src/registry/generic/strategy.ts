@@ -66,7 +66,7 @@ export function prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void {
   const oldRec = old as unknown as Record<string, unknown>;
   const status = rec['status'];
   const rv = obj.metadata.resourceVersion;
-  for (const k of Object.keys(rec)) delete rec[k];
+  for (const k of Object.keys(rec)) Reflect.deleteProperty(rec, k);
   for (const [k, v] of Object.entries(structuredClone(oldRec))) rec[k] = v;
   if (status === undefined) delete rec['status'];
   else rec['status'] = status;

@@ -4,7 +4,7 @@ import type { KubeObject, ResourceInfo, Service, ServiceSpec } from '@svclab/api
 import { fieldErrors, newInternalError, newInvalid, type FieldError } from '@svclab/apimachinery';
 import { ipv4ToInt, isAllocationError, type ServiceAllocators } from '../../allocators.js';
 import { DefaultStrategy } from '../../generic/default-strategy.js';
-import type { AllocationTxn, RequestContext } from '../../generic/strategy.js';
+import type { AllocationTxn } from '../../generic/strategy.js';
 
 function specOf(obj: KubeObject): ServiceSpec {
   const svc = obj as Service;
@@ -18,10 +18,6 @@ function svcType(spec: ServiceSpec): string {
 
 export function isHeadless(spec: ServiceSpec): boolean {
   return spec.clusterIP === 'None' || spec.clusterIPs?.[0] === 'None';
-}
-
-function needsClusterIP(spec: ServiceSpec): boolean {
-  return svcType(spec) !== 'ExternalName' && !isHeadless(spec);
 }
 
 function needsNodePorts(spec: ServiceSpec): boolean {
@@ -226,7 +222,7 @@ export class ServiceStrategy extends DefaultStrategy {
     }
   }
 
-  override async afterDelete(obj: KubeObject, _ctx: RequestContext): Promise<void> {
+  override async afterDelete(obj: KubeObject): Promise<void> {
     for (const ip of heldIPs(obj)) await this.allocators.clusterIP.release(ip);
     for (const p of heldPorts(obj)) await this.allocators.nodePort.release(p);
   }

@@ -50,10 +50,10 @@ export function toScale(obj: KubeObject): Scale {
 
 /** The object with `spec.replicas` from `scale` (and its resourceVersion as precondition). */
 export function applyScale(obj: KubeObject, scale: Scale): KubeObject {
-  const next = structuredClone(obj) as unknown as Scalable;
+  const next: Scalable = structuredClone(obj);
   next.spec ??= {};
   next.spec.replicas = scale.spec.replicas ?? 0;
   const rv = scale.metadata.resourceVersion;
   if (rv !== undefined && rv !== '') next.metadata.resourceVersion = rv;
-  return next as unknown as KubeObject;
+  return next;
 }
