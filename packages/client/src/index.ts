@@ -5,6 +5,8 @@ export type { ListerWatcher, ListOptions as ListerListOptions, ListResult, Watch
 export { EventChannel } from './list-watch.js';
 export type { Lister, NamespaceLister } from './lister.js';
 export { newLister } from './lister.js';
+export type { NatsListerWatcherOptions } from './nats-lister-watcher.js';
+export { natsListerWatcherFactory, NatsListerWatcher } from './nats-lister-watcher.js';
 export type { ReflectorOptions } from './reflector.js';
 export { Reflector } from './reflector.js';
 export type { ResourceTypes } from './resource-types.js';
