@@ -1,5 +1,6 @@
 // Parses an API path into what it addresses (upstream apiserver RequestInfoFactory).
 import { AllResources, type ResourceInfo } from '@svclab/api';
+import { newBadRequest } from '@svclab/apimachinery';
 
 export type Subresource = 'status' | 'scale' | 'binding';
 
@@ -53,7 +54,12 @@ export function parseResourcePath(group: string, version: string, parts: readonl
 
 /** Splits a URL path into group, version and the rest, for `/api` and `/apis` prefixes. */
 export function splitAPIPath(path: string): { group: string; version: string; parts: string[] } | undefined {
-  const segs = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  let segs: string[];
+  try {
+    segs = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  } catch {
+    throw newBadRequest(`malformed URL path: ${JSON.stringify(path)}`);
+  }
   if (segs[0] === 'api' && segs.length >= 2) return { group: '', version: segs[1] ?? '', parts: segs.slice(2) };
   if (segs[0] === 'apis' && segs.length >= 3) return { group: segs[1] ?? '', version: segs[2] ?? '', parts: segs.slice(3) };
   return undefined;

@@ -449,3 +449,67 @@ describe('discovery and metrics', () => {
     expect(m.text).toContain('apiserver_request_duration_seconds_bucket');
   });
 });
+
+describe('fieldValidation', () => {
+  const body = () => ({ ...svc('fv'), spec: { ports: [{ port: 80 }], foo: 'bar' } });
+  it('Strict answers 400 with the strict decoding error', async () => {
+    const res = await request(s.app).post('/api/v1/namespaces/default/services?fieldValidation=Strict').send(body()).expect(400);
+    expect(res.body.reason).toBe('BadRequest');
+    expect(res.body.message).toBe('Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"');
+  });
+  it('Warn (the default) stores the object and answers a Warning header', async () => {
+    const res = await request(s.app).post('/api/v1/namespaces/default/services?fieldValidation=Warn').send(body()).expect(201);
+    expect(res.headers['warning']).toBe('299 - "unknown field \\"spec.foo\\""');
+    const dflt = await request(s.app).post('/api/v1/namespaces/default/services').send({ ...body(), metadata: { name: 'fv2' } }).expect(201);
+    expect(dflt.headers['warning']).toContain('unknown field');
+  });
+  it('Ignore says nothing', async () => {
+    const res = await request(s.app).post('/api/v1/namespaces/default/services?fieldValidation=Ignore').send(body()).expect(201);
+    expect(res.headers['warning']).toBeUndefined();
+  });
+  it('rejects an unknown mode', async () => {
+    await request(s.app).post('/api/v1/namespaces/default/services?fieldValidation=Loud').send(body()).expect(400);
+  });
+});
+
+describe('deletecollection', () => {
+  it('deletes the selected objects only', async () => {
+    for (const [name, tier] of [['a', 'x'], ['b', 'x'], ['c', 'y']] as const) {
+      const b = svc(name);
+      b.metadata.labels = { tier };
+      await request(s.app).post('/api/v1/namespaces/default/services').send(b).expect(201);
+    }
+    const res = await request(s.app).delete('/api/v1/namespaces/default/services?labelSelector=tier%3Dx').expect(200);
+    expect(res.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['a', 'b']);
+    const left = await request(s.app).get('/api/v1/namespaces/default/services').expect(200);
+    expect(left.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['c', 'kubernetes']);
+  });
+});
+
+describe('no input crashes the server', () => {
+  const cases = [
+    { name: 'bad percent-encoding', method: 'get', path: '/api/v1/namespaces/%ZZ/services', code: 400 },
+    { name: 'unknown group', method: 'get', path: '/apis/nope.io/v1/things', code: 404 },
+    { name: 'too deep', method: 'get', path: '/api/v1/namespaces/a/services/b/status/extra', code: 404 },
+    { name: 'bad limit', method: 'get', path: '/api/v1/services?limit=abc', code: 400 },
+    { name: 'bad watch rv', method: 'get', path: '/api/v1/services?watch=true&resourceVersion=-4', code: 400 },
+    { name: 'bad dryRun', method: 'post', path: '/api/v1/namespaces/default/services?dryRun=Some', code: 400 },
+    { name: 'bad gracePeriodSeconds', method: 'delete', path: '/api/v1/namespaces/default/services/kubernetes?gracePeriodSeconds=x', code: 400 },
+    { name: 'delete missing', method: 'delete', path: '/api/v1/namespaces/default/services/nope', code: 404 },
+    { name: 'json patch not a list', method: 'patch-json', path: '/api/v1/namespaces/default/services/kubernetes', code: 400 },
+  ] as const;
+  it.each(cases)('$name → $code Status', async ({ method, path, code }) => {
+    const agent = request(s.app);
+    const res =
+      method === 'get'
+        ? await agent.get(path)
+        : method === 'post'
+          ? await agent.post(path).send(svc('x'))
+          : method === 'delete'
+            ? await agent.delete(path)
+            : await agent.patch(path).set('Content-Type', 'application/json-patch+json').send('{"op":"add"}');
+    expect(res.status).toBe(code);
+    expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', code });
+    await request(s.app).get('/healthz').expect(200);
+  });
+});
