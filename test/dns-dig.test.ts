@@ -24,7 +24,7 @@ function newest(dir: string): number {
 
 /** Builds the resolver package and the dns app when dist is missing or older than src. */
 function ensureBuilt(): void {
-  for (const ws of ['packages/resolver', 'apps/dns']) {
+  for (const ws of ['packages/resolver', 'packages/client', 'apps/dns']) {
     const dist = join(root, ws, 'dist');
     if (existsSync(dist) && newest(dist) >= newest(join(root, ws, 'src'))) continue;
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, ws, 'tsconfig.build.json')], { stdio: 'pipe' });
