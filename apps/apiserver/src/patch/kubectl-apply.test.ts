@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AllResources, groupVersion, type ResourceInfo } from '@svclab/api';
 import { newNotFound, statusOf } from '@svclab/apimachinery';
 import { newStrictDecodingError, openapiHandler, unknownFields } from '../openapi/index.js';
 import { applyJsonMergePatch, applyJsonPatch, applyStrategicMergePatch } from './index.js';
@@ -21,6 +22,29 @@ interface Recorded {
   contentType: string;
   query: Record<string, unknown>;
   body: unknown;
+}
+
+/** A route parameter as a string ('' when absent). */
+function param(req: express.Request, name: string): string {
+  const v = (req.params as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Legacy discovery for the core and apps resources of the register. */
+function resourceList(gv: string) {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: gv,
+    resources: AllResources.filter((r) => groupVersion(r) === gv).map((r) => ({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: ['create', 'get', 'list', 'patch', 'update'],
+      shortNames: r.shortNames,
+    })),
+  };
 }
 
 function fakeServer(store: Map<string, Obj>, log: Recorded[]): express.Express {
@@ -36,37 +60,38 @@ function fakeServer(store: Map<string, Obj>, log: Recorded[]): express.Express {
     res.json({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
   });
   app.get('/apis', (_req, res) => {
-    res.json({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    const v = { groupVersion: 'apps/v1', version: 'v1' };
+    res.json({
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [{ name: 'apps', versions: [v], preferredVersion: v }],
+    });
   });
   app.get('/api/v1', (_req, res) => {
-    res.json({
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: 'v1',
-      resources: [
-        {
-          name: 'services',
-          singularName: 'service',
-          namespaced: true,
-          kind: 'Service',
-          verbs: ['create', 'get', 'list', 'patch', 'update'],
-          shortNames: ['svc'],
-        },
-      ],
-    });
+    res.json(resourceList('v1'));
+  });
+  app.get('/apis/apps/v1', (_req, res) => {
+    res.json(resourceList('apps/v1'));
   });
   let rv = 1;
   const fail = (res: express.Response, err: unknown) => {
     const s = statusOf(err);
     res.status(s?.code ?? 500).json(s ?? { message: String(err) });
   };
-  const strict = (req: express.Request, obj: Obj) => {
+  const infoOf = (req: express.Request): ResourceInfo => {
+    const p = req.params as Record<string, string | undefined>;
+    const group = p['group'] ?? '';
+    const info = AllResources.find((r) => r.group === group && r.resource === p['resource']);
+    if (info === undefined) throw newNotFound({ group, resource: p['resource'] ?? '' }, '');
+    return info;
+  };
+  const strict = (req: express.Request, info: ResourceInfo, obj: Obj) => {
     if (req.query['fieldValidation'] !== 'Strict') return;
-    const unknown = unknownFields('v1', 'Service', obj);
-    if (unknown.length > 0) throw newStrictDecodingError('v1', 'Service', unknown);
+    const unknown = unknownFields(groupVersion(info), info.kind, obj);
+    if (unknown.length > 0) throw newStrictDecodingError(groupVersion(info), info.kind, unknown);
   };
   app.use((req, _res, next) => {
-    if (req.path.startsWith('/api/v1/namespaces/')) {
+    if (/^\/apis?\/.*\/namespaces\//.test(req.path)) {
       log.push({
         method: req.method,
         contentType: req.headers['content-type'] ?? '',
@@ -76,43 +101,53 @@ function fakeServer(store: Map<string, Obj>, log: Recorded[]): express.Express {
     }
     next();
   });
-  app.get('/api/v1/namespaces/:ns/services/:name', (req, res) => {
-    const obj = store.get(`${req.params.ns}/${req.params.name}`);
-    if (obj === undefined)
-      fail(res, newNotFound({ group: '', resource: 'services' }, req.params.name));
-    else res.json(obj);
-  });
-  app.post('/api/v1/namespaces/:ns/services', (req, res) => {
+  const collection = [
+    '/api/v1/namespaces/:ns/:resource',
+    '/apis/:group/:version/namespaces/:ns/:resource',
+  ];
+  const item = collection.map((c) => `${c}/:name`);
+  app.get(item, (req, res) => {
     try {
+      const info = infoOf(req);
+      const obj = store.get(`${info.resource}/${param(req, 'ns')}/${param(req, 'name')}`);
+      if (obj === undefined) throw newNotFound(info, param(req, 'name'));
+      res.json(obj);
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+  app.post(collection, (req, res) => {
+    try {
+      const info = infoOf(req);
       const obj = structuredClone(req.body as Obj);
-      strict(req, obj);
+      strict(req, info, obj);
       obj.metadata = {
         ...obj.metadata,
-        namespace: req.params.ns,
+        namespace: param(req, 'ns'),
         resourceVersion: String(rv++),
-        uid: 'u-1',
+        uid: `u-${String(rv)}`,
       };
-      store.set(`${req.params.ns}/${String(obj.metadata['name'])}`, obj);
+      store.set(`${info.resource}/${param(req, 'ns')}/${String(obj.metadata['name'])}`, obj);
       res.status(201).json(obj);
     } catch (e) {
       fail(res, e);
     }
   });
-  app.patch('/api/v1/namespaces/:ns/services/:name', (req, res) => {
+  app.patch(item, (req, res) => {
     try {
-      const key = `${req.params.ns}/${req.params.name}`;
+      const info = infoOf(req);
+      const key = `${info.resource}/${param(req, 'ns')}/${param(req, 'name')}`;
       const cur = store.get(key);
-      if (cur === undefined)
-        throw newNotFound({ group: '', resource: 'services' }, req.params.name);
+      if (cur === undefined) throw newNotFound(info, param(req, 'name'));
       const ct = req.headers['content-type'] ?? '';
       const next = (
         ct.startsWith('application/strategic-merge-patch+json')
-          ? applyStrategicMergePatch(cur, req.body, 'v1', 'Service')
+          ? applyStrategicMergePatch(cur, req.body, groupVersion(info), info.kind)
           : ct.startsWith('application/merge-patch+json')
             ? applyJsonMergePatch(cur, req.body)
             : applyJsonPatch(cur, req.body)
       ) as Obj;
-      strict(req, next);
+      strict(req, info, next);
       next.metadata = { ...next.metadata, resourceVersion: String(rv++) };
       store.set(key, next);
       res.json(next);
@@ -206,7 +241,7 @@ current-context: t
     expect(log.find((r) => r.method === 'POST')?.query['fieldValidation']).toBe('Strict');
 
     // A server-side change that apply must preserve (not in last-applied).
-    const live = store.get('default/web');
+    const live = store.get('services/default/web');
     (live?.['spec'] as Record<string, unknown>)['clusterIP'] = '10.96.0.10';
 
     writeFileSync(
@@ -228,14 +263,14 @@ current-context: t
     // kubectl only knows to send $setElementOrder for ports from our x-kubernetes-patch-merge-key.
     expect(JSON.stringify(patch?.body)).toContain('$setElementOrder/ports');
 
-    const spec = store.get('default/web')?.['spec'] as Record<string, unknown>;
+    const spec = store.get('services/default/web')?.['spec'] as Record<string, unknown>;
     expect(spec['ports']).toEqual([
       { name: 'http', port: 80, targetPort: 8080 },
       { name: 'metrics', port: 9090 },
     ]);
     expect(spec['sessionAffinity']).toBe('ClientIP');
     expect(spec['clusterIP']).toBe('10.96.0.10');
-    expect(store.get('default/web')?.metadata?.['labels']).toEqual({
+    expect(store.get('services/default/web')?.metadata?.['labels']).toEqual({
       app: 'web',
       tier: 'frontend',
     });
@@ -252,7 +287,7 @@ current-context: t
     );
     const applied = await kubectl(['apply', '-f', file], env);
     expect(applied.stderr).toBe('');
-    const spec = store.get('default/web')?.['spec'] as Record<string, unknown>;
+    const spec = store.get('services/default/web')?.['spec'] as Record<string, unknown>;
     expect(spec['ports']).toEqual([{ name: 'http', port: 80, targetPort: 8080 }]);
   });
 
@@ -279,5 +314,77 @@ current-context: t
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('The request is invalid');
     expect(out.stderr).toContain('testing value /spec/type failed');
+  });
+
+  it('applies a Deployment: containers and env merge by name, strategy switch uses $retainKeys', async () => {
+    const deployment = (container: string, strategy: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: api}
+${strategy}  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+${container}`;
+    const file = join(dir, 'deploy.yaml');
+    writeFileSync(
+      file,
+      deployment(
+        `      - name: app
+        image: echo:1
+        env:
+        - {name: A, value: "1"}
+        - {name: B, value: "2"}
+`,
+        '  strategy:\n    type: RollingUpdate\n    rollingUpdate: {maxSurge: 1}\n',
+      ),
+    );
+    const created = await kubectl(['apply', '-f', file], env);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toContain('deployment.apps/api created');
+
+    // A sidecar injected by someone else must survive the next apply.
+    const live = store.get('deployments/default/api') as Obj;
+    const podSpec = ((live['spec'] as Obj)['template'] as Obj)['spec'] as { containers: Obj[] };
+    podSpec.containers.push({ name: 'sidecar', image: 'proxy' });
+
+    writeFileSync(
+      file,
+      deployment(
+        `      - name: app
+        image: echo:2
+        env:
+        - {name: B, value: "3"}
+        - {name: C, value: "4"}
+`,
+        '  strategy:\n    type: Recreate\n',
+      ),
+    );
+    const applied = await kubectl(['apply', '-f', file], env);
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toContain('deployment.apps/api configured');
+    expect(log.some((r) => r.query['path'] === '/openapi/v3/apis/apps/v1')).toBe(true);
+    const patch = log.filter((r) => r.method === 'PATCH').at(-1);
+    expect(JSON.stringify(patch?.body)).toContain('$retainKeys');
+
+    const spec = store.get('deployments/default/api')?.['spec'] as Obj;
+    expect(spec['strategy']).toEqual({ type: 'Recreate' });
+    const containers = ((spec['template'] as Obj)['spec'] as { containers: Obj[] }).containers;
+    expect(containers).toEqual([
+      {
+        name: 'app',
+        image: 'echo:2',
+        env: [
+          { name: 'B', value: '3' },
+          { name: 'C', value: '4' },
+        ],
+      },
+      { name: 'sidecar', image: 'proxy' },
+    ]);
   });
 });
