@@ -1,12 +1,16 @@
 // One OpenTelemetry SERVER span per request (HTTP semantic conventions). The span's context is
 // kept on `res.locals.otelContext` and its traceparent on `res.locals.traceparent`, so handlers
 // pass them explicitly to storage calls (child spans) and writes (stored with the event).
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { context, defaultTextMapGetter, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { RequestHandler, Response } from 'express';
+
+/** W3C trace context, whatever global propagator is (or is not) installed. */
+const propagator = new W3CTraceContextPropagator();
 
 export function tracingMiddleware(tracer: Tracer): RequestHandler {
   return (req, res, next) => {
-    const parent = propagation.extract(context.active(), req.headers);
+    const parent = propagator.extract(context.active(), req.headers, defaultTextMapGetter);
     const span = tracer.startSpan(
       req.method,
       {
