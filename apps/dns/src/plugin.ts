@@ -58,7 +58,7 @@ export interface DnsRequest {
   /** The whole query on the wire (forward sends it on with a new id). */
   readonly raw: Buffer;
   /** EDNS0 from the client's OPT record, if any. */
-  readonly edns: { readonly udpSize: number; readonly do: boolean } | undefined;
+  readonly edns: { readonly udpSize: number; readonly do: boolean; readonly version: number } | undefined;
   readonly client: ClientInfo;
   /** Set on queries a plugin makes itself (upstream lookups, autopath). */
   readonly internal: boolean;

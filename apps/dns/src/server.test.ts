@@ -156,6 +156,18 @@ describe('DnsServer over UDP and TCP', () => {
     expect(small.opt).toBeUndefined();
   });
 
+  it('answers BADVERS to EDNS versions other than 0', async () => {
+    const r = await dig(server.port, ['+edns=1', '+noednsneg', `svc1.${T}`]);
+    expect(r.status).toBe('BADVERS');
+    expect(r.answer).toEqual([]);
+  });
+
+  it('echoes the DO bit', async () => {
+    const r = await dig(server.port, ['+dnssec', `svc1.${T}`]);
+    expect(r.opt).toMatch(/flags: do/);
+    expect(r.answer).toEqual([`svc1.${T}. 5 IN A 10.0.0.1`]);
+  });
+
   it('retries forwarded queries over TCP when the upstream truncates', async () => {
     const r = await dig(server.port, ['big.example.test', 'A']);
     expect(r.status).toBe('NOERROR');

@@ -5,7 +5,7 @@ import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:
 import type { Logger } from '@svclab/telemetry';
 import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
 import type { DnsMetrics } from './metrics.js';
-import { encodeError, encodeReply, MAX_QUERY_SIZE, parseQuery, udpLimit } from './wire.js';
+import { encodeBadVersion, encodeError, encodeReply, MAX_QUERY_SIZE, parseQuery, udpLimit } from './wire.js';
 
 /** Idle TCP connections are closed after this many milliseconds (CoreDNS/miekg idle timeout 8s). */
 export const TCP_IDLE_TIMEOUT_MS = 8000;
@@ -133,6 +133,10 @@ export class DnsServer {
         return encodeError(q.header, q.rcode);
       }
       const req = q.request;
+      if (req.edns !== undefined && req.edns.version !== 0) {
+        m?.responses.inc({ ...labels, rcode: 'BADVERS', plugin: '' });
+        return encodeBadVersion(req);
+      }
       const rep = await this.opts.handler.serveDNS(req);
       const out = encodeReply(req, rep, client.transport === 'udp' ? udpLimit(req) : 65535);
       if (m) {

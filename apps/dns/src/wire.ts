@@ -64,7 +64,7 @@ export function parseQuery(buf: Buffer, client: ClientInfo): ParsedQuery {
       cd: (flags & 0x10) !== 0,
       question,
       raw: buf,
-      edns: opt ? { udpSize: opt.udpPayloadSize, do: opt.flag_do } : undefined,
+      edns: opt ? { udpSize: opt.udpPayloadSize, do: opt.flag_do, version: opt.ednsVersion } : undefined,
       client,
       internal: false,
     },
@@ -107,8 +107,33 @@ function typeName(t: number): dnsPacket.RecordType {
   return (known ? known[0] : `UNKNOWN_${t}`) as dnsPacket.RecordType;
 }
 
-function optRecord(udpSize: number): OptAnswer {
-  return { name: '.', type: 'OPT', udpPayloadSize: udpSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+function optRecord(udpSize: number, dnssecOK = false, extendedRcode = 0): OptAnswer {
+  return {
+    name: '.',
+    type: 'OPT',
+    udpPayloadSize: udpSize,
+    extendedRcode,
+    ednsVersion: 0,
+    flags: dnssecOK ? dnsPacket.DNSSEC_OK : 0,
+    flag_do: dnssecOK,
+    options: [],
+  };
+}
+
+/** BADVERS (16): the upper 8 bits go in the OPT record, the lower 4 (0) in the header (RFC 6891). */
+export const BADVERS_EXTENDED = 16 >> 4;
+
+/** The reply to a query whose EDNS version we do not speak: BADVERS with our OPT (version 0). */
+export function encodeBadVersion(req: DnsRequest): Buffer {
+  const body = dnsPacket.encode({
+    type: 'response',
+    id: req.id,
+    flags: (req.rd ? 0x100 : 0) | (req.cd ? 0x10 : 0),
+    questions: [],
+    additionals: [optRecord(udpLimit(req), false, BADVERS_EXTENDED)],
+  });
+  body.writeUInt16BE(1, 4);
+  return Buffer.concat([body.subarray(0, 12), req.question, body.subarray(12)]);
 }
 
 /** The largest reply the client accepts over UDP (EDNS0 size, at least 512, capped). */
@@ -124,7 +149,7 @@ export function udpLimit(req: DnsRequest): number {
  */
 export function encodeReply(req: DnsRequest, rep: DnsReply, limit = 65535): Buffer {
   const question = rep.qname !== undefined && rep.qname !== req.qname ? newRequest(req, rep.qname, req.qtype).question : req.question;
-  const opt = req.edns ? [optRecord(udpLimit(req))] : [];
+  const opt = req.edns ? [optRecord(udpLimit(req), req.edns.do)] : [];
   let answers = rep.answers;
   let authorities = rep.authorities;
   let additionals = rep.additionals;
