@@ -1,8 +1,8 @@
 // Slim projection of EndpointSlice endpoints, merged per service port as
 // pkg/proxy/endpointslicecache.go does for an IPv4 proxier.
 import type { EndpointSlice, Protocol } from '@svclab/api';
-import { wellKnown } from '@svclab/api';
 import { isIPv4, joinHostPort } from './ip.js';
+import { sliceServiceKeyOf } from './object-keys.js';
 import { selectedByProxy, servicePortKey, servicePortNameString } from './service-port-info.js';
 
 /** One usable endpoint of a service port. NOTE: immutable, shared by caches. */
@@ -32,10 +32,9 @@ export type ServiceEndpoints = Map<string, EndpointInfo[]>;
 export function groupSlicesByService(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
   const out = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
-    const svcName = s.metadata.labels?.[wellKnown.LabelServiceName];
-    if (svcName === undefined || svcName === '') continue;
+    const key = sliceServiceKeyOf(s);
+    if (key === '') continue;
     if (!selectedByProxy(s.metadata.labels)) continue;
-    const key = `${s.metadata.namespace ?? ''}/${svcName}`;
     const list = out.get(key);
     if (list === undefined) out.set(key, [s]);
     else list.push(s);

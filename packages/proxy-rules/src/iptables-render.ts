@@ -6,6 +6,7 @@ import { flatConcat, portProtoHash, servicePortEndpointChainName } from './chain
 import type { EndpointInfo } from './endpoint-info.js';
 import { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
 import { addressMatches, parseCIDR } from './ip.js';
+import { serviceKeyOf } from './object-keys.js';
 import { probability } from './probability.js';
 import type { DetectorSpec, L4Protocol, Rule } from './rule-set.js';
 import type { RuleSet } from './rule-set.js';
@@ -125,6 +126,8 @@ interface ServiceEntry {
   readonly svc: Service;
   readonly slices: readonly EndpointSlice[];
   readonly ports: PortEntry[];
+  /** Render generation that last saw this Service. */
+  gen: number;
 }
 
 /**
@@ -138,8 +141,8 @@ export class IptablesCache {
   /** @internal */ fingerprint = '';
   /** @internal The next render is a full sync (first render, reset, forceFullSync, option change). */
   needFullSync = true;
-  /** @internal Fragments of the previous render by service port key; undefined after reset. */
-  fragments: Map<string, PortFragment> | undefined;
+  /** @internal Render generation counter. */
+  gen = 0;
   /** @internal Chain-name hashes, computed once per service port and endpoint: key → {h, seps}. */
   readonly names = new Map<string, PortNames>();
 
@@ -155,7 +158,6 @@ export class IptablesCache {
   /** Forgets everything, as a restarted proxy: the next render starts from scratch. */
   reset(): void {
     this.services.clear();
-    this.fragments = undefined;
     this.needFullSync = true;
     this.fingerprint = '';
   }
@@ -511,12 +513,6 @@ function fingerprintOf(node: ProxyNode, opts: IptablesOptions): string {
   return JSON.stringify([node, { ...opts, cache: undefined }]);
 }
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function sameRefs(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -554,31 +550,39 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
     large: false,
   };
 
-  // Project (or reuse) every Service.
+  // Project (or reuse) every Service. Entries of Services that changed or disappeared are kept
+  // aside: their chains that are not rendered again must be deleted.
+  const gen = ++cache.gen;
   const slicesBySvc = groupSlicesByService(state.endpointSlices);
-  const nextServices = new Map<string, ServiceEntry>();
   const ports: PortEntry[] = [];
+  const replaced: PortEntry[] = [];
   let totalEndpoints = 0;
   for (const svc of state.services) {
     if (shouldSkipService(svc)) continue;
-    const key = `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
-    if (nextServices.has(key)) continue; // a duplicate object: the first one wins
-    const slices = slicesBySvc.get(key) ?? [];
+    const key = serviceKeyOf(svc);
     let entry = cache.services.get(key);
+    if (entry?.gen === gen) continue; // a duplicate object: the first one wins
+    const slices = slicesBySvc.get(key) ?? [];
     if (entry?.svc !== svc || !sameRefs(entry.slices, slices)) {
+      if (entry !== undefined) for (const p of entry.ports) replaced.push(p);
       const eps = serviceEndpoints(key, slices, node.name);
-      entry = { svc, slices, ports: servicePortInfos(svc).map((info) => ({ info, endpoints: eps.get(info.key) ?? [] })) };
+      entry = { svc, slices, ports: servicePortInfos(svc).map((info) => ({ info, endpoints: eps.get(info.key) ?? [] })), gen };
+      cache.services.set(key, entry);
     }
-    nextServices.set(key, entry);
+    entry.gen = gen;
     for (const p of entry.ports) {
       ports.push(p);
       totalEndpoints += p.endpoints.length;
     }
   }
-  cache.services = nextServices;
+  for (const [key, entry] of cache.services) {
+    if (entry.gen === gen) continue;
+    for (const p of entry.ports) replaced.push(p);
+    cache.services.delete(key);
+  }
   ctx.large = totalEndpoints > (opts.largeClusterThreshold ?? 1000);
 
-  const rendered = renderFragments(ports, ctx, cache);
+  const rendered = renderFragments(ports, replaced, ctx);
   const frs = rendered.fragments;
   const head = {
     filterChains: [kubeServices, kubeExternalServices, kubeForward, kubeNodePorts, kubeProxyFirewall].map(chainLine),
@@ -688,15 +692,14 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   };
 }
 
-/** Renders (or reuses) every port's fragment; finds chains that disappeared since the last render. */
+/** Renders (or reuses) every port's fragment; finds chains of replaced ports that are gone. */
 function renderFragments(
   ports: readonly PortEntry[],
+  replaced: readonly PortEntry[],
   ctx: RenderCtx,
-  cache: IptablesCache,
 ): { fragments: PortFragment[]; count: number; stale: string[]; changed: Set<PortFragment> } {
   const fragments: PortFragment[] = [];
   const changed = new Set<PortFragment>();
-  const next = new Map<string, PortFragment>();
   let count = 0;
   for (const p of ports) {
     if (p.fragment === undefined || p.fragmentLarge !== ctx.large) {
@@ -706,19 +709,13 @@ function renderFragments(
       count++;
     }
     fragments.push(p.fragment);
-    next.set(p.info.key, p.fragment);
   }
   const stale: string[] = [];
-  const prev = cache.fragments;
-  if (prev !== undefined) {
-    for (const [key, old] of prev) {
-      const cur = next.get(key);
-      if (cur === old || (cur !== undefined && sameStrings(cur.chains, old.chains))) continue;
-      const keep = new Set(cur?.chains ?? []);
-      for (const c of old.chains) if (!keep.has(c)) stale.push(c);
-    }
+  if (replaced.length > 0) {
+    const keep = new Set<string>();
+    for (const fr of changed) for (const c of fr.chains) keep.add(c);
+    for (const p of replaced) for (const c of p.fragment?.chains ?? []) if (!keep.has(c)) stale.push(c);
   }
-  cache.fragments = next;
   return { fragments, count, stale, changed };
 }
 

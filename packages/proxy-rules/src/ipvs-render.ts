@@ -6,6 +6,7 @@ import { categorizeEndpoints } from './categorize-endpoints.js';
 import type { EndpointInfo } from './endpoint-info.js';
 import { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
 import { addressMatches, parseIPv4 } from './ip.js';
+import { serviceKeyOf } from './object-keys.js';
 import type { LocalDetector, ProxyNode, ProxyState } from './iptables-render.js';
 import { localDetectorArgs } from './iptables-render.js';
 import type { ServicePortInfo } from './service-port-info.js';
@@ -208,7 +209,7 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
 
   for (const svc of state.services) {
     if (shouldSkipService(svc)) continue;
-    const key = `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
+    const key = serviceKeyOf(svc);
     const eps = serviceEndpoints(key, slicesBySvc.get(key) ?? [], node.name);
     for (const info of servicePortInfos(svc)) {
       const endpoints = eps.get(info.key) ?? [];
