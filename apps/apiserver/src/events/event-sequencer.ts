@@ -45,6 +45,7 @@ export class EventSequencer {
   private readonly expiredHandlers = new Set<ExpiredHandler>();
   private sub: Subscription | undefined;
   private stopped = false;
+  private readonly counts = { delivered: 0, gaps: 0, catchUps: 0, expired: 0 };
   private timer: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
 
@@ -94,15 +95,6 @@ export class EventSequencer {
     return Promise.all([...names].map((r) => this.enqueue(r, () => this.catchUp(r)))).then(() => undefined);
   }
 
-  /** Waits until every queued event and catch-up has been handled (tests). */
-  async idle(): Promise<void> {
-    for (;;) {
-      const pending = [...this.chains.values()];
-      await Promise.all(pending);
-      if ([...this.chains.values()].every((p, i) => p === pending[i]) && this.chains.size === pending.length) return;
-    }
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -131,7 +123,13 @@ export class EventSequencer {
     return next;
   }
 
+  /** Counters since start: events delivered, gaps found by `prev`, replay rounds, 410s. */
+  stats(): { delivered: number; gaps: number; catchUps: number; expired: number } {
+    return { ...this.counts };
+  }
+
   private deliver(e: ChangeEvent): void {
+    this.counts.delivered++;
     this.last.set(e.resource, e.rev);
     for (const l of this.listeners) {
       try {
@@ -152,6 +150,7 @@ export class EventSequencer {
       this.deliver(e);
       return;
     }
+    this.counts.gaps++;
     this.logger.debug('gap in change events; replaying', { resource: e.resource, last: base, prev: e.prev, rev: e.rev });
     await this.catchUp(e.resource);
     if (e.rev > (this.last.get(e.resource) ?? this.opts.startRev)) {
@@ -166,10 +165,12 @@ export class EventSequencer {
       if (this.stopped) return;
       const from = this.last.get(resource) ?? this.opts.startRev;
       let page: ReplayResult;
+      this.counts.catchUps++;
       try {
         page = await this.opts.replay(resource, from, ReplayPageSize);
       } catch (err) {
         if (!isResourceExpired(err)) throw err;
+        this.counts.expired++;
         this.logger.error('missed change events were compacted; watchers must re-list', { resource, from, err });
         for (const h of this.expiredHandlers) h(resource, err);
         // Start over from the oldest retained event so later events are not held back forever.

@@ -31,6 +31,20 @@ export interface RedisStorageHandle extends RedisStorage {
    * missed (NATS outage) and already compacted: that resource's watchers must end with 410.
    */
   subscribeWithExpiry(onEvent: (e: ChangeEvent) => void, onExpired: ExpiredHandler): () => void;
+  /** Event counters for metrics (zeros for the parts not running without NATS). */
+  eventStats(): EventStats;
+}
+
+export interface EventStats {
+  /** Events this process handed to NATS, failed to, and re-published after reconnects. */
+  readonly published: number;
+  readonly publishFailed: number;
+  readonly republished: number;
+  /** Events delivered to this process's watchers, gaps found by `prev`, replay rounds, 410s. */
+  readonly delivered: number;
+  readonly gaps: number;
+  readonly catchUps: number;
+  readonly expired: number;
 }
 
 /**
@@ -82,6 +96,11 @@ export async function createRedisStorage(opts: CreateRedisStorageOptions): Promi
   return Object.assign(storage, {
     subscribeWithExpiry(onEvent: (e: ChangeEvent) => void, onExpired: ExpiredHandler): () => void {
       return seq === undefined ? storage.subscribe(onEvent) : seq.addListener(onEvent, onExpired);
+    },
+    eventStats(): EventStats {
+      const p = publisher?.stats() ?? { published: 0, failed: 0, republished: 0 };
+      const q = seq?.stats() ?? { delivered: 0, gaps: 0, catchUps: 0, expired: 0 };
+      return { published: p.published, publishFailed: p.failed, republished: p.republished, ...q };
     },
   });
 }
