@@ -138,6 +138,28 @@ describe('EventPublisher', () => {
     await c.close();
   });
 
+  it('tells watchers through subscribeWithExpiry when the missed events were compacted', async () => {
+    const c = await connect({ servers: nats.url });
+    const opts = { redisUrl: redis.url, keyPrefix: 'pub6:', maxEventsPerResource: 3, resyncIntervalMs: 0 };
+    const watcher = await createRedisStorage({ ...opts, natsConnection: c, logger: memoryLogger() });
+    const silent = await createRedisStorage(opts);
+    const seen: ChangeEvent[] = [];
+    const expired: string[] = [];
+    watcher.subscribeWithExpiry((e) => seen.push(e), (resource) => expired.push(resource));
+    await watcher.create({ resource: 'services', namespace: 'a', name: 's0' }, svc('a', 's0'));
+    await waitFor(() => seen.length === 1, 'the first event');
+    for (let i = 1; i <= 10; i++) await silent.create({ resource: 'services', namespace: 'a', name: `s${i}` }, svc('a', `s${i}`));
+    await watcher.create({ resource: 'services', namespace: 'a', name: 'live' }, svc('a', 'live'));
+    await waitFor(() => expired.length === 1, 'the expiry notice');
+    expect(expired).toEqual(['services']);
+    expect(watcher.eventStats()).toMatchObject({ gaps: 1, expired: 1 });
+    // Later events flow again (watchers re-listed by then).
+    await watcher.create({ resource: 'services', namespace: 'a', name: 'later' }, svc('a', 'later'));
+    await waitFor(() => seen.some((e) => e.name === 'later'), 'the event after the expiry');
+    await Promise.all([watcher.close(), silent.close()]);
+    await c.close();
+  });
+
   it('orders events from two apiserver replicas on one Redis for a third watcher', async () => {
     const conns = await Promise.all([0, 1, 2].map(() => connect({ servers: nats.url })));
     const [a, b, w] = await Promise.all(conns.map((c) => createRedisStorage({ redisUrl: redis.url, natsConnection: c, keyPrefix: 'pub3:' })));
