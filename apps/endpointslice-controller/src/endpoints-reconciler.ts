@@ -203,6 +203,8 @@ export class EndpointsReconciler {
       metadata: { ...base.metadata, labels, annotations },
       subsets: finalSubsets,
     };
+    // `subsets` is omitempty upstream: no addresses → no field.
+    if (finalSubsets.length === 0) delete endpoints.subsets;
     return { action: create ? 'create' : 'update', endpoints, ready, notReady };
   }
 

@@ -67,6 +67,20 @@ function parseBool(v: string, flag: string): boolean {
   throw new ConfigError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
 }
 
+const knownFlags = new Set([
+  'max-endpoints-per-slice',
+  'concurrent-service-endpoint-syncs',
+  'endpoint-updates-batch-period',
+  'endpointslice-updates-batch-period',
+  'leader-elect',
+  'leader-elect-lease-duration',
+  'leader-elect-renew-deadline',
+  'leader-elect-retry-period',
+  'leader-elect-resource-namespace',
+  'leader-elect-resource-name',
+  'metrics-bind-address',
+]);
+
 const boolFlags = new Set(['leader-elect']);
 
 /** Parses argv (without node and script) and env; throws ConfigError with a clear message. */
@@ -77,6 +91,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     if (!a.startsWith('--')) throw new ConfigError(`unexpected argument "${a}"`);
     const eq = a.indexOf('=');
     const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    if (!knownFlags.has(name)) throw new ConfigError(`unknown flag: --${name}`);
     let value: string;
     if (eq >= 0) value = a.slice(eq + 1);
     else if (boolFlags.has(name)) value = 'true';
@@ -88,20 +103,6 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     }
     flags.set(name, value);
   }
-  const known = new Set([
-    'max-endpoints-per-slice',
-    'concurrent-service-endpoint-syncs',
-    'endpoint-updates-batch-period',
-    'endpointslice-updates-batch-period',
-    'leader-elect',
-    'leader-elect-lease-duration',
-    'leader-elect-renew-deadline',
-    'leader-elect-retry-period',
-    'leader-elect-resource-namespace',
-    'leader-elect-resource-name',
-    'metrics-bind-address',
-  ]);
-  for (const name of flags.keys()) if (!known.has(name)) throw new ConfigError(`unknown flag: --${name}`);
 
   const maxEndpointsPerSlice = parseIntFlag(flags.get('max-endpoints-per-slice') ?? String(DefaultMaxEndpointsPerSlice), 'max-endpoints-per-slice');
   const invalid = validateMaxEndpointsPerSlice(maxEndpointsPerSlice);

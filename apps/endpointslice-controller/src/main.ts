@@ -1,0 +1,108 @@
+// endpointslice-controller entry point: config from flags/env, telemetry, informers, leader
+// election, workers, /healthz /readyz /metrics; SIGTERM/SIGINT → clean exit (lease released).
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createClient, newRateLimitingQueue, SharedInformerFactory } from '@svclab/client';
+import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
+import { cacheListerFrom, endpointSliceWriterFrom, endpointsWriterFrom, leaseClientFrom } from './client-adapters.js';
+import { Controller } from './controller.js';
+import { startHealthServer } from './http-server.js';
+import { LeaderElector } from './leader-election.js';
+import { EndpointSliceMetrics } from './metrics.js';
+import { isConfigError, parseConfig } from './options.js';
+
+const component = 'endpointslice-controller';
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let config;
+  try {
+    config = parseConfig(argv, env);
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    process.stderr.write(`Error: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const logger = createLogger({ component, level: parseLogLevel(config.logLevel) });
+  const telemetry = initTelemetry(component, env);
+  const client = createClient({ server: config.apiserverURL, userAgent: component, ...(config.token === '' ? {} : { token: config.token }) });
+  const factory = new SharedInformerFactory({ client, logger });
+  const pair = <R extends 'services' | 'pods' | 'nodes' | 'endpointslices' | 'endpoints'>(r: R) => ({
+    informer: factory.informerFor(r),
+    lister: cacheListerFrom(factory.lister(r)),
+  });
+  const metrics = new EndpointSliceMetrics({ maxEndpointsPerSlice: config.maxEndpointsPerSlice });
+  const controller = new Controller({
+    services: pair('services'),
+    pods: pair('pods'),
+    nodes: pair('nodes'),
+    endpointSlices: pair('endpointslices'),
+    endpoints: pair('endpoints'),
+    sliceWriter: endpointSliceWriterFrom(client),
+    endpointsWriter: endpointsWriterFrom(client),
+    queue: newRateLimitingQueue<string>({ name: 'endpoint_slice' }),
+    maxEndpointsPerSlice: config.maxEndpointsPerSlice,
+    endpointUpdatesBatchPeriodMs: config.endpointUpdatesBatchPeriodMs,
+    metrics,
+    logger,
+    tracer: telemetry.tracer,
+  });
+
+  const ac = new AbortController();
+  let exitCode = 0;
+  const stop = (signal: string): void => {
+    logger.info('shutting down', { signal });
+    ac.abort();
+  };
+  process.once('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    stop('SIGINT');
+  });
+
+  const health = await startHealthServer(config.metricsBindAddress, { registry: metrics.registry, ready: () => controller.hasSynced() });
+  logger.info('serving health and metrics', { address: health.address, natsURL: config.natsURL });
+  factory.start(ac.signal);
+
+  const elector = config.leaderElect
+    ? new LeaderElector({
+        client: leaseClientFrom(client, config.leaseNamespace),
+        namespace: config.leaseNamespace,
+        name: config.leaseName,
+        identity: config.identity,
+        leaseDurationMs: config.leaseDurationMs,
+        renewDeadlineMs: config.renewDeadlineMs,
+        retryPeriodMs: config.retryPeriodMs,
+        logger,
+      })
+    : undefined;
+  try {
+    const leading =
+      elector === undefined ||
+      (await elector.acquire(ac.signal, () => {
+        exitCode = 1; // leaderelection lost: stop working, exit non-zero (as kube-controller-manager)
+        ac.abort();
+      }));
+    if (leading) await controller.run(config.concurrentServiceEndpointSyncs, ac.signal);
+  } finally {
+    ac.abort();
+    await elector?.release();
+    await factory.shutdown();
+    await health.close();
+    await telemetry.shutdown();
+    logger.info('stopped', { exitCode });
+  }
+  return exitCode;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
