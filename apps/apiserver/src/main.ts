@@ -2,6 +2,7 @@
 // built-in objects, listen; SIGTERM/SIGINT → graceful close.
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { createLogger, initTelemetry, type Logger } from '@svclab/telemetry';
 import { parseTokenFile } from './auth/token-file.js';
@@ -14,7 +15,9 @@ import { repairAllocations } from './registry/core/service/strategy.js';
 import { Registry } from './registry/registry.js';
 import { TracedStorage } from './registry/traced-storage.js';
 import { createServer } from './server.js';
+import { RedisClusterIPAllocator, RedisNodePortAllocator } from './allocators/index.js';
 import { createRedisStorage } from './storage/create-redis-storage.js';
+import { redisClientOptions } from './storage/redis.js';
 import type { Storage } from './storage/interface.js';
 import { MemoryStorage } from './storage/memory.js';
 
@@ -32,9 +35,19 @@ async function openStorage(cfg: Config, logger: Logger): Promise<{ storage: Stor
   return { storage, ...(nc ? { nc } : {}) };
 }
 
-/** Allocators with the state of the stored Services (repair after a restart). */
-async function openAllocators(cfg: Config, storage: Storage): Promise<ServiceAllocators> {
-  const allocators = memoryAllocators(cfg.serviceClusterIPRange, cfg.serviceNodePortRange);
+/**
+ * Redis bitmap allocators shared by every replica (or in-memory ones without Redis), then marked
+ * with the IPs and ports of the stored Services (repair: idempotent, covers a bitmap that was
+ * lost or written before the allocator existed).
+ */
+async function openAllocators(cfg: Config, storage: Storage, redis: Redis | undefined): Promise<ServiceAllocators> {
+  const allocators: ServiceAllocators =
+    redis === undefined
+      ? memoryAllocators(cfg.serviceClusterIPRange, cfg.serviceNodePortRange)
+      : {
+          clusterIP: new RedisClusterIPAllocator(redis, cfg.serviceClusterIPRange),
+          nodePort: new RedisNodePortAllocator(redis, cfg.serviceNodePortRange),
+        };
   const services = await storage.list('services');
   await repairAllocations(services.items, allocators);
   return allocators;
@@ -72,7 +85,11 @@ async function main(): Promise<void> {
     responder = startReplayResponder({ nc, storage, logger });
     await responder.ready;
   }
-  const allocators = await retry('allocator repair', logger, () => openAllocators(cfg, storage));
+  const allocRedis = cfg.redisUrl === undefined ? undefined : new Redis(cfg.redisUrl, redisClientOptions(logger));
+  allocRedis?.on('error', (err: unknown) => {
+    logger.warn('allocator redis connection error', { err });
+  });
+  const allocators = await retry('allocator repair', logger, () => openAllocators(cfg, storage, allocRedis));
   const traced = new TracedStorage(storage, telemetry.tracer);
   const registry = new Registry({ storage: traced, allocators });
   let ready = false;
@@ -122,6 +139,9 @@ async function main(): Promise<void> {
     responder?.stop();
     await storage.close().catch((err: unknown) => {
       logger.warn('storage close failed', { err });
+    });
+    await allocRedis?.quit().catch(() => {
+      allocRedis.disconnect();
     });
     await nc?.drain().catch((err: unknown) => {
       logger.warn('nats drain failed', { err });
