@@ -6,5 +6,6 @@
 // None of them modifies its arguments.
 export { applyJsonMergePatch } from './json-merge-patch.js';
 export { applyJsonPatch, MaxJSONPatchOperations } from './json-patch.js';
-export { applyStrategicMergePatch } from './strategic-merge-patch.js';
+export { applyStrategicMergePatch, strategicMergePatch } from './strategic-merge-patch.js';
+export type { PatchSchema } from './strategic-merge-patch.js';
 export { RejectedMessage } from './patch-errors.js';

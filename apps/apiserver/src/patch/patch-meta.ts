@@ -1,6 +1,6 @@
 // Patch metadata (merge keys, strategies) looked up in the schema source, as upstream's
 // LookupPatchMeta does on Go struct tags / OpenAPI.
-import { definitionName, Definitions, type FieldSchema } from '@svclab/api/schema';
+import type { DefinitionTable, FieldSchema } from '@svclab/api/schema';
 
 /** What the fields of a map are: a named definition, a map with one value schema, or unknown. */
 export type Shape =
@@ -8,16 +8,11 @@ export type Shape =
   | { readonly kind: 'map'; readonly value: FieldSchema }
   | undefined;
 
-export function shapeOfKind(apiVersion: string, kind: string): Shape {
-  const name = definitionName(apiVersion, kind);
-  return name === undefined ? undefined : { kind: 'definition', name };
-}
-
 /** The schema of field `key` of a value of this shape. */
-export function fieldOf(shape: Shape, key: string): FieldSchema | undefined {
+export function fieldOf(defs: DefinitionTable, shape: Shape, key: string): FieldSchema | undefined {
   if (shape === undefined) return undefined;
   if (shape.kind === 'map') return shape.value;
-  return Definitions[shape.name]?.properties?.[key];
+  return defs[shape.name]?.properties?.[key];
 }
 
 /** The shape of the value a field holds (for map-valued fields). */

@@ -1,7 +1,12 @@
 // Kubernetes strategic merge patch (application/strategic-merge-patch+json), after
 // k8s.io/apimachinery/pkg/util/strategicpatch (mergeMap with MergeParallelList and
 // IgnoreUnmatchedNulls, as the apiserver applies it).
-import type { FieldSchema } from '@svclab/api/schema';
+import {
+  definitionName,
+  Definitions,
+  type DefinitionTable,
+  type FieldSchema,
+} from '@svclab/api/schema';
 import {
   ErrBadJSONDoc,
   ErrBadPatchFormatForPrimitiveList,
@@ -13,14 +18,7 @@ import {
   newPatchBadRequest,
   newPatchRejected,
 } from './patch-errors.js';
-import {
-  fieldOf,
-  itemShapeOf,
-  patchStrategyOf,
-  shapeOf,
-  shapeOfKind,
-  type Shape,
-} from './patch-meta.js';
+import { fieldOf, itemShapeOf, patchStrategyOf, shapeOf, type Shape } from './patch-meta.js';
 
 type Obj = Record<string, unknown>;
 
@@ -177,6 +175,8 @@ function mergeSliceWithSpecialElements(
 }
 
 class Merger {
+  constructor(private readonly defs: DefinitionTable) {}
+
   /** Merges `patch` into `original` (both plain objects) under `shape`; returns the result. */
   mergeMap(original: Obj, patch: Obj, shape: Shape): Obj {
     if (DIRECTIVE in patch) {
@@ -208,7 +208,7 @@ class Merger {
         Reflect.deleteProperty(out, k);
         continue;
       }
-      const f = fieldOf(shape, k);
+      const f = fieldOf(this.defs, shape, k);
       const ov = out[k];
       if (ov === undefined) {
         if (!isDeleteList) out[k] = this.fresh(pv, f);
@@ -260,7 +260,7 @@ class Merger {
         throw newPatchBadRequest(ErrBadPatchFormatForSetElementOrderList);
       }
       const field = key.slice(SET_ORDER_PREFIX.length + 1);
-      const f = fieldOf(shape, field);
+      const f = fieldOf(this.defs, shape, field);
       const mergeKey = f?.patchMergeKey ?? '';
       const ov = original[field];
       const pv = patch[field];
@@ -357,6 +357,26 @@ class Merger {
   }
 }
 
+/** Where a strategic merge patch finds its patch metadata: a definition table and the root definition. */
+export interface PatchSchema {
+  readonly definitions: DefinitionTable;
+  /** Name of the root definition; undefined merges maps and replaces lists everywhere. */
+  readonly root: string | undefined;
+}
+
+/** Strategic merge patch against any schema (the served one, or a test schema). */
+export function strategicMergePatch(
+  original: unknown,
+  patch: unknown,
+  schema: PatchSchema,
+): unknown {
+  if (!isObj(patch)) throw newPatchBadRequest(ErrBadJSONDoc);
+  const base = isObj(original) ? structuredClone(original) : {};
+  const root: Shape =
+    schema.root === undefined ? undefined : { kind: 'definition', name: schema.root };
+  return new Merger(schema.definitions).mergeMap(base, structuredClone(patch), root);
+}
+
 /**
  * Applies a strategic merge patch to `original` (a decoded object of apiVersion/kind): maps merge,
  * `null` deletes, lists with `patchStrategy: merge` merge by their `patchMergeKey` (scalars: union),
@@ -371,7 +391,8 @@ export function applyStrategicMergePatch(
   apiVersion: string,
   kind: string,
 ): unknown {
-  if (!isObj(patch)) throw newPatchBadRequest(ErrBadJSONDoc);
-  const base = isObj(original) ? structuredClone(original) : {};
-  return new Merger().mergeMap(base, structuredClone(patch), shapeOfKind(apiVersion, kind));
+  return strategicMergePatch(original, patch, {
+    definitions: Definitions,
+    root: definitionName(apiVersion, kind),
+  });
 }
