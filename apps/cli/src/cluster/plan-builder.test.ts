@@ -12,7 +12,7 @@ const cfg = {
   tokensFile: '/tmp/tokens.csv',
   nodes: 3,
   proxyMode: 'iptables' as const,
-  ports: { nats: 14222, redis: 16379, apiserver: 6443, dns: 1053 },
+  ports: { nats: 14222, redis: 16379, apiserver: 6443, dns: 1053, dnsHttp: 19153, esc: 10257, cm: 10252 },
   token: 't0k',
 };
 

@@ -9,7 +9,17 @@ export interface LocalClusterConfig {
   readonly tokensFile: string;
   readonly nodes: number;
   readonly proxyMode: 'iptables' | 'ipvs';
-  readonly ports: { readonly nats: number; readonly redis: number; readonly apiserver: number; readonly dns: number };
+  readonly ports: {
+    readonly nats: number;
+    readonly redis: number;
+    readonly apiserver: number;
+    readonly dns: number;
+    readonly dnsHttp: number;
+    readonly esc: number;
+    readonly cm: number;
+  };
+  /** host:port the cluster DNS forwards other names to; none when undefined. */
+  readonly dnsUpstream?: string;
   readonly token: string;
   readonly otlpEndpoint?: string;
 }
@@ -78,5 +88,47 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
     env: { REDIS_URL: `redis://127.0.0.1:${cfg.ports.redis}` },
     ready: `${apiserverURL}/readyz`,
   });
+  app('endpointslice-controller', {
+    name: 'endpointslice-controller',
+    app: 'endpointslice-controller',
+    args: ['--metrics-bind-address', `127.0.0.1:${cfg.ports.esc}`],
+    env: {},
+    ready: `http://127.0.0.1:${cfg.ports.esc}/readyz`,
+  });
+  const upstream = cfg.dnsUpstream === undefined ? [] : ['--upstream', cfg.dnsUpstream];
+  app('dns', {
+    name: 'dns',
+    app: 'dns',
+    args: ['--dns-address', `127.0.0.1:${cfg.ports.dns}`, '--http-address', `127.0.0.1:${cfg.ports.dnsHttp}`, ...upstream],
+    env: {},
+    ready: `http://127.0.0.1:${cfg.ports.dnsHttp}/ready`,
+  });
+  app('controller-manager', {
+    name: 'controller-manager',
+    app: 'controller-manager',
+    args: ['--metrics-bind-address', `127.0.0.1:${cfg.ports.cm}`],
+    env: {},
+    ready: `http://127.0.0.1:${cfg.ports.cm}/healthz`,
+  });
+  for (const n of localNodes(cfg.nodes)) {
+    const nodeEnv = { NODE_NAME: n.name, NODE_IP: n.ip };
+    app(`node-agent-${n.name}`, {
+      name: `node-agent-${n.name}`,
+      app: 'node-agent',
+      args: ['--pod-cidr', n.podCIDR, '--healthz-bind-address', `${n.ip}:10248`],
+      env: nodeEnv,
+      ready: `http://${n.ip}:10248/readyz`,
+    });
+    app(`kube-proxy-${n.name}`, {
+      name: `kube-proxy-${n.name}`,
+      app: 'kube-proxy',
+      args: [
+        '--proxy-mode', cfg.proxyMode, '--healthz-bind-address', `${n.ip}:10256`, '--metrics-bind-address', `${n.ip}:10249`,
+        '--cluster-dns', `127.0.0.1:${cfg.ports.dns}`, '--cluster-cidr', '127.244.0.0/16',
+      ],
+      env: nodeEnv,
+      ready: `http://${n.ip}:10256/healthz`,
+    });
+  }
   return { components };
 }

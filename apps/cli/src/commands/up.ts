@@ -32,6 +32,16 @@ async function pickPort(preferred: number): Promise<number> {
   });
 }
 
+/** The host's first nameserver (resolv.conf), where the cluster DNS forwards other names; '' disables. */
+function hostNameserver(): string | undefined {
+  try {
+    const m = /^nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'));
+    return m?.[1] === undefined ? undefined : `${m[1]}:53`;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface UpOptions {
   nodes: number;
   proxyMode: 'iptables' | 'ipvs';
@@ -75,9 +85,16 @@ export async function up(argv: readonly string[], io: Io): Promise<number> {
     redis: await pickPort(16379),
     apiserver: await pickPort(6443),
     dns: await pickPort(1053),
+    dnsHttp: await pickPort(19153),
+    esc: await pickPort(10257),
+    cm: await pickPort(10252),
   };
+  // Never forward beyond loopback under CI: tests must only reach addresses they own.
+  const envUpstream = process.env['SVCLAB_DNS_UPSTREAM'];
+  const dnsUpstream =
+    envUpstream !== undefined ? (envUpstream === '' ? undefined : envUpstream) : process.env['CI'] === 'true' ? undefined : hostNameserver();
   const plan = buildPlan(
-    { root: repoRoot(), dataDir: layout.data, tokensFile: layout.tokens, nodes: opts.nodes, proxyMode: opts.proxyMode, ports, token },
+    { root: repoRoot(), dataDir: layout.data, tokensFile: layout.tokens, nodes: opts.nodes, proxyMode: opts.proxyMode, ports, token, ...(dnsUpstream === undefined ? {} : { dnsUpstream }) },
     { nats: findBinary('nats-server'), redis: findBinary('redis-server') },
   );
   writeFileSync(layout.plan, JSON.stringify(plan, null, 2));
