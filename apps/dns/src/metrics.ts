@@ -7,6 +7,8 @@ const TIME_BUCKETS = Array.from({ length: 16 }, (_, i) => 0.00025 * 2 ** i);
 
 export class DnsMetrics {
   readonly registry = new Registry();
+  /** Label children by key: prom-client validates label objects on every call, children skip that. */
+  private readonly children = new Map<string, { inc(): void } | { observe(v: number): void }>();
   readonly requests = new Counter({
     name: 'coredns_dns_requests_total',
     help: 'Counter of DNS requests made per zone, protocol and family.',
@@ -92,5 +94,34 @@ export class DnsMetrics {
     help: 'Counter of recursive queries refused because the client is not in an allowed range (svclab).',
     registers: [this.registry],
   });
-}
 
+  /** One query answered: the three server metrics, through cached label children. */
+  observeQuery(q: { server: string; proto: string; family: string; type: string; rcode: string; plugin: string }, seconds: number): void {
+    const reqKey = `r\u0000${q.server}\u0000${q.proto}\u0000${q.family}\u0000${q.type}`;
+    let req = this.children.get(reqKey) as { inc(): void } | undefined;
+    if (!req) {
+      req = this.requests.labels({ server: q.server, zone: '.', view: '', proto: q.proto, family: q.family, type: q.type });
+      this.children.set(reqKey, req);
+    }
+    req.inc();
+    this.observeResponse(q);
+    const durKey = `d\u0000${q.server}\u0000${q.type}`;
+    let dur = this.children.get(durKey) as { observe(v: number): void } | undefined;
+    if (!dur) {
+      dur = this.duration.labels({ server: q.server, zone: '.', view: '', type: q.type });
+      this.children.set(durKey, dur);
+    }
+    dur.observe(seconds);
+  }
+
+  /** coredns_dns_responses_total for one reply. */
+  observeResponse(q: { server: string; rcode: string; plugin: string }): void {
+    const key = `s\u0000${q.server}\u0000${q.rcode}\u0000${q.plugin}`;
+    let c = this.children.get(key) as { inc(): void } | undefined;
+    if (!c) {
+      c = this.responses.labels({ server: q.server, zone: '.', view: '', rcode: q.rcode, plugin: q.plugin });
+      this.children.set(key, c);
+    }
+    c.inc();
+  }
+}

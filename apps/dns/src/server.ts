@@ -127,24 +127,28 @@ export class DnsServer {
       const q = parseQuery(msg, client);
       if (q.kind === 'drop') return undefined;
       const m = this.opts.metrics;
-      const labels = { server: this.serverLabel, zone: '.', view: '' };
       if (q.kind === 'error') {
-        m?.responses.inc({ ...labels, rcode: RcodeName[q.rcode] ?? String(q.rcode), plugin: '' });
+        m?.observeResponse({ server: this.serverLabel, rcode: RcodeName[q.rcode] ?? String(q.rcode), plugin: '' });
         return encodeError(q.header, q.rcode);
       }
       const req = q.request;
       if (req.edns !== undefined && req.edns.version !== 0) {
-        m?.responses.inc({ ...labels, rcode: 'BADVERS', plugin: '' });
+        m?.observeResponse({ server: this.serverLabel, rcode: 'BADVERS', plugin: '' });
         return encodeBadVersion(req);
       }
       const rep = await this.opts.handler.serveDNS(req);
       const out = encodeReply(req, rep, client.transport === 'udp' ? udpLimit(req) : 65535);
-      if (m) {
-        const type = qtypeName(req.qtype);
-        m.requests.inc({ ...labels, proto: client.transport, family: isIP(client.address) === 6 ? '2' : '1', type });
-        m.responses.inc({ ...labels, rcode: RcodeName[rep.rcode] ?? String(rep.rcode), plugin: rep.plugin });
-        m.duration.observe({ ...labels, type }, (performance.now() - start) / 1000);
-      }
+      m?.observeQuery(
+        {
+          server: this.serverLabel,
+          proto: client.transport,
+          family: client.address.includes(':') && !client.address.startsWith('::ffff:') ? '2' : '1',
+          type: qtypeName(req.qtype),
+          rcode: RcodeName[rep.rcode] ?? String(rep.rcode),
+          plugin: rep.plugin,
+        },
+        (performance.now() - start) / 1000,
+      );
       return out;
     } catch (err) {
       this.opts.logger.error('query failed', { err });
