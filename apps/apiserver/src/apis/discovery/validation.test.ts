@@ -40,6 +40,21 @@ describe('validateEndpointSlice', () => {
     { name: 'IPv6 address in an IPv4 slice', edit: (s) => (s.endpoints = [{ addresses: ['fd00::1'] }]), want: ['endpoints[0].addresses[0]: Invalid value: "fd00::1": must be a valid IPv4 address'] },
     { name: 'IPv4 address in an IPv6 slice', edit: (s) => ((s.addressType = 'IPv6'), (s.endpoints = [{ addresses: ['10.0.0.1'] }])), want: ['endpoints[0].addresses[0]: Invalid value: "10.0.0.1": must be a valid IPv6 address'] },
     { name: 'unspecified address', edit: (s) => (s.endpoints = [{ addresses: ['0.0.0.0'] }]), want: ['endpoints[0].addresses[0]: Invalid value: "0.0.0.0": may not be unspecified (0.0.0.0)'] },
+    {
+      name: 'not an IP at all',
+      edit: (s) => (s.endpoints = [{ addresses: ['x'] }]),
+      want: ['endpoints[0].addresses[0]: Invalid value: "x": must be a valid IPv4 address', 'endpoints[0].addresses[0]: Invalid value: "x": must be a valid IP address'],
+    },
+    {
+      name: 'duplicate and invalid zone hints',
+      edit: (s) => (s.endpoints = [{ addresses: ['10.0.0.1'], hints: { forZones: [{ name: 'a' }, { name: 'a' }] } }]),
+      want: ['endpoints[0].hints.forZones[1].name: Duplicate value: "a"'],
+    },
+    {
+      name: 'too many zone hints',
+      edit: (s) => (s.endpoints = [{ addresses: ['10.0.0.1'], hints: { forZones: Array.from({ length: 9 }, (_, i) => ({ name: `z${i}` })) } }]),
+      want: ['endpoints[0].hints.forZones: Too many: 9: must have at most 8 items'],
+    },
     { name: 'FQDN', edit: (s) => ((s.addressType = 'FQDN'), (s.endpoints = [{ addresses: ['db.example.com'] }])), want: [] },
     {
       name: 'FQDN with one segment',
@@ -50,7 +65,7 @@ describe('validateEndpointSlice', () => {
     {
       name: 'deprecatedTopology zone',
       edit: (s) => (s.endpoints = [{ addresses: ['10.0.0.1'], deprecatedTopology: { 'topology.kubernetes.io/zone': 'a' } }]),
-      want: ["endpoints[0].deprecatedTopology[topology.kubernetes.io/zone]: Internal error: must not be used, use 'zone' instead"],
+      want: ['endpoints[0].deprecatedTopology[topology.kubernetes.io/zone]: Internal error: reserved key was not removed in conversion'],
     },
     {
       name: 'too many ports',

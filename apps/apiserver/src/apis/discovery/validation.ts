@@ -3,8 +3,8 @@
 import type { EndpointSlice } from '@svclab/api';
 import { type FieldError, fieldErrors, fieldPath, type FieldPath } from '@svclab/apimachinery';
 import { arr, isRecord, isSet, optStr, rec, str } from '../meta/accessors.js';
-import { isValidIPv4Address, isValidIPv6Address, isValidPortNum, nonSpecialIPErrors } from '../meta/ip-validation.js';
-import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../meta/name-validation.js';
+import { isValidIPv4Address, isValidIPv6Address, nonSpecialIPErrors } from '../meta/ip-validation.js';
+import { isDNS1123Label, isDNS1123Subdomain, isValidLabelValue, nameIsDNSSubdomain } from '../meta/name-validation.js';
 import { validateImmutableField, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../meta/validation.js';
 import { validateDNS1123Label, validateQualifiedName } from '../core/service-validation.js';
 
@@ -61,9 +61,9 @@ function validateEndpoints(endpoints: unknown, addressType: string, path: FieldP
       const p = addrPath.index(j);
       if (addressType === 'IPv4' || addressType === 'IPv6') {
         const msgs = addressType === 'IPv4' ? isValidIPv4Address(address) : isValidIPv6Address(address);
-        if (msgs.length > 0) errs.push(...msgs.map((m) => fieldErrors.invalid(p, address, m)));
-        // svclab: pod addresses are loopback, so the loopback rule is relaxed.
-        else errs.push(...nonSpecialIPErrors(address, true).map((m) => fieldErrors.invalid(p, address, m)));
+        errs.push(...msgs.map((m) => fieldErrors.invalid(p, address, m)));
+        // ValidateEndpointIP. svclab: pod addresses are loopback, so the loopback rule is relaxed.
+        errs.push(...nonSpecialIPErrors(address, true).map((m) => fieldErrors.invalid(p, address, m)));
       } else if (addressType === 'FQDN') {
         errs.push(...fqdnErrors(address, p));
       }
@@ -75,12 +75,28 @@ function validateEndpoints(endpoints: unknown, addressType: string, path: FieldP
     if (Object.keys(rec(topology)).length > maxTopologyLabels) errs.push(tooMany(topoPath, Object.keys(rec(topology)).length, maxTopologyLabels));
     errs.push(...validateLabels(topology, topoPath));
     if (Object.hasOwn(rec(topology), 'topology.kubernetes.io/zone')) {
-      errs.push(fieldErrors.internal(topoPath.key('topology.kubernetes.io/zone'), "must not be used, use 'zone' instead"));
+      errs.push(fieldErrors.internal(topoPath.key('topology.kubernetes.io/zone'), 'reserved key was not removed in conversion'));
     }
     const hostname = optStr(ep['hostname']);
     if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, idx.child('hostname')));
-    const forZones = arr(rec(ep['hints'])['forZones']);
-    if (forZones.length > maxZoneHints) errs.push(tooMany(idx.child('hints', 'forZones'), forZones.length, maxZoneHints));
+    if (isSet(ep['hints'])) errs.push(...validateHints(ep['hints'], idx.child('hints')));
+  });
+  return errs;
+}
+
+/** `validateHints`: ≤ 8 zone hints, unique, each a label value. */
+function validateHints(hints: unknown, path: FieldPath): FieldError[] {
+  const fzPath = path.child('forZones');
+  const zones = arr(rec(hints)['forZones']);
+  if (zones.length > maxZoneHints) return [tooMany(fzPath, zones.length, maxZoneHints)];
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  zones.forEach((z, i) => {
+    const name = str(rec(z)['name']);
+    const zonePath = fzPath.index(i).child('name');
+    if (seen.has(name)) errs.push(fieldErrors.duplicate(zonePath, name));
+    else seen.add(name);
+    for (const m of isValidLabelValue(name)) errs.push(fieldErrors.invalid(zonePath, name, m));
   });
   return errs;
 }
@@ -97,7 +113,6 @@ function validatePorts(ports: unknown, path: FieldPath): FieldError[] {
     if (name !== '') errs.push(...validateDNS1123Label(name, idx.child('name')));
     if (names.has(name)) errs.push(fieldErrors.duplicate(idx.child('name'), name));
     else names.add(name);
-    if (isSet(p['port'])) for (const m of isValidPortNum(p['port'])) errs.push(fieldErrors.invalid(idx.child('port'), p['port'] as number, m));
     const protocol = p['protocol'];
     if (!isSet(protocol)) errs.push(fieldErrors.required(idx.child('protocol')));
     else if (!supportedPortProtocols.includes(str(protocol))) errs.push(fieldErrors.notSupported(idx.child('protocol'), str(protocol), supportedPortProtocols));

@@ -108,12 +108,12 @@ export function isValidIP(value: string): string[] {
   return errs;
 }
 
+/** `IsValidIPv4Address`: sloppy parse, and `To4() != nil` (so an IPv4-mapped IPv6 address passes). */
 export function isValidIPv4Address(value: string): string[] {
-  const ip = parseIP(value);
-  if (ip === undefined || ip.family !== 'IPv4' || ip.ipv4Mapped) return ['must be a valid IPv4 address'];
-  return ip.leadingZeros ? ['must not have leading 0s'] : [];
+  return parseIP(value)?.family === 'IPv4' ? [] : ['must be a valid IPv4 address'];
 }
 
+/** `IsValidIPv6Address`: sloppy parse, and `To4() == nil`. */
 export function isValidIPv6Address(value: string): string[] {
   const ip = parseIP(value);
   return ip === undefined || ip.family !== 'IPv6' ? ['must be a valid IPv6 address'] : [];
