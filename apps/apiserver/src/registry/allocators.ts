@@ -1,17 +1,14 @@
-// What the registry needs from ClusterIP and NodePort allocators, and in-memory implementations.
-// The Redis bitmap allocators (src/allocators/) satisfy the same interfaces; main.ts wires them.
+// What the registry needs from ClusterIP and NodePort allocators. The bitmap allocators of
+// src/allocators/ (Memory and Redis) satisfy these interfaces; main.ts wires the Redis ones.
+import { MemoryClusterIPAllocator, MemoryNodePortAllocator } from '../allocators/index.js';
 
 /** Why an allocation failed; the message is upstream's (ipallocator / portallocator errors). */
 export type AllocationErrorKind = 'full' | 'allocated' | 'notInRange';
 
-export class AllocationError extends Error {
-  override readonly name = 'AllocationError';
-  constructor(
-    readonly kind: AllocationErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
+/** An allocation failure (allocators/errors.ts AllocationError); the message is upstream's. */
+export interface AllocationError extends Error {
+  readonly name: 'AllocationError';
+  readonly kind: AllocationErrorKind;
 }
 
 export function isAllocationError(err: unknown): err is AllocationError {
@@ -91,108 +88,7 @@ export function parsePortRange(range: string): { base: number; size: number } {
   return { base, size: last - base + 1 };
 }
 
-/** Upper-band-first random scan, as upstream's randomScanStrategyWithOffset. */
-function pickFree(used: Set<number>, band: { max: number; offset: number }, random: () => number): number | undefined {
-  const { max, offset } = band;
-  const scan = (lo: number, hi: number): number | undefined => {
-    const n = hi - lo;
-    if (n <= 0) return undefined;
-    const start = Math.floor(random() * n);
-    for (let i = 0; i < n; i++) {
-      const k = lo + ((start + i) % n);
-      if (!used.has(k)) return k;
-    }
-    return undefined;
-  };
-  return scan(offset, max) ?? scan(0, offset);
-}
-
-/** In-memory bitmap IP allocator (IPv4); offsets are `ip - (network + 1)`. */
-export class MemoryIPAllocator implements IPAllocator {
-  private readonly used = new Set<number>();
-  private readonly base: number;
-  private readonly max: number;
-  private readonly offset: number;
-
-  constructor(
-    readonly cidr: string,
-    private readonly random: () => number = Math.random,
-  ) {
-    const { network, size } = parseCIDR(cidr);
-    this.base = network + 1;
-    this.max = size - 2;
-    this.offset = size <= 16 ? 0 : Math.min(Math.max(16, Math.floor(size / 16)), 256);
-  }
-
-  allocate(ip: string): Promise<void> {
-    const n = ipv4ToInt(ip);
-    const k = n === undefined ? -1 : n - this.base;
-    if (k < 0 || k >= this.max) {
-      return Promise.reject(
-        new AllocationError('notInRange', `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${this.cidr}`),
-      );
-    }
-    if (this.used.has(k)) return Promise.reject(new AllocationError('allocated', 'provided IP is already allocated'));
-    this.used.add(k);
-    return Promise.resolve();
-  }
-
-  allocateNext(): Promise<string> {
-    const k = pickFree(this.used, { max: this.max, offset: this.offset }, this.random);
-    if (k === undefined) return Promise.reject(new AllocationError('full', 'range is full'));
-    this.used.add(k);
-    return Promise.resolve(intToIPv4(this.base + k));
-  }
-
-  release(ip: string): Promise<void> {
-    const n = ipv4ToInt(ip);
-    if (n !== undefined) this.used.delete(n - this.base);
-    return Promise.resolve();
-  }
-}
-
-/** In-memory NodePort allocator; offsets are `port - base`. */
-export class MemoryPortAllocator implements PortAllocator {
-  private readonly used = new Set<number>();
-  private readonly base: number;
-  private readonly size: number;
-  private readonly offset: number;
-
-  constructor(
-    readonly range: string,
-    private readonly random: () => number = Math.random,
-  ) {
-    const r = parsePortRange(range);
-    this.base = r.base;
-    this.size = r.size;
-    this.offset = this.size <= 16 ? 0 : Math.min(Math.max(16, Math.floor(this.size / 32)), 128);
-  }
-
-  allocate(port: number): Promise<void> {
-    const k = port - this.base;
-    if (!Number.isInteger(port) || k < 0 || k >= this.size) {
-      return Promise.reject(
-        new AllocationError('notInRange', `provided port is not in the valid range. The range of valid ports is ${this.range}`),
-      );
-    }
-    if (this.used.has(k)) return Promise.reject(new AllocationError('allocated', 'provided port is already allocated'));
-    this.used.add(k);
-    return Promise.resolve();
-  }
-
-  allocateNext(): Promise<number> {
-    const k = pickFree(this.used, { max: this.size, offset: this.offset }, this.random);
-    if (k === undefined) return Promise.reject(new AllocationError('full', 'range is full'));
-    this.used.add(k);
-    return Promise.resolve(this.base + k);
-  }
-
-  release(port: number): Promise<void> {
-    this.used.delete(port - this.base);
-    return Promise.resolve();
-  }
-}
-
+/** In-process allocators (component tests, REDIS_URL unset): the allocators/ bitmap implementations. */
 export function memoryAllocators(serviceCIDR: string, nodePortRange: string): ServiceAllocators {
-  return { clusterIP: new MemoryIPAllocator(serviceCIDR), nodePort: new MemoryPortAllocator(nodePortRange) };
+  return { clusterIP: new MemoryClusterIPAllocator(serviceCIDR), nodePort: new MemoryNodePortAllocator(nodePortRange) };
 }
