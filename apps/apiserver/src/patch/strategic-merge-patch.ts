@@ -174,6 +174,46 @@ function mergeSliceWithSpecialElements(
   return replace ? [rest, []] : [orig, rest];
 }
 
+/**
+ * The live list as upstream's `$setElementOrder` handling sees it after the merge.
+ * NOTE: upstream's Go code deletes (`append(l[:k], l[k+1:]...)`) and appends in place on the live
+ * list's backing array, then uses the live list's original slice header as the "server order" when
+ * it sorts the result; the order it produces (and its tests expect) depends on that aliasing. This
+ * replays those writes on a copy and returns what that header sees.
+ */
+function aliasedServerOrder(
+  original: readonly unknown[],
+  patch: readonly unknown[],
+  mergeKey: string,
+): unknown[] {
+  const n = original.length;
+  const view = [...original];
+  const keyOf = (v: unknown): unknown => (isObj(v) ? v[mergeKey] : undefined);
+  let live = [...original];
+  let replace = false;
+  for (const p of patch) {
+    if (!isObj(p) || !(DIRECTIVE in p)) continue;
+    if (p[DIRECTIVE] === 'replace') replace = true;
+    if (p[DIRECTIVE] !== 'delete') continue;
+    for (
+      let k = live.findIndex((o) => keyOf(o) === p[mergeKey]);
+      k >= 0;
+      k = live.findIndex((o) => keyOf(o) === p[mergeKey])
+    ) {
+      view.copyWithin(k, k + 1, live.length);
+      live = [...live.slice(0, k), ...live.slice(k + 1)];
+    }
+  }
+  if (replace) return view;
+  for (const p of patch) {
+    if (isObj(p) && DIRECTIVE in p) continue;
+    if (live.some((o) => keyOf(o) === keyOf(p))) continue;
+    if (live.length < n) view[live.length] = p;
+    live = [...live, p];
+  }
+  return view;
+}
+
 class Merger {
   constructor(private readonly defs: DefinitionTable) {}
 
@@ -279,7 +319,10 @@ class Merger {
       original[field] = enforceOrder({
         merged,
         patchOrder: order,
-        serverOrder: originalList,
+        serverOrder:
+          Array.isArray(pv) && kind === 'map' && patchStrategyOf(f) === 'merge'
+            ? aliasedServerOrder(originalList, patchList, mergeKey)
+            : originalList,
         mergeKey,
         kind,
       });
