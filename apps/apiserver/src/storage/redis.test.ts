@@ -29,7 +29,9 @@ describe('RedisStorage on a real redis-server', () => {
     await s.update({ resource: 'services', namespace: 'ns', name: 's0' }, { ...svc('ns', 's0'), metadata: { name: 's0', namespace: 'ns', labels: { v: '2' } } });
     await s.delete({ resource: 'services', namespace: 'ns', name: 's1' });
 
+    await s.ping();
     await redis.kill();
+    await expect(s.ping(200)).rejects.toThrow(/did not answer PING/);
     await redis.restart();
 
     // The same client reconnects by itself; reads and writes work again.

@@ -277,6 +277,26 @@ export class RedisStorage implements Storage {
     return this.write('delete', key, { opts });
   }
 
+  /**
+   * Readiness probe: resolves when Redis answers PING within `timeoutMs`, rejects otherwise (for
+   * `/readyz`; does not wait in ioredis' offline queue longer than the timeout).
+   */
+  async ping(timeoutMs = 1000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            reject(new Error(`redis did not answer PING within ${timeoutMs} ms (status ${this.redis.status})`));
+          }, timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async currentRev(): Promise<number> {
     return Number((await this.redis.get(this.revKey())) ?? '0');
   }
