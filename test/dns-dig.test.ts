@@ -279,3 +279,77 @@ describe('dns app end to end (dig)', () => {
     expect(proc.child.exitCode).toBe(0);
   });
 });
+
+describe('dns app against the apiserver (informer source)', () => {
+  let api: Awaited<ReturnType<typeof import('./support/apiserver.js').startApiserver>>;
+  let proc: ManagedProcess;
+  let dnsPort = 0;
+  let httpPort = 0;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const { startApiserver } = await import('./support/apiserver.js');
+    api = await startApiserver();
+    const applied = await api.kubectl(['apply', '-f', '-'], {
+      stdin: [
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}',
+        'apiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop}\nspec: {ports: [{name: http, port: 80, protocol: TCP}], selector: {app: cart}}',
+        'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: shop}\nspec: {clusterIP: None, ports: [{name: pg, port: 5432, protocol: TCP}]}',
+        'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: db-1, namespace: shop, labels: {kubernetes.io/service-name: db}}\naddressType: IPv4\nendpoints: [{addresses: [127.244.2.5], hostname: db-0, conditions: {ready: true}}]\nports: [{name: pg, port: 5432, protocol: TCP}]',
+      ].join('\n---\n'),
+    });
+    if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
+    proc = startProcess('env', [
+      `APISERVER_URL=${api.url}`,
+      process.execPath,
+      main,
+      '--dns-address',
+      '127.0.0.1:0',
+      '--http-address',
+      '127.0.0.1:0',
+      '--lameduck',
+      '0',
+    ]);
+    const listening = await waitFor('listening line', () => /"msg":"listening","dns":"127\.0\.0\.1:(\d+)","http":"127\.0\.0\.1:(\d+)"/.exec(proc.output()) ?? undefined);
+    dnsPort = Number(listening[1]);
+    httpPort = Number(listening[2]);
+  });
+
+  afterAll(async () => {
+    await proc.stop();
+    await api.stop();
+  });
+
+  async function until(args: string[], ok: (r: Dig) => boolean): Promise<Dig> {
+    let last: Dig | undefined;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      last = await dig(dnsPort, args);
+      if (ok(last)) return last;
+      if (Date.now() > deadline) throw new Error(`dig ${args.join(' ')}: last ${JSON.stringify(last)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('answers from the API once synced, and follows changes', async () => {
+    expect((await fetch(`http://127.0.0.1:${httpPort}/ready`)).status).toBe(200);
+    const ip = (await api.kubectl(['get', 'svc', 'cart', '-n', 'shop', '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+    expect(ip).toMatch(/^127\.\d+\.\d+\.\d+$/);
+    const a = await until(['cart.shop.svc.cluster.local'], (r) => r.status === 'NOERROR');
+    expect(a.answer).toEqual([`cart.shop.svc.cluster.local. 5 IN A ${ip}`]);
+    const db = await dig(dnsPort, ['db-0.db.shop.svc.cluster.local']);
+    expect(db.answer).toEqual(['db-0.db.shop.svc.cluster.local. 5 IN A 127.244.2.5']);
+
+    const deleted = await api.kubectl(['delete', 'svc', 'cart', '-n', 'shop']);
+    expect(deleted.stderr).toBe('');
+    expect(deleted.code).toBe(0);
+    await until(['cart.shop.svc.cluster.local'], (r) => r.status === 'NXDOMAIN');
+
+    const created = await api.kubectl(['apply', '-f', '-'], {
+      stdin: 'apiVersion: v1\nkind: Service\nmetadata: {name: late, namespace: shop}\nspec: {ports: [{port: 8080, protocol: TCP}]}\n',
+    });
+    expect(created.stdout).toMatch(/created/);
+    const late = await until(['late.shop.svc.cluster.local'], (r) => r.status === 'NOERROR');
+    expect(late.answer[0]).toMatch(/^late\.shop\.svc\.cluster\.local\. 5 IN A 127\./);
+  });
+});
