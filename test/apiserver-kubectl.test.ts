@@ -182,3 +182,54 @@ describe('kubectl with --token-auth-file', () => {
     expect(await wrong.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
   });
 });
+
+describe('replicas and restarts on one Redis + NATS', () => {
+  let api: ApiserverHandle;
+  beforeAll(async () => {
+    api = await startApiserver();
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('bootstraps once, shares allocations, and a watch on one replica sees writes through the other', async () => {
+    const uidBefore = (await api.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.metadata.uid}'])).stdout;
+    const b = await api.startReplica();
+    // Built-in state is not duplicated or replaced by the second replica.
+    const uidAfter = (await b.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.metadata.uid}'])).stdout;
+    expect(uidAfter).toBe(uidBefore);
+    const ns = await b.kubectl(['get', 'ns', '-o', 'name']);
+    expect(ns.stdout.trim().split('\n')).toHaveLength(4);
+
+    // A watch served by replica B sees changes written through replica A (NATS fan-out).
+    const manifest = (name: string, ip: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: default}\nspec: {clusterIP: ${ip}, ports: [{port: 80}]}\n`;
+    const created = await api.kubectl(['create', '-f', '-'], { stdin: manifest('via-a', '127.96.0.20') });
+    expect(created.stdout).toBe('service/via-a created\n');
+    const w = api.kubectlUntil(['--server', b.url, 'get', 'svc', '-w', '--output-watch-events'], (out) => /MODIFIED\s+via-a\s/.test(out));
+    let n = 0;
+    const poke = setInterval(() => {
+      void api.kubectl(['label', 'svc', 'via-a', `poke=${n++}`, '--overwrite']);
+    }, 1000);
+    try {
+      await w.done;
+    } finally {
+      clearInterval(poke);
+      w.stop();
+    }
+    // Allocations are shared: replica B cannot hand out the IP replica A allocated.
+    const clash = await b.kubectl(['create', '-f', '-'], { stdin: manifest('via-b', '127.96.0.20') });
+    expect(clash.stderr).toBe(
+      'The Service "via-b" is invalid: spec.clusterIPs: Invalid value: ["127.96.0.20"]: failed to allocate IP 127.96.0.20: provided IP is already allocated\n',
+    );
+  });
+
+  it('keeps state across a restart', async () => {
+    const before = (await api.kubectl(['get', 'svc', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.uid} {end}'])).stdout;
+    const r = await api.startReplica();
+    await r.process.stop();
+    const c = await api.startReplica();
+    const after = (await c.kubectl(['get', 'svc', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.uid} {end}'])).stdout;
+    expect(after).toBe(before);
+  });
+});

@@ -52,6 +52,8 @@ export interface ApiserverHandle {
   kubectl(args: readonly string[], opts?: { stdin?: string; token?: string }): Promise<KubectlResult>;
   /** Starts `kubectl` with `args` (e.g. `get -w`) and resolves once its output satisfies `until`. */
   kubectlUntil(args: readonly string[], until: (out: string) => boolean, timeoutMs?: number): { done: Promise<string>; stop(): void };
+  /** Another apiserver replica on the same NATS and Redis (same flags); stopped by `stop` too. */
+  startReplica(): Promise<{ url: string; process: ManagedProcess; kubectl: ApiserverHandle['kubectl'] }>;
   stop(): Promise<void>;
 }
 
@@ -100,25 +102,16 @@ async function waitReady(url: string, proc: ManagedProcess, timeoutMs: number): 
   }
 }
 
-export async function startApiserver(opts: StartOptions = {}): Promise<ApiserverHandle> {
-  ensureApiserverBuilt();
-  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
-  const dir = mkdtempSync(join(tmpdir(), 'svclab-e2e-'));
+interface Launched {
+  readonly url: string;
+  readonly proc: ManagedProcess;
+}
+
+/** Starts one apiserver process on a free port against `nats` and `redis`, and waits for /readyz. */
+async function launch(nats: NatsServer, redis: RedisServer, extraArgs: readonly string[]): Promise<Launched> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [
-    apiserverMain,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${port}`,
-    `--service-cluster-ip-range=${opts.serviceClusterIPRange ?? '127.96.0.0/12'}`,
-  ];
-  let token: string | undefined;
-  if (opts.tokens !== undefined) {
-    const tf = join(dir, 'tokens.csv');
-    writeFileSync(tf, `${opts.tokens.join('\n')}\n`);
-    args.push(`--token-auth-file=${tf}`);
-    token = opts.tokens[0]?.split(',')[0];
-  }
+  const args = [apiserverMain, '--bind-address=127.0.0.1', `--secure-port=${port}`, ...extraArgs];
   // startProcess has no env option: pass the environment through `env`.
   const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=warn', process.execPath, ...args]);
   try {
@@ -126,21 +119,50 @@ export async function startApiserver(opts: StartOptions = {}): Promise<Apiserver
     await waitReady(url, proc, 30_000);
   } catch (err) {
     await proc.kill();
+    throw err;
+  }
+  return { url, proc };
+}
+
+export async function startApiserver(opts: StartOptions = {}): Promise<ApiserverHandle> {
+  ensureApiserverBuilt();
+  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const dir = mkdtempSync(join(tmpdir(), 'svclab-e2e-'));
+  const args = [`--service-cluster-ip-range=${opts.serviceClusterIPRange ?? '127.96.0.0/12'}`];
+  let token: string | undefined;
+  if (opts.tokens !== undefined) {
+    const tf = join(dir, 'tokens.csv');
+    writeFileSync(tf, `${opts.tokens.join('\n')}\n`);
+    args.push(`--token-auth-file=${tf}`);
+    token = opts.tokens[0]?.split(',')[0];
+  }
+  let launched: Launched;
+  try {
+    launched = await launch(nats, redis, args);
+  } catch (err) {
     await Promise.all([nats.stop(), redis.stop()]);
     throw err;
   }
+  const { url, proc } = launched;
   const kubeconfig = writeKubeconfig(dir, url, token);
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
+  const replicas: ManagedProcess[] = [];
 
-  const kubectl = (kargs: readonly string[], o: { stdin?: string; token?: string } = {}): Promise<KubectlResult> =>
+  const kubectlAt = (server: string | undefined) => (kargs: readonly string[], o: { stdin?: string; token?: string } = {}): Promise<KubectlResult> =>
     new Promise((resolveRun) => {
-      const full = o.token === undefined ? [...kargs] : [`--token=${o.token}`, ...kargs];
+      const full = [
+        ...(server === undefined ? [] : [`--server=${server}`]),
+        ...(o.token === undefined ? [] : [`--token=${o.token}`]),
+        ...kargs,
+      ];
       const child = execFile('kubectl', full, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1;
         resolveRun({ code, stdout, stderr });
       });
       if (o.stdin !== undefined) child.stdin?.end(o.stdin);
     });
+
+  const kubectl = kubectlAt(undefined);
 
   const kubectlUntil = (kargs: readonly string[], until: (out: string) => boolean, timeoutMs = 60_000) => {
     const child = spawn('kubectl', [...kargs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -177,8 +199,13 @@ export async function startApiserver(opts: StartOptions = {}): Promise<Apiserver
     process: proc,
     kubectl,
     kubectlUntil,
+    startReplica: async () => {
+      const r = await launch(nats, redis, args);
+      replicas.push(r.proc);
+      return { url: r.url, process: r.proc, kubectl: kubectlAt(r.url) };
+    },
     stop: async () => {
-      await proc.stop(10_000);
+      await Promise.all([proc.stop(10_000), ...replicas.map((p) => p.stop(10_000))]);
       await Promise.all([nats.stop(), redis.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
