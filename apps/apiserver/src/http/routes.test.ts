@@ -2,6 +2,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- supertest bodies are untyped JSON */
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../storage/memory.js';
 import { testServer, type TestServer } from './test-server.js';
 
 const svc = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -511,5 +512,33 @@ describe('no input crashes the server', () => {
     expect(res.status).toBe(code);
     expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', code });
     await request(s.app).get('/healthz').expect(200);
+  });
+});
+
+describe('failure paths', () => {
+  it('releases the clusterIP when a later allocation of the same create fails', async () => {
+    await request(s.app)
+      .post('/api/v1/namespaces/default/services')
+      .send(svc('first', { type: 'NodePort', ports: [{ port: 80, nodePort: 30999 }] }))
+      .expect(201);
+    const clash = svc('second', { type: 'NodePort', clusterIP: '10.96.0.77', ports: [{ port: 80, nodePort: 30999 }] });
+    await request(s.app).post('/api/v1/namespaces/default/services').send(clash).expect(422);
+    await request(s.app).post('/api/v1/namespaces/default/services').send(svc('third', { clusterIP: '10.96.0.77' })).expect(201);
+  });
+
+  it('answers a 500 InternalError Status for unexpected failures and logs them', async () => {
+    const storage = new MemoryStorage();
+    const t = await testServer({ storage });
+    storage.list = () => Promise.reject(new Error('disk on fire'));
+    const res = await request(t.app).get('/api/v1/namespaces/default/services').expect(500);
+    expect(res.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'InternalError',
+      code: 500,
+      message: 'Internal error occurred: disk on fire',
+    });
+    expect(t.logger.lines.some((l) => l['msg'] === 'request failed' && l['level'] === 'error')).toBe(true);
+    await request(t.app).get('/healthz').expect(200);
   });
 });
