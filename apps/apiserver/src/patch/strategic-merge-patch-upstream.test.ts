@@ -213,6 +213,88 @@ const cases = parse(`
   current: {mergingList: [{name: 1, other: a, nonMergingList: [{name: 1}, {name: 2, value: 2}]}, {name: 2, other: b}]}
   threeWay: {$setElementOrder/mergingList: [{name: 1}, {name: 2}], mergingList: [{name: 1, nonMergingList: [{name: 1, value: 1}]}]}
   result: {mergingList: [{name: 1, other: a, nonMergingList: [{name: 1, value: 1}]}, {name: 2, other: b}]}
+- description: add field to map in merging list nested in merging list with deletion conflict
+  original: {mergingList: [{name: 1, mergingList: [{name: 1}, {name: 2, value: 2}]}, {name: 2}]}
+  twoWay:
+    $setElementOrder/mergingList: [{name: 1}, {name: 2}]
+    mergingList: [{$setElementOrder/mergingList: [{name: 2}, {name: 1}], name: 1, mergingList: [{name: 1, value: 1}]}]
+  modified: {mergingList: [{name: 1, mergingList: [{name: 2, value: 2}, {name: 1, value: 1}]}, {name: 2}]}
+  current: {mergingList: [{name: 1, other: a, mergingList: [{name: 2, value: 2, other: d}]}, {name: 2, other: b}]}
+  threeWay:
+    $setElementOrder/mergingList: [{name: 1}, {name: 2}]
+    mergingList: [{$setElementOrder/mergingList: [{name: 2}, {name: 1}], name: 1, mergingList: [{name: 1, value: 1}]}]
+  result: {mergingList: [{name: 1, other: a, mergingList: [{name: 2, value: 2, other: d}, {name: 1, value: 1}]}, {name: 2, other: b}]}
+- description: add map to merging list by pointer with conflict
+  original: {mergeItemPtr: [{name: 1}]}
+  twoWay: {$setElementOrder/mergeItemPtr: [{name: 1}, {name: 2}], mergeItemPtr: [{name: 2}]}
+  modified: {mergeItemPtr: [{name: 1}, {name: 2}]}
+  current: {mergeItemPtr: [{name: 3}]}
+  threeWay: {$setElementOrder/mergeItemPtr: [{name: 1}, {name: 2}], mergeItemPtr: [{name: 1}, {name: 2}]}
+  result: {mergeItemPtr: [{name: 1}, {name: 2}, {name: 3}]}
+- description: merge lists of scalars
+  original: {mergingIntList: [1, 2]}
+  twoWay: {$setElementOrder/mergingIntList: [1, 2, 3], mergingIntList: [3]}
+  modified: {mergingIntList: [1, 2, 3]}
+  current: {mergingIntList: [1, 2, 4]}
+  threeWay: {$setElementOrder/mergingIntList: [1, 2, 3], mergingIntList: [3]}
+  result: {mergingIntList: [1, 2, 3, 4]}
+- description: add an item in a list of primitives and preserve order
+  original: {mergingIntList: [1, 2]}
+  twoWay: {$setElementOrder/mergingIntList: [3, 1, 2], mergingIntList: [3]}
+  modified: {mergingIntList: [3, 1, 2]}
+  current: {mergingIntList: [1, 4, 2]}
+  threeWay: {$setElementOrder/mergingIntList: [3, 1, 2], mergingIntList: [3]}
+  result: {mergingIntList: [3, 1, 4, 2]}
+- description: delete an item in a list of primitives and preserve order
+  original: {mergingIntList: [1, 2, 3]}
+  twoWay: {$setElementOrder/mergingIntList: [2, 1], $deleteFromPrimitiveList/mergingIntList: [3]}
+  modified: {mergingIntList: [2, 1]}
+  current: {mergingIntList: [1, 2, 3]}
+  threeWay: {$setElementOrder/mergingIntList: [2, 1], $deleteFromPrimitiveList/mergingIntList: [3]}
+  result: {mergingIntList: [2, 1]}
+- description: add multiple items in a list and preserve order
+  original: {mergingList: [{name: 1}, {name: 2, value: 2}]}
+  twoWay:
+    $setElementOrder/mergingList: [{name: 1}, {name: 4}, {name: 2}, {name: 3}]
+    mergingList: [{name: 4, value: 4}, {name: 3, value: 3}]
+  modified: {mergingList: [{name: 1}, {name: 4, value: 4}, {name: 2, value: 2}, {name: 3, value: 3}]}
+  current: {mergingList: [{name: 1, other: a}, {name: 2, value: 2, other: b}]}
+  threeWay:
+    $setElementOrder/mergingList: [{name: 1}, {name: 4}, {name: 2}, {name: 3}]
+    mergingList: [{name: 4, value: 4}, {name: 3, value: 3}]
+  result: {mergingList: [{name: 1, other: a}, {name: 4, value: 4}, {name: 2, value: 2, other: b}, {name: 3, value: 3}]}
+- description: delete an item in a list and preserve order
+  original: {mergingList: [{name: 1}, {name: 3, value: 3}, {name: 2, value: 2}]}
+  twoWay: {$setElementOrder/mergingList: [{name: 2}, {name: 1}], mergingList: [{name: 3, $patch: delete}]}
+  modified: {mergingList: [{name: 2, value: 2}, {name: 1}]}
+  current: {mergingList: [{name: 1, other: a}, {name: 2, value: 2, other: b}, {name: 3, value: 3}]}
+  threeWay: {$setElementOrder/mergingList: [{name: 2}, {name: 1}], mergingList: [{name: 3, $patch: delete}]}
+  result: {mergingList: [{name: 2, value: 2, other: b}, {name: 1, other: a}]}
+- description: change an item in a list and preserve order
+  original: {mergingList: [{name: 1}, {name: 3, value: 3}, {name: 2, value: 2}]}
+  twoWay: {$setElementOrder/mergingList: [{name: 2}, {name: 3}, {name: 1}], mergingList: [{name: 3, value: x}]}
+  modified: {mergingList: [{name: 2, value: 2}, {name: 3, value: x}, {name: 1}]}
+  current: {mergingList: [{name: 1, other: a}, {name: 2, value: 2, other: b}, {name: 3, value: 3}]}
+  threeWay: {$setElementOrder/mergingList: [{name: 2}, {name: 3}, {name: 1}], mergingList: [{name: 3, value: x}]}
+  result: {mergingList: [{name: 2, value: 2, other: b}, {name: 3, value: x}, {name: 1, other: a}]}
+- description: add and delete an item in a list and preserve order
+  original: {mergingList: [{name: 1}, {name: 3, value: 3}, {name: 2, value: 2}]}
+  twoWay:
+    $setElementOrder/mergingList: [{name: 4}, {name: 2}, {name: 1}]
+    mergingList: [{name: 4, value: 4}, {name: 3, $patch: delete}]
+  modified: {mergingList: [{name: 4, value: 4}, {name: 2, value: 2}, {name: 1}]}
+  current: {mergingList: [{name: 1, other: a}, {name: 2, value: 2, other: b}, {name: 3, value: 3}]}
+  threeWay:
+    $setElementOrder/mergingList: [{name: 4}, {name: 2}, {name: 1}]
+    mergingList: [{name: 4, value: 4}, {name: 3, $patch: delete}]
+  result: {mergingList: [{name: 4, value: 4}, {name: 2, value: 2, other: b}, {name: 1, other: a}]}
+- description: set elements order in a list
+  original: {mergingList: [{name: 1}, {name: 3, value: 3}, {name: 4, value: 4}, {name: 2, value: 2}]}
+  twoWay: {$setElementOrder/mergingList: [{name: 4}, {name: 2}, {name: 3}, {name: 1}]}
+  modified: {mergingList: [{name: 4, value: 4}, {name: 2, value: 2}, {name: 3, value: 3}, {name: 1}]}
+  current: {mergingList: [{name: 1, other: a}, {name: 3, value: 3}, {name: 4, value: 4}, {name: 2, value: 2}]}
+  threeWay: {$setElementOrder/mergingList: [{name: 4}, {name: 2}, {name: 3}, {name: 1}]}
+  result: {mergingList: [{name: 4, value: 4}, {name: 2, value: 2}, {name: 3, value: 3}, {name: 1, other: a}]}
 - description: $setElementOrder contains item that is not present in the list to be merged
   original: {mergingList: [{name: 1}, {name: 3}]}
   twoWay: {$setElementOrder/mergingList: [{name: 3}, {name: 2}, {name: 1}], mergingList: [{name: 3, value: 3}, {name: 1, value: 1}]}
