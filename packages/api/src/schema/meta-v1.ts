@@ -263,7 +263,8 @@ export const metaV1Definitions: DefinitionTable = {
     },
   ),
   [`${META}Patch`]: {
-    description: 'The body of a PATCH request: a JSON patch, a merge patch, a strategic merge patch or an apply configuration.',
+    description:
+      'The body of a PATCH request: a JSON patch, a merge patch, a strategic merge patch or an apply configuration.',
     type: 'object',
   },
   [`${META}WatchEvent`]: obj(
