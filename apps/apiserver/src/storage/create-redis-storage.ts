@@ -88,6 +88,11 @@ export async function createRedisStorage(opts: CreateRedisStorageOptions): Promi
   }
   storage.addCloser(async () => {
     publisher?.stop();
+    // QUIT would wait in the offline queue while Redis is down; just drop the socket then.
+    if (redis.status !== 'ready') {
+      redis.disconnect();
+      return;
+    }
     await redis.quit().catch(() => {
       redis.disconnect();
     });
