@@ -1,6 +1,16 @@
 export { deepFreeze } from './deep-freeze.js';
 export type { Delta, DeltaFIFOOptions, KnownObjects, PopProcessFunc, ReflectorStore } from './delta-fifo.js';
 export { DeletedFinalStateUnknown, DeltaFIFO, DeltaType, isDeletedFinalStateUnknown } from './delta-fifo.js';
+export type { LeaderCallbacks, LeaderElectionConfig, LeaderElectionRecord } from './leader-election.js';
+export {
+  DefaultLeaseDuration,
+  DefaultRenewDeadline,
+  DefaultRetryPeriod,
+  formatMicroTime,
+  JitterFactor,
+  LeaderElector,
+  runLeaderElection,
+} from './leader-election.js';
 export type { ListerWatcher, ListOptions as ListerListOptions, ListResult, WatchEvent, WatchOptions } from './list-watch.js';
 export { EventChannel } from './list-watch.js';
 export type { Lister, NamespaceLister } from './lister.js';
