@@ -280,7 +280,7 @@ describe('dns app end to end (dig)', () => {
   });
 });
 
-describe('dns app against the apiserver (informer source)', () => {
+describe('dns app against the apiserver (informers: REST list, NATS watch)', () => {
   let api: Awaited<ReturnType<typeof import('./support/apiserver.js').startApiserver>>;
   let proc: ManagedProcess;
   let dnsPort = 0;
@@ -301,6 +301,7 @@ describe('dns app against the apiserver (informer source)', () => {
     if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
     proc = startProcess('env', [
       `APISERVER_URL=${api.url}`,
+      `NATS_URL=${api.nats.url}`,
       process.execPath,
       main,
       '--dns-address',
@@ -333,6 +334,7 @@ describe('dns app against the apiserver (informer source)', () => {
 
   it('answers from the API once synced, and follows changes', async () => {
     expect((await fetch(`http://127.0.0.1:${httpPort}/ready`)).status).toBe(200);
+    expect(proc.output()).toMatch(/connected to NATS/);
     const ip = (await api.kubectl(['get', 'svc', 'cart', '-n', 'shop', '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
     expect(ip).toMatch(/^127\.\d+\.\d+\.\d+$/);
     const a = await until(['cart.shop.svc.cluster.local'], (r) => r.status === 'NOERROR');

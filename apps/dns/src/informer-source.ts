@@ -1,8 +1,10 @@
-// The object source fed by the API: shared informers from @svclab/client (REST list + watch) for
+// The object source fed by the API: shared informers from @svclab/client (REST list; watch over NATS
+// when NATS_URL is set, else over HTTP) for
 // Services, EndpointSlices (unless `noendpoints`), Namespaces and, with `pods verified`, Pods.
 // Handlers only convert and index (DnsController); synced = every informer has synced.
 import type { EndpointSlice, Namespace, Pod, ResourceName, Service } from '@svclab/api';
-import { createClient, isDeletedFinalStateUnknown, SharedInformerFactory, waitForCacheSync } from '@svclab/client';
+import { connect } from 'nats';
+import { createClient, isDeletedFinalStateUnknown, natsListerWatcherFactory, SharedInformerFactory, waitForCacheSync } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { DnsController } from './plugins/kubernetes/controller.js';
 import { PodMode, type KubernetesOptions } from './plugins/kubernetes/setup.js';
@@ -46,7 +48,7 @@ export function wireInformers(factory: SharedInformerFactory, options: Kubernete
 export interface InformerSourceOptions {
   readonly url: string;
   readonly token: string | undefined;
-  /** Not used yet: @svclab/client does not export its NATS ListerWatcher; watches go over HTTP. */
+  /** Set: watch over NATS (list over REST); unset: list and watch over HTTP. */
   readonly natsURL: string | undefined;
   readonly logger: Logger;
   readonly signal: AbortSignal;
@@ -57,7 +59,22 @@ export interface InformerSourceOptions {
 /** Starts the informers and waits up to the startup timeout for them to sync, then returns anyway. */
 export async function informerSource(opts: InformerSourceOptions): Promise<DnsController> {
   const client = createClient({ server: opts.url, ...(opts.token ? { token: opts.token } : {}), userAgent: 'svclab-dns' });
-  const factory = new SharedInformerFactory({ client, logger: opts.logger });
+  let factory: SharedInformerFactory;
+  if (opts.natsURL === undefined || opts.natsURL === '') {
+    factory = new SharedInformerFactory({ client, logger: opts.logger });
+  } else {
+    // Keeps retrying while NATS is down; reconnects are unlimited (as the other components).
+    const nc = await connect({ servers: opts.natsURL, name: 'dns', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    opts.signal.addEventListener(
+      'abort',
+      () => {
+        void nc.close();
+      },
+      { once: true },
+    );
+    opts.logger.info('connected to NATS', { url: opts.natsURL });
+    factory = new SharedInformerFactory({ client, logger: opts.logger, newListerWatcher: natsListerWatcherFactory(client, nc, opts.logger) });
+  }
   const controller = wireInformers(factory, opts.options);
   factory.start(opts.signal);
   const timeout = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS)]);
