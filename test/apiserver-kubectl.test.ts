@@ -31,16 +31,19 @@ describe.skipIf(seed === undefined)('kubectl against the apiserver (seed: ../sha
   it('get svc -n production -o wide lists the seed services', async () => {
     const r = await api.kubectl(['get', 'svc', '-n', 'production', '-o', 'wide']);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\b/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR$/);
     for (const name of ['my-app', 'my-app-named', 'web', 'web-lb', 'external-db']) {
       expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, 'm'));
     }
+    expect(r.stdout).toMatch(/^web\s+NodePort\s+127\.\d+\.\d+\.\d+\s+<none>\s+80:31080\/TCP\s+\S+\s+app=web$/m);
+    expect(r.stdout).toMatch(/^my-app\s+ClusterIP\s+127\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+\s+app=my-app,tier=frontend$/m);
+    expect(r.stdout).toMatch(/^cassandra\s+ClusterIP\s+None\s/m);
   });
 
   it('get svc -A includes every namespace', async () => {
     const r = await api.kubectl(['get', 'svc', '-A']);
-    expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME/);
-    expect(r.stdout).toMatch(/^default\s+kubernetes\s/m);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/);
+    expect(r.stdout).toMatch(/^default\s+kubernetes\s+ClusterIP\s+127\.96\.0\.1\s+<none>\s+443\/TCP\s/m);
     expect(r.stdout).toMatch(/^production\s+my-app\s/m);
   });
 
@@ -86,6 +89,24 @@ describe.skipIf(seed === undefined)('kubectl against the apiserver (seed: ../sha
       'jsonpath={.metadata.labels.team} {.metadata.annotations.owner} {.spec.sessionAffinity}',
     ]);
     expect(got.stdout).toBe('blue team-a ClientIP');
+  });
+
+  it('kubectl apply again with a change configures the object (client-side strategic merge)', async () => {
+    const before = await api.kubectl(['get', 'svc', 'backend', '-n', 'production', '-o', 'jsonpath={.spec.clusterIP}']);
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: backend, namespace: production}',
+      'spec: {type: ClusterIP, selector: {app: backend}, ports: [{port: 8443, targetPort: 8443}]}',
+      '',
+    ].join('\n');
+    const r = await api.kubectl(['apply', '-f', '-'], { stdin: manifest });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('service/backend configured\n');
+    const after = await api.kubectl(['get', 'svc', 'backend', '-n', 'production', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[*].port}']);
+    expect(after.stdout).toBe(`${before.stdout} 8443`);
+    const again = await api.kubectl(['apply', '-f', '-'], { stdin: manifest });
+    expect(again.stdout).toBe('service/backend unchanged\n');
   });
 
   it('get svc -w sees a change', async () => {
