@@ -11,6 +11,7 @@ export interface DnsConfig {
   readonly upstreams: readonly string[];
   readonly allow: readonly string[];
   readonly forwardTimeoutMs: number;
+  readonly forwardPolicy: 'random' | 'sequential';
   /** Cache cap in seconds; 0 disables the cache. */
   readonly cacheTTL: number;
   readonly log: boolean;
@@ -42,6 +43,7 @@ export const USAGE = `usage: node apps/dns/dist/main.js [flags]
   --upstream HOST:PORT,...    forward other names there (none: SERVFAIL)
   --allow-recursion CIDR,...  clients that may use forward (default ${DEFAULT_ALLOW.join(',')})
   --forward-timeout MS        per-upstream timeout (default 2000)
+  --forward-policy P          random|sequential order of upstreams (default random)
   --cache SECONDS             max TTL of cached forwarded answers (default 3600; 0 disables)
   --log                       log every query as a JSON line
   --autopath                  server-side search path (needs --pods verified)
@@ -79,6 +81,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
       upstream: { type: 'string', multiple: true },
       'allow-recursion': { type: 'string' },
       'forward-timeout': { type: 'string' },
+      'forward-policy': { type: 'string' },
       cache: { type: 'string' },
       log: { type: 'boolean' },
       autopath: { type: 'boolean' },
@@ -87,6 +90,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     },
   });
   if (values.help) throw new ConfigError(USAGE);
+  const policy = values['forward-policy'] ?? 'random';
+  if (policy !== 'random' && policy !== 'sequential') throw new ConfigError(`--forward-policy: want random|sequential, got ${policy}`);
   const pods = values.pods ?? PodMode.Disabled;
   if (!Object.values(PodMode).includes(pods as PodMode)) throw new ConfigError(`--pods: want disabled|insecure|verified, got ${pods}`);
   const reverse = values['reverse-zones'] === undefined ? ['in-addr.arpa', 'ip6.arpa'] : list(values['reverse-zones']);
@@ -113,6 +118,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     upstreams: (values.upstream ?? []).flatMap((u) => list(u)),
     allow: values['allow-recursion'] === undefined ? [...DEFAULT_ALLOW] : list(values['allow-recursion']),
     forwardTimeoutMs: int('forward-timeout', values['forward-timeout'], 2000),
+    forwardPolicy: policy,
     cacheTTL: int('cache', values.cache, 3600),
     log: values.log ?? false,
     autopath: values.autopath ?? false,

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const chain = buildDnsChain({
     objects,
     kubernetes: cfg.kubernetes,
-    forward: { upstreams: cfg.upstreams, allow: cfg.allow, timeoutMs: cfg.forwardTimeoutMs },
+    forward: { upstreams: cfg.upstreams, allow: cfg.allow, timeoutMs: cfg.forwardTimeoutMs, policy: cfg.forwardPolicy },
     cache: cfg.cacheTTL === 0 ? false : { successTTL: cfg.cacheTTL, denialTTL: Math.min(cfg.cacheTTL, 1800) },
     log: cfg.log,
     autopath: cfg.autopath ? { extraSearch: [] } : false,

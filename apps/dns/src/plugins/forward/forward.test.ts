@@ -27,6 +27,18 @@ describe('allow list (not an open resolver)', () => {
   });
 });
 
+describe('policy', () => {
+  const upstreams = ['127.0.0.1:1', '127.0.0.1:2', '127.0.0.1:3'];
+  it('sequential keeps the order', () => {
+    const fw = new ForwardPlugin({ upstreams, allow: [], timeoutMs: 1, policy: 'sequential' });
+    expect(fw.order().map((u) => u.label)).toEqual(upstreams);
+  });
+  it('random shuffles every upstream in', () => {
+    const fw = new ForwardPlugin({ upstreams, allow: [], timeoutMs: 1, random: () => 0 });
+    expect(fw.order().map((u) => u.label)).toEqual(['127.0.0.1:2', '127.0.0.1:3', '127.0.0.1:1']);
+  });
+});
+
 describe('parseHostPort', () => {
   it.each([
     { s: '127.0.0.1:1053', want: { host: '127.0.0.1', port: 1053 } },

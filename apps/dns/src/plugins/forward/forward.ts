@@ -18,6 +18,10 @@ export interface ForwardOptions {
   readonly allow: readonly string[];
   /** Per-upstream read timeout, milliseconds (CoreDNS readTimeout 2s). */
   readonly timeoutMs: number;
+  /** CoreDNS `policy`: `random` (the default) shuffles the upstreams per query; `sequential` keeps their order. */
+  readonly policy?: 'random' | 'sequential';
+  /** Injected for tests; default Math.random. */
+  readonly random?: () => number;
   readonly metrics?: DnsMetrics;
   readonly logger?: Logger;
 }
@@ -154,12 +158,29 @@ export class ForwardPlugin implements Handler {
     });
   }
 
+  /** The upstreams in the order this query tries them. */
+  order(): readonly { host: string; port: number; label: string }[] {
+    if (this.opts.policy === 'sequential' || this.upstreams.length < 2) return this.upstreams;
+    const rnd = this.opts.random ?? Math.random;
+    const out = [...this.upstreams];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      const a = out[i];
+      const b = out[j];
+      if (a !== undefined && b !== undefined) {
+        out[i] = b;
+        out[j] = a;
+      }
+    }
+    return out;
+  }
+
   async serveDNS(req: DnsRequest): Promise<DnsReply> {
     if (!isAllowed(this.allow, req.client.address)) {
       this.opts.metrics?.refused.inc();
       return reply(this.name, Rcode.REFUSED);
     }
-    for (const u of this.upstreams) {
+    for (const u of this.order()) {
       const start = performance.now();
       this.opts.metrics?.forwardRequests.inc({ to: u.label });
       try {
