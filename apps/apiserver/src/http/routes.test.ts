@@ -219,6 +219,12 @@ describe('CRUD', () => {
     await request(s.app).get('/api/v1/namespaces/default/pods/p').expect(404);
   });
 
+  it('refuses to delete the immortal namespaces', async () => {
+    const res = await request(s.app).delete('/api/v1/namespaces/default').expect(403);
+    expect(res.body).toMatchObject({ reason: 'Forbidden', message: 'namespaces "default" is forbidden: this namespace may not be deleted' });
+    await request(s.app).get('/api/v1/namespaces/default/services/kubernetes').expect(200);
+  });
+
   it('deleting a namespace removes everything in it', async () => {
     await request(s.app).post('/api/v1/namespaces').send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }).expect(201);
     await request(s.app).post('/api/v1/namespaces/team/services').send(svc('a')).expect(201);

@@ -51,6 +51,11 @@ export class DefaultStrategy implements Strategy {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- overridden by strategies that need it
+  beforeDelete(_obj: KubeObject): void {
+    // every delete is allowed
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- overridden by strategies that need it
   afterDelete(_obj: KubeObject, _ctx: RequestContext): Promise<void> {
     return Promise.resolve();
   }

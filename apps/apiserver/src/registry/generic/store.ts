@@ -337,6 +337,7 @@ export class Store {
   private async deleteOnce(cur: KubeObject, opts: DeleteOptions, ctx: RequestContext): Promise<KubeObject> {
     const namespace = cur.metadata.namespace ?? '';
     const name = cur.metadata.name ?? '';
+    this.strategy.beforeDelete(cur);
     const pre = opts.preconditions;
     if (pre?.uid !== undefined && pre.uid !== cur.metadata.uid) {
       throw newConflict(

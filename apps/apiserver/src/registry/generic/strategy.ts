@@ -42,6 +42,8 @@ export interface Strategy {
   beginUpdate(obj: KubeObject, old: KubeObject): Promise<AllocationTxn>;
   validateCreate(obj: KubeObject): FieldError[];
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Refuses a delete by throwing a StatusError (immortal namespaces); no-op for most kinds. */
+  beforeDelete(obj: KubeObject): void;
   /** Called after the object left storage (release allocations, cascade). */
   afterDelete(obj: KubeObject, ctx: RequestContext): Promise<void>;
   /**
