@@ -92,8 +92,8 @@ export interface IptablesStats {
 /** Rules of one chain written by one service port, in order. */
 type RuleGroup = [chain: string, rules: Rule[]];
 
-interface PortFragment {
-  /** Lines joined, each ending in a newline ('' when none): flat strings, cheap to keep and join. */
+/** The text of one service port: lines joined, each ending in a newline ('' when none). */
+interface TextPart {
   readonly filterText: string;
   readonly natChainsText: string;
   /** This port's KUBE-SERVICES / KUBE-NODEPORTS rules (rewritten on every sync, even partial). */
@@ -102,12 +102,27 @@ interface PortFragment {
   readonly natChainText: string;
   /** natTopText and natChainText interleaved in upstream's write order (for the full text). */
   readonly natRulesText: string;
+}
+
+interface RulesPart {
+  readonly filter: RuleGroup[];
+  readonly nat: RuleGroup[];
+}
+
+/**
+ * One service port as rendered for one render context. Chains and counts are computed eagerly;
+ * the text and the structured rules on first use (re-running renderPort with the same inputs).
+ */
+interface PortFragment {
+  readonly info: ServicePortInfo;
+  readonly endpoints: readonly EndpointInfo[];
+  readonly ctx: RenderCtx;
+  readonly chains: readonly string[];
   readonly filterRules: number;
   readonly natRules: number;
   readonly natChains: number;
-  readonly filter: RuleGroup[];
-  readonly nat: RuleGroup[];
-  readonly chains: readonly string[];
+  text?: TextPart;
+  rules?: RulesPart;
 }
 
 interface PortNames {
@@ -182,6 +197,9 @@ interface RenderCtx {
   readonly nfacct: boolean;
   readonly names: Map<string, PortNames>;
   large: boolean;
+  /** What renderPort builds besides chains and counts. */
+  readonly wantText: boolean;
+  readonly wantRules: boolean;
 }
 
 function chainLine(chain: string): string {
@@ -276,6 +294,8 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     }
   }
 
+  const T = ctx.wantText;
+  const R = ctx.wantRules;
   const f = {
     filterRules: [] as string[],
     natChains: [] as string[],
@@ -285,19 +305,25 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     filter: [] as RuleGroup[],
     nat: [] as RuleGroup[],
     chains: [] as string[],
+    filterCount: 0,
+    natCount: 0,
   };
-  const filterRule = (chain: string, text: string, rule: Rule): void => {
-    f.filterRules.push(`-A ${chain} ${text}`);
-    pushRule(f.filter, chain, rule);
+  const filterRule = (chain: string, text: string | undefined, rule: Rule | undefined): void => {
+    f.filterCount++;
+    if (text !== undefined) f.filterRules.push(`-A ${chain} ${text}`);
+    if (rule !== undefined) pushRule(f.filter, chain, rule);
   };
-  const natRule = (chain: string, text: string, rule: Rule): void => {
-    const line = `-A ${chain} ${text}`;
-    f.natRules.push(line);
-    (chain === kubeServices || chain === kubeNodePorts ? f.natTop : f.natChain).push(line);
-    pushRule(f.nat, chain, rule);
+  const natRule = (chain: string, text: string | undefined, rule: Rule | undefined): void => {
+    f.natCount++;
+    if (text !== undefined) {
+      const line = `-A ${chain} ${text}`;
+      f.natRules.push(line);
+      (chain === kubeServices || chain === kubeNodePorts ? f.natTop : f.natChain).push(line);
+    }
+    if (rule !== undefined) pushRule(f.nat, chain, rule);
   };
   const natChain = (chain: string): void => {
-    f.natChains.push(chainLine(chain));
+    if (T) f.natChains.push(chainLine(chain));
     f.chains.push(chain);
   };
   const verdict = (t: 'REJECT' | 'DROP'): Rule['target'] => ({ kind: t === 'REJECT' ? 'reject' : 'drop' });
@@ -308,27 +334,27 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
   // Capture the clusterIP.
   if (hasInternalEndpoints) {
     const comment = `${name} cluster IP`;
-    natRule(kubeServices, `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalTrafficChain}`, {
+    natRule(kubeServices, T ? `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalTrafficChain}` : undefined, R ? {
       comment, protocol, dst: info.clusterIP, dport: port, target: jump(internalTrafficChain),
-    });
+    } : undefined);
   } else {
-    filterRule(kubeServices, `-m comment --comment "${internalFilterComment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalFilterTarget}`, {
+    filterRule(kubeServices, T ? `-m comment --comment "${internalFilterComment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalFilterTarget}` : undefined, R ? {
       comment: internalFilterComment, protocol, dst: info.clusterIP, dport: port, target: verdict(internalFilterTarget),
-    });
+    } : undefined);
   }
 
   // Capture externalIPs.
   for (const ip of info.externalIPs) {
     if (hasEndpoints) {
       const comment = `${name} external IP`;
-      natRule(kubeServices, `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${externalTrafficChain}`, {
+      natRule(kubeServices, T ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${externalTrafficChain}` : undefined, R ? {
         comment, protocol, dst: ip, dport: port, target: jump(externalTrafficChain),
-      });
+      } : undefined);
     }
     if (!hasExternalEndpoints) {
-      filterRule(kubeExternalServices, `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`, {
+      filterRule(kubeExternalServices, T ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}` : undefined, R ? {
         comment: externalFilterComment, protocol, dst: ip, dport: port, target: verdict(externalFilterTarget),
-      });
+      } : undefined);
     }
   }
 
@@ -336,22 +362,22 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
   for (const ip of info.loadBalancerVIPs) {
     if (hasEndpoints) {
       const comment = `${name} loadbalancer IP`;
-      natRule(kubeServices, `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${loadBalancerTrafficChain}`, {
+      natRule(kubeServices, T ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${loadBalancerTrafficChain}` : undefined, R ? {
         comment, protocol, dst: ip, dport: port, target: jump(loadBalancerTrafficChain),
-      });
+      } : undefined);
     }
     if (usesFWChain) {
       const comment = `${name} traffic not accepted by ${fwChain}`;
-      filterRule(kubeProxyFirewall, `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j DROP`, {
+      filterRule(kubeProxyFirewall, T ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j DROP` : undefined, R ? {
         comment, protocol, dst: ip, dport: port, target: { kind: 'drop' },
-      });
+      } : undefined);
     }
   }
   if (!hasExternalEndpoints) {
     for (const ip of info.loadBalancerVIPs) {
-      filterRule(kubeExternalServices, `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`, {
+      filterRule(kubeExternalServices, T ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}` : undefined, R ? {
         comment: externalFilterComment, protocol, dst: ip, dport: port, target: verdict(externalFilterTarget),
-      });
+      } : undefined);
     }
   }
 
@@ -359,27 +385,27 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
   if (info.nodePort !== 0) {
     if (hasEndpoints) {
       if (ctx.localhostNodePorts && ctx.nfacct) {
-        natRule(kubeNodePorts, `-m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${info.nodePort} -m nfacct --nfacct-name ${localhostNpsCounter} -j ${externalTrafficChain}`, {
+        natRule(kubeNodePorts, T ? `-m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${info.nodePort} -m nfacct --nfacct-name ${localhostNpsCounter} -j ${externalTrafficChain}` : undefined, R ? {
           comment: name, protocol, dst: '127.0.0.0/8', dport: info.nodePort, target: jump(externalTrafficChain),
-        });
+        } : undefined);
       }
-      natRule(kubeNodePorts, `-m comment --comment ${name} ${proto} --dport ${info.nodePort} -j ${externalTrafficChain}`, {
+      natRule(kubeNodePorts, T ? `-m comment --comment ${name} ${proto} --dport ${info.nodePort} -j ${externalTrafficChain}` : undefined, R ? {
         comment: name, protocol, dport: info.nodePort, target: jump(externalTrafficChain),
-      });
+      } : undefined);
     }
     if (!hasExternalEndpoints) {
-      filterRule(kubeExternalServices, `-m comment --comment "${externalFilterComment}" -m addrtype --dst-type LOCAL ${proto} --dport ${info.nodePort} -j ${externalFilterTarget}`, {
+      filterRule(kubeExternalServices, T ? `-m comment --comment "${externalFilterComment}" -m addrtype --dst-type LOCAL ${proto} --dport ${info.nodePort} -j ${externalFilterTarget}` : undefined, R ? {
         comment: externalFilterComment, dstLocal: true, protocol, dport: info.nodePort, target: verdict(externalFilterTarget),
-      });
+      } : undefined);
     }
   }
 
   // Capture healthCheckNodePorts.
   if (info.healthCheckNodePort !== 0) {
     const comment = `${name} health check node port`;
-    filterRule(kubeNodePorts, `-m comment --comment "${comment}" -m tcp -p tcp --dport ${info.healthCheckNodePort} -j ACCEPT`, {
+    filterRule(kubeNodePorts, T ? `-m comment --comment "${comment}" -m tcp -p tcp --dport ${info.healthCheckNodePort} -j ACCEPT` : undefined, R ? {
       comment, protocol: 'tcp', dport: info.healthCheckNodePort, target: { kind: 'accept' },
-    });
+    } : undefined);
   }
 
   // Internal traffic handling (SVC/SVL chain head).
@@ -388,9 +414,9 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     const args = `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port}`;
     const base = { comment, protocol, dst: info.clusterIP, dport: port, target: jump(kubeMarkMasq) } as const;
     if (ctx.masqueradeAll) {
-      natRule(internalTrafficChain, `${args} -j ${kubeMarkMasq}`, base);
+      natRule(internalTrafficChain, T ? `${args} -j ${kubeMarkMasq}` : undefined, R ? base : undefined);
     } else if (ctx.detector !== undefined) {
-      natRule(internalTrafficChain, `${args} ${ctx.detector.ifNotLocal} -j ${kubeMarkMasq}`, { ...base, fromLocal: false });
+      natRule(internalTrafficChain, T ? `${args} ${ctx.detector.ifNotLocal} -j ${kubeMarkMasq}` : undefined, R ? { ...base, fromLocal: false } : undefined);
     }
   }
 
@@ -399,25 +425,25 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     natChain(externalTrafficChain);
     if (!info.externalPolicyLocal) {
       const comment = `masquerade traffic for ${name} external destinations`;
-      natRule(externalTrafficChain, `-m comment --comment "${comment}" -j ${kubeMarkMasq}`, { comment, target: jump(kubeMarkMasq) });
+      natRule(externalTrafficChain, T ? `-m comment --comment "${comment}" -j ${kubeMarkMasq}` : undefined, R ? { comment, target: jump(kubeMarkMasq) } : undefined);
     } else {
       if (ctx.detector !== undefined) {
         const comment = `pod traffic for ${name} external destinations`;
-        natRule(externalTrafficChain, `-m comment --comment "${comment}" ${ctx.detector.ifLocal} -j ${clusterPolicyChain}`, {
+        natRule(externalTrafficChain, T ? `-m comment --comment "${comment}" ${ctx.detector.ifLocal} -j ${clusterPolicyChain}` : undefined, R ? {
           comment, fromLocal: true, target: jump(clusterPolicyChain),
-        });
+        } : undefined);
       }
       const masq = `masquerade LOCAL traffic for ${name} external destinations`;
-      natRule(externalTrafficChain, `-m comment --comment "${masq}" -m addrtype --src-type LOCAL -j ${kubeMarkMasq}`, {
+      natRule(externalTrafficChain, T ? `-m comment --comment "${masq}" -m addrtype --src-type LOCAL -j ${kubeMarkMasq}` : undefined, R ? {
         comment: masq, srcLocal: true, target: jump(kubeMarkMasq),
-      });
+      } : undefined);
       const route = `route LOCAL traffic for ${name} external destinations`;
-      natRule(externalTrafficChain, `-m comment --comment "${route}" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`, {
+      natRule(externalTrafficChain, T ? `-m comment --comment "${route}" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}` : undefined, R ? {
         comment: route, srcLocal: true, target: jump(clusterPolicyChain),
-      });
+      } : undefined);
     }
     if (hasExternalEndpoints) {
-      natRule(externalTrafficChain, `-j ${externalPolicyChain}`, { target: jump(externalPolicyChain) });
+      natRule(externalTrafficChain, T ? `-j ${externalPolicyChain}` : undefined, R ? { target: jump(externalPolicyChain) } : undefined);
     }
   }
 
@@ -427,16 +453,16 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     const comment = `${name} loadbalancer IP`;
     let allowFromNode = false;
     for (const cidr of info.loadBalancerSourceRanges) {
-      natRule(fwChain, `-m comment --comment "${comment}" -s ${cidr} -j ${externalTrafficChain}`, { comment, src: cidr, target: jump(externalTrafficChain) });
+      natRule(fwChain, T ? `-m comment --comment "${comment}" -s ${cidr} -j ${externalTrafficChain}` : undefined, R ? { comment, src: cidr, target: jump(externalTrafficChain) } : undefined);
       if (addressMatches(cidr, ctx.node.ip)) allowFromNode = true;
     }
     if (allowFromNode) {
       for (const ip of info.loadBalancerVIPs) {
-        natRule(fwChain, `-m comment --comment "${comment}" -s ${ip} -j ${externalTrafficChain}`, { comment, src: ip, target: jump(externalTrafficChain) });
+        natRule(fwChain, T ? `-m comment --comment "${comment}" -s ${ip} -j ${externalTrafficChain}` : undefined, R ? { comment, src: ip, target: jump(externalTrafficChain) } : undefined);
       }
     }
     const other = `other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`;
-    natRule(fwChain, `-m comment --comment "${other}"`, { comment: other, target: { kind: 'none' } });
+    natRule(fwChain, T ? `-m comment --comment "${other}"` : undefined, R ? { comment: other, target: { kind: 'none' } } : undefined);
   }
 
   const endpointRules = (chain: string, eps: readonly EndpointInfo[]): void => {
@@ -445,11 +471,11 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
         const sep = sepName(ep);
         const comment = `${name} -> ${ep.endpoint}`;
         const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
-        natRule(chain, `${c}-m recent --name ${sep} --rcheck --seconds ${info.stickyMaxAgeSeconds} --reap -j ${sep}`, {
+        natRule(chain, T ? `${c}-m recent --name ${sep} --rcheck --seconds ${info.stickyMaxAgeSeconds} --reap -j ${sep}` : undefined, R ? {
           comment: ctx.large ? undefined : comment,
           recentCheck: { name: sep, seconds: info.stickyMaxAgeSeconds },
           target: jump(sep),
-        });
+        } : undefined);
       }
     }
     const n = eps.length;
@@ -458,11 +484,11 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
       const comment = `${name} -> ${ep.endpoint}`;
       const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
       const stat = i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
-      natRule(chain, `${c}${stat}-j ${sep}`, {
+      natRule(chain, T ? `${c}${stat}-j ${sep}` : undefined, R ? {
         comment: ctx.large ? undefined : comment,
         probability: i < n - 1 ? 1 / (n - i) : undefined,
         target: jump(sep),
-      });
+      } : undefined);
     });
   };
 
@@ -481,30 +507,52 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     natChain(sep);
     const c = ctx.large ? '' : `-m comment --comment ${name} `;
     const comment = ctx.large ? undefined : name;
-    natRule(sep, `${c}-s ${ep.ip} -j ${kubeMarkMasq}`, { comment, src: ep.ip, target: jumpMasq });
+    natRule(sep, T ? `${c}-s ${ep.ip} -j ${kubeMarkMasq}` : undefined, R ? { comment, src: ep.ip, target: jumpMasq } : undefined);
     const recent = info.sessionAffinityClientIP ? `-m recent --name ${sep} --set ` : '';
-    natRule(sep, `${c}${recent}${proto} -j DNAT --to-destination ${ep.endpoint}`, {
+    natRule(sep, T ? `${c}${recent}${proto} -j DNAT --to-destination ${ep.endpoint}` : undefined, R ? {
       comment,
       protocol,
       target: info.sessionAffinityClientIP
         ? { kind: 'dnat', ip: ep.ip, port: ep.port, recentSet: sep }
         : { kind: 'dnat', ip: ep.ip, port: ep.port },
-    });
+    } : undefined);
   }
-  const lines = (xs: string[]): string => (xs.length === 0 ? '' : `${xs.join('\n')}\n`);
-  return {
-    filterText: lines(f.filterRules),
-    natChainsText: lines(f.natChains),
-    natTopText: lines(f.natTop),
-    natChainText: lines(f.natChain),
-    natRulesText: lines(f.natRules),
-    filterRules: f.filterRules.length,
-    natRules: f.natRules.length,
-    natChains: f.natChains.length,
-    filter: f.filter,
-    nat: f.nat,
-    chains: f.chains,
+  const lines = (xs: string[]): string => {
+    if (xs.length === 0) return '';
+    xs.push('');
+    return xs.join('\n');
   };
+  return {
+    info,
+    endpoints,
+    ctx,
+    chains: f.chains,
+    filterRules: f.filterCount,
+    natRules: f.natCount,
+    natChains: f.chains.length,
+    text: T
+      ? {
+          filterText: lines(f.filterRules),
+          natChainsText: lines(f.natChains),
+          natTopText: lines(f.natTop),
+          natChainText: lines(f.natChain),
+          natRulesText: lines(f.natRules),
+        }
+      : undefined,
+    rules: R ? { filter: f.filter, nat: f.nat } : undefined,
+  };
+}
+
+function textOf(fr: PortFragment): TextPart {
+  fr.text ??= renderPort(fr.info, fr.endpoints, { ...fr.ctx, wantText: true, wantRules: false }).text;
+  if (fr.text === undefined) throw new Error('renderPort produced no text');
+  return fr.text;
+}
+
+function rulesOf(fr: PortFragment): RulesPart {
+  fr.rules ??= renderPort(fr.info, fr.endpoints, { ...fr.ctx, wantText: false, wantRules: true }).rules;
+  if (fr.rules === undefined) throw new Error('renderPort produced no rules');
+  return fr.rules;
 }
 
 const jumpMasq: Rule['target'] = { kind: 'jump', chain: kubeMarkMasq };
@@ -548,6 +596,8 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
     nfacct,
     names: cache.names,
     large: false,
+    wantText: false,
+    wantRules: false,
   };
 
   // Project (or reuse) every Service. Entries of Services that changed or disappeared are kept
@@ -641,15 +691,16 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   const changed = rendered.changed;
   const build = (partial: boolean): string => {
     const parts: string[] = ['*filter\n', ...head.filterChains.map((l) => `${l}\n`), ...head.filterRules.map((l) => `${l}\n`)];
-    for (const fr of frs) parts.push(fr.filterText);
+    for (const fr of frs) parts.push(textOf(fr).filterText);
     parts.push(...forward.map((l) => `${l}\n`), 'COMMIT\n*nat\n', ...head.natChains.map((l) => `${l}\n`));
-    for (const fr of frs) if (!partial || changed.has(fr)) parts.push(fr.natChainsText);
+    for (const fr of frs) if (!partial || changed.has(fr)) parts.push(textOf(fr).natChainsText);
     for (const c of rendered.stale) parts.push(`${chainLine(c)}\n`);
     parts.push(...head.natRules.map((l) => `${l}\n`));
     for (const fr of frs) {
-      if (!partial) parts.push(fr.natRulesText);
-      else if (changed.has(fr)) parts.push(fr.natTopText, fr.natChainText);
-      else parts.push(fr.natTopText);
+      const t = textOf(fr);
+      if (!partial) parts.push(t.natRulesText);
+      else if (changed.has(fr)) parts.push(t.natTopText, t.natChainText);
+      else parts.push(t.natTopText);
     }
     for (const c of rendered.stale) parts.push(`-X ${c}\n`);
     parts.push(...tailRules.map((l) => `${l}\n`), 'COMMIT\n');
@@ -735,8 +786,9 @@ function assembleRuleSet(
     }
   };
   for (const fr of frs) {
-    merge(filter, fr.filter);
-    merge(nat, fr.nat);
+    const r = rulesOf(fr);
+    merge(filter, r.filter);
+    merge(nat, r.nat);
   }
   for (const r of tail) nat[kubeServices]?.push(r);
   return { nodeName: at.node.name, nodeIP: at.node.ip, localAddresses: at.localAddresses, detector: at.detector, filter, nat };
