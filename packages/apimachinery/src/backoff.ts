@@ -37,7 +37,11 @@ export class Backoff {
   /** The next delay in ms; advances the sequence. */
   step(): number {
     const now = this.clock.now();
-    if (this.opts.resetAfter !== undefined && this.lastStep !== undefined && now - this.lastStep >= this.opts.resetAfter) {
+    if (
+      this.opts.resetAfter !== undefined &&
+      this.lastStep !== undefined &&
+      now - this.lastStep >= this.opts.resetAfter
+    ) {
       this.current = this.opts.initial;
     }
     this.lastStep = now;

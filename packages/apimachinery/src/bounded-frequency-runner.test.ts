@@ -6,14 +6,29 @@ async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
-type Step = { op: 'run' } | { op: 'step'; ms: number } | { op: 'retry'; ms: number } | { op: 'expect'; runs: number };
+type Step =
+  | { op: 'run' }
+  | { op: 'step'; ms: number }
+  | { op: 'retry'; ms: number }
+  | { op: 'expect'; runs: number };
 
-function setup(min: number, max: number, burst: number): { clock: FakeClock; runs: () => number; bfr: BoundedFrequencyRunner; ac: AbortController } {
+function setup(
+  min: number,
+  max: number,
+  burst: number,
+): { clock: FakeClock; runs: () => number; bfr: BoundedFrequencyRunner; ac: AbortController } {
   const clock = new FakeClock(0);
   let n = 0;
-  const bfr = new BoundedFrequencyRunner({ name: 'test', fn: () => {
-    n++;
-  }, minInterval: min, maxInterval: max, burstRuns: burst, clock });
+  const bfr = new BoundedFrequencyRunner({
+    name: 'test',
+    fn: () => {
+      n++;
+    },
+    minInterval: min,
+    maxInterval: max,
+    burstRuns: burst,
+    clock,
+  });
   const ac = new AbortController();
   void bfr.loop(ac.signal);
   return { clock, runs: () => n, bfr, ac };
@@ -23,61 +38,99 @@ describe('BoundedFrequencyRunner', () => {
   const cases: { name: string; min: number; max: number; burst: number; steps: Step[] }[] = [
     {
       name: 'no run before run() or maxInterval',
-      min: 1000, max: 10_000, burst: 1,
-      steps: [{ op: 'step', ms: 9999 }, { op: 'expect', runs: 0 }, { op: 'step', ms: 1 }, { op: 'expect', runs: 1 }],
+      min: 1000,
+      max: 10_000,
+      burst: 1,
+      steps: [
+        { op: 'step', ms: 9999 },
+        { op: 'expect', runs: 0 },
+        { op: 'step', ms: 1 },
+        { op: 'expect', runs: 1 },
+      ],
     },
     {
       name: 'run() runs immediately, then is bounded by minInterval',
-      min: 1000, max: 10_000, burst: 1,
+      min: 1000,
+      max: 10_000,
+      burst: 1,
       steps: [
-        { op: 'run' }, { op: 'expect', runs: 1 },
-        { op: 'run' }, { op: 'run' }, { op: 'expect', runs: 1 },
-        { op: 'step', ms: 999 }, { op: 'expect', runs: 1 },
-        { op: 'step', ms: 1 }, { op: 'expect', runs: 2 },
-        { op: 'step', ms: 5000 }, { op: 'expect', runs: 2 },
+        { op: 'run' },
+        { op: 'expect', runs: 1 },
+        { op: 'run' },
+        { op: 'run' },
+        { op: 'expect', runs: 1 },
+        { op: 'step', ms: 999 },
+        { op: 'expect', runs: 1 },
+        { op: 'step', ms: 1 },
+        { op: 'expect', runs: 2 },
+        { op: 'step', ms: 5000 },
+        { op: 'expect', runs: 2 },
       ],
     },
     {
       name: 'burst allows back-to-back runs',
-      min: 1000, max: 10_000, burst: 2,
+      min: 1000,
+      max: 10_000,
+      burst: 2,
       steps: [
-        { op: 'run' }, { op: 'expect', runs: 1 },
-        { op: 'run' }, { op: 'expect', runs: 2 },
-        { op: 'run' }, { op: 'expect', runs: 2 },
-        { op: 'step', ms: 1000 }, { op: 'expect', runs: 3 },
+        { op: 'run' },
+        { op: 'expect', runs: 1 },
+        { op: 'run' },
+        { op: 'expect', runs: 2 },
+        { op: 'run' },
+        { op: 'expect', runs: 2 },
+        { op: 'step', ms: 1000 },
+        { op: 'expect', runs: 3 },
       ],
     },
     {
       name: 'maxInterval runs periodically after the last run',
-      min: 1000, max: 5000, burst: 1,
+      min: 1000,
+      max: 5000,
+      burst: 1,
       steps: [
-        { op: 'run' }, { op: 'expect', runs: 1 },
-        { op: 'step', ms: 4999 }, { op: 'expect', runs: 1 },
-        { op: 'step', ms: 1 }, { op: 'expect', runs: 2 },
-        { op: 'step', ms: 5000 }, { op: 'expect', runs: 3 },
+        { op: 'run' },
+        { op: 'expect', runs: 1 },
+        { op: 'step', ms: 4999 },
+        { op: 'expect', runs: 1 },
+        { op: 'step', ms: 1 },
+        { op: 'expect', runs: 2 },
+        { op: 'step', ms: 5000 },
+        { op: 'expect', runs: 3 },
       ],
     },
     {
       name: 'retryAfter brings the next run forward',
-      min: 100, max: 10_000, burst: 1,
+      min: 100,
+      max: 10_000,
+      burst: 1,
       steps: [
-        { op: 'run' }, { op: 'expect', runs: 1 },
+        { op: 'run' },
+        { op: 'expect', runs: 1 },
         { op: 'retry', ms: 500 },
-        { op: 'step', ms: 499 }, { op: 'expect', runs: 1 },
-        { op: 'step', ms: 1 }, { op: 'expect', runs: 2 },
+        { op: 'step', ms: 499 },
+        { op: 'expect', runs: 1 },
+        { op: 'step', ms: 1 },
+        { op: 'expect', runs: 2 },
       ],
     },
     {
       name: 'retryAfter later than the scheduled run changes nothing',
-      min: 100, max: 1000, burst: 1,
+      min: 100,
+      max: 1000,
+      burst: 1,
       steps: [
-        { op: 'run' }, { op: 'retry', ms: 5000 },
-        { op: 'step', ms: 1000 }, { op: 'expect', runs: 2 },
+        { op: 'run' },
+        { op: 'retry', ms: 5000 },
+        { op: 'step', ms: 1000 },
+        { op: 'expect', runs: 2 },
       ],
     },
     {
       name: 'minInterval 0 never limits',
-      min: 0, max: 1000, burst: 1,
+      min: 0,
+      max: 1000,
+      burst: 1,
       steps: [{ op: 'run' }, { op: 'run' }, { op: 'run' }, { op: 'expect', runs: 3 }],
     },
   ];
@@ -143,6 +196,15 @@ describe('BoundedFrequencyRunner', () => {
   });
 
   it('rejects maxInterval < minInterval', () => {
-    expect(() => new BoundedFrequencyRunner({ name: 'x', fn: () => undefined, minInterval: 10, maxInterval: 5, burstRuns: 1 })).toThrow(RangeError);
+    expect(
+      () =>
+        new BoundedFrequencyRunner({
+          name: 'x',
+          fn: () => undefined,
+          minInterval: 10,
+          maxInterval: 5,
+          burstRuns: 1,
+        }),
+    ).toThrow(RangeError);
   });
 });

@@ -79,11 +79,15 @@ export class BoundedFrequencyRunner {
 
   constructor(private readonly opts: BoundedFrequencyRunnerOptions) {
     if (opts.maxInterval < opts.minInterval) {
-      throw new RangeError(`${opts.name}: maxInterval (${opts.maxInterval}) must be >= minInterval (${opts.minInterval})`);
+      throw new RangeError(
+        `${opts.name}: maxInterval (${opts.maxInterval}) must be >= minInterval (${opts.minInterval})`,
+      );
     }
     this.clock = opts.clock ?? realClock;
     this.limiter =
-      opts.minInterval === 0 ? undefined : new TokenBucket(1000 / opts.minInterval, Math.max(1, opts.burstRuns), this.clock);
+      opts.minInterval === 0
+        ? undefined
+        : new TokenBucket(1000 / opts.minInterval, Math.max(1, opts.burstRuns), this.clock);
   }
 
   /**

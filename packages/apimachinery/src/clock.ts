@@ -52,10 +52,13 @@ export class RealClock implements Clock {
 
   afterFunc(ms: number, fn: () => void): Timer {
     let active = true;
-    let handle = setTimeout(() => {
-      active = false;
-      fn();
-    }, Math.max(0, ms));
+    let handle = setTimeout(
+      () => {
+        active = false;
+        fn();
+      },
+      Math.max(0, ms),
+    );
     return {
       stop: () => {
         const was = active;
@@ -67,10 +70,13 @@ export class RealClock implements Clock {
         const was = active;
         clearTimeout(handle);
         active = true;
-        handle = setTimeout(() => {
-          active = false;
-          fn();
-        }, Math.max(0, next));
+        handle = setTimeout(
+          () => {
+            active = false;
+            fn();
+          },
+          Math.max(0, next),
+        );
         return was;
       },
     };
@@ -170,7 +176,8 @@ export class FakeClock implements Clock {
     let best: FakeWaiter | undefined;
     for (const w of this.waiters) {
       if (w.due > limit) continue;
-      if (best === undefined || w.due < best.due || (w.due === best.due && w.seq < best.seq)) best = w;
+      if (best === undefined || w.due < best.due || (w.due === best.due && w.seq < best.seq))
+        best = w;
     }
     return best;
   }

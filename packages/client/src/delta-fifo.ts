@@ -27,7 +27,9 @@ export class DeletedFinalStateUnknown<T> {
   }
 }
 
-export function isDeletedFinalStateUnknown<T>(o: T | DeletedFinalStateUnknown<T>): o is DeletedFinalStateUnknown<T> {
+export function isDeletedFinalStateUnknown<T>(
+  o: T | DeletedFinalStateUnknown<T>,
+): o is DeletedFinalStateUnknown<T> {
   return o instanceof DeletedFinalStateUnknown;
 }
 
@@ -106,14 +108,20 @@ export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
       if (newest === undefined || newest.type === DeltaType.Deleted) continue;
       const last = isDeletedFinalStateUnknown(newest.object) ? newest.object.obj : newest.object;
       queuedDeletions++;
-      this.queueActionKey(k, { type: DeltaType.Deleted, object: new DeletedFinalStateUnknown(k, last) });
+      this.queueActionKey(k, {
+        type: DeltaType.Deleted,
+        object: new DeletedFinalStateUnknown(k, last),
+      });
     }
     for (const k of this.known.listKeys()) {
       if (keys.has(k) || this.items.has(k)) continue;
       const obj = this.known.getByKey(k);
       if (obj === undefined) continue;
       queuedDeletions++;
-      this.queueActionKey(k, { type: DeltaType.Deleted, object: new DeletedFinalStateUnknown(k, obj) });
+      this.queueActionKey(k, {
+        type: DeltaType.Deleted,
+        object: new DeletedFinalStateUnknown(k, obj),
+      });
     }
     if (!this.populated) {
       this.populated = true;
@@ -192,7 +200,13 @@ function dedupDeltas<T>(deltas: Delta<T>[]): Delta<T>[] {
   if (n < 2) return deltas;
   const a = deltas[n - 2];
   const b = deltas[n - 1];
-  if (a === undefined || b === undefined || a.type !== DeltaType.Deleted || b.type !== DeltaType.Deleted) return deltas;
+  if (
+    a === undefined ||
+    b === undefined ||
+    a.type !== DeltaType.Deleted ||
+    b.type !== DeltaType.Deleted
+  )
+    return deltas;
   const keep = isDeletedFinalStateUnknown(b.object) ? a : b;
   return [...deltas.slice(0, n - 2), keep];
 }

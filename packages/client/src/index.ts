@@ -1,7 +1,22 @@
 export { deepFreeze } from './deep-freeze.js';
-export type { Delta, DeltaFIFOOptions, KnownObjects, PopProcessFunc, ReflectorStore } from './delta-fifo.js';
-export { DeletedFinalStateUnknown, DeltaFIFO, DeltaType, isDeletedFinalStateUnknown } from './delta-fifo.js';
-export type { LeaderCallbacks, LeaderElectionConfig, LeaderElectionRecord } from './leader-election.js';
+export type {
+  Delta,
+  DeltaFIFOOptions,
+  KnownObjects,
+  PopProcessFunc,
+  ReflectorStore,
+} from './delta-fifo.js';
+export {
+  DeletedFinalStateUnknown,
+  DeltaFIFO,
+  DeltaType,
+  isDeletedFinalStateUnknown,
+} from './delta-fifo.js';
+export type {
+  LeaderCallbacks,
+  LeaderElectionConfig,
+  LeaderElectionRecord,
+} from './leader-election.js';
 export {
   DefaultLeaseDuration,
   DefaultRenewDeadline,
@@ -11,7 +26,13 @@ export {
   LeaderElector,
   runLeaderElection,
 } from './leader-election.js';
-export type { ListerWatcher, ListOptions as ListerListOptions, ListResult, WatchEvent, WatchOptions } from './list-watch.js';
+export type {
+  ListerWatcher,
+  ListOptions as ListerListOptions,
+  ListResult,
+  WatchEvent,
+  WatchOptions,
+} from './list-watch.js';
 export { EventChannel } from './list-watch.js';
 export type { Lister, NamespaceLister } from './lister.js';
 export { newLister } from './lister.js';
@@ -36,7 +57,14 @@ export type {
   UpdateOptions,
   WatchCallOptions,
 } from './rest-client.js';
-export { configFromEnv, createClient, newClientSet, PatchType, RESTClient, statusErrorFromResponse } from './rest-client.js';
+export {
+  configFromEnv,
+  createClient,
+  newClientSet,
+  PatchType,
+  RESTClient,
+  statusErrorFromResponse,
+} from './rest-client.js';
 export type { ListWatchSelectors } from './rest-list-watch.js';
 export { newListWatchFromClient } from './rest-list-watch.js';
 export type {
@@ -47,10 +75,19 @@ export type {
   SharedInformer,
 } from './shared-informer.js';
 export { newSharedIndexInformer, waitForCacheSync } from './shared-informer.js';
-export type { ListerWatcherFactory, SharedInformerFactoryOptions } from './shared-informer-factory.js';
+export type {
+  ListerWatcherFactory,
+  SharedInformerFactoryOptions,
+} from './shared-informer-factory.js';
 export { SharedInformerFactory } from './shared-informer-factory.js';
 export type { IndexFunc, Indexer, Indexers, KeyFunc, Store } from './thread-safe-store.js';
-export { metaNamespaceIndexFunc, NamespaceIndex, newIndexer, ThreadSafeStore, UnknownIndexError } from './thread-safe-store.js';
+export {
+  metaNamespaceIndexFunc,
+  NamespaceIndex,
+  newIndexer,
+  ThreadSafeStore,
+  UnknownIndexError,
+} from './thread-safe-store.js';
 export type { DelayingQueue } from './workqueue/delaying-queue.js';
 export { DelayingFIFOQueue } from './workqueue/delaying-queue.js';
 export type { RateLimiter } from './workqueue/default-rate-limiters.js';
@@ -63,5 +100,8 @@ export {
 } from './workqueue/default-rate-limiters.js';
 export type { GetResult, Queue } from './workqueue/queue.js';
 export { FIFOQueue } from './workqueue/queue.js';
-export type { RateLimitingQueue, RateLimitingQueueOptions } from './workqueue/rate-limiting-queue.js';
+export type {
+  RateLimitingQueue,
+  RateLimitingQueueOptions,
+} from './workqueue/rate-limiting-queue.js';
 export { newRateLimitingQueue } from './workqueue/rate-limiting-queue.js';

@@ -30,7 +30,12 @@ afterEach(async () => {
   await flush();
 });
 
-function candidate(cs: FakeClientSet, clock: FakeClock, id: string, releaseOnCancel = false): Candidate {
+function candidate(
+  cs: FakeClientSet,
+  clock: FakeClock,
+  id: string,
+  releaseOnCancel = false,
+): Candidate {
   const log: string[] = [];
   const elector = new LeaderElector({
     client: cs,
@@ -61,8 +66,16 @@ const microTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 describe('LeaderElector', () => {
   it.each([
-    { name: 'whole seconds', ms: Date.UTC(2026, 0, 2, 3, 4, 5), want: '2026-01-02T03:04:05.000000Z' },
-    { name: 'milliseconds', ms: Date.UTC(2026, 0, 2, 3, 4, 5, 678), want: '2026-01-02T03:04:05.678000Z' },
+    {
+      name: 'whole seconds',
+      ms: Date.UTC(2026, 0, 2, 3, 4, 5),
+      want: '2026-01-02T03:04:05.000000Z',
+    },
+    {
+      name: 'milliseconds',
+      ms: Date.UTC(2026, 0, 2, 3, 4, 5, 678),
+      want: '2026-01-02T03:04:05.678000Z',
+    },
   ])('formatMicroTime: $name', ({ ms, want }) => {
     expect(formatMicroTime(ms)).toBe(want);
   });
@@ -71,8 +84,26 @@ describe('LeaderElector', () => {
     const cs = newFakeClientSet();
     const lock = { namespace: 'ns', name: 'l', identity: 'a' };
     const callbacks = { onStartedLeading: () => undefined, onStoppedLeading: () => undefined };
-    expect(() => new LeaderElector({ client: cs, lock, callbacks, leaseDuration: 10_000, renewDeadline: 10_000 })).toThrow(RangeError);
-    expect(() => new LeaderElector({ client: cs, lock, callbacks, renewDeadline: 2_000, retryPeriod: 2_000 })).toThrow(RangeError);
+    expect(
+      () =>
+        new LeaderElector({
+          client: cs,
+          lock,
+          callbacks,
+          leaseDuration: 10_000,
+          renewDeadline: 10_000,
+        }),
+    ).toThrow(RangeError);
+    expect(
+      () =>
+        new LeaderElector({
+          client: cs,
+          lock,
+          callbacks,
+          renewDeadline: 2_000,
+          retryPeriod: 2_000,
+        }),
+    ).toThrow(RangeError);
   });
 
   it('two candidates: one leads; when it stops renewing the other takes over after the lease duration', async () => {
@@ -88,7 +119,11 @@ describe('LeaderElector', () => {
     expect(b.elector.isLeader()).toBe(false);
 
     const l = await lease(cs);
-    expect(l.spec).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
+    expect(l.spec).toMatchObject({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      leaseTransitions: 0,
+    });
     expect(l.spec?.acquireTime).toMatch(microTime);
     expect(l.spec?.renewTime).toMatch(microTime);
     expect(l.spec?.renewTime).not.toBe(l.spec?.acquireTime);
@@ -96,7 +131,9 @@ describe('LeaderElector', () => {
     // a is cut off from the apiserver: its renewals fail from now on.
     cs.prependReactor('*', 'leases', (act) => {
       const holder = (act.object as Lease | undefined)?.spec?.holderIdentity;
-      return act.verb === 'update' && holder === 'a' ? { error: newServiceUnavailable('partitioned') } : undefined;
+      return act.verb === 'update' && holder === 'a'
+        ? { error: newServiceUnavailable('partitioned') }
+        : undefined;
     });
     const cut = clock.now();
     await advance(clock, 30_000);
@@ -141,7 +178,13 @@ describe('LeaderElector', () => {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: 'svclab-controller', namespace: 'kube-system' },
-      spec: { holderIdentity: 'gone', leaseDurationSeconds: 15, leaseTransitions: 4, acquireTime: formatMicroTime(0), renewTime: formatMicroTime(0) },
+      spec: {
+        holderIdentity: 'gone',
+        leaseDurationSeconds: 15,
+        leaseTransitions: 4,
+        acquireTime: formatMicroTime(0),
+        renewTime: formatMicroTime(0),
+      },
     };
     const cs = newFakeClientSet([{ resource: 'leases', object: old }]);
     const cands = ['a', 'b', 'c'].map((id) => candidate(cs, clock, id));

@@ -94,12 +94,17 @@ export class LeaderElector {
     this.leaseDuration = config.leaseDuration ?? DefaultLeaseDuration;
     this.renewDeadline = config.renewDeadline ?? DefaultRenewDeadline;
     this.retryPeriod = config.retryPeriod ?? DefaultRetryPeriod;
-    if (this.leaseDuration <= this.renewDeadline) throw new RangeError('leaseDuration must be greater than renewDeadline');
-    if (this.renewDeadline <= JitterFactor * this.retryPeriod) throw new RangeError('renewDeadline must be greater than retryPeriod*JitterFactor');
+    if (this.leaseDuration <= this.renewDeadline)
+      throw new RangeError('leaseDuration must be greater than renewDeadline');
+    if (this.renewDeadline <= JitterFactor * this.retryPeriod)
+      throw new RangeError('renewDeadline must be greater than retryPeriod*JitterFactor');
     if (config.lock.identity === '') throw new RangeError('lock identity is empty');
     this.leases = config.client.resource('leases').namespace(config.lock.namespace);
     this.clock = config.clock ?? realClock;
-    this.log = (config.logger ?? nopLogger).child({ lease: `${config.lock.namespace}/${config.lock.name}`, identity: config.lock.identity });
+    this.log = (config.logger ?? nopLogger).child({
+      lease: `${config.lock.namespace}/${config.lock.name}`,
+      identity: config.lock.identity,
+    });
   }
 
   /** Whether the last observed record names us. */
@@ -125,9 +130,11 @@ export class LeaderElector {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        Promise.resolve(this.config.callbacks.onStartedLeading(leading.signal)).catch((err: unknown) => {
-          this.log.error('onStartedLeading failed', { err });
-        });
+        Promise.resolve(this.config.callbacks.onStartedLeading(leading.signal)).catch(
+          (err: unknown) => {
+            this.log.error('onStartedLeading failed', { err });
+          },
+        );
       } catch (err) {
         this.log.error('onStartedLeading failed', { err });
       }
@@ -277,6 +284,9 @@ export class LeaderElector {
 }
 
 /** Convenience: `new LeaderElector(config).run(signal)` (leaderelection.RunOrDie). */
-export function runLeaderElection(config: LeaderElectionConfig, signal: AbortSignal): Promise<void> {
+export function runLeaderElection(
+  config: LeaderElectionConfig,
+  signal: AbortSignal,
+): Promise<void> {
   return new LeaderElector(config).run(signal);
 }

@@ -1,6 +1,12 @@
 // Listers (client-go listers/...): read-only, typed views of an informer's Indexer.
 import type { KubeObject } from '@svclab/api';
-import { everything, namespacedKey, newNotFound, type GroupResource, type Selector } from '@svclab/apimachinery';
+import {
+  everything,
+  namespacedKey,
+  newNotFound,
+  type GroupResource,
+  type Selector,
+} from '@svclab/apimachinery';
 import { NamespaceIndex, type Indexer } from './thread-safe-store.js';
 
 /** Objects of one namespace. NOTE: returned objects are cached and frozen; treat as read-only. */

@@ -3,7 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { connect, Events, type NatsConnection } from 'nats';
 import type { Service } from '@svclab/api';
 import { isResourceExpired, newResourceExpired } from '@svclab/apimachinery';
-import { decodeJSON, encodeJSON, eventSubject, replaySubject, ReplayQueueGroup, type ChangeEvent, type ReplayReply, type ReplayRequest } from '@svclab/bus';
+import {
+  decodeJSON,
+  encodeJSON,
+  eventSubject,
+  replaySubject,
+  ReplayQueueGroup,
+  type ChangeEvent,
+  type ReplayReply,
+  type ReplayRequest,
+} from '@svclab/bus';
 import { startNats, type NatsServer } from '@svclab/testkit';
 import type { WatchEvent } from './list-watch.js';
 import { NatsListerWatcher } from './nats-lister-watcher.js';
@@ -12,7 +21,12 @@ import { newSharedIndexInformer } from './shared-informer.js';
 const resource = 'services';
 
 function svc(ns: string, name: string, rv: number): Service {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { namespace: ns, name, resourceVersion: String(rv) }, spec: {} };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { namespace: ns, name, resourceVersion: String(rv) },
+    spec: {},
+  };
 }
 
 /** The apiserver's side: a change log, compaction, publishing, and the replay responder. */
@@ -33,11 +47,19 @@ class FakeApiserver {
         this.replays.push(req);
         let reply: ReplayReply;
         if (req.fromRev < this.compactedBefore) {
-          reply = { error: newResourceExpired(`too old resource version: ${req.fromRev} (${this.compactedBefore})`).status };
+          reply = {
+            error: newResourceExpired(
+              `too old resource version: ${req.fromRev} (${this.compactedBefore})`,
+            ).status,
+          };
         } else {
           const after = this.log.filter((e) => e.rev > req.fromRev);
           const limit = req.limit ?? 1000;
-          reply = { events: after.slice(0, limit), more: after.length > limit, currentRev: this.rev };
+          reply = {
+            events: after.slice(0, limit),
+            more: after.length > limit,
+            currentRev: this.rev,
+          };
         }
         msg.respond(encodeJSON(reply));
       },
@@ -50,7 +72,16 @@ class FakeApiserver {
     const prev = this.lastEventRev;
     this.lastEventRev = rev;
     const object = svc(ns, name, rev);
-    const ev: ChangeEvent = { type, resource, namespace: ns, name, rev, prev, object, time: new Date().toISOString() };
+    const ev: ChangeEvent = {
+      type,
+      resource,
+      namespace: ns,
+      name,
+      rev,
+      prev,
+      object,
+      time: new Date().toISOString(),
+    };
     this.log.push(ev);
     if (type === 'DELETED') this.objects.delete(`${ns}/${name}`);
     else this.objects.set(`${ns}/${name}`, object);
@@ -68,7 +99,10 @@ class FakeApiserver {
   }
 
   list(): Promise<{ items: Service[]; resourceVersion: string }> {
-    return Promise.resolve({ items: [...this.objects.values()].map((o) => structuredClone(o)), resourceVersion: String(this.rev) });
+    return Promise.resolve({
+      items: [...this.objects.values()].map((o) => structuredClone(o)),
+      resourceVersion: String(this.rev),
+    });
   }
 }
 
@@ -77,7 +111,12 @@ const conns: NatsConnection[] = [];
 const aborts: AbortController[] = [];
 
 async function conn(): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.url, reconnectTimeWait: 100, maxReconnectAttempts: -1, pingInterval: 1000 });
+  const nc = await connect({
+    servers: nats.url,
+    reconnectTimeWait: 100,
+    maxReconnectAttempts: -1,
+    pingInterval: 1000,
+  });
   conns.push(nc);
   return nc;
 }
@@ -99,7 +138,12 @@ async function setup(namespace?: string) {
   const api = new FakeApiserver(await conn());
   const nc = await conn();
   await nc.flush();
-  const lw = new NatsListerWatcher<Service>({ nc, resource, lister: api, ...(namespace === undefined ? {} : { namespace }) });
+  const lw = new NatsListerWatcher<Service>({
+    nc,
+    resource,
+    lister: api,
+    ...(namespace === undefined ? {} : { namespace }),
+  });
   return { api, nc, lw };
 }
 
@@ -115,7 +159,10 @@ function collect(lw: NatsListerWatcher<Service>, rv: string) {
       error = e;
     }
   })();
-  const names = () => got.map((e) => `${e.type}:${e.object.metadata.name ?? ''}:${e.object.metadata.resourceVersion ?? ''}`);
+  const names = () =>
+    got.map(
+      (e) => `${e.type}:${e.object.metadata.name ?? ''}:${e.object.metadata.resourceVersion ?? ''}`,
+    );
   return { got, names, ac, done, error: () => error };
 }
 
@@ -123,12 +170,16 @@ describe('NatsListerWatcher (real nats-server)', () => {
   it('delivers live events in order and drops duplicates', async () => {
     const { api, lw } = await setup();
     const w = collect(lw, String(api.rev));
-    await vi.waitFor(() => { expect(api.replays).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
     const a = api.commit('ADDED', 'ns', 'a');
     api.commit('MODIFIED', 'ns', 'a');
     api.publish(a);
     api.commit('DELETED', 'ns', 'a');
-    await vi.waitFor(() => { expect(w.got).toHaveLength(3); });
+    await vi.waitFor(() => {
+      expect(w.got).toHaveLength(3);
+    });
     expect(w.names()).toEqual(['ADDED:a:101', 'MODIFIED:a:102', 'DELETED:a:103']);
     api.publish(a);
     await new Promise((r) => setTimeout(r, 100));
@@ -138,12 +189,16 @@ describe('NatsListerWatcher (real nats-server)', () => {
   it('a gap pauses delivery, replays from the last revision and resumes in order', async () => {
     const { api, lw } = await setup();
     const w = collect(lw, String(api.rev));
-    await vi.waitFor(() => { expect(api.replays).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
     api.commit('ADDED', 'ns', 'a');
     api.commit('ADDED', 'ns', 'b', false);
     api.commit('ADDED', 'ns', 'c', false);
     api.commit('ADDED', 'ns', 'd');
-    await vi.waitFor(() => { expect(w.got).toHaveLength(4); });
+    await vi.waitFor(() => {
+      expect(w.got).toHaveLength(4);
+    });
     expect(w.names()).toEqual(['ADDED:a:101', 'ADDED:b:102', 'ADDED:c:103', 'ADDED:d:104']);
     expect(api.replays.at(-1)?.fromRev).toBe(101);
   });
@@ -154,7 +209,9 @@ describe('NatsListerWatcher (real nats-server)', () => {
     const start = String(api.rev);
     for (const n of ['a', 'b', 'c', 'd', 'e']) api.commit('ADDED', 'ns', n, false);
     const w = collect(lw, start);
-    await vi.waitFor(() => { expect(w.got).toHaveLength(5); });
+    await vi.waitFor(() => {
+      expect(w.got).toHaveLength(5);
+    });
     expect(w.got.map((e) => e.object.metadata.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(api.replays.map((r) => r.fromRev)).toEqual([100, 102, 104]);
   });
@@ -162,12 +219,16 @@ describe('NatsListerWatcher (real nats-server)', () => {
   it('filters by namespace but tracks revisions of all namespaces', async () => {
     const { api, lw } = await setup('mine');
     const w = collect(lw, String(api.rev));
-    await vi.waitFor(() => { expect(api.replays).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
     api.commit('ADDED', 'other', 'x');
     api.commit('ADDED', 'mine', 'y');
     api.commit('ADDED', 'other', 'z');
     api.commit('ADDED', 'mine', 'w');
-    await vi.waitFor(() => { expect(w.got).toHaveLength(2); });
+    await vi.waitFor(() => {
+      expect(w.got).toHaveLength(2);
+    });
     expect(w.names()).toEqual(['ADDED:y:102', 'ADDED:w:104']);
     expect(api.replays).toHaveLength(1);
   });
@@ -175,7 +236,9 @@ describe('NatsListerWatcher (real nats-server)', () => {
   it('a replay answered 410 ends the watch with Expired', async () => {
     const { api, lw } = await setup();
     const w = collect(lw, String(api.rev));
-    await vi.waitFor(() => { expect(api.replays).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
     api.commit('ADDED', 'ns', 'a', false);
     api.compact();
     api.commit('ADDED', 'ns', 'b');
@@ -189,26 +252,42 @@ describe('NatsListerWatcher (real nats-server)', () => {
     api.commit('ADDED', 'ns', 'gone', false);
     const inf = newSharedIndexInformer<Service>(lw, { name: resource });
     const deleted: string[] = [];
-    inf.addEventHandler({ onDelete: (o) => deleted.push('key' in o ? o.key : `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`) });
+    inf.addEventHandler({
+      onDelete: (o) =>
+        deleted.push('key' in o ? o.key : `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`),
+    });
     const ac = new AbortController();
     aborts.push(ac);
     void inf.run(ac.signal);
-    await vi.waitFor(() => { expect(inf.hasSynced()).toBe(true); });
-    await vi.waitFor(() => { expect(api.replays.length).toBeGreaterThanOrEqual(1); });
+    await vi.waitFor(() => {
+      expect(inf.hasSynced()).toBe(true);
+    });
+    await vi.waitFor(() => {
+      expect(api.replays.length).toBeGreaterThanOrEqual(1);
+    });
     api.commit('DELETED', 'ns', 'gone', false);
     api.commit('ADDED', 'ns', 'new', false);
     api.compact();
     api.commit('ADDED', 'ns', 'last');
-    await vi.waitFor(() => { expect(inf.getStore().listKeys().sort()).toEqual(['ns/keep', 'ns/last', 'ns/new']); }, { timeout: 15_000 });
+    await vi.waitFor(
+      () => {
+        expect(inf.getStore().listKeys().sort()).toEqual(['ns/keep', 'ns/last', 'ns/new']);
+      },
+      { timeout: 15_000 },
+    );
     expect(deleted).toEqual(['ns/gone']);
   });
 
   it('catches up after a NATS server restart', async () => {
     const { api, lw, nc } = await setup();
     const w = collect(lw, String(api.rev));
-    await vi.waitFor(() => { expect(api.replays).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
     api.commit('ADDED', 'ns', 'before');
-    await vi.waitFor(() => { expect(w.got).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(w.got).toHaveLength(1);
+    });
     const reconnected = (async () => {
       for await (const s of nc.status()) if (s.type === Events.Reconnect) return;
     })();
@@ -217,7 +296,12 @@ describe('NatsListerWatcher (real nats-server)', () => {
     api.commit('ADDED', 'ns', 'during1', false);
     api.commit('ADDED', 'ns', 'during2', false);
     await reconnected;
-    await vi.waitFor(() => { expect(w.got).toHaveLength(3); }, { timeout: 20_000 });
+    await vi.waitFor(
+      () => {
+        expect(w.got).toHaveLength(3);
+      },
+      { timeout: 20_000 },
+    );
     expect(w.names()).toEqual(['ADDED:before:101', 'ADDED:during1:102', 'ADDED:during2:103']);
   });
 });

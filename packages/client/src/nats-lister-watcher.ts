@@ -2,7 +2,14 @@
 // (DESIGN.md "The write and watch path"): gap detection by `prev`, replay over request/reply,
 // 410 → relist, catch-up after reconnect.
 import type { KubeObject, ResourceName } from '@svclab/api';
-import { Backoff, isStatusError, newInternalError, realClock, StatusError, type Clock } from '@svclab/apimachinery';
+import {
+  Backoff,
+  isStatusError,
+  newInternalError,
+  realClock,
+  StatusError,
+  type Clock,
+} from '@svclab/apimachinery';
 import {
   decodeJSON,
   encodeJSON,
@@ -16,7 +23,14 @@ import { nopLogger, type Logger } from '@svclab/telemetry';
 import { Events, type NatsConnection, type Subscription } from 'nats';
 import type { ClientSet, ResourceClient } from './rest-client.js';
 import { newListWatchFromClient } from './rest-list-watch.js';
-import { EventChannel, type ListerWatcher, type ListOptions, type ListResult, type WatchEvent, type WatchOptions } from './list-watch.js';
+import {
+  EventChannel,
+  type ListerWatcher,
+  type ListOptions,
+  type ListResult,
+  type WatchEvent,
+  type WatchOptions,
+} from './list-watch.js';
 
 export interface NatsListerWatcherOptions<T extends KubeObject> {
   readonly nc: NatsConnection;
@@ -88,7 +102,13 @@ class NatsWatch<T extends KubeObject> {
       this.channel.close();
       return;
     }
-    w.signal.addEventListener('abort', () => { this.stop(); }, { once: true });
+    w.signal.addEventListener(
+      'abort',
+      () => {
+        this.stop();
+      },
+      { once: true },
+    );
     this.sub = opts.nc.subscribe(resourceEventsWildcard(opts.resource), {
       callback: (err, msg) => {
         if (err !== null) {
@@ -133,7 +153,11 @@ class NatsWatch<T extends KubeObject> {
   private apply(ev: ChangeEvent): void {
     if (ev.rev <= this.last) return;
     if (ev.prev > this.last) {
-      this.log.info('gap in change events, replaying', { last: this.last, rev: ev.rev, prev: ev.prev });
+      this.log.info('gap in change events, replaying', {
+        last: this.last,
+        rev: ev.rev,
+        prev: ev.prev,
+      });
       this.pending.push(ev);
       this.replay();
       return;
@@ -146,8 +170,13 @@ class NatsWatch<T extends KubeObject> {
     const ns = this.opts.namespace;
     if (ns !== undefined && ev.namespace !== ns) return;
     const object = ev.object as T;
-    if (object.metadata.resourceVersion === undefined) object.metadata.resourceVersion = String(ev.rev);
-    this.channel.push({ type: ev.type, object, ...(ev.traceparent === undefined ? {} : { traceparent: ev.traceparent }) });
+    if (object.metadata.resourceVersion === undefined)
+      object.metadata.resourceVersion = String(ev.rev);
+    this.channel.push({
+      type: ev.type,
+      object,
+      ...(ev.traceparent === undefined ? {} : { traceparent: ev.traceparent }),
+    });
   }
 
   /** Starts a replay from `last` unless one is running (then it runs once more afterwards). */
@@ -173,7 +202,9 @@ class NatsWatch<T extends KubeObject> {
       } while (this.takeReplayAgain() && !this.channel.isClosed());
     } catch (err) {
       this.log.warn('replay failed, ending watch', { err, fromRev: this.last });
-      this.end(isStatusError(err) ? err : new StatusError(newInternalError(err).status, { cause: err }));
+      this.end(
+        isStatusError(err) ? err : new StatusError(newInternalError(err).status, { cause: err }),
+      );
       return;
     } finally {
       this.replaying = false;

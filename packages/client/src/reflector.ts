@@ -1,7 +1,14 @@
 // Reflector (client-go tools/cache/reflector.go): lists, then watches, and mirrors every change
 // into a ReflectorStore; relists on 410 Expired; retries failures with capped, jittered backoff.
 import type { KubeObject } from '@svclab/api';
-import { Backoff, isResourceExpired, isStatusError, realClock, type Clock, type Timer } from '@svclab/apimachinery';
+import {
+  Backoff,
+  isResourceExpired,
+  isStatusError,
+  realClock,
+  type Clock,
+  type Timer,
+} from '@svclab/apimachinery';
 import { nopLogger, type Logger } from '@svclab/telemetry';
 import type { ReflectorStore } from './delta-fifo.js';
 import type { ListerWatcher } from './list-watch.js';
@@ -18,7 +25,10 @@ export interface ReflectorOptions {
 }
 
 function isGone(err: unknown): boolean {
-  return isResourceExpired(err) || (isStatusError(err) && (err.status.code === 410 || err.status.reason === 'Gone'));
+  return (
+    isResourceExpired(err) ||
+    (isStatusError(err) && (err.status.code === 410 || err.status.reason === 'Gone'))
+  );
 }
 
 export class Reflector<T extends KubeObject> {
@@ -34,7 +44,16 @@ export class Reflector<T extends KubeObject> {
   ) {
     this.clock = opts.clock ?? realClock;
     // Backoff stops at [30,60) s, about 0.02 QPS per informer while the apiserver is down.
-    this.backoff = opts.backoff ?? new Backoff({ initial: 800, cap: 30_000, factor: 2, jitter: 1, resetAfter: 120_000, clock: this.clock });
+    this.backoff =
+      opts.backoff ??
+      new Backoff({
+        initial: 800,
+        cap: 30_000,
+        factor: 2,
+        jitter: 1,
+        resetAfter: 120_000,
+        clock: this.clock,
+      });
     this.log = (opts.logger ?? nopLogger).child({ reflector: opts.name });
   }
 

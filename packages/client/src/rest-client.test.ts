@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '@svclab/api';
-import { isConflict, isNotFound, isResourceExpired, isStatusError, StatusError } from '@svclab/apimachinery';
+import {
+  isConflict,
+  isNotFound,
+  isResourceExpired,
+  isStatusError,
+  StatusError,
+} from '@svclab/apimachinery';
 import { configFromEnv, createClient, PatchType, type ClientSet } from './rest-client.js';
 
 interface Seen {
@@ -22,17 +28,39 @@ function read(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let s = '';
     req.on('data', (c: Buffer) => (s += c.toString()));
-    req.on('end', () => { resolve(s); });
+    req.on('end', () => {
+      resolve(s);
+    });
   });
 }
 
-const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'prod', resourceVersion: '7' }, spec: {} };
-const status = (code: number, reason: string, message: string) => ({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code, reason, message });
+const svc: Service = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web', namespace: 'prod', resourceVersion: '7' },
+  spec: {},
+};
+const status = (code: number, reason: string, message: string) => ({
+  apiVersion: 'v1',
+  kind: 'Status',
+  metadata: {},
+  status: 'Failure',
+  code,
+  reason,
+  message,
+});
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     void read(req).then((body) => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, ua: req.headers['user-agent'], contentType: req.headers['content-type'], body });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        auth: req.headers.authorization,
+        ua: req.headers['user-agent'],
+        contentType: req.headers['content-type'],
+        body,
+      });
       const url = req.url ?? '';
       const json = (code: number, v: unknown) => {
         res.writeHead(code, { 'content-type': 'application/json' });
@@ -41,25 +69,50 @@ beforeAll(async () => {
       if (url.includes('watch=true')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write(`${JSON.stringify({ type: 'ADDED', object: svc })}\n`);
-        res.write(`${JSON.stringify({ type: 'MODIFIED', object: { ...svc, metadata: { ...svc.metadata, resourceVersion: '8' } } })}\n${JSON.stringify({ type: 'BOOKMARK', object: svc })}\n`);
-        res.end(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', 'too old resource version: 1 (8)') })}\n`);
+        res.write(
+          `${JSON.stringify({ type: 'MODIFIED', object: { ...svc, metadata: { ...svc.metadata, resourceVersion: '8' } } })}\n${JSON.stringify({ type: 'BOOKMARK', object: svc })}\n`,
+        );
+        res.end(
+          `${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', 'too old resource version: 1 (8)') })}\n`,
+        );
         return;
       }
-      if (url.startsWith('/api/v1/namespaces/prod/services/missing')) { json(404, status(404, 'NotFound', 'services "missing" not found')); return; }
-      if (url.startsWith('/api/v1/namespaces/prod/services/conflict')) { json(409, status(409, 'Conflict', 'Operation cannot be fulfilled')); return; }
+      if (url.startsWith('/api/v1/namespaces/prod/services/missing')) {
+        json(404, status(404, 'NotFound', 'services "missing" not found'));
+        return;
+      }
+      if (url.startsWith('/api/v1/namespaces/prod/services/conflict')) {
+        json(409, status(409, 'Conflict', 'Operation cannot be fulfilled'));
+        return;
+      }
       if (url.startsWith('/api/v1/namespaces/prod/services/html')) {
         res.writeHead(502, { 'content-type': 'text/html' });
         res.end('<html>bad gateway</html>');
         return;
       }
-      if (req.method === 'GET' && /^\/api\/v1\/namespaces\/prod\/services(\?.*)?$/.test(url)) { json(200, { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion: '42' }, items: [svc] }); return; }
-      if (req.method === 'DELETE') { json(200, status(200, '', '')); return; }
+      if (req.method === 'GET' && /^\/api\/v1\/namespaces\/prod\/services(\?.*)?$/.test(url)) {
+        json(200, {
+          kind: 'ServiceList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: '42' },
+          items: [svc],
+        });
+        return;
+      }
+      if (req.method === 'DELETE') {
+        json(200, status(200, '', ''));
+        return;
+      }
       json(200, svc);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  client = createClient({ server: `http://127.0.0.1:${port}`, token: 's3cret', userAgent: 'svclab-test/1' });
+  client = createClient({
+    server: `http://127.0.0.1:${port}`,
+    token: 's3cret',
+    userAgent: 'svclab-test/1',
+  });
 });
 
 afterAll(async () => {
@@ -68,21 +121,75 @@ afterAll(async () => {
 
 describe('REST client', () => {
   it.each([
-    { name: 'get', call: () => client.resource('services').namespace('prod').get('web'), method: 'GET', url: '/api/v1/namespaces/prod/services/web' },
-    { name: 'create takes the namespace from the object', call: () => client.resource('services').create(svc), method: 'POST', url: '/api/v1/namespaces/prod/services' },
-    { name: 'update', call: () => client.resource('services').namespace('prod').update(svc), method: 'PUT', url: '/api/v1/namespaces/prod/services/web' },
-    { name: 'updateStatus', call: () => client.resource('services').namespace('prod').updateStatus(svc), method: 'PUT', url: '/api/v1/namespaces/prod/services/web/status' },
+    {
+      name: 'get',
+      call: () => client.resource('services').namespace('prod').get('web'),
+      method: 'GET',
+      url: '/api/v1/namespaces/prod/services/web',
+    },
+    {
+      name: 'create takes the namespace from the object',
+      call: () => client.resource('services').create(svc),
+      method: 'POST',
+      url: '/api/v1/namespaces/prod/services',
+    },
+    {
+      name: 'update',
+      call: () => client.resource('services').namespace('prod').update(svc),
+      method: 'PUT',
+      url: '/api/v1/namespaces/prod/services/web',
+    },
+    {
+      name: 'updateStatus',
+      call: () => client.resource('services').namespace('prod').updateStatus(svc),
+      method: 'PUT',
+      url: '/api/v1/namespaces/prod/services/web/status',
+    },
     {
       name: 'merge patch',
-      call: () => client.resource('services').namespace('prod').patch('web', { type: PatchType.MergePatch, data: { metadata: { labels: { a: 'b' } } } }),
+      call: () =>
+        client
+          .resource('services')
+          .namespace('prod')
+          .patch('web', { type: PatchType.MergePatch, data: { metadata: { labels: { a: 'b' } } } }),
       method: 'PATCH',
       url: '/api/v1/namespaces/prod/services/web',
       contentType: 'application/merge-patch+json',
     },
-    { name: 'cluster-scoped get', call: () => client.resource('nodes').get('n1'), method: 'GET', url: '/api/v1/nodes/n1' },
-    { name: 'group resource list', call: () => client.resource('endpointslices').namespace('prod').list({ labelSelector: 'a=b' }), method: 'GET', url: '/apis/discovery.k8s.io/v1/namespaces/prod/endpointslices?labelSelector=a%3Db' },
-    { name: 'lease create', call: () => client.resource('leases').namespace('kube-system').create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l' } }), method: 'POST', url: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases' },
-    { name: 'delete with options', call: () => client.resource('services').namespace('prod').delete('web', { propagationPolicy: 'Background' }), method: 'DELETE', url: '/api/v1/namespaces/prod/services/web', body: '{"propagationPolicy":"Background"}' },
+    {
+      name: 'cluster-scoped get',
+      call: () => client.resource('nodes').get('n1'),
+      method: 'GET',
+      url: '/api/v1/nodes/n1',
+    },
+    {
+      name: 'group resource list',
+      call: () =>
+        client.resource('endpointslices').namespace('prod').list({ labelSelector: 'a=b' }),
+      method: 'GET',
+      url: '/apis/discovery.k8s.io/v1/namespaces/prod/endpointslices?labelSelector=a%3Db',
+    },
+    {
+      name: 'lease create',
+      call: () =>
+        client
+          .resource('leases')
+          .namespace('kube-system')
+          .create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l' } }),
+      method: 'POST',
+      url: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',
+    },
+    {
+      name: 'delete with options',
+      call: () =>
+        client
+          .resource('services')
+          .namespace('prod')
+          .delete('web', { propagationPolicy: 'Background' }),
+      method: 'DELETE',
+      url: '/api/v1/namespaces/prod/services/web',
+      body: '{"propagationPolicy":"Background"}',
+    },
   ])('$name', async ({ call, method, url, contentType, body }) => {
     seen.length = 0;
     await call();
@@ -103,10 +210,19 @@ describe('REST client', () => {
 
   it.each([
     { name: 'Status body 404', target: 'missing', check: (e: unknown) => isNotFound(e), code: 404 },
-    { name: 'Status body 409', target: 'conflict', check: (e: unknown) => isConflict(e), code: 409 },
+    {
+      name: 'Status body 409',
+      target: 'conflict',
+      check: (e: unknown) => isConflict(e),
+      code: 409,
+    },
     { name: 'non-JSON body', target: 'html', check: (e: unknown) => isStatusError(e), code: 502 },
   ])('errors decode to StatusError: $name', async ({ target, check, code }) => {
-    const err = await client.resource('services').namespace('prod').get(target).catch((e: unknown) => e);
+    const err = await client
+      .resource('services')
+      .namespace('prod')
+      .get(target)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StatusError);
     expect(check(err)).toBe(true);
     expect((err as StatusError).status.code).toBe(code);
@@ -116,7 +232,11 @@ describe('REST client', () => {
     const got: string[] = [];
     let err: unknown;
     try {
-      for await (const ev of client.resource('services').namespace('prod').watch({ resourceVersion: '1' })) got.push(`${ev.type}:${ev.object.metadata.resourceVersion ?? ''}`);
+      for await (const ev of client
+        .resource('services')
+        .namespace('prod')
+        .watch({ resourceVersion: '1' }))
+        got.push(`${ev.type}:${ev.object.metadata.resourceVersion ?? ''}`);
     } catch (e) {
       err = e;
     }
@@ -130,7 +250,10 @@ describe('REST client', () => {
   });
 
   it('configFromEnv', () => {
-    expect(configFromEnv({ APISERVER_URL: 'http://127.0.0.1:1234', SVCLAB_TOKEN: 't' })).toEqual({ server: 'http://127.0.0.1:1234', token: 't' });
+    expect(configFromEnv({ APISERVER_URL: 'http://127.0.0.1:1234', SVCLAB_TOKEN: 't' })).toEqual({
+      server: 'http://127.0.0.1:1234',
+      token: 't',
+    });
     expect(configFromEnv({})).toEqual({ server: 'http://127.0.0.1:6443' });
   });
 });

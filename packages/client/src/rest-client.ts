@@ -1,6 +1,13 @@
 // REST client for the svclab apiserver (client-go rest + typed clientsets, generated from the
 // `Resources` register). Non-2xx answers always surface as StatusError.
-import type { DeleteOptions, KubeObject, ResourceInfo, ResourceName, Status, StatusReason } from '@svclab/api';
+import type {
+  DeleteOptions,
+  KubeObject,
+  ResourceInfo,
+  ResourceName,
+  Status,
+  StatusReason,
+} from '@svclab/api';
 import { resourcePath, Resources } from '@svclab/api';
 import { isStatusError, newTimeout, StatusError } from '@svclab/apimachinery';
 import { traceparentOf } from '@svclab/telemetry';
@@ -20,7 +27,10 @@ export interface ClientConfig {
 }
 
 /** `APISERVER_URL` (default http://127.0.0.1:6443) and `SVCLAB_TOKEN`. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env, userAgent?: string): ClientConfig {
+export function configFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  userAgent?: string,
+): ClientConfig {
   const token = env['SVCLAB_TOKEN'];
   return {
     server: env['APISERVER_URL'] ?? 'http://127.0.0.1:6443',
@@ -83,7 +93,15 @@ export function statusErrorFromResponse(code: number, body: string): StatusError
     code === 404
       ? 'the server could not find the requested resource'
       : `an error on the server (${JSON.stringify(snippet === '' ? 'unknown' : snippet)}) has prevented the request from succeeding`;
-  const status: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code, reason, message };
+  const status: Status = {
+    apiVersion: 'v1',
+    kind: 'Status',
+    metadata: {},
+    status: 'Failure',
+    code,
+    reason,
+    message,
+  };
   return new StatusError(status);
 }
 
@@ -126,7 +144,8 @@ export class RESTClient {
 
   private async send(req: RequestOptions): Promise<Response> {
     const url = new URL(req.path, this.config.server);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.config.token !== undefined) headers['authorization'] = `Bearer ${this.config.token}`;
     if (this.config.userAgent !== undefined) headers['user-agent'] = this.config.userAgent;
@@ -140,12 +159,25 @@ export class RESTClient {
     const timeoutMs = req.timeoutMs ?? this.config.timeoutMs ?? 30_000;
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signals = [req.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    const signal =
+      signals.length === 0
+        ? undefined
+        : signals.length === 1
+          ? signals[0]
+          : AbortSignal.any(signals);
     try {
-      return await this.fetchFn(url, { method: req.method, headers, ...(body === undefined ? {} : { body }), ...(signal === undefined ? {} : { signal }) });
+      return await this.fetchFn(url, {
+        method: req.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(signal === undefined ? {} : { signal }),
+      });
     } catch (err) {
       if (timeout?.aborted === true && req.signal?.aborted !== true) {
-        throw new StatusError(newTimeout(`${req.method} ${url.pathname}: client timeout after ${timeoutMs}ms`).status, { cause: err });
+        throw new StatusError(
+          newTimeout(`${req.method} ${url.pathname}: client timeout after ${timeoutMs}ms`).status,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -272,28 +304,56 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   get(name: string, opts?: GetOptions): Promise<T> {
-    return this.rest.request<T>({ method: 'GET', path: this.item(name), ...withSignal(opts?.signal) });
+    return this.rest.request<T>({
+      method: 'GET',
+      path: this.item(name),
+      ...withSignal(opts?.signal),
+    });
   }
 
   async list(opts?: ListOptions): Promise<ObjectList<T>> {
-    const l = await this.rest.request<ObjectList<T> | undefined>({ method: 'GET', path: this.collection(), query: listQuery(opts), ...withSignal(opts?.signal) });
+    const l = await this.rest.request<ObjectList<T> | undefined>({
+      method: 'GET',
+      path: this.collection(),
+      query: listQuery(opts),
+      ...withSignal(opts?.signal),
+    });
     return { ...l, metadata: l?.metadata ?? {}, items: l?.items ?? [] };
   }
 
   create(obj: T, opts?: CreateOptions): Promise<T> {
-    return this.rest.request<T>({ method: 'POST', path: this.collection(this.nsOf(obj)), body: obj, query: writeQuery(opts), ...withSignal(opts?.signal) });
+    return this.rest.request<T>({
+      method: 'POST',
+      path: this.collection(this.nsOf(obj)),
+      body: obj,
+      query: writeQuery(opts),
+      ...withSignal(opts?.signal),
+    });
   }
 
   update(obj: T, opts?: UpdateOptions): Promise<T> {
-    return this.rest.request<T>({ method: 'PUT', path: this.item(obj.metadata.name ?? '', this.nsOf(obj)), body: obj, query: writeQuery(opts), ...withSignal(opts?.signal) });
+    return this.rest.request<T>({
+      method: 'PUT',
+      path: this.item(obj.metadata.name ?? '', this.nsOf(obj)),
+      body: obj,
+      query: writeQuery(opts),
+      ...withSignal(opts?.signal),
+    });
   }
 
   updateStatus(obj: T, opts?: UpdateOptions): Promise<T> {
-    return this.rest.request<T>({ method: 'PUT', path: `${this.item(obj.metadata.name ?? '', this.nsOf(obj))}/status`, body: obj, query: writeQuery(opts), ...withSignal(opts?.signal) });
+    return this.rest.request<T>({
+      method: 'PUT',
+      path: `${this.item(obj.metadata.name ?? '', this.nsOf(obj))}/status`,
+      body: obj,
+      query: writeQuery(opts),
+      ...withSignal(opts?.signal),
+    });
   }
 
   patch(name: string, patch: Patch, opts?: PatchOptions): Promise<T> {
-    const path = opts?.subresource === undefined ? this.item(name) : `${this.item(name)}/${opts.subresource}`;
+    const path =
+      opts?.subresource === undefined ? this.item(name) : `${this.item(name)}/${opts.subresource}`;
     return this.rest.request<T>({
       method: 'PATCH',
       path,
@@ -306,7 +366,12 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
 
   async delete(name: string, opts?: DeleteCallOptions): Promise<void> {
     const { signal, ...body } = opts ?? {};
-    await this.rest.request<unknown>({ method: 'DELETE', path: this.item(name), ...(Object.keys(body).length > 0 ? { body } : {}), ...withSignal(signal) });
+    await this.rest.request<unknown>({
+      method: 'DELETE',
+      path: this.item(name),
+      ...(Object.keys(body).length > 0 ? { body } : {}),
+      ...withSignal(signal),
+    });
   }
 
   async deleteCollection(opts?: DeleteCallOptions, listOpts?: ListOptions): Promise<void> {
@@ -324,7 +389,12 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
     const res = await this.rest.stream({
       method: 'GET',
       path: this.collection(),
-      query: { watch: 'true', resourceVersion: opts?.resourceVersion, labelSelector: opts?.labelSelector, fieldSelector: opts?.fieldSelector },
+      query: {
+        watch: 'true',
+        resourceVersion: opts?.resourceVersion,
+        labelSelector: opts?.labelSelector,
+        fieldSelector: opts?.fieldSelector,
+      },
       ...withSignal(opts?.signal),
     });
     if (res.body === null) return;
@@ -340,7 +410,8 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
           if (line === '') continue;
           const ev = JSON.parse(line) as { type: string; object: unknown };
           if (ev.type === 'ERROR') throw new StatusError(ev.object as Status);
-          if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED') yield { type: ev.type, object: ev.object as T };
+          if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')
+            yield { type: ev.type, object: ev.object as T };
         }
       }
     } catch (err) {
@@ -353,7 +424,8 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
 export function newClientSet(rest: RESTClient): ClientSet {
   return {
     rest,
-    resource: <R extends ResourceName>(resource: R) => new TypedRESTClient<ResourceTypes[R]>(rest, Resources[resource], undefined),
+    resource: <R extends ResourceName>(resource: R) =>
+      new TypedRESTClient<ResourceTypes[R]>(rest, Resources[resource], undefined),
   };
 }
 

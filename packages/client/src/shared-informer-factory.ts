@@ -9,9 +9,16 @@ import { newLister, type Lister } from './lister.js';
 import type { ClientSet, ResourceClient } from './rest-client.js';
 import type { ResourceTypes } from './resource-types.js';
 import { newListWatchFromClient } from './rest-list-watch.js';
-import { newSharedIndexInformer, waitForCacheSync, type SharedIndexInformer } from './shared-informer.js';
+import {
+  newSharedIndexInformer,
+  waitForCacheSync,
+  type SharedIndexInformer,
+} from './shared-informer.js';
 
-export type ListerWatcherFactory = (resource: ResourceName, namespace: string | undefined) => ListerWatcher;
+export type ListerWatcherFactory = (
+  resource: ResourceName,
+  namespace: string | undefined,
+) => ListerWatcher;
 
 export interface SharedInformerFactoryOptions {
   /**
@@ -55,7 +62,10 @@ export class SharedInformerFactory {
 
   lister<R extends ResourceName>(resource: R): Lister<ResourceTypes[R]> {
     const info = Resources[resource];
-    return newLister<ResourceTypes[R]>(this.informerFor(resource).getIndexer(), { group: info.group, resource: info.resource });
+    return newLister<ResourceTypes[R]>(this.informerFor(resource).getIndexer(), {
+      group: info.group,
+      resource: info.resource,
+    });
   }
 
   /** Starts every informer not yet running. */
@@ -82,9 +92,13 @@ export class SharedInformerFactory {
   }
 
   private listerWatcher(resource: ResourceName): ListerWatcher {
-    if (this.opts.newListerWatcher !== undefined) return this.opts.newListerWatcher(resource, this.opts.namespace);
-    if (this.opts.client === undefined) throw new Error('SharedInformerFactory needs a client or newListerWatcher');
+    if (this.opts.newListerWatcher !== undefined)
+      return this.opts.newListerWatcher(resource, this.opts.namespace);
+    if (this.opts.client === undefined)
+      throw new Error('SharedInformerFactory needs a client or newListerWatcher');
     const rc = this.opts.client.resource(resource) as unknown as ResourceClient<KubeObject>;
-    return newListWatchFromClient(this.opts.namespace === undefined ? rc : rc.namespace(this.opts.namespace));
+    return newListWatchFromClient(
+      this.opts.namespace === undefined ? rc : rc.namespace(this.opts.namespace),
+    );
   }
 }

@@ -4,11 +4,17 @@ import type { KubeObject } from '@svclab/api';
 import { metaNamespaceKey, realClock, type Clock } from '@svclab/apimachinery';
 import { nopLogger, type Logger } from '@svclab/telemetry';
 import { deepFreeze } from './deep-freeze.js';
-import type { DeletedFinalStateUnknown} from './delta-fifo.js';
+import type { DeletedFinalStateUnknown } from './delta-fifo.js';
 import { DeltaFIFO, DeltaType, isDeletedFinalStateUnknown, type Delta } from './delta-fifo.js';
 import type { ListerWatcher } from './list-watch.js';
 import { Reflector } from './reflector.js';
-import { newIndexer, type Indexer, type Indexers, type Store, type ThreadSafeStore } from './thread-safe-store.js';
+import {
+  newIndexer,
+  type Indexer,
+  type Indexers,
+  type Store,
+  type ThreadSafeStore,
+} from './thread-safe-store.js';
 
 /**
  * Callbacks for changes of one resource. Handlers run synchronously on the informer's loop, so
@@ -64,10 +70,15 @@ export interface SharedIndexInformerOptions<T> {
 }
 
 class Registration<T> implements ResourceEventHandlerRegistration {
-  synced = false;
-  constructor(readonly handler: ResourceEventHandler<T>) {}
+  constructor(
+    readonly handler: ResourceEventHandler<T>,
+    private readonly informerSynced: () => boolean,
+  ) {}
+
+  /** Deltas are handed to every handler synchronously as they pop (and late handlers get the
+   * cache replayed on registration), so a handler has synced exactly when the informer has. */
   hasSynced(): boolean {
-    return this.synced;
+    return this.informerSynced();
   }
 }
 
@@ -94,13 +105,12 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
   }
 
   addEventHandler(handler: ResourceEventHandler<T>): ResourceEventHandlerRegistration {
-    const reg = new Registration(handler);
+    const reg = new Registration(handler, () => this.fifo.hasSynced());
     this.handlers.push(reg);
     if (this.started) {
       // A late handler gets the current content as adds, like upstream's listener replay.
       for (const obj of this.indexer.list()) this.call(reg, (h) => h.onAdd?.(obj, true));
     }
-    if (this.fifo.hasSynced()) reg.synced = true;
     return reg;
   }
 
@@ -135,12 +145,18 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
   async run(signal: AbortSignal): Promise<void> {
     if (this.started) throw new Error('informer already started');
     this.started = true;
-    const onAbort = (): void => { this.fifo.close(); };
+    const onAbort = (): void => {
+      this.fifo.close();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     const reflecting = this.reflector.run(signal);
     try {
-      while (await this.fifo.pop((deltas, initial) => { this.processDeltas(deltas, initial); })) {
-        if (this.fifo.hasSynced()) for (const r of this.handlers) r.synced = true;
+      while (
+        await this.fifo.pop((deltas, initial) => {
+          this.processDeltas(deltas, initial);
+        })
+      ) {
+        // keep popping until closed
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -209,7 +225,11 @@ export function newSharedIndexInformer<T extends KubeObject>(
  * Resolves true once every `hasSynced` returns true, false if `signal` aborts first
  * (cache.WaitForCacheSync). Polls every `pollMs` (default 100 ms, upstream's syncedPollPeriod).
  */
-export async function waitForCacheSync(signal: AbortSignal, hasSynced: readonly (() => boolean)[], pollMs = 100): Promise<boolean> {
+export async function waitForCacheSync(
+  signal: AbortSignal,
+  hasSynced: readonly (() => boolean)[],
+  pollMs = 100,
+): Promise<boolean> {
   for (;;) {
     if (hasSynced.every((f) => f())) return true;
     if (signal.aborted) return false;

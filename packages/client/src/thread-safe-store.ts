@@ -202,5 +202,8 @@ function removeFrom(idx: Map<string, Set<string>>, value: string, key: string): 
 
 /** A new Indexer for API objects keyed by `metaNamespaceKey`, with `NamespaceIndex` built in. */
 export function newIndexer<T extends KubeObject>(indexers: Indexers<T> = {}): ThreadSafeStore<T> {
-  return new ThreadSafeStore<T>(metaNamespaceKey, { [NamespaceIndex]: metaNamespaceIndexFunc, ...indexers });
+  return new ThreadSafeStore<T>(metaNamespaceKey, {
+    [NamespaceIndex]: metaNamespaceIndexFunc,
+    ...indexers,
+  });
 }

@@ -18,7 +18,8 @@ import {
 import type { ResourceTypes } from '../resource-types.js';
 import { ObjectTracker } from './object-tracker.js';
 
-export type Verb = 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete' | 'delete-collection' | 'watch';
+export type Verb =
+  'get' | 'list' | 'create' | 'update' | 'patch' | 'delete' | 'delete-collection' | 'watch';
 
 /** One recorded client call. `object` is a copy of what was sent (create/update) or the patch. */
 export interface Action {
@@ -34,7 +35,9 @@ export interface Action {
 }
 
 /** Return undefined to let the next reactor (finally the tracker) handle the action. */
-export type Reactor = (action: Action) => { readonly result?: unknown; readonly error?: Error } | undefined;
+export type Reactor = (
+  action: Action,
+) => { readonly result?: unknown; readonly error?: Error } | undefined;
 
 export class FakeClientSet implements ClientSet {
   readonly tracker: ObjectTracker;
@@ -43,12 +46,18 @@ export class FakeClientSet implements ClientSet {
   private reactors: { verb: Verb | '*'; resource: ResourceName | '*'; fn: Reactor }[] = [];
 
   /** `objects` are seeded without being recorded as actions. */
-  constructor(objects: readonly { resource: ResourceName; object: KubeObject }[] = [], tracker = new ObjectTracker()) {
+  constructor(
+    objects: readonly { resource: ResourceName; object: KubeObject }[] = [],
+    tracker = new ObjectTracker(),
+  ) {
     this.tracker = tracker;
     for (const o of objects) this.tracker.seed(o.resource, o.object);
     this.rest = new RESTClient({
       server: 'http://127.0.0.1:1',
-      fetch: () => Promise.reject(new StatusError(newServiceUnavailable('the fake clientset has no REST transport').status)),
+      fetch: () =>
+        Promise.reject(
+          new StatusError(newServiceUnavailable('the fake clientset has no REST transport').status),
+        ),
     });
   }
 
@@ -74,7 +83,11 @@ export class FakeClientSet implements ClientSet {
   invoke<T>(action: Action, fallback: () => T): T {
     this.recorded.push(action);
     for (const r of this.reactors) {
-      if ((r.verb !== '*' && r.verb !== action.verb) || (r.resource !== '*' && r.resource !== action.resource)) continue;
+      if (
+        (r.verb !== '*' && r.verb !== action.verb) ||
+        (r.resource !== '*' && r.resource !== action.resource)
+      )
+        continue;
       const out = r.fn(action);
       if (out === undefined) continue;
       if (out.error !== undefined) throw out.error;
@@ -114,40 +127,80 @@ class FakeTypedClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   get(name: string): Promise<T> {
-    return this.run({ verb: 'get', namespace: this.nsOf(), name }, () => this.cs.tracker.get(this.resource, this.nsOf(), name) as T);
+    return this.run(
+      { verb: 'get', namespace: this.nsOf(), name },
+      () => this.cs.tracker.get(this.resource, this.nsOf(), name) as T,
+    );
   }
 
   list(opts?: ListOptions): Promise<ObjectList<T>> {
     return this.run({ verb: 'list', namespace: this.nsOf(), name: '' }, () => {
-      const l = this.cs.tracker.list(this.resource, this.nsOf() === '' ? undefined : this.nsOf(), opts?.labelSelector);
-      return { apiVersion: this.info.group === '' ? this.info.version : `${this.info.group}/${this.info.version}`, kind: this.info.listKind, metadata: { resourceVersion: l.resourceVersion }, items: l.items as T[] };
+      const l = this.cs.tracker.list(
+        this.resource,
+        this.nsOf() === '' ? undefined : this.nsOf(),
+        opts?.labelSelector,
+      );
+      return {
+        apiVersion:
+          this.info.group === '' ? this.info.version : `${this.info.group}/${this.info.version}`,
+        kind: this.info.listKind,
+        metadata: { resourceVersion: l.resourceVersion },
+        items: l.items as T[],
+      };
     });
   }
 
   create(obj: T): Promise<T> {
     const ns = this.nsOf(obj);
-    return this.run({ verb: 'create', namespace: ns, name: obj.metadata.name ?? '', object: structuredClone(obj) }, () =>
-      this.cs.tracker.create(this.resource, ns === '' ? undefined : ns, obj) as T,
+    return this.run(
+      {
+        verb: 'create',
+        namespace: ns,
+        name: obj.metadata.name ?? '',
+        object: structuredClone(obj),
+      },
+      () => this.cs.tracker.create(this.resource, ns === '' ? undefined : ns, obj) as T,
     );
   }
 
   update(obj: T): Promise<T> {
     const ns = this.nsOf(obj);
-    return this.run({ verb: 'update', namespace: ns, name: obj.metadata.name ?? '', object: structuredClone(obj) }, () =>
-      this.cs.tracker.update(this.resource, obj, { namespace: ns }) as T,
+    return this.run(
+      {
+        verb: 'update',
+        namespace: ns,
+        name: obj.metadata.name ?? '',
+        object: structuredClone(obj),
+      },
+      () => this.cs.tracker.update(this.resource, obj, { namespace: ns }) as T,
     );
   }
 
   updateStatus(obj: T): Promise<T> {
     const ns = this.nsOf(obj);
-    return this.run({ verb: 'update', namespace: ns, name: obj.metadata.name ?? '', subresource: 'status', object: structuredClone(obj) }, () =>
-      this.cs.tracker.update(this.resource, obj, { namespace: ns, subresource: 'status' }) as T,
+    return this.run(
+      {
+        verb: 'update',
+        namespace: ns,
+        name: obj.metadata.name ?? '',
+        subresource: 'status',
+        object: structuredClone(obj),
+      },
+      () =>
+        this.cs.tracker.update(this.resource, obj, { namespace: ns, subresource: 'status' }) as T,
     );
   }
 
   patch(name: string, patch: Patch): Promise<T> {
-    return this.run({ verb: 'patch', namespace: this.nsOf(), name, object: structuredClone(patch.data), patchType: patch.type }, () =>
-      this.cs.tracker.patch(this.resource, { namespace: this.nsOf(), name }, patch) as T,
+    return this.run(
+      {
+        verb: 'patch',
+        namespace: this.nsOf(),
+        name,
+        object: structuredClone(patch.data),
+        patchType: patch.type,
+      },
+      () => this.cs.tracker.patch(this.resource, { namespace: this.nsOf(), name }, patch) as T,
     );
   }
 
@@ -159,19 +212,35 @@ class FakeTypedClient<T extends KubeObject> implements ResourceClient<T> {
 
   deleteCollection(_opts: DeleteCallOptions | undefined, listOpts?: ListOptions): Promise<void> {
     return this.run({ verb: 'delete-collection', namespace: this.nsOf(), name: '' }, () => {
-      const l = this.cs.tracker.list(this.resource, this.nsOf() === '' ? undefined : this.nsOf(), listOpts?.labelSelector);
-      for (const o of l.items) this.cs.tracker.delete(this.resource, o.metadata.namespace, o.metadata.name ?? '');
+      const l = this.cs.tracker.list(
+        this.resource,
+        this.nsOf() === '' ? undefined : this.nsOf(),
+        listOpts?.labelSelector,
+      );
+      for (const o of l.items)
+        this.cs.tracker.delete(this.resource, o.metadata.namespace, o.metadata.name ?? '');
     });
   }
 
   watch(opts?: WatchCallOptions): AsyncIterable<WatchEvent<T>> {
-    this.cs.invoke({ verb: 'watch', resource: this.resource, namespace: this.nsOf(), name: '' }, () => undefined);
-    const lw = this.cs.tracker.listerWatcher(this.resource, this.nsOf() === '' ? undefined : this.nsOf());
-    return lw.watch({ resourceVersion: opts?.resourceVersion ?? this.cs.tracker.resourceVersion(), signal: opts?.signal ?? new AbortController().signal }) as AsyncIterable<WatchEvent<T>>;
+    this.cs.invoke(
+      { verb: 'watch', resource: this.resource, namespace: this.nsOf(), name: '' },
+      () => undefined,
+    );
+    const lw = this.cs.tracker.listerWatcher(
+      this.resource,
+      this.nsOf() === '' ? undefined : this.nsOf(),
+    );
+    return lw.watch({
+      resourceVersion: opts?.resourceVersion ?? this.cs.tracker.resourceVersion(),
+      signal: opts?.signal ?? new AbortController().signal,
+    }) as AsyncIterable<WatchEvent<T>>;
   }
 }
 
 /** A fake clientset seeded with `objects` (client-go fake.NewSimpleClientset). */
-export function newFakeClientSet(objects: readonly { resource: ResourceName; object: KubeObject }[] = []): FakeClientSet {
+export function newFakeClientSet(
+  objects: readonly { resource: ResourceName; object: KubeObject }[] = [],
+): FakeClientSet {
   return new FakeClientSet(objects);
 }

@@ -2,7 +2,13 @@
 // that can also misbehave — drop events, close watches, expire revisions (410 → relist).
 import type { KubeObject } from '@svclab/api';
 import { metaNamespaceKey, newResourceExpired } from '@svclab/apimachinery';
-import { EventChannel, type ListerWatcher, type ListResult, type WatchEvent, type WatchOptions } from '../list-watch.js';
+import {
+  EventChannel,
+  type ListerWatcher,
+  type ListResult,
+  type WatchEvent,
+  type WatchOptions,
+} from '../list-watch.js';
 
 interface Change<T> {
   readonly rev: number;
@@ -85,7 +91,10 @@ export class FakeListerWatcher<T extends KubeObject> implements ListerWatcher<T>
 
   list(): Promise<ListResult<T>> {
     this.listCalls++;
-    return Promise.resolve({ items: [...this.items.values()].map((o) => structuredClone(o)), resourceVersion: String(this.rev) });
+    return Promise.resolve({
+      items: [...this.items.values()].map((o) => structuredClone(o)),
+      resourceVersion: String(this.rev),
+    });
   }
 
   watch(opts: WatchOptions): AsyncIterable<WatchEvent<T>> {

@@ -15,7 +15,13 @@ import {
 } from '@svclab/apimachinery';
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { EventChannel, type ListerWatcher, type ListResult, type WatchEvent, type WatchOptions } from '../list-watch.js';
+import {
+  EventChannel,
+  type ListerWatcher,
+  type ListResult,
+  type WatchEvent,
+  type WatchOptions,
+} from '../list-watch.js';
 import { PatchType, type Patch } from '../rest-client.js';
 
 interface Change {
@@ -29,10 +35,14 @@ function gr(resource: ResourceName): { group: string; resource: string } {
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch);
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+    return structuredClone(patch);
   const out: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) out[k] = v === null ? undefined : mergePatch(out[k], v);
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>))
+    out[k] = v === null ? undefined : mergePatch(out[k], v);
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
@@ -46,7 +56,10 @@ export class ObjectTracker {
   private rev = 1;
   private readonly objects = new Map<ResourceName, Map<string, KubeObject>>();
   private readonly changes = new Map<ResourceName, Change[]>();
-  private readonly watchers = new Map<ResourceName, Set<{ ch: EventChannel<WatchEvent<KubeObject>>; ns: string | undefined }>>();
+  private readonly watchers = new Map<
+    ResourceName,
+    Set<{ ch: EventChannel<WatchEvent<KubeObject>>; ns: string | undefined }>
+  >();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -69,10 +82,19 @@ export class ObjectTracker {
     return structuredClone(o);
   }
 
-  list(resource: ResourceName, namespace: string | undefined, labelSelector?: string): ListResult<KubeObject> {
-    const sel = labelSelector === undefined || labelSelector === '' ? everything() : parseSelector(labelSelector);
+  list(
+    resource: ResourceName,
+    namespace: string | undefined,
+    labelSelector?: string,
+  ): ListResult<KubeObject> {
+    const sel =
+      labelSelector === undefined || labelSelector === ''
+        ? everything()
+        : parseSelector(labelSelector);
     const items = [...this.bucket(resource).values()]
-      .filter((o) => namespace === undefined || namespace === '' || o.metadata.namespace === namespace)
+      .filter(
+        (o) => namespace === undefined || namespace === '' || o.metadata.namespace === namespace,
+      )
       .filter((o) => sel.matches(o.metadata.labels))
       .map((o) => structuredClone(o));
     return { items, resourceVersion: String(this.rev) };
@@ -80,7 +102,8 @@ export class ObjectTracker {
 
   create(resource: ResourceName, namespace: string | undefined, obj: KubeObject): KubeObject {
     const o = structuredClone(obj);
-    if (Resources[resource].namespaced) o.metadata.namespace = namespace ?? o.metadata.namespace ?? 'default';
+    if (Resources[resource].namespaced)
+      o.metadata.namespace = namespace ?? o.metadata.namespace ?? 'default';
     if ((o.metadata.name ?? '') === '' && o.metadata.generateName !== undefined) {
       o.metadata.name = `${o.metadata.generateName}${Math.random().toString(36).slice(2, 7)}`;
     }
@@ -89,35 +112,58 @@ export class ObjectTracker {
     const key = metaNamespaceKey(o);
     if (this.bucket(resource).has(key)) throw newAlreadyExists(gr(resource), name);
     o.metadata.uid = `uid-${++uidSeq}`;
-    o.metadata.creationTimestamp = this.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    o.metadata.creationTimestamp = this.now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     o.metadata.generation = 1;
     return this.commit(resource, 'ADDED', o);
   }
 
-  update(resource: ResourceName, obj: KubeObject, opts: { readonly namespace?: string | undefined; readonly subresource?: string } = {}): KubeObject {
+  update(
+    resource: ResourceName,
+    obj: KubeObject,
+    opts: { readonly namespace?: string | undefined; readonly subresource?: string } = {},
+  ): KubeObject {
     const { namespace, subresource } = opts;
     const name = obj.metadata.name ?? '';
     const ns = this.nsFor(resource, namespace ?? obj.metadata.namespace ?? '');
     const cur = this.bucket(resource).get(namespacedKey(ns, name));
     if (cur === undefined) throw newNotFound(gr(resource), name);
     const rv = obj.metadata.resourceVersion;
-    if (rv !== undefined && rv !== '' && rv !== cur.metadata.resourceVersion) throw newConflict(gr(resource), name, OptimisticLockErrorMsg);
+    if (rv !== undefined && rv !== '' && rv !== cur.metadata.resourceVersion)
+      throw newConflict(gr(resource), name, OptimisticLockErrorMsg);
     let next: KubeObject;
     if (subresource === 'status') {
       next = structuredClone(cur);
-      (next as unknown as Record<string, unknown>)['status'] = structuredClone((obj as unknown as Record<string, unknown>)['status']);
+      (next as unknown as Record<string, unknown>)['status'] = structuredClone(
+        (obj as unknown as Record<string, unknown>)['status'],
+      );
     } else {
       next = structuredClone(obj);
-      next.metadata = { ...next.metadata, namespace: cur.metadata.namespace, uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, generation: cur.metadata.generation };
-      (next as unknown as Record<string, unknown>)['status'] = structuredClone((cur as unknown as Record<string, unknown>)['status']);
-      if ((next as unknown as Record<string, unknown>)['status'] === undefined) delete (next as unknown as Record<string, unknown>)['status'];
-      const spec = (o: KubeObject): string => JSON.stringify((o as unknown as Record<string, unknown>)['spec'] ?? null);
+      next.metadata = {
+        ...next.metadata,
+        namespace: cur.metadata.namespace,
+        uid: cur.metadata.uid,
+        creationTimestamp: cur.metadata.creationTimestamp,
+        generation: cur.metadata.generation,
+      };
+      (next as unknown as Record<string, unknown>)['status'] = structuredClone(
+        (cur as unknown as Record<string, unknown>)['status'],
+      );
+      if ((next as unknown as Record<string, unknown>)['status'] === undefined)
+        delete (next as unknown as Record<string, unknown>)['status'];
+      const spec = (o: KubeObject): string =>
+        JSON.stringify((o as unknown as Record<string, unknown>)['spec'] ?? null);
       if (spec(next) !== spec(cur)) next.metadata.generation = (cur.metadata.generation ?? 0) + 1;
     }
     return this.commit(resource, 'MODIFIED', next);
   }
 
-  patch(resource: ResourceName, ref: { readonly namespace: string | undefined; readonly name: string }, patch: Patch): KubeObject {
+  patch(
+    resource: ResourceName,
+    ref: { readonly namespace: string | undefined; readonly name: string },
+    patch: Patch,
+  ): KubeObject {
     const { namespace, name } = ref;
     const cur = this.get(resource, namespace ?? '', name);
     let next: KubeObject;
@@ -152,7 +198,11 @@ export class ObjectTracker {
         const ch = new EventChannel<WatchEvent<KubeObject>>();
         const from = Number(opts.resourceVersion === '' ? '0' : opts.resourceVersion);
         for (const c of this.changes.get(resource) ?? []) {
-          if (c.rev > from && (namespace === undefined || c.ev.object.metadata.namespace === namespace)) ch.push(clone(c.ev));
+          if (
+            c.rev > from &&
+            (namespace === undefined || c.ev.object.metadata.namespace === namespace)
+          )
+            ch.push(clone(c.ev));
         }
         const w = { ch, ns: namespace };
         let set = this.watchers.get(resource);
@@ -185,7 +235,11 @@ export class ObjectTracker {
     return b;
   }
 
-  private commit(resource: ResourceName, type: WatchEvent<KubeObject>['type'], o: KubeObject): KubeObject {
+  private commit(
+    resource: ResourceName,
+    type: WatchEvent<KubeObject>['type'],
+    o: KubeObject,
+  ): KubeObject {
     o.metadata.resourceVersion = String(++this.rev);
     const key = metaNamespaceKey(o);
     if (type === 'DELETED') this.bucket(resource).delete(key);

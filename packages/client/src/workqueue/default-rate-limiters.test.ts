@@ -14,7 +14,10 @@ describe('rate limiters', () => {
       name: 'exponential 5ms → 1000s (the controller sequence)',
       make: () => new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
       n: 20,
-      want: [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10_240, 20_480, 40_960, 81_920, 163_840, 327_680, 655_360, 1_000_000, 1_000_000],
+      want: [
+        5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10_240, 20_480, 40_960, 81_920, 163_840,
+        327_680, 655_360, 1_000_000, 1_000_000,
+      ],
     },
     {
       name: 'exponential 1ms → 1s',
@@ -24,7 +27,12 @@ describe('rate limiters', () => {
     },
     {
       name: 'fast-slow',
-      make: () => new ItemFastSlowRateLimiter<string>({ fastDelay: 5, slowDelay: 10_000, maxFastAttempts: 3 }),
+      make: () =>
+        new ItemFastSlowRateLimiter<string>({
+          fastDelay: 5,
+          slowDelay: 10_000,
+          maxFastAttempts: 3,
+        }),
       n: 5,
       want: [5, 5, 5, 10_000, 10_000],
     },
@@ -46,7 +54,10 @@ describe('rate limiters', () => {
   });
 
   it('tracks items separately and forgets', () => {
-    const l = new MaxOfRateLimiter<string>(new ItemExponentialFailureRateLimiter<string>(1, 100), new ItemFastSlowRateLimiter<string>({ fastDelay: 2, slowDelay: 50, maxFastAttempts: 1 }));
+    const l = new MaxOfRateLimiter<string>(
+      new ItemExponentialFailureRateLimiter<string>(1, 100),
+      new ItemFastSlowRateLimiter<string>({ fastDelay: 2, slowDelay: 50, maxFastAttempts: 1 }),
+    );
     expect([l.when('a'), l.when('a'), l.when('b')]).toEqual([2, 50, 2]);
     expect(l.numRequeues('a')).toBe(2);
     l.forget('a');

@@ -40,7 +40,9 @@ export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
 export class ItemFastSlowRateLimiter<T> implements RateLimiter<T> {
   private readonly failures = new Map<T, number>();
 
-  constructor(private readonly opts: { fastDelay: number; slowDelay: number; maxFastAttempts: number }) {}
+  constructor(
+    private readonly opts: { fastDelay: number; slowDelay: number; maxFastAttempts: number },
+  ) {}
 
   when(item: T): number {
     const n = (this.failures.get(item) ?? 0) + 1;
@@ -104,5 +106,8 @@ export class MaxOfRateLimiter<T> implements RateLimiter<T> {
  * overall bucket of 10 qps / 100 burst (the bucket only matters under mass failures).
  */
 export function defaultControllerRateLimiter<T>(clock: Clock = realClock): RateLimiter<T> {
-  return new MaxOfRateLimiter<T>(new ItemExponentialFailureRateLimiter<T>(5, 1_000_000), new BucketRateLimiter<T>(10, 100, clock));
+  return new MaxOfRateLimiter<T>(
+    new ItemExponentialFailureRateLimiter<T>(5, 1_000_000),
+    new BucketRateLimiter<T>(10, 100, clock),
+  );
 }

@@ -4,7 +4,8 @@ import { newRateLimitingQueue } from './rate-limiting-queue.js';
 import { FIFOQueue } from './queue.js';
 import { DelayingFIFOQueue } from './delaying-queue.js';
 
-type Op = { add: string } | { get: string } | { done: string } | { len: number } | { shutDown: true };
+type Op =
+  { add: string } | { get: string } | { done: string } | { len: number } | { shutDown: true };
 
 async function apply(q: FIFOQueue<string>, ops: Op[]): Promise<void> {
   for (const op of ops) {
@@ -19,13 +20,40 @@ async function apply(q: FIFOQueue<string>, ops: Op[]): Promise<void> {
 describe('FIFOQueue', () => {
   it.each<{ name: string; ops: Op[] }>([
     { name: 'FIFO order', ops: [{ add: 'a' }, { add: 'b' }, { get: 'a' }, { get: 'b' }] },
-    { name: 'dedup while queued', ops: [{ add: 'a' }, { add: 'b' }, { add: 'a' }, { len: 2 }, { get: 'a' }, { get: 'b' }, { len: 0 }] },
+    {
+      name: 'dedup while queued',
+      ops: [
+        { add: 'a' },
+        { add: 'b' },
+        { add: 'a' },
+        { len: 2 },
+        { get: 'a' },
+        { get: 'b' },
+        { len: 0 },
+      ],
+    },
     {
       name: 're-add while processing is held until done',
-      ops: [{ add: 'a' }, { get: 'a' }, { add: 'a' }, { len: 0 }, { add: 'a' }, { len: 0 }, { done: 'a' }, { len: 1 }, { get: 'a' }],
+      ops: [
+        { add: 'a' },
+        { get: 'a' },
+        { add: 'a' },
+        { len: 0 },
+        { add: 'a' },
+        { len: 0 },
+        { done: 'a' },
+        { len: 1 },
+        { get: 'a' },
+      ],
     },
-    { name: 'done without re-add does not requeue', ops: [{ add: 'a' }, { get: 'a' }, { done: 'a' }, { len: 0 }] },
-    { name: 'items queued before shutdown still drain', ops: [{ add: 'a' }, { shutDown: true }, { add: 'b' }, { len: 1 }, { get: 'a' }] },
+    {
+      name: 'done without re-add does not requeue',
+      ops: [{ add: 'a' }, { get: 'a' }, { done: 'a' }, { len: 0 }],
+    },
+    {
+      name: 'items queued before shutdown still drain',
+      ops: [{ add: 'a' }, { shutDown: true }, { add: 'b' }, { len: 1 }, { get: 'a' }],
+    },
   ])('$name', async ({ ops }) => {
     await apply(new FIFOQueue<string>(), ops);
   });

@@ -2,7 +2,9 @@
 // sets, so one key is never processed by two workers at once.
 
 /** What `get()` resolves to. When `shutdown` is true there is no item and the worker must exit. */
-export type GetResult<T> = { readonly item: T; readonly shutdown: false } | { readonly item: undefined; readonly shutdown: true };
+export type GetResult<T> =
+  | { readonly item: T; readonly shutdown: false }
+  | { readonly item: undefined; readonly shutdown: true };
 
 /**
  * Queue guarantees (as upstream `Interface`):

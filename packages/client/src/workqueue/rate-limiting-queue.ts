@@ -41,6 +41,8 @@ class RateLimitingQueueImpl<T> extends DelayingFIFOQueue<T> implements RateLimit
   }
 }
 
-export function newRateLimitingQueue<T>(opts: RateLimitingQueueOptions<T> = {}): RateLimitingQueue<T> {
+export function newRateLimitingQueue<T>(
+  opts: RateLimitingQueueOptions<T> = {},
+): RateLimitingQueue<T> {
   return new RateLimitingQueueImpl<T>(opts);
 }
