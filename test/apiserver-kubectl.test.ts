@@ -248,7 +248,14 @@ describe('replicas and restarts on one Redis + NATS', () => {
   it('keeps state across a restart', async () => {
     const before = (await api.kubectl(['get', 'svc', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.uid} {end}'])).stdout;
     const r = await api.startReplica();
-    await r.process.stop();
+    // SIGTERM with an open watch: the process closes it and exits 0.
+    const watch = await fetch(`${r.url}/api/v1/services?watch=true`);
+    const reader = watch.body?.getReader();
+    const first = (await reader?.read()) as { value?: Uint8Array } | undefined;
+    expect(new TextDecoder().decode(first?.value)).toContain('"ADDED"');
+    await r.process.stop(20_000);
+    await reader?.cancel().catch(() => undefined);
+    expect(r.process.child.exitCode).toBe(0);
     const c = await api.startReplica();
     const after = (await c.kubectl(['get', 'svc', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.uid} {end}'])).stdout;
     expect(after).toBe(before);
