@@ -213,9 +213,60 @@ export interface ContainerPort {
   hostIP?: string;
 }
 
+/** Selects a field of the pod (downward API), e.g. status.podIP. */
+export interface ObjectFieldSelector {
+  apiVersion?: string;
+  fieldPath: string;
+}
+
+/** Where an environment variable's value comes from; svclab resolves fieldRef only. */
+export interface EnvVarSource {
+  fieldRef?: ObjectFieldSelector;
+  /** Opaque to svclab. */
+  resourceFieldRef?: Record<string, unknown>;
+  /** Opaque to svclab. */
+  configMapKeyRef?: Record<string, unknown>;
+  /** Opaque to svclab. */
+  secretKeyRef?: Record<string, unknown>;
+}
+
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+  subPathExpr?: string;
+  mountPropagation?: string;
+  recursiveReadOnly?: string;
+}
+
+/** A pod volume: its name plus one volume source (emptyDir, configMap, …), opaque to svclab. */
+export interface Volume {
+  name: string;
+  [source: string]: unknown;
+}
+
+export interface PodDNSConfigOption {
+  name?: string;
+  value?: string;
+}
+
+/** Extra resolver settings merged into the pod's resolv.conf (ndots, searches, nameservers). */
+export interface PodDNSConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: PodDNSConfigOption[];
+}
+
+export interface HostAlias {
+  ip: string;
+  hostnames?: string[];
 }
 
 export interface HTTPGetAction {
@@ -254,6 +305,17 @@ export interface Container {
   restartPolicy?: 'Always';
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
+  workingDir?: string;
+  /** Opaque to svclab. */
+  envFrom?: Record<string, unknown>[];
+  volumeMounts?: VolumeMount[];
+  /** Opaque to svclab. */
+  securityContext?: Record<string, unknown>;
+  /** Opaque to svclab. */
+  lifecycle?: Record<string, unknown>;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export interface PodSpec {
@@ -272,6 +334,27 @@ export interface PodSpec {
   tolerations?: { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }[];
   priority?: number;
   enableServiceLinks?: boolean;
+  volumes?: Volume[];
+  dnsConfig?: PodDNSConfig;
+  setHostnameAsFQDN?: boolean;
+  hostAliases?: HostAlias[];
+  readinessGates?: { conditionType: string }[];
+  imagePullSecrets?: { name?: string }[];
+  serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
+  priorityClassName?: string;
+  runtimeClassName?: string;
+  activeDeadlineSeconds?: number;
+  shareProcessNamespace?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  os?: { name: string };
+  /** Opaque to svclab. */
+  securityContext?: Record<string, unknown>;
+  /** Opaque to svclab. */
+  affinity?: Record<string, unknown>;
+  /** Opaque to svclab. */
+  topologySpreadConstraints?: Record<string, unknown>[];
 }
 
 export interface PodCondition {

@@ -328,6 +328,34 @@ describe('unknownFields', () => {
       obj: { items: [{ spec: { x: 1 } }] },
       want: ['items[0].spec.x'],
     },
+    {
+      name: 'common pod fields svclab stores without interpreting',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      obj: {
+        spec: {
+          template: {
+            spec: {
+              securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+              volumes: [
+                { name: 'cfg', configMap: { name: 'c', items: [{ key: 'a', path: 'a' }] } },
+              ],
+              dnsConfig: { options: [{ name: 'ndots', value: '2' }] },
+              containers: [
+                {
+                  name: 'c',
+                  volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg', bogus: 1 }],
+                  env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+                  securityContext: { allowPrivilegeEscalation: false },
+                  resources: { limits: { cpu: '1' } },
+                },
+              ],
+            },
+          },
+        },
+      },
+      want: ['spec.template.spec.containers[0].volumeMounts[0].bogus'],
+    },
     { name: 'unknown kind', apiVersion: 'v1', kind: 'Nope', obj: { x: 1 }, want: [] },
   ])('$name', ({ apiVersion, kind, obj, want }) => {
     expect(unknownFields(apiVersion, kind, obj)).toEqual(want);

@@ -42,6 +42,8 @@ export function renderField(v: OpenAPIVersion, f: FieldSchema): Json {
         : `${f.description}\n\nPossible enum values:\n${f.enum.map((e) => ` - \`"${e}"\``).join('\n')}`;
   }
   if (f.nullable === true && v === 'v3') out['nullable'] = true;
+  if (f.preserveUnknownFields === true && v === 'v3')
+    out['x-kubernetes-preserve-unknown-fields'] = true;
   extensions(f, out);
   return out;
 }

@@ -67,6 +67,13 @@ export const quantityMap = (description: string): FieldSchema => ({
   additionalProperties: { description: '', ref: QUANTITY },
 });
 
+/** A free-form object svclab stores but does not interpret. */
+export const opaque = (description: string): FieldSchema => ({
+  description,
+  type: 'object',
+  preserveUnknownFields: true,
+});
+
 /** A struct definition. */
 export const obj = (
   description: string,

@@ -38,6 +38,8 @@ export interface FieldSchema {
   readonly mapType?: 'atomic' | 'granular';
   /** The wire format allows an explicit null here. */
   readonly nullable?: boolean;
+  /** Free-form content svclab does not interpret (`x-kubernetes-preserve-unknown-fields`). */
+  readonly preserveUnknownFields?: boolean;
 }
 
 /** A named definition (`io.k8s.api.core.v1.Service`). */
