@@ -24,7 +24,8 @@ import { MemoryStorage } from './storage/memory.js';
 async function openStorage(cfg: Config, logger: Logger): Promise<{ storage: Storage; nc?: NatsConnection }> {
   let nc: NatsConnection | undefined;
   if (cfg.natsUrl !== undefined) {
-    nc = await connect({ servers: cfg.natsUrl, name: 'apiserver', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    // waitOnFirstConnect: a NATS that is not up yet is retried like a lost connection, not fatal.
+    nc = await connect({ servers: cfg.natsUrl, name: 'apiserver', maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true });
     logger.info('connected to NATS', { url: cfg.natsUrl });
   }
   if (cfg.redisUrl === undefined) {
@@ -100,7 +101,12 @@ async function main(): Promise<void> {
     logger,
     tracer: telemetry.tracer,
     ...(tokens ? { tokens } : {}),
-    metrics: createHttpMetrics({ defaultMetrics: true }),
+    metrics: createHttpMetrics({
+      defaultMetrics: true,
+      accessLog: (fields) => {
+        logger.debug('request', fields);
+      },
+    }),
     ready: () => ready,
   });
 

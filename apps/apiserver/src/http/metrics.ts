@@ -17,7 +17,14 @@ export interface HttpMetrics {
   readonly middleware: RequestHandler;
 }
 
-export function createHttpMetrics(opts: { defaultMetrics?: boolean } = {}): HttpMetrics {
+export interface HttpMetricsOptions {
+  /** Also export the Node.js process metrics (main.ts; not in tests, the registry is per server). */
+  readonly defaultMetrics?: boolean;
+  /** Gets one debug line per finished API request (method, path, code, seconds). */
+  readonly accessLog?: (fields: Record<string, unknown>) => void;
+}
+
+export function createHttpMetrics(opts: HttpMetricsOptions = {}): HttpMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics === true) collectDefaultMetrics({ register: registry });
   const labelNames = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
@@ -34,14 +41,16 @@ export function createHttpMetrics(opts: { defaultMetrics?: boolean } = {}): Http
     buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
     registers: [registry],
   });
-  const middleware: RequestHandler = (_req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('close', () => {
       const info = res.locals['requestInfo'] as RequestLabels | undefined;
       if (info === undefined) return;
       const labels = { ...info, component: 'apiserver' };
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       total.inc({ ...labels, code: String(res.statusCode) });
-      duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      duration.observe(labels, seconds);
+      opts.accessLog?.({ verb: info.verb, path: req.path, code: res.statusCode, seconds });
     });
     next();
   };
