@@ -1,6 +1,6 @@
 // dns: a CoreDNS-like cluster DNS. Flags in config.ts (USAGE); env APISERVER_URL, SVCLAB_TOKEN, NATS_URL, LOG_LEVEL.
 import type { AddressInfo } from 'node:net';
-import { createLogger, parseLogLevel } from '@svclab/telemetry';
+import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { buildDnsChain } from './chain.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createHttpServer } from './http.js';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     process.exit(err instanceof ConfigError && err.message.startsWith('usage') ? 0 : 2);
   }
   const stop = new AbortController();
+  const telemetry = initTelemetry('dns');
   let objects: ObjectSource & { size?: () => unknown };
   if (cfg.objectsFile !== undefined) {
     objects = loadObjectsFile(cfg.objectsFile);
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     logger.info('lameduck', { signal, ms: cfg.lameduckMs });
     setTimeout(() => {
       stop.abort();
-      void Promise.all([dns.stop(), new Promise<void>((r) => http.close(() => { r(); }))]).then(() => {
+      void Promise.all([dns.stop(), new Promise<void>((r) => http.close(() => { r(); })), telemetry.shutdown()]).then(() => {
         logger.info('stopped');
         process.exit(0);
       });
