@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AffinityTable } from './affinity-table.js';
 import type { Packet } from './decide.js';
-import { decide } from './decide.js';
+import { decide, explain } from './decide.js';
 import { renderIptables } from './iptables-render.js';
 import { makeEndpointSlice, makeService, overallIptablesFixture, tcp80, testNodeName } from './testing.js';
 
@@ -146,5 +146,62 @@ describe('decide: load balancing and affinity', () => {
     );
     const rs = renderIptables({ services, endpointSlices: slices }, node, { clusterCIDR: '10.0.0.0/8' }).ruleSet;
     expect(decide(rs, pkt(pod, '172.30.0.123', 80), () => 0, new AffinityTable())).toMatchObject({ verdict: 'dnat', ip: '10.180.1.123' });
+  });
+});
+
+describe('explain', () => {
+  const close = (x: number): number => Math.round(x * 1e9) / 1e9;
+  it.each([
+    {
+      name: 'two endpoints, half each, pod source not masqueraded',
+      packet: pkt(pod, '172.30.0.44', 80),
+      want: [
+        { ip: '10.180.0.4', port: 80, probability: 0.5, masquerade: false },
+        { ip: '10.180.0.5', port: 80, probability: 0.5, masquerade: false },
+      ],
+    },
+    {
+      name: 'hairpin: an endpoint reaching itself is masqueraded',
+      packet: pkt('10.180.0.4', '172.30.0.44', 80),
+      want: [
+        { ip: '10.180.0.4', port: 80, probability: 0.5, masquerade: true },
+        { ip: '10.180.0.5', port: 80, probability: 0.5, masquerade: false },
+      ],
+    },
+    { name: 'single endpoint', packet: pkt(outside, '172.30.0.41', 80), want: [{ ip: '10.180.0.1', port: 80, probability: 1, masquerade: true }] },
+  ])('$name', ({ packet, want }) => {
+    const e = explain(ruleSet, packet);
+    expect(e.verdict).toBe('dnat');
+    if (e.verdict !== 'dnat') return;
+    expect(e.candidates.map((c) => ({ ...c, probability: close(c.probability) }))).toEqual(want);
+  });
+
+  it('reports the affinity window and keeps the affinity table untouched', () => {
+    const e = explain(ruleSet, pkt(pod, '172.30.0.45', 80));
+    expect(e).toMatchObject({ verdict: 'dnat', affinitySeconds: 10800, candidates: [{ ip: '10.180.0.3', probability: 1 }] });
+  });
+
+  it.each([
+    { name: 'no endpoints', packet: pkt(pod, '172.30.0.46', 80), verdict: 'reject' },
+    { name: 'eTP Local without local endpoints, from outside', packet: pkt(outside, '1.2.3.4', 80), verdict: 'drop' },
+    { name: 'not a service', packet: pkt(pod, '10.9.9.9', 80), verdict: 'none' },
+  ])('$name → $verdict', ({ packet, verdict }) => {
+    expect(explain(ruleSet, packet).verdict).toBe(verdict);
+  });
+
+  it('three endpoints get a third each', () => {
+    const p80 = { name: 'p80', port: 80, protocol: 'TCP' } as const;
+    const rs = renderIptables(
+      {
+        services: [makeService('ns1', 'svc1', { spec: { clusterIP: '172.30.0.41', ports: [p80] } })],
+        endpointSlices: [
+          makeEndpointSlice('ns1', 'svc1', { endpoints: [{ addresses: ['10.180.0.1'] }, { addresses: ['10.180.0.2'] }, { addresses: ['10.180.0.3'] }], ports: tcp80 }),
+        ],
+      },
+      node,
+      { clusterCIDR: '10.0.0.0/8' },
+    ).ruleSet;
+    const e = explain(rs, pkt(pod, '172.30.0.41', 80));
+    expect(e.verdict === 'dnat' ? e.candidates.map((c) => close(c.probability)) : []).toEqual([close(1 / 3), close(1 / 3), close(1 / 3)]);
   });
 });

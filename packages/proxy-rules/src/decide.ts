@@ -1,6 +1,6 @@
 // decide: walks a RuleSet for one new connection the way netfilter walks kube-proxy's chains —
 // nat (PREROUTING or OUTPUT → KUBE-SERVICES) first, then the filter hooks on the translated packet.
-import type { AffinityTable } from './affinity-table.js';
+import { AffinityTable } from './affinity-table.js';
 import { addressMatches } from './ip.js';
 import type { L4Protocol, Rule, RuleSet } from './rule-set.js';
 
@@ -35,11 +35,23 @@ interface WalkState {
   readonly chains: string[];
   mark: boolean;
   depth: number;
+  /** explain() mode: statistic branches are expanded into candidates instead of drawn. */
+  readonly explain?: Candidate[];
+  affinitySeconds?: number;
 }
 
 type Terminal =
   | { readonly kind: 'dnat'; readonly ip: string; readonly port: number }
-  | { readonly kind: 'accept' | 'drop' | 'reject'; readonly comment?: string };
+  | { readonly kind: 'accept' | 'drop' | 'reject'; readonly comment?: string }
+  | { readonly kind: 'explained' };
+
+/** One possible backend of a connection, with the chance iptables picks it. */
+export interface Candidate {
+  readonly ip: string;
+  readonly port: number;
+  readonly probability: number;
+  readonly masquerade: boolean;
+}
 
 interface ChainIndex {
   readonly byDstPort: Map<string, number[]>;
@@ -117,15 +129,50 @@ function matches(r: Rule, st: WalkState): boolean {
 
 const maxDepth = 32;
 
+/**
+ * explain(): from the first `-m statistic` rule of a chain on, every matching rule is taken with
+ * probability p of what is left (the last one, without statistic, with all of it).
+ */
+function expand(
+  table: Readonly<Record<string, readonly Rule[]>>,
+  at: { rules: readonly Rule[]; order: readonly number[] },
+  st: WalkState,
+): void {
+  let remaining = 1;
+  for (const i of at.order) {
+    const r = at.rules[i];
+    if (r === undefined || r.target.kind !== 'jump') continue;
+    if (!matches({ ...r, probability: undefined }, st)) continue;
+    const p = r.probability ?? 1;
+    const sub: WalkState = { ...st, chains: [...st.chains], explain: undefined };
+    const res = walk(table, r.target.chain, sub);
+    if (res?.kind === 'dnat') {
+      st.explain?.push({ ip: res.ip, port: res.port, probability: remaining * p, masquerade: sub.mark });
+    }
+    remaining *= 1 - p;
+    if (remaining <= 0) break;
+  }
+}
+
 function walk(table: Readonly<Record<string, readonly Rule[]>>, chain: string, st: WalkState): Terminal | undefined {
   const rules = table[chain];
   if (rules === undefined) return undefined;
   st.chains.push(chain);
   if (++st.depth > maxDepth) throw new Error(`iptables chain loop at ${chain}`);
   try {
-    for (const i of candidates(rules, st.pkt)) {
-      const r = rules[i];
-      if (r === undefined || !matches(r, st)) continue;
+    const order = [...candidates(rules, st.pkt)];
+    for (let k = 0; k < order.length; k++) {
+      const r = rules[order[k] ?? -1];
+      if (r === undefined) continue;
+      if (st.explain !== undefined && r.recentCheck !== undefined) {
+        st.affinitySeconds = r.recentCheck.seconds; // a new client: no recent entry yet
+        continue;
+      }
+      if (st.explain !== undefined && r.probability !== undefined) {
+        expand(table, { rules, order: order.slice(k) }, st);
+        return { kind: 'explained' };
+      }
+      if (!matches(r, st)) continue;
       const t = r.target;
       switch (t.kind) {
         case 'jump': {
@@ -145,7 +192,7 @@ function walk(table: Readonly<Record<string, readonly Rule[]>>, chain: string, s
         case 'reject':
           return r.comment === undefined ? { kind: t.kind } : { kind: t.kind, comment: r.comment };
         case 'dnat':
-          if (t.recentSet !== undefined) st.affinity.set(t.recentSet, st.pkt.srcIP);
+          if (t.recentSet !== undefined && st.explain === undefined) st.affinity.set(t.recentSet, st.pkt.srcIP);
           return { kind: 'dnat', ip: t.ip, port: t.port };
       }
     }
@@ -186,7 +233,7 @@ export function decide(ruleSet: RuleSet, packet: Packet, rand: () => number, aff
   else if (packet.fromHost !== true) hooks.push('KUBE-PROXY-FIREWALL', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES');
   for (const chain of hooks) {
     const res = walk(ruleSet.filter, chain, fst);
-    if (res === undefined || res.kind === 'dnat') continue;
+    if (res === undefined || res.kind === 'dnat' || res.kind === 'explained') continue;
     if (res.kind === 'accept') {
       if (natResult?.kind === 'dnat') break;
       return { verdict: 'accept', chains: st.chains };
@@ -199,4 +246,48 @@ export function decide(ruleSet: RuleSet, packet: Packet, rand: () => number, aff
     return { verdict: 'dnat', ip: natResult.ip, port: natResult.port, masquerade: fst.mark || st.mark, chains: st.chains };
   }
   return { verdict: 'none', masquerade: st.mark, chains: st.chains };
+}
+
+export type Explanation =
+  | Exclude<Decision, { verdict: 'dnat' }>
+  | {
+      readonly verdict: 'dnat';
+      /** Every backend a new client can get, with probabilities summing to 1. */
+      readonly candidates: readonly Candidate[];
+      /** ClientIP affinity window, seconds, when the service has one. */
+      readonly affinitySeconds?: number;
+      readonly chains: readonly string[];
+    };
+
+/**
+ * What happens to a new connection, without drawing random numbers: the DNAT candidates with the
+ * probabilities the `-m statistic` rules give them (for a client with no affinity entry yet), or
+ * the reject/drop/accept/none verdict. For `svclab` output and tests; the data plane uses decide().
+ */
+export function explain(ruleSet: RuleSet, packet: Packet): Explanation {
+  const found: Candidate[] = [];
+  const st: WalkState = {
+    pkt: packet,
+    proto: packet.protocol.toLowerCase() as L4Protocol,
+    rs: ruleSet,
+    rand: () => 1,
+    affinity: new AffinityTable(),
+    chains: [],
+    mark: false,
+    depth: 0,
+    explain: found,
+  };
+  const res = walk(ruleSet.nat, 'KUBE-SERVICES', st);
+  if (res?.kind === 'explained' || res?.kind === 'dnat') {
+    const candidates = res.kind === 'dnat' ? [{ ip: res.ip, port: res.port, probability: 1, masquerade: st.mark }] : found;
+    return {
+      verdict: 'dnat',
+      candidates,
+      ...(st.affinitySeconds === undefined ? {} : { affinitySeconds: st.affinitySeconds }),
+      chains: st.chains,
+    };
+  }
+  const d = decide(ruleSet, packet, () => 1, new AffinityTable());
+  if (d.verdict === 'dnat') throw new Error('explain: nat walk and decide disagree');
+  return d;
 }
