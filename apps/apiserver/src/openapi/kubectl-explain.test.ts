@@ -143,6 +143,11 @@ describe('kubectl explain against our OpenAPI v3', () => {
       expected: ['GROUP:      discovery.k8s.io', 'KIND:       EndpointSlice', 'ready\t<boolean>'],
     },
     {
+      name: 'pod.spec.containers.env.valueFrom.fieldRef (deep refs)',
+      field: 'pod.spec.containers.env.valueFrom.fieldRef',
+      expected: ['FIELD: fieldRef <ObjectFieldSelector>', 'fieldPath <string> -required-'],
+    },
+    {
       name: 'deployment.spec.strategy',
       field: 'deployment.spec.strategy',
       expected: [
