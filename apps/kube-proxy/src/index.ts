@@ -1,0 +1,28 @@
+// @svclab/kube-proxy: the per-node proxy agent. Exported for tests, benchmarks and the CLI.
+export type { Change } from './service-change-tracker.js';
+export { ServiceChangeTracker } from './service-change-tracker.js';
+export type { EndpointsChange } from './endpoints-change-tracker.js';
+export { EndpointsChangeTracker, serviceKeyOfSlice } from './endpoints-change-tracker.js';
+export type { ConntrackEntry, ConntrackOptions, ConntrackProtocol, ConntrackTimeouts, ConntrackTuple } from './conntrack.js';
+export { ConntrackTable, DefaultConntrackTimeouts, tupleKey } from './conntrack.js';
+export type { Dataplane, DataplaneSnapshot, ListenerSpec } from './dataplane/dataplane.js';
+export type { Route, UserspaceDataplaneOptions } from './dataplane/userspace.js';
+export { UserspaceDataplane } from './dataplane/userspace.js';
+export type { KernelDataplaneOptions } from './dataplane/kernel.js';
+export { IptablesRestoreError, isIptablesRestoreError, KernelDataplane } from './dataplane/kernel.js';
+export type { SocksRequest } from './dataplane/socks5.js';
+export { namespaceFromUsername, readSocksRequest, SocksCommand, SocksReply, writeSocksReply } from './dataplane/socks5.js';
+export type { KubeProxyMetricsOptions } from './metrics.js';
+export { KubeProxyMetrics } from './metrics.js';
+export type { HealthzResult } from './proxier-health.js';
+export { goTimeString, ProxierHealth } from './proxier-health.js';
+export type { ProxierOptions, ProxyMode, RulesFormat } from './proxier.js';
+export { Proxier } from './proxier.js';
+export type { ServiceHealthSpec } from './service-health-server.js';
+export { ServiceHealthServer } from './service-health-server.js';
+export type { HttpDeps } from './http-server.js';
+export { createHttpServer, listen } from './http-server.js';
+export type { ProxyInformers } from './config.js';
+export { wireProxier } from './config.js';
+export type { KubeProxyConfig } from './options.js';
+export { ConfigError, isConfigError, parseConfig, parseDuration, splitHostPort } from './options.js';
