@@ -142,6 +142,7 @@ async function setup(namespace?: string) {
     nc,
     resource,
     lister: api,
+    catchUpInterval: 0,
     ...(namespace === undefined ? {} : { namespace }),
   });
   return { api, nc, lw };
@@ -205,7 +206,13 @@ describe('NatsListerWatcher (real nats-server)', () => {
 
   it('replays page by page while `more`', async () => {
     const { api, nc } = await setup();
-    const lw = new NatsListerWatcher<Service>({ nc, resource, lister: api, replayLimit: 2 });
+    const lw = new NatsListerWatcher<Service>({
+      nc,
+      resource,
+      lister: api,
+      replayLimit: 2,
+      catchUpInterval: 0,
+    });
     const start = String(api.rev);
     for (const n of ['a', 'b', 'c', 'd', 'e']) api.commit('ADDED', 'ns', n, false);
     const w = collect(lw, start);
@@ -276,6 +283,25 @@ describe('NatsListerWatcher (real nats-server)', () => {
       { timeout: 15_000 },
     );
     expect(deleted).toEqual(['ns/gone']);
+  });
+
+  it('periodic catch-up finds a lost last event', async () => {
+    const { api, nc } = await setup();
+    const lw = new NatsListerWatcher<Service>({ nc, resource, lister: api, catchUpInterval: 200 });
+    const w = collect(lw, String(api.rev));
+    await vi.waitFor(() => expect(api.replays).toHaveLength(1));
+    api.commit('ADDED', 'ns', 'lost', false);
+    await vi.waitFor(() => expect(w.names()).toEqual(['ADDED:lost:101']));
+  });
+
+  it('a watch on a closed connection fails (the Reflector backs off)', async () => {
+    const { api } = await setup();
+    const closed = await conn();
+    await closed.close();
+    const lw = new NatsListerWatcher<Service>({ nc: closed, resource, lister: api });
+    const w = collect(lw, '1');
+    await w.done;
+    expect(w.error()).toBeDefined();
   });
 
   it('catches up after a NATS server restart', async () => {

@@ -9,6 +9,7 @@ import {
   realClock,
   StatusError,
   type Clock,
+  type Timer,
 } from '@svclab/apimachinery';
 import {
   decodeJSON,
@@ -49,6 +50,11 @@ export interface NatsListerWatcherOptions<T extends KubeObject> {
    * apiserver has not reconnected yet), with backoff from 100 ms; default 8 (about 10 s).
    */
   readonly replayAttempts?: number;
+  /**
+   * Every this many ms, a catch-up replay runs even without a gap, ms; default 10 000, 0 disables.
+   * The safety net for a lost LAST event, which no later `prev` would reveal.
+   */
+  readonly catchUpInterval?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -65,7 +71,7 @@ export interface NatsListerWatcherOptions<T extends KubeObject> {
  * already reflected in the list. A replay answer of 410 Expired ends the watch with that
  * StatusError (the Reflector relists); a failed replay request ends it with a 500 (the Reflector
  * backs off and re-watches). Every watch starts with one catch-up replay (closing the window
- * between list and subscribe), and so does every NATS reconnect.
+ * between list and subscribe), and so does every NATS reconnect and every `catchUpInterval`.
  */
 export class NatsListerWatcher<T extends KubeObject> implements ListerWatcher<T> {
   private readonly log: Logger;
@@ -91,6 +97,7 @@ class NatsWatch<T extends KubeObject> {
   private pending: ChangeEvent[] = [];
   private sub: Subscription | undefined;
   private statusIter: { stop?: () => void } | undefined;
+  private catchUpTimer: Timer | undefined;
 
   constructor(
     private readonly opts: NatsListerWatcherOptions<T>,
@@ -109,6 +116,12 @@ class NatsWatch<T extends KubeObject> {
       },
       { once: true },
     );
+    if (opts.nc.isClosed()) {
+      this.channel.fail(
+        new StatusError(newInternalError(new Error('NATS connection closed')).status),
+      );
+      return;
+    }
     this.sub = opts.nc.subscribe(resourceEventsWildcard(opts.resource), {
       callback: (err, msg) => {
         if (err !== null) {
@@ -127,6 +140,16 @@ class NatsWatch<T extends KubeObject> {
     });
     void this.watchStatus();
     this.replay();
+    const every = opts.catchUpInterval ?? 10_000;
+    if (every > 0) {
+      const clock = opts.clock ?? realClock;
+      const tick = (): void => {
+        if (this.channel.isClosed()) return;
+        this.replay();
+        this.catchUpTimer = clock.afterFunc(every, tick);
+      };
+      this.catchUpTimer = clock.afterFunc(every, tick);
+    }
   }
 
   private async watchStatus(): Promise<void> {
@@ -138,6 +161,10 @@ class NatsWatch<T extends KubeObject> {
         this.log.info('NATS reconnected, catching up', { fromRev: this.last });
         this.replay();
       }
+    }
+    // The iterator ends when the connection closes for good.
+    if (!this.channel.isClosed()) {
+      this.end(new StatusError(newInternalError(new Error('NATS connection closed')).status));
     }
   }
 
@@ -262,6 +289,7 @@ class NatsWatch<T extends KubeObject> {
     this.sub?.unsubscribe();
     this.sub = undefined;
     this.statusIter?.stop?.();
+    this.catchUpTimer?.stop();
     this.pending = [];
   }
 }
