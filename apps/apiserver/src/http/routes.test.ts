@@ -219,6 +219,22 @@ describe('CRUD', () => {
     await request(s.app).get('/api/v1/namespaces/default/pods/p').expect(404);
   });
 
+  it('keeps an object with finalizers until the last one is removed', async () => {
+    const body = { ...svc('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } };
+    const created = (await request(s.app).post('/api/v1/namespaces/default/services').send(body).expect(201)).body;
+    const del = (await request(s.app).delete('/api/v1/namespaces/default/services/fin').expect(200)).body;
+    expect(del.metadata.deletionTimestamp).toBeDefined();
+    await request(s.app).get('/api/v1/namespaces/default/services/fin').expect(200);
+    await request(s.app)
+      .patch('/api/v1/namespaces/default/services/fin')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ metadata: { finalizers: null } }))
+      .expect(200);
+    await request(s.app).get('/api/v1/namespaces/default/services/fin').expect(404);
+    // Its clusterIP went back to the allocator.
+    await request(s.app).post('/api/v1/namespaces/default/services').send(svc('reuse', { clusterIP: created.spec.clusterIP })).expect(201);
+  });
+
   it('refuses to delete the immortal namespaces', async () => {
     const res = await request(s.app).delete('/api/v1/namespaces/default').expect(403);
     expect(res.body).toMatchObject({ reason: 'Forbidden', message: 'namespaces "default" is forbidden: this namespace may not be deleted' });

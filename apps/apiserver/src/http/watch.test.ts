@@ -137,3 +137,15 @@ describe('watch', () => {
     expect(first.object.rows).toHaveLength(1);
   });
 });
+
+describe('watch list', () => {
+  it('sendInitialEvents ends the initial events with an annotated BOOKMARK', async () => {
+    const base = await start();
+    const lines = await watch(
+      `${base}/api/v1/namespaces/default/services?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`,
+      (l) => l.some((x) => x.type === 'BOOKMARK'),
+    );
+    expect(lines.map((l) => l.type)).toEqual(['ADDED', 'BOOKMARK']);
+    expect(lines[1]?.object.metadata?.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+  });
+});
