@@ -40,7 +40,14 @@ function cluster(n: number): { services: Service[]; endpointSlices: EndpointSlic
         spec: {
           type: nodePort ? 'NodePort' : 'ClusterIP',
           clusterIP: ip(0x0a600000, i + 1),
-          ports: [{ name: 'http', port: 80, protocol: 'TCP', ...(nodePort ? { nodePort: 30000 + (i % 2700) } : {}) }],
+          ports: [
+            {
+              name: 'http',
+              port: 80,
+              protocol: 'TCP',
+              ...(nodePort ? { nodePort: 30000 + (i % 2700) } : {}),
+            },
+          ],
         },
       }),
     );
@@ -73,16 +80,33 @@ function time(runs: number, fn: () => void): Timing {
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-const fmt = (t: Timing, digits = 0): string => `${t.wall.toFixed(digits)} / ${t.cpu.toFixed(digits)}`;
+const fmt = (t: Timing, digits = 0): string =>
+  `${t.wall.toFixed(digits)} / ${t.cpu.toFixed(digits)}`;
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const rows: string[][] = [
-  ['services', 'endpoints', 'cold', 'full resync', 'partial', 'ruleSet', 'text MB', 'ipvs', 'decide µs'],
+  [
+    'services',
+    'endpoints',
+    'cold',
+    'full resync',
+    'partial',
+    'ruleSet',
+    'text MB',
+    'ipvs',
+    'decide µs',
+  ],
 ];
 for (const n of sizes.length > 0 ? sizes : [1000, 10000, 30000]) {
   const state = cluster(n);
   const runs = n >= 30000 ? 3 : 5;
-  const cold = time(runs, () => void renderIptables(state, node, { ...opts, cache: new IptablesCache() }).text);
+  const cold = time(
+    runs,
+    () => void renderIptables(state, node, { ...opts, cache: new IptablesCache() }).text,
+  );
   const cache = new IptablesCache();
   renderIptables(state, node, { ...opts, cache });
   let text = '';
@@ -108,7 +132,18 @@ for (const n of sizes.length > 0 ? sizes : [1000, 10000, 30000]) {
   const k = 20000;
   const t0 = performance.now();
   for (let j = 0; j < k; j++) {
-    decide(ruleSet, { srcIP: '10.244.1.5', dstIP: ip(0x0a600000, (j % n) + 1), dstPort: 80, protocol: 'TCP', fromLocalPod: true }, Math.random, affinity);
+    decide(
+      ruleSet,
+      {
+        srcIP: '10.244.1.5',
+        dstIP: ip(0x0a600000, (j % n) + 1),
+        dstPort: 80,
+        protocol: 'TCP',
+        fromLocalPod: true,
+      },
+      Math.random,
+      affinity,
+    );
   }
   const decideUs = ((performance.now() - t0) * 1000) / k;
   rows.push([
@@ -125,4 +160,5 @@ for (const n of sizes.length > 0 ? sizes : [1000, 10000, 30000]) {
 }
 process.stdout.write('times: wall ms / cpu ms (median)\n');
 const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-for (const r of rows) process.stdout.write(`${r.map((v, c) => v.padStart(widths[c] ?? 0)).join('  ')}\n`);
+for (const r of rows)
+  process.stdout.write(`${r.map((v, c) => v.padStart(widths[c] ?? 0)).join('  ')}\n`);

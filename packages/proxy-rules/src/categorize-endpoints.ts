@@ -23,7 +23,11 @@ export interface TopologyNode {
 
 type TopologyMode = '' | 'PreferSameZone' | 'PreferSameNode';
 
-function topologyModeFromHints(endpoints: readonly EndpointInfo[], nodeName: string, zone: string): TopologyMode {
+function topologyModeFromHints(
+  endpoints: readonly EndpointInfo[],
+  nodeName: string,
+  zone: string,
+): TopologyMode {
   let hasEndpointForNode = false;
   let allHaveNodeHints = true;
   let hasEndpointForZone = false;
@@ -41,7 +45,11 @@ function topologyModeFromHints(endpoints: readonly EndpointInfo[], nodeName: str
   return '';
 }
 
-function availableForTopology(ep: EndpointInfo, mode: TopologyMode, at: { nodeName: string; zone: string }): boolean {
+function availableForTopology(
+  ep: EndpointInfo,
+  mode: TopologyMode,
+  at: { nodeName: string; zone: string },
+): boolean {
   switch (mode) {
     case '':
       return true;
@@ -67,12 +75,20 @@ export function categorizeEndpoints(
 
   if (usesClusterEndpoints(svc)) {
     mode = topologyModeFromHints(endpoints, node.name, zone);
-    clusterEndpoints = endpoints.filter((ep) => ep.ready && availableForTopology(ep, mode, { nodeName: node.name, zone }));
-    if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating);
+    clusterEndpoints = endpoints.filter(
+      (ep) => ep.ready && availableForTopology(ep, mode, { nodeName: node.name, zone }),
+    );
+    if (clusterEndpoints.length === 0)
+      clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating);
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true;
   }
   if (!usesLocalEndpoints(svc)) {
-    return { clusterEndpoints, localEndpoints, allReachableEndpoints: clusterEndpoints, hasAnyEndpoints };
+    return {
+      clusterEndpoints,
+      localEndpoints,
+      allReachableEndpoints: clusterEndpoints,
+      hasAnyEndpoints,
+    };
   }
 
   let hasLocalReady = false;
@@ -93,10 +109,20 @@ export function categorizeEndpoints(
     localEndpoints = endpoints.filter((ep) => ep.isLocal && ep.serving && ep.terminating);
   }
   if (!usesClusterEndpoints(svc)) {
-    return { clusterEndpoints, localEndpoints, allReachableEndpoints: localEndpoints, hasAnyEndpoints };
+    return {
+      clusterEndpoints,
+      localEndpoints,
+      allReachableEndpoints: localEndpoints,
+      hasAnyEndpoints,
+    };
   }
   if (mode === '' && !useServingTerminating) {
-    return { clusterEndpoints, localEndpoints, allReachableEndpoints: clusterEndpoints, hasAnyEndpoints };
+    return {
+      clusterEndpoints,
+      localEndpoints,
+      allReachableEndpoints: clusterEndpoints,
+      hasAnyEndpoints,
+    };
   }
   const merged = new Map<string, EndpointInfo>();
   for (const ep of clusterEndpoints) merged.set(ep.endpoint, ep);

@@ -11,7 +11,11 @@ function hashCodes(s: string, out: number[]): void {
   for (let g = 0; g < 2; g++) {
     const o = g * 5;
     const hi = d[o] ?? 0;
-    const lo = (d[o + 1] ?? 0) * 2 ** 24 + (d[o + 2] ?? 0) * 2 ** 16 + (d[o + 3] ?? 0) * 2 ** 8 + (d[o + 4] ?? 0);
+    const lo =
+      (d[o + 1] ?? 0) * 2 ** 24 +
+      (d[o + 2] ?? 0) * 2 ** 16 +
+      (d[o + 3] ?? 0) * 2 ** 8 +
+      (d[o + 4] ?? 0);
     const v = hi * 2 ** 32 + lo; // < 2^40, exact in a double
     for (let i = 7; i >= 0; i--) out.push(BASE32.charCodeAt(Math.floor(v / 2 ** (i * 5)) % 32));
   }
@@ -53,7 +57,11 @@ export const serviceFirewallChainPrefix = 'KUBE-FW-';
 export const servicePortEndpointChainPrefix = 'KUBE-SEP-';
 
 /** `KUBE-SEP-` + base32(sha256(servicePortName + protocol + "ip:port"))[:16]; protocol lowercase. */
-export function servicePortEndpointChainName(servicePortName: string, protocol: string, endpoint: string): string {
+export function servicePortEndpointChainName(
+  servicePortName: string,
+  protocol: string,
+  endpoint: string,
+): string {
   return hashedName(servicePortEndpointChainPrefix, servicePortName + protocol + endpoint);
 }
 

@@ -18,9 +18,19 @@ export interface Packet {
 
 export type Decision =
   /** DNAT to an endpoint; `masquerade` = KUBE-MARK-MASQ ran, so POSTROUTING SNATs the source. */
-  | { readonly verdict: 'dnat'; readonly ip: string; readonly port: number; readonly masquerade: boolean; readonly chains: readonly string[] }
+  | {
+      readonly verdict: 'dnat';
+      readonly ip: string;
+      readonly port: number;
+      readonly masquerade: boolean;
+      readonly chains: readonly string[];
+    }
   /** REJECT (connection refused at once) or DROP (times out); `comment` says why. */
-  | { readonly verdict: 'reject' | 'drop'; readonly comment?: string; readonly chains: readonly string[] }
+  | {
+      readonly verdict: 'reject' | 'drop';
+      readonly comment?: string;
+      readonly chains: readonly string[];
+    }
   /** Accepted by a filter rule (health-check node ports). */
   | { readonly verdict: 'accept'; readonly chains: readonly string[] }
   /** No service rule applied: the packet goes to its original destination untouched. */
@@ -121,7 +131,11 @@ function matches(r: Rule, st: WalkState): boolean {
   if (r.srcLocal === true && !(p.fromHost === true || isLocal(st.rs, p.srcIP))) return false;
   if (r.dstLocal === true && !isLocal(st.rs, p.dstIP)) return false;
   if (r.fromLocal !== undefined && fromLocalTraffic(st) !== r.fromLocal) return false;
-  if (r.recentCheck !== undefined && !st.affinity.check(r.recentCheck.name, p.srcIP, r.recentCheck.seconds)) return false;
+  if (
+    r.recentCheck !== undefined &&
+    !st.affinity.check(r.recentCheck.name, p.srcIP, r.recentCheck.seconds)
+  )
+    return false;
   // The statistic match is last: netfilter only draws a random number when the rest matched.
   if (r.probability !== undefined && !(st.rand() < r.probability)) return false;
   return true;
@@ -147,14 +161,23 @@ function expand(
     const sub: WalkState = { ...st, chains: [...st.chains], explain: undefined };
     const res = walk(table, r.target.chain, sub);
     if (res?.kind === 'dnat') {
-      st.explain?.push({ ip: res.ip, port: res.port, probability: remaining * p, masquerade: sub.mark });
+      st.explain?.push({
+        ip: res.ip,
+        port: res.port,
+        probability: remaining * p,
+        masquerade: sub.mark,
+      });
     }
     remaining *= 1 - p;
     if (remaining <= 0) break;
   }
 }
 
-function walk(table: Readonly<Record<string, readonly Rule[]>>, chain: string, st: WalkState): Terminal | undefined {
+function walk(
+  table: Readonly<Record<string, readonly Rule[]>>,
+  chain: string,
+  st: WalkState,
+): Terminal | undefined {
   const rules = table[chain];
   if (rules === undefined) return undefined;
   st.chains.push(chain);
@@ -192,7 +215,8 @@ function walk(table: Readonly<Record<string, readonly Rule[]>>, chain: string, s
         case 'reject':
           return r.comment === undefined ? { kind: t.kind } : { kind: t.kind, comment: r.comment };
         case 'dnat':
-          if (t.recentSet !== undefined && st.explain === undefined) st.affinity.set(t.recentSet, st.pkt.srcIP);
+          if (t.recentSet !== undefined && st.explain === undefined)
+            st.affinity.set(t.recentSet, st.pkt.srcIP);
           return { kind: 'dnat', ip: t.ip, port: t.port };
       }
     }
@@ -211,7 +235,12 @@ function walk(table: Readonly<Record<string, readonly Rule[]>>, chain: string, s
  * KUBE-EXTERNAL-SERVICES (the order `-I` leaves the jumps in).
  */
 // eslint-disable-next-line max-params -- the data plane's contract (issue 5): decide(ruleSet, packet, rand, affinity)
-export function decide(ruleSet: RuleSet, packet: Packet, rand: () => number, affinity: AffinityTable): Decision {
+export function decide(
+  ruleSet: RuleSet,
+  packet: Packet,
+  rand: () => number,
+  affinity: AffinityTable,
+): Decision {
   const st: WalkState = {
     pkt: packet,
     proto: packet.protocol.toLowerCase() as L4Protocol,
@@ -224,13 +253,16 @@ export function decide(ruleSet: RuleSet, packet: Packet, rand: () => number, aff
   };
   const natResult = walk(ruleSet.nat, 'KUBE-SERVICES', st);
   const translated: Packet =
-    natResult?.kind === 'dnat' ? { ...packet, dstIP: natResult.ip, dstPort: natResult.port } : packet;
+    natResult?.kind === 'dnat'
+      ? { ...packet, dstIP: natResult.ip, dstPort: natResult.port }
+      : packet;
   const fst: WalkState = { ...st, pkt: translated };
   const hooks: string[] = [];
   const dstLocal = isLocal(ruleSet, translated.dstIP);
   if (packet.fromHost === true) hooks.push('KUBE-PROXY-FIREWALL', 'KUBE-SERVICES');
   if (dstLocal) hooks.push('KUBE-PROXY-FIREWALL', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES');
-  else if (packet.fromHost !== true) hooks.push('KUBE-PROXY-FIREWALL', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES');
+  else if (packet.fromHost !== true)
+    hooks.push('KUBE-PROXY-FIREWALL', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES');
   for (const chain of hooks) {
     const res = walk(ruleSet.filter, chain, fst);
     if (res === undefined || res.kind === 'dnat' || res.kind === 'explained') continue;
@@ -243,7 +275,13 @@ export function decide(ruleSet: RuleSet, packet: Packet, rand: () => number, aff
       : { verdict: res.kind, comment: res.comment, chains: st.chains };
   }
   if (natResult?.kind === 'dnat') {
-    return { verdict: 'dnat', ip: natResult.ip, port: natResult.port, masquerade: fst.mark || st.mark, chains: st.chains };
+    return {
+      verdict: 'dnat',
+      ip: natResult.ip,
+      port: natResult.port,
+      masquerade: fst.mark || st.mark,
+      chains: st.chains,
+    };
   }
   return { verdict: 'none', masquerade: st.mark, chains: st.chains };
 }
@@ -279,7 +317,10 @@ export function explain(ruleSet: RuleSet, packet: Packet): Explanation {
   };
   const res = walk(ruleSet.nat, 'KUBE-SERVICES', st);
   if (res?.kind === 'explained' || res?.kind === 'dnat') {
-    const candidates = res.kind === 'dnat' ? [{ ip: res.ip, port: res.port, probability: 1, masquerade: st.mark }] : found;
+    const candidates =
+      res.kind === 'dnat'
+        ? [{ ip: res.ip, port: res.port, probability: 1, masquerade: st.mark }]
+        : found;
     return {
       verdict: 'dnat',
       candidates,

@@ -29,7 +29,9 @@ export interface EndpointInfo {
 export type ServiceEndpoints = Map<string, EndpointInfo[]>;
 
 /** Slices grouped by `ns/name` of their Service (label kubernetes.io/service-name). */
-export function groupSlicesByService(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
+export function groupSlicesByService(
+  slices: readonly EndpointSlice[],
+): Map<string, EndpointSlice[]> {
   const out = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
     const key = sliceServiceKeyOf(s);
@@ -70,12 +72,19 @@ export function serviceEndpoints(
   }
   const out: ServiceEndpoints = new Map();
   for (const [key, set] of sets) {
-    out.set(key, [...set.values()].sort((a, b) => cmp(a.endpoint, b.endpoint)));
+    out.set(
+      key,
+      [...set.values()].sort((a, b) => cmp(a.endpoint, b.endpoint)),
+    );
   }
   return out;
 }
 
-function addEndpoints(set: Map<string, EndpointInfo>, slice: EndpointSlice, at: { port: number; nodeName: string }): void {
+function addEndpoints(
+  set: Map<string, EndpointInfo>,
+  slice: EndpointSlice,
+  at: { port: number; nodeName: string },
+): void {
   for (const ep of slice.endpoints ?? []) {
     const ip = ep.addresses[0];
     if (ip === undefined || !isIPv4(ip)) continue;

@@ -3,16 +3,41 @@
 export { AffinityTable } from './affinity-table.js';
 export type { CategorizedEndpoints, TopologyNode } from './categorize-endpoints.js';
 export { categorizeEndpoints } from './categorize-endpoints.js';
-export { hashPrefix16, isServiceChainName, portProtoHash, servicePortEndpointChainName } from './chain-names.js';
+export {
+  hashPrefix16,
+  isServiceChainName,
+  portProtoHash,
+  servicePortEndpointChainName,
+} from './chain-names.js';
 export type { Candidate, Decision, Explanation, Packet } from './decide.js';
 export { decide, explain } from './decide.js';
 export type { EndpointInfo, ServiceEndpoints } from './endpoint-info.js';
 export { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
 export type { DumpChain, DumpTable, IptablesDump } from './iptables-dump.js';
-export { formatIptablesDump, IptablesParseError, parseIptablesDump, ruleComment, sortIptablesRules } from './iptables-dump.js';
-export type { IptablesOptions, IptablesResult, IptablesStats, LocalDetector, ProxyNode, ProxyState } from './iptables-render.js';
+export {
+  formatIptablesDump,
+  IptablesParseError,
+  parseIptablesDump,
+  ruleComment,
+  sortIptablesRules,
+} from './iptables-dump.js';
+export type {
+  IptablesOptions,
+  IptablesResult,
+  IptablesStats,
+  LocalDetector,
+  ProxyNode,
+  ProxyState,
+} from './iptables-render.js';
 export { IptablesCache, localDetectorArgs, renderIptables } from './iptables-render.js';
-export type { IPSetContent, IpvsOptions, IpvsResult, IpvsScheduler, RealServer, VirtualServer } from './ipvs-render.js';
+export type {
+  IPSetContent,
+  IpvsOptions,
+  IpvsResult,
+  IpvsScheduler,
+  RealServer,
+  VirtualServer,
+} from './ipvs-render.js';
 export { formatIpsetList, formatIpvsadm, IpvsSchedulers, renderIpvs } from './ipvs-render.js';
 export type { PickContext, SchedulerServer, SchedulerState } from './ipvs-schedulers.js';
 export { newSchedulerState, pickIpvs } from './ipvs-schedulers.js';

@@ -61,7 +61,7 @@ export function parseCIDR(raw: string): Cidr | undefined {
 }
 
 export function cidrContains(cidr: Cidr, ip: number): boolean {
-  return ((ip & maskOf(cidr.bits)) >>> 0) === cidr.base;
+  return (ip & maskOf(cidr.bits)) >>> 0 === cidr.base;
 }
 
 /**

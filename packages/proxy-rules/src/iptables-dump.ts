@@ -35,7 +35,8 @@ export function parseIptablesDump(text: string): IptablesDump {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (table === undefined) {
-      if (!line.startsWith('*')) throw new IptablesParseError(`expected table declaration, got "${line}"`);
+      if (!line.startsWith('*'))
+        throw new IptablesParseError(`expected table declaration, got "${line}"`);
       table = { name: line.slice(1), chains: [] };
       dump.tables.push(table);
       byName = new Map();
@@ -45,19 +46,27 @@ export function parseIptablesDump(text: string): IptablesDump {
     if (m !== null) {
       const name = m[1] ?? '';
       if (byName.has(name)) throw new IptablesParseError(`duplicate chain "${name}"`);
-      const chain: DumpChain = { name, packets: Number(m[3]), bytes: Number(m[4]), rules: [], deleted: false };
+      const chain: DumpChain = {
+        name,
+        packets: Number(m[3]),
+        bytes: Number(m[4]),
+        rules: [],
+        deleted: false,
+      };
       byName.set(name, chain);
       table.chains.push(chain);
     } else if (line.startsWith('-A ')) {
       const name = line.slice(3).split(' ', 1)[0] ?? '';
       const chain = byName.get(name);
-      if (chain === undefined) throw new IptablesParseError(`rule for undeclared chain "${name}": ${line}`);
+      if (chain === undefined)
+        throw new IptablesParseError(`rule for undeclared chain "${name}": ${line}`);
       chain.rules.push(line);
     } else if (line.startsWith('-X ')) {
       const name = line.slice(3).trim();
       const chain = byName.get(name);
       if (chain === undefined) throw new IptablesParseError(`deleting undeclared chain "${name}"`);
-      if (chain.rules.length > 0) throw new IptablesParseError(`cannot delete chain "${name}" after adding rules`);
+      if (chain.rules.length > 0)
+        throw new IptablesParseError(`cannot delete chain "${name}" after adding rules`);
       chain.deleted = true;
     } else if (line === 'COMMIT') {
       table = undefined;
@@ -65,7 +74,8 @@ export function parseIptablesDump(text: string): IptablesDump {
       throw new IptablesParseError(`error parsing rule "${line}"`);
     }
   }
-  if (table !== undefined) throw new IptablesParseError('could not parse iptables data (no COMMIT line?)');
+  if (table !== undefined)
+    throw new IptablesParseError('could not parse iptables data (no COMMIT line?)');
   return dump;
 }
 
@@ -136,11 +146,13 @@ export function sortIptablesRules(text: string): string {
     stableSortBy(t.chains, (a, b) => chainLess(a.name, b.name));
     const get = (name: string): DumpChain | undefined => t.chains.find((c) => c.name === name);
     const np = get('KUBE-NODEPORTS');
-    if (np !== undefined && (t.name === 'filter' || t.name === 'nat')) stableSortBy(np.rules, lessByServiceName);
+    if (np !== undefined && (t.name === 'filter' || t.name === 'nat'))
+      stableSortBy(np.rules, lessByServiceName);
     const svc = get('KUBE-SERVICES');
     if (svc !== undefined && t.name === 'filter') stableSortBy(svc.rules, lessByServiceName);
     if (svc !== undefined && t.name === 'nat') {
-      const isLast = (r: string): boolean => (ruleComment(r) ?? '').includes('must be the last rule');
+      const isLast = (r: string): boolean =>
+        (ruleComment(r) ?? '').includes('must be the last rule');
       stableSortBy(svc.rules, (a, b) => {
         if (isLast(a)) return false;
         if (isLast(b)) return true;

@@ -5,9 +5,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sortIptablesRules } from './iptables-dump.js';
 import { renderIptables } from './iptables-render.js';
-import { makeEndpointSlice, makeService, overallIptablesFixture, tcp80, testNodeName } from './testing.js';
+import {
+  makeEndpointSlice,
+  makeService,
+  overallIptablesFixture,
+  tcp80,
+  testNodeName,
+} from './testing.js';
 
-const golden = (name: string): string => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+const golden = (name: string): string =>
+  readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
 const node = { name: testNodeName, ip: '192.168.0.2' };
 
 describe('TestOverallIPTablesRules', () => {
@@ -41,7 +48,10 @@ describe('TestOnlyLocalExternalIPs-style fixture (KUBE-SVL)', () => {
       status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
     });
     const slice = makeEndpointSlice('ns1', 'svc1', {
-      endpoints: [{ addresses: ['10.180.0.1'], nodeName: 'other-node' }, { addresses: ['10.180.2.1'], nodeName: testNodeName }],
+      endpoints: [
+        { addresses: ['10.180.0.1'], nodeName: 'other-node' },
+        { addresses: ['10.180.2.1'], nodeName: testNodeName },
+      ],
       ports: tcp80,
     });
     const { text } = renderIptables({ services: [svc], endpointSlices: [slice] }, node, {
@@ -53,6 +63,11 @@ describe('TestOnlyLocalExternalIPs-style fixture (KUBE-SVL)', () => {
     const natOnly = sorted.slice(sorted.indexOf('*nat'));
     const want = golden('only-local-external-ips-nat.txt');
     // That fixture predates the localhost-nodeports default; ours adds `! -d 127.0.0.0/8` when off.
-    expect(natOnly.replace(' -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 ', ' -m addrtype --dst-type LOCAL ')).toBe(want);
+    expect(
+      natOnly.replace(
+        ' -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 ',
+        ' -m addrtype --dst-type LOCAL ',
+      ),
+    ).toBe(want);
   });
 });

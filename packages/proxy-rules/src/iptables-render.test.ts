@@ -14,13 +14,24 @@ const SEP1 = 'KUBE-SEP-SXIVWICOYRO3J4NJ'; // 10.180.0.1:80
 const SEP2 = 'KUBE-SEP-ZX7GRIZKSNUQ3LAJ'; // 10.180.2.1:80
 
 function svc1(spec: ServiceSpec, status?: ServiceStatus): Service {
-  return makeService('ns1', 'svc1', { spec: { clusterIP: '172.30.0.41', ports: [p80], ...spec }, ...(status ? { status } : {}) });
+  return makeService('ns1', 'svc1', {
+    spec: { clusterIP: '172.30.0.41', ports: [p80], ...spec },
+    ...(status ? { status } : {}),
+  });
 }
 function eps(...endpoints: Endpoint[]): EndpointSlice[] {
   return [makeEndpointSlice('ns1', 'svc1', { endpoints, ports: tcp80 })];
 }
-const remote = (ip: string, c: Endpoint['conditions'] = {}): Endpoint => ({ addresses: [ip], nodeName: 'other-node', conditions: c });
-const local = (ip: string, c: Endpoint['conditions'] = {}): Endpoint => ({ addresses: [ip], nodeName: testNodeName, conditions: c });
+const remote = (ip: string, c: Endpoint['conditions'] = {}): Endpoint => ({
+  addresses: [ip],
+  nodeName: 'other-node',
+  conditions: c,
+});
+const local = (ip: string, c: Endpoint['conditions'] = {}): Endpoint => ({
+  addresses: [ip],
+  nodeName: testNodeName,
+  conditions: c,
+});
 
 interface Case {
   name: string;
@@ -34,7 +45,12 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'ClientIP affinity: recent checks first, --set in the SEP chain',
-    services: [svc1({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 300 } } })],
+    services: [
+      svc1({
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 300 } },
+      }),
+    ],
     slices: eps(remote('10.180.0.1'), local('10.180.2.1')),
     has: [
       `-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 -> 10.180.0.1:80" -m recent --name ${SEP1} --rcheck --seconds 300 --reap -j ${SEP1}`,
@@ -47,7 +63,12 @@ const cases: Case[] = [
     name: 'externalTrafficPolicy Local with a local endpoint: EXT → SVL, health check accepted',
     services: [
       svc1(
-        { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30000, ports: [{ ...p80, nodePort: 3001 }] },
+        {
+          type: 'LoadBalancer',
+          externalTrafficPolicy: 'Local',
+          healthCheckNodePort: 30000,
+          ports: [{ ...p80, nodePort: 3001 }],
+        },
         { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
       ),
     ],
@@ -63,7 +84,13 @@ const cases: Case[] = [
   },
   {
     name: 'externalTrafficPolicy Local without local endpoints: DROP external, no SVL, EXT short-circuits only',
-    services: [svc1({ type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ ...p80, nodePort: 3001 }] })],
+    services: [
+      svc1({
+        type: 'NodePort',
+        externalTrafficPolicy: 'Local',
+        ports: [{ ...p80, nodePort: 3001 }],
+      }),
+    ],
     slices: eps(remote('10.180.0.1')),
     has: [
       '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no local endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 3001 -j DROP',
@@ -75,7 +102,9 @@ const cases: Case[] = [
     name: 'internalTrafficPolicy Local with no local endpoints: ClusterIP DROP in filter',
     services: [svc1({ internalTrafficPolicy: 'Local' })],
     slices: eps(remote('10.180.0.1')),
-    has: ['-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no local endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j DROP'],
+    has: [
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no local endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j DROP',
+    ],
     hasNot: [`KUBE-SVC-${H}`, `KUBE-SVL-${H}`, SEP1],
   },
   {
@@ -102,9 +131,16 @@ const cases: Case[] = [
   {
     name: 'LB source ranges: KUBE-FW chain, node-IP range allows the LB IP as source, PROXY-FIREWALL drop',
     services: [
-      svc1({ type: 'LoadBalancer', ports: [{ ...p80, nodePort: 3001 }], loadBalancerSourceRanges: ['192.168.0.0/24', '203.0.113.0/25'] }, {
-        loadBalancer: { ingress: [{ ip: '5.6.7.8' }] },
-      }),
+      svc1(
+        {
+          type: 'LoadBalancer',
+          ports: [{ ...p80, nodePort: 3001 }],
+          loadBalancerSourceRanges: ['192.168.0.0/24', '203.0.113.0/25'],
+        },
+        {
+          loadBalancer: { ingress: [{ ip: '5.6.7.8' }] },
+        },
+      ),
     ],
     slices: eps(remote('10.180.0.1')),
     has: [
@@ -119,9 +155,16 @@ const cases: Case[] = [
   {
     name: 'no endpoints: REJECT ClusterIP, externalIP, LB IP and NodePort; no nat chains',
     services: [
-      svc1({ type: 'LoadBalancer', externalIPs: ['192.168.99.11'], ports: [{ ...p80, nodePort: 3001 }] }, {
-        loadBalancer: { ingress: [{ ip: '1.2.3.4' }] },
-      }),
+      svc1(
+        {
+          type: 'LoadBalancer',
+          externalIPs: ['192.168.99.11'],
+          ports: [{ ...p80, nodePort: 3001 }],
+        },
+        {
+          loadBalancer: { ingress: [{ ip: '1.2.3.4' }] },
+        },
+      ),
     ],
     slices: [],
     has: [
@@ -145,7 +188,10 @@ const cases: Case[] = [
   {
     name: 'ready endpoints win over terminating ones',
     services: [svc1({})],
-    slices: eps(remote('10.180.0.1', { ready: false, serving: true, terminating: true }), local('10.180.2.1')),
+    slices: eps(
+      remote('10.180.0.1', { ready: false, serving: true, terminating: true }),
+      local('10.180.2.1'),
+    ),
     has: [`-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 -> 10.180.2.1:80" -j ${SEP2}`],
     hasNot: [SEP1],
   },
@@ -153,20 +199,31 @@ const cases: Case[] = [
     name: 'externalIPs with Cluster policy',
     services: [svc1({ externalIPs: ['192.168.99.33', '2001:db8::1'] })],
     slices: eps(remote('10.180.0.1')),
-    has: [`-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 external IP" -m tcp -p tcp -d 192.168.99.33 --dport 80 -j KUBE-EXT-${H}`],
+    has: [
+      `-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 external IP" -m tcp -p tcp -d 192.168.99.33 --dport 80 -j KUBE-EXT-${H}`,
+    ],
     hasNot: ['2001:db8::1'],
   },
   {
     name: 'multi-port Service: one chain set per port, endpoints matched by port name',
     services: [
       makeService('ns1', 'web', {
-        spec: { clusterIP: '172.30.0.50', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] },
+        spec: {
+          clusterIP: '172.30.0.50',
+          ports: [
+            { name: 'http', port: 80, protocol: 'TCP' },
+            { name: 'dns', port: 53, protocol: 'UDP' },
+          ],
+        },
       }),
     ],
     slices: [
       makeEndpointSlice('ns1', 'web', {
         endpoints: [{ addresses: ['10.180.0.7'] }],
-        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'dns', port: 5353, protocol: 'UDP' }],
+        ports: [
+          { name: 'http', port: 8080, protocol: 'TCP' },
+          { name: 'dns', port: 5353, protocol: 'UDP' },
+        ],
       }),
     ],
     has: [
@@ -191,7 +248,9 @@ const cases: Case[] = [
     services: [svc1({})],
     slices: eps(remote('10.180.0.1')),
     opts: { masqueradeAll: true },
-    has: [`-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-MARK-MASQ`],
+    has: [
+      `-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-MARK-MASQ`,
+    ],
   },
   {
     name: 'no local detector: no SVC head rule',
@@ -199,18 +258,30 @@ const cases: Case[] = [
     slices: eps(remote('10.180.0.1')),
     opts: { clusterCIDR: undefined },
     has: [`-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 -> 10.180.0.1:80" -j ${SEP1}`],
-    hasNot: ['KUBE-MARK-MASQ\n-A KUBE-SVC', `-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 cluster IP"`],
+    hasNot: [
+      'KUBE-MARK-MASQ\n-A KUBE-SVC',
+      `-A KUBE-SVC-${H} -m comment --comment "ns1/svc1:p80 cluster IP"`,
+    ],
   },
   {
     name: 'headless, ExternalName and service-proxy-name Services are skipped; IPv6 slices ignored',
     services: [
       makeService('ns1', 'headless', { spec: { clusterIP: 'None', ports: [p80] } }),
-      makeService('ns1', 'ext', { spec: { type: 'ExternalName', externalName: 'example.invalid', ports: [p80] } }),
-      makeService('ns1', 'other', { spec: { clusterIP: '172.30.0.60', ports: [p80] }, labels: { 'service.kubernetes.io/service-proxy-name': 'x' } }),
+      makeService('ns1', 'ext', {
+        spec: { type: 'ExternalName', externalName: 'example.invalid', ports: [p80] },
+      }),
+      makeService('ns1', 'other', {
+        spec: { clusterIP: '172.30.0.60', ports: [p80] },
+        labels: { 'service.kubernetes.io/service-proxy-name': 'x' },
+      }),
       svc1({}),
     ],
     slices: [
-      makeEndpointSlice('ns1', 'svc1', { endpoints: [{ addresses: ['fd00::1'] }], ports: tcp80, addressType: 'IPv6' }),
+      makeEndpointSlice('ns1', 'svc1', {
+        endpoints: [{ addresses: ['fd00::1'] }],
+        ports: tcp80,
+        addressType: 'IPv6',
+      }),
     ],
     has: ['"ns1/svc1:p80 has no endpoints"'],
     hasNot: ['ns1/headless', 'ns1/ext', 'ns1/other', 'fd00'],
@@ -219,16 +290,38 @@ const cases: Case[] = [
     name: 'endpoints merged across slices and de-duplicated, non-terminating copy wins',
     services: [svc1({})],
     slices: [
-      makeEndpointSlice('ns1', 'svc1', { endpoints: [remote('10.180.0.1', { ready: false, serving: true, terminating: true })], ports: tcp80 }),
-      makeEndpointSlice('ns1', 'svc1', { n: 2, endpoints: [remote('10.180.0.1'), remote('10.180.0.2')], ports: tcp80 }),
+      makeEndpointSlice('ns1', 'svc1', {
+        endpoints: [remote('10.180.0.1', { ready: false, serving: true, terminating: true })],
+        ports: tcp80,
+      }),
+      makeEndpointSlice('ns1', 'svc1', {
+        n: 2,
+        endpoints: [remote('10.180.0.1'), remote('10.180.0.2')],
+        ports: tcp80,
+      }),
     ],
-    has: ['"ns1/svc1:p80 -> 10.180.0.1:80" -m statistic --mode random --probability 0.5000000000', '"ns1/svc1:p80 -> 10.180.0.2:80" -j'],
+    has: [
+      '"ns1/svc1:p80 -> 10.180.0.1:80" -m statistic --mode random --probability 0.5000000000',
+      '"ns1/svc1:p80 -> 10.180.0.2:80" -j',
+    ],
   },
   {
     name: 'unnamed port: comment is ns/name',
-    services: [makeService('ns1', 'plain', { spec: { clusterIP: '172.30.0.70', ports: [{ port: 80, protocol: 'TCP' }] } })],
-    slices: [makeEndpointSlice('ns1', 'plain', { endpoints: [{ addresses: ['10.180.0.8'] }], ports: [{ name: '', port: 80, protocol: 'TCP' }] })],
-    has: ['--comment "ns1/plain cluster IP"', '--comment ns1/plain -m tcp -p tcp -j DNAT --to-destination 10.180.0.8:80'],
+    services: [
+      makeService('ns1', 'plain', {
+        spec: { clusterIP: '172.30.0.70', ports: [{ port: 80, protocol: 'TCP' }] },
+      }),
+    ],
+    slices: [
+      makeEndpointSlice('ns1', 'plain', {
+        endpoints: [{ addresses: ['10.180.0.8'] }],
+        ports: [{ name: '', port: 80, protocol: 'TCP' }],
+      }),
+    ],
+    has: [
+      '--comment "ns1/plain cluster IP"',
+      '--comment ns1/plain -m tcp -p tcp -j DNAT --to-destination 10.180.0.8:80',
+    ],
   },
   {
     name: 'localhost nodeports off: last rule excludes 127.0.0.0/8, no KUBE-FIREWALL',
@@ -243,13 +336,18 @@ const cases: Case[] = [
     services: [svc1({})],
     slices: eps(remote('10.180.0.1')),
     opts: { nodePortAddresses: ['192.168.0.0/16'] },
-    has: ['--comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 192.168.0.2 -j KUBE-NODEPORTS'],
+    has: [
+      '--comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 192.168.0.2 -j KUBE-NODEPORTS',
+    ],
   },
 ];
 
 describe('renderIptables rules', () => {
   it.each(cases)('$name', ({ services, slices, opts, has, hasNot }) => {
-    const { text } = renderIptables({ services, endpointSlices: slices }, node, { ...base, ...opts });
+    const { text } = renderIptables({ services, endpointSlices: slices }, node, {
+      ...base,
+      ...opts,
+    });
     const sorted = sortIptablesRules(text);
     for (const line of has) expect(sorted).toContain(line);
     for (const line of hasNot ?? []) expect(sorted).not.toContain(line);
@@ -258,12 +356,18 @@ describe('renderIptables rules', () => {
 
 describe('large cluster mode', () => {
   it('drops per-endpoint comments above the threshold', () => {
-    const { text, stats } = renderIptables({ services: [svc1({})], endpointSlices: eps(remote('10.180.0.1'), remote('10.180.0.2')) }, node, {
-      ...base,
-      largeClusterThreshold: 1,
-    });
+    const { text, stats } = renderIptables(
+      { services: [svc1({})], endpointSlices: eps(remote('10.180.0.1'), remote('10.180.0.2')) },
+      node,
+      {
+        ...base,
+        largeClusterThreshold: 1,
+      },
+    );
     expect(stats.largeClusterMode).toBe(true);
-    expect(text).toContain(`-A KUBE-SVC-${H} -m statistic --mode random --probability 0.5000000000 -j ${SEP1}`);
+    expect(text).toContain(
+      `-A KUBE-SVC-${H} -m statistic --mode random --probability 0.5000000000 -j ${SEP1}`,
+    );
     expect(text).toContain(`-A ${SEP1} -s 10.180.0.1 -j KUBE-MARK-MASQ`);
     expect(text).toContain(`-A ${SEP1} -m tcp -p tcp -j DNAT --to-destination 10.180.0.1:80`);
   });
@@ -275,36 +379,64 @@ describe('partial rendering with a cache', () => {
     const a = svc1({});
     const b = makeService('ns2', 'svc2', { spec: { clusterIP: '172.30.0.42', ports: [p80] } });
     const slicesA = eps(remote('10.180.0.1'));
-    const slicesB = [makeEndpointSlice('ns2', 'svc2', { endpoints: [remote('10.180.0.2')], ports: tcp80 })];
-    const first = renderIptables({ services: [a, b], endpointSlices: [...slicesA, ...slicesB] }, node, { ...base, cache });
+    const slicesB = [
+      makeEndpointSlice('ns2', 'svc2', { endpoints: [remote('10.180.0.2')], ports: tcp80 }),
+    ];
+    const first = renderIptables(
+      { services: [a, b], endpointSlices: [...slicesA, ...slicesB] },
+      node,
+      { ...base, cache },
+    );
     expect(first.stats.renderedServicePorts).toBe(2);
 
-    const again = renderIptables({ services: [a, b], endpointSlices: [...slicesA, ...slicesB] }, node, { ...base, cache });
+    const again = renderIptables(
+      { services: [a, b], endpointSlices: [...slicesA, ...slicesB] },
+      node,
+      { ...base, cache },
+    );
     expect(again.stats.renderedServicePorts).toBe(0);
     expect(again.text).toBe(first.text);
 
     const slicesA2 = eps(remote('10.180.0.9'));
-    const changed = renderIptables({ services: [a, b], endpointSlices: [...slicesA2, ...slicesB] }, node, { ...base, cache });
+    const changed = renderIptables(
+      { services: [a, b], endpointSlices: [...slicesA2, ...slicesB] },
+      node,
+      { ...base, cache },
+    );
     expect(changed.stats.renderedServicePorts).toBe(1);
     expect(changed.stats.deletedChains).toBe(1);
     expect(changed.text).toContain(`:${SEP1} - [0:0]`);
     expect(changed.text).toContain(`-X ${SEP1}`);
-    const fresh = renderIptables({ services: [a, b], endpointSlices: [...slicesA2, ...slicesB] }, node, base);
-    expect(sortIptablesRules(changed.text.replace(`:${SEP1} - [0:0]\n`, '').replace(`-X ${SEP1}\n`, ''))).toBe(
-      sortIptablesRules(fresh.text),
+    const fresh = renderIptables(
+      { services: [a, b], endpointSlices: [...slicesA2, ...slicesB] },
+      node,
+      base,
     );
+    expect(
+      sortIptablesRules(changed.text.replace(`:${SEP1} - [0:0]\n`, '').replace(`-X ${SEP1}\n`, '')),
+    ).toBe(sortIptablesRules(fresh.text));
   });
 
   it('restoreText of a partial sync holds every KUBE-SERVICES rule but only the changed chains', () => {
     const cache = new IptablesCache();
     const a = svc1({});
     const b = makeService('ns2', 'svc2', { spec: { clusterIP: '172.30.0.42', ports: [p80] } });
-    const slicesB = [makeEndpointSlice('ns2', 'svc2', { endpoints: [remote('10.180.0.2')], ports: tcp80 })];
-    const first = renderIptables({ services: [a, b], endpointSlices: [...eps(remote('10.180.0.1')), ...slicesB] }, node, { ...base, cache });
+    const slicesB = [
+      makeEndpointSlice('ns2', 'svc2', { endpoints: [remote('10.180.0.2')], ports: tcp80 }),
+    ];
+    const first = renderIptables(
+      { services: [a, b], endpointSlices: [...eps(remote('10.180.0.1')), ...slicesB] },
+      node,
+      { ...base, cache },
+    );
     expect(first.fullSync).toBe(true);
     expect(first.restoreText).toBe(first.text);
 
-    const second = renderIptables({ services: [a, b], endpointSlices: [...eps(remote('10.180.0.9')), ...slicesB] }, node, { ...base, cache });
+    const second = renderIptables(
+      { services: [a, b], endpointSlices: [...eps(remote('10.180.0.9')), ...slicesB] },
+      node,
+      { ...base, cache },
+    );
     expect(second.fullSync).toBe(false);
     const r = second.restoreText;
     expect(r).toContain('-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP"');
@@ -317,7 +449,11 @@ describe('partial rendering with a cache', () => {
     expect(r.startsWith('*filter\n')).toBe(true);
 
     cache.forceFullSync();
-    const third = renderIptables({ services: [a, b], endpointSlices: [...eps(remote('10.180.0.9')), ...slicesB] }, node, { ...base, cache });
+    const third = renderIptables(
+      { services: [a, b], endpointSlices: [...eps(remote('10.180.0.9')), ...slicesB] },
+      node,
+      { ...base, cache },
+    );
     expect(third.fullSync).toBe(true);
     expect(third.stats.renderedServicePorts).toBe(2);
     expect(third.restoreText).toContain('--to-destination 10.180.0.2:80');

@@ -11,7 +11,13 @@ import { probability } from './probability.js';
 import type { DetectorSpec, L4Protocol, Rule } from './rule-set.js';
 import type { RuleSet } from './rule-set.js';
 import type { ServicePortInfo } from './service-port-info.js';
-import { externallyAccessible, servicePortInfos, shouldSkipService, usesClusterEndpoints, usesLocalEndpoints } from './service-port-info.js';
+import {
+  externallyAccessible,
+  servicePortInfos,
+  shouldSkipService,
+  usesClusterEndpoints,
+  usesLocalEndpoints,
+} from './service-port-info.js';
 
 /** The objects a proxier renders from (what its informers hold). */
 export interface ProxyState {
@@ -213,7 +219,9 @@ function pushRule(groups: RuleGroup[], chain: string, rule: Rule): void {
 }
 
 /** The iptables match arguments of a detector: IfLocal / IfNotLocal (proxyutil.LocalTrafficDetector). */
-export function localDetectorArgs(d: LocalDetector | undefined): { readonly ifLocal: string; readonly ifNotLocal: string } | undefined {
+export function localDetectorArgs(
+  d: LocalDetector | undefined,
+): { readonly ifLocal: string; readonly ifNotLocal: string } | undefined {
   if (d === undefined) return undefined;
   switch (d.mode) {
     case 'ClusterCIDR':
@@ -233,7 +241,11 @@ function detectorSpec(d: LocalDetector | undefined): DetectorSpec {
 }
 
 /** Renders one service port exactly as the body of upstream's per-service loop. */
-function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], ctx: RenderCtx): PortFragment {
+function renderPort(
+  info: ServicePortInfo,
+  endpoints: readonly EndpointInfo[],
+  ctx: RenderCtx,
+): PortFragment {
   const protocol = info.protocol.toLowerCase() as L4Protocol;
   const name = info.name;
   let names = ctx.names.get(info.key);
@@ -273,7 +285,8 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     if (cat.localEndpoints.length === 0) hasExternalEndpoints = false;
   }
   const usesExternalTrafficChain = hasEndpoints && externallyAccessible(info);
-  const usesFWChain = hasEndpoints && info.loadBalancerVIPs.length > 0 && info.loadBalancerSourceRanges.length > 0;
+  const usesFWChain =
+    hasEndpoints && info.loadBalancerVIPs.length > 0 && info.loadBalancerSourceRanges.length > 0;
   const loadBalancerTrafficChain = usesFWChain ? fwChain : externalTrafficChain;
 
   let internalFilterTarget: 'REJECT' | 'DROP' = 'REJECT';
@@ -326,7 +339,9 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     if (T) f.natChains.push(chainLine(chain));
     f.chains.push(chain);
   };
-  const verdict = (t: 'REJECT' | 'DROP'): Rule['target'] => ({ kind: t === 'REJECT' ? 'reject' : 'drop' });
+  const verdict = (t: 'REJECT' | 'DROP'): Rule['target'] => ({
+    kind: t === 'REJECT' ? 'reject' : 'drop',
+  });
   const jump = (chain: string): Rule['target'] => ({ kind: 'jump', chain });
   const proto = `-m ${protocol} -p ${protocol}`;
   const port = info.port;
@@ -334,27 +349,75 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
   // Capture the clusterIP.
   if (hasInternalEndpoints) {
     const comment = `${name} cluster IP`;
-    natRule(kubeServices, T ? `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalTrafficChain}` : undefined, R ? {
-      comment, protocol, dst: info.clusterIP, dport: port, target: jump(internalTrafficChain),
-    } : undefined);
+    natRule(
+      kubeServices,
+      T
+        ? `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalTrafficChain}`
+        : undefined,
+      R
+        ? {
+            comment,
+            protocol,
+            dst: info.clusterIP,
+            dport: port,
+            target: jump(internalTrafficChain),
+          }
+        : undefined,
+    );
   } else {
-    filterRule(kubeServices, T ? `-m comment --comment "${internalFilterComment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalFilterTarget}` : undefined, R ? {
-      comment: internalFilterComment, protocol, dst: info.clusterIP, dport: port, target: verdict(internalFilterTarget),
-    } : undefined);
+    filterRule(
+      kubeServices,
+      T
+        ? `-m comment --comment "${internalFilterComment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalFilterTarget}`
+        : undefined,
+      R
+        ? {
+            comment: internalFilterComment,
+            protocol,
+            dst: info.clusterIP,
+            dport: port,
+            target: verdict(internalFilterTarget),
+          }
+        : undefined,
+    );
   }
 
   // Capture externalIPs.
   for (const ip of info.externalIPs) {
     if (hasEndpoints) {
       const comment = `${name} external IP`;
-      natRule(kubeServices, T ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${externalTrafficChain}` : undefined, R ? {
-        comment, protocol, dst: ip, dport: port, target: jump(externalTrafficChain),
-      } : undefined);
+      natRule(
+        kubeServices,
+        T
+          ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${externalTrafficChain}`
+          : undefined,
+        R
+          ? {
+              comment,
+              protocol,
+              dst: ip,
+              dport: port,
+              target: jump(externalTrafficChain),
+            }
+          : undefined,
+      );
     }
     if (!hasExternalEndpoints) {
-      filterRule(kubeExternalServices, T ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}` : undefined, R ? {
-        comment: externalFilterComment, protocol, dst: ip, dport: port, target: verdict(externalFilterTarget),
-      } : undefined);
+      filterRule(
+        kubeExternalServices,
+        T
+          ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`
+          : undefined,
+        R
+          ? {
+              comment: externalFilterComment,
+              protocol,
+              dst: ip,
+              dport: port,
+              target: verdict(externalFilterTarget),
+            }
+          : undefined,
+      );
     }
   }
 
@@ -362,22 +425,58 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
   for (const ip of info.loadBalancerVIPs) {
     if (hasEndpoints) {
       const comment = `${name} loadbalancer IP`;
-      natRule(kubeServices, T ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${loadBalancerTrafficChain}` : undefined, R ? {
-        comment, protocol, dst: ip, dport: port, target: jump(loadBalancerTrafficChain),
-      } : undefined);
+      natRule(
+        kubeServices,
+        T
+          ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${loadBalancerTrafficChain}`
+          : undefined,
+        R
+          ? {
+              comment,
+              protocol,
+              dst: ip,
+              dport: port,
+              target: jump(loadBalancerTrafficChain),
+            }
+          : undefined,
+      );
     }
     if (usesFWChain) {
       const comment = `${name} traffic not accepted by ${fwChain}`;
-      filterRule(kubeProxyFirewall, T ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j DROP` : undefined, R ? {
-        comment, protocol, dst: ip, dport: port, target: { kind: 'drop' },
-      } : undefined);
+      filterRule(
+        kubeProxyFirewall,
+        T
+          ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j DROP`
+          : undefined,
+        R
+          ? {
+              comment,
+              protocol,
+              dst: ip,
+              dport: port,
+              target: { kind: 'drop' },
+            }
+          : undefined,
+      );
     }
   }
   if (!hasExternalEndpoints) {
     for (const ip of info.loadBalancerVIPs) {
-      filterRule(kubeExternalServices, T ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}` : undefined, R ? {
-        comment: externalFilterComment, protocol, dst: ip, dport: port, target: verdict(externalFilterTarget),
-      } : undefined);
+      filterRule(
+        kubeExternalServices,
+        T
+          ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`
+          : undefined,
+        R
+          ? {
+              comment: externalFilterComment,
+              protocol,
+              dst: ip,
+              dport: port,
+              target: verdict(externalFilterTarget),
+            }
+          : undefined,
+      );
     }
   }
 
@@ -385,38 +484,98 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
   if (info.nodePort !== 0) {
     if (hasEndpoints) {
       if (ctx.localhostNodePorts && ctx.nfacct) {
-        natRule(kubeNodePorts, T ? `-m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${info.nodePort} -m nfacct --nfacct-name ${localhostNpsCounter} -j ${externalTrafficChain}` : undefined, R ? {
-          comment: name, protocol, dst: '127.0.0.0/8', dport: info.nodePort, target: jump(externalTrafficChain),
-        } : undefined);
+        natRule(
+          kubeNodePorts,
+          T
+            ? `-m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${info.nodePort} -m nfacct --nfacct-name ${localhostNpsCounter} -j ${externalTrafficChain}`
+            : undefined,
+          R
+            ? {
+                comment: name,
+                protocol,
+                dst: '127.0.0.0/8',
+                dport: info.nodePort,
+                target: jump(externalTrafficChain),
+              }
+            : undefined,
+        );
       }
-      natRule(kubeNodePorts, T ? `-m comment --comment ${name} ${proto} --dport ${info.nodePort} -j ${externalTrafficChain}` : undefined, R ? {
-        comment: name, protocol, dport: info.nodePort, target: jump(externalTrafficChain),
-      } : undefined);
+      natRule(
+        kubeNodePorts,
+        T
+          ? `-m comment --comment ${name} ${proto} --dport ${info.nodePort} -j ${externalTrafficChain}`
+          : undefined,
+        R
+          ? {
+              comment: name,
+              protocol,
+              dport: info.nodePort,
+              target: jump(externalTrafficChain),
+            }
+          : undefined,
+      );
     }
     if (!hasExternalEndpoints) {
-      filterRule(kubeExternalServices, T ? `-m comment --comment "${externalFilterComment}" -m addrtype --dst-type LOCAL ${proto} --dport ${info.nodePort} -j ${externalFilterTarget}` : undefined, R ? {
-        comment: externalFilterComment, dstLocal: true, protocol, dport: info.nodePort, target: verdict(externalFilterTarget),
-      } : undefined);
+      filterRule(
+        kubeExternalServices,
+        T
+          ? `-m comment --comment "${externalFilterComment}" -m addrtype --dst-type LOCAL ${proto} --dport ${info.nodePort} -j ${externalFilterTarget}`
+          : undefined,
+        R
+          ? {
+              comment: externalFilterComment,
+              dstLocal: true,
+              protocol,
+              dport: info.nodePort,
+              target: verdict(externalFilterTarget),
+            }
+          : undefined,
+      );
     }
   }
 
   // Capture healthCheckNodePorts.
   if (info.healthCheckNodePort !== 0) {
     const comment = `${name} health check node port`;
-    filterRule(kubeNodePorts, T ? `-m comment --comment "${comment}" -m tcp -p tcp --dport ${info.healthCheckNodePort} -j ACCEPT` : undefined, R ? {
-      comment, protocol: 'tcp', dport: info.healthCheckNodePort, target: { kind: 'accept' },
-    } : undefined);
+    filterRule(
+      kubeNodePorts,
+      T
+        ? `-m comment --comment "${comment}" -m tcp -p tcp --dport ${info.healthCheckNodePort} -j ACCEPT`
+        : undefined,
+      R
+        ? {
+            comment,
+            protocol: 'tcp',
+            dport: info.healthCheckNodePort,
+            target: { kind: 'accept' },
+          }
+        : undefined,
+    );
   }
 
   // Internal traffic handling (SVC/SVL chain head).
   if (hasInternalEndpoints) {
     const comment = `${name} cluster IP`;
     const args = `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port}`;
-    const base = { comment, protocol, dst: info.clusterIP, dport: port, target: jump(kubeMarkMasq) } as const;
+    const base = {
+      comment,
+      protocol,
+      dst: info.clusterIP,
+      dport: port,
+      target: jump(kubeMarkMasq),
+    } as const;
     if (ctx.masqueradeAll) {
-      natRule(internalTrafficChain, T ? `${args} -j ${kubeMarkMasq}` : undefined, R ? base : undefined);
+      natRule(
+        internalTrafficChain,
+        T ? `${args} -j ${kubeMarkMasq}` : undefined,
+        R ? base : undefined,
+      );
     } else if (ctx.detector !== undefined) {
-      natRule(internalTrafficChain, T ? `${args} ${ctx.detector.ifNotLocal} -j ${kubeMarkMasq}` : undefined, R ? { ...base, fromLocal: false } : undefined);
+      natRule(
+        internalTrafficChain,
+        T ? `${args} ${ctx.detector.ifNotLocal} -j ${kubeMarkMasq}` : undefined,
+        R ? { ...base, fromLocal: false } : undefined,
+      );
     }
   }
 
@@ -425,25 +584,63 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     natChain(externalTrafficChain);
     if (!info.externalPolicyLocal) {
       const comment = `masquerade traffic for ${name} external destinations`;
-      natRule(externalTrafficChain, T ? `-m comment --comment "${comment}" -j ${kubeMarkMasq}` : undefined, R ? { comment, target: jump(kubeMarkMasq) } : undefined);
+      natRule(
+        externalTrafficChain,
+        T ? `-m comment --comment "${comment}" -j ${kubeMarkMasq}` : undefined,
+        R ? { comment, target: jump(kubeMarkMasq) } : undefined,
+      );
     } else {
       if (ctx.detector !== undefined) {
         const comment = `pod traffic for ${name} external destinations`;
-        natRule(externalTrafficChain, T ? `-m comment --comment "${comment}" ${ctx.detector.ifLocal} -j ${clusterPolicyChain}` : undefined, R ? {
-          comment, fromLocal: true, target: jump(clusterPolicyChain),
-        } : undefined);
+        natRule(
+          externalTrafficChain,
+          T
+            ? `-m comment --comment "${comment}" ${ctx.detector.ifLocal} -j ${clusterPolicyChain}`
+            : undefined,
+          R
+            ? {
+                comment,
+                fromLocal: true,
+                target: jump(clusterPolicyChain),
+              }
+            : undefined,
+        );
       }
       const masq = `masquerade LOCAL traffic for ${name} external destinations`;
-      natRule(externalTrafficChain, T ? `-m comment --comment "${masq}" -m addrtype --src-type LOCAL -j ${kubeMarkMasq}` : undefined, R ? {
-        comment: masq, srcLocal: true, target: jump(kubeMarkMasq),
-      } : undefined);
+      natRule(
+        externalTrafficChain,
+        T
+          ? `-m comment --comment "${masq}" -m addrtype --src-type LOCAL -j ${kubeMarkMasq}`
+          : undefined,
+        R
+          ? {
+              comment: masq,
+              srcLocal: true,
+              target: jump(kubeMarkMasq),
+            }
+          : undefined,
+      );
       const route = `route LOCAL traffic for ${name} external destinations`;
-      natRule(externalTrafficChain, T ? `-m comment --comment "${route}" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}` : undefined, R ? {
-        comment: route, srcLocal: true, target: jump(clusterPolicyChain),
-      } : undefined);
+      natRule(
+        externalTrafficChain,
+        T
+          ? `-m comment --comment "${route}" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`
+          : undefined,
+        R
+          ? {
+              comment: route,
+              srcLocal: true,
+              target: jump(clusterPolicyChain),
+            }
+          : undefined,
+      );
     }
     if (hasExternalEndpoints) {
-      natRule(externalTrafficChain, T ? `-j ${externalPolicyChain}` : undefined, R ? { target: jump(externalPolicyChain) } : undefined);
+      natRule(
+        externalTrafficChain,
+        T ? `-j ${externalPolicyChain}` : undefined,
+        R ? { target: jump(externalPolicyChain) } : undefined,
+      );
     }
   }
 
@@ -453,16 +650,28 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     const comment = `${name} loadbalancer IP`;
     let allowFromNode = false;
     for (const cidr of info.loadBalancerSourceRanges) {
-      natRule(fwChain, T ? `-m comment --comment "${comment}" -s ${cidr} -j ${externalTrafficChain}` : undefined, R ? { comment, src: cidr, target: jump(externalTrafficChain) } : undefined);
+      natRule(
+        fwChain,
+        T ? `-m comment --comment "${comment}" -s ${cidr} -j ${externalTrafficChain}` : undefined,
+        R ? { comment, src: cidr, target: jump(externalTrafficChain) } : undefined,
+      );
       if (addressMatches(cidr, ctx.node.ip)) allowFromNode = true;
     }
     if (allowFromNode) {
       for (const ip of info.loadBalancerVIPs) {
-        natRule(fwChain, T ? `-m comment --comment "${comment}" -s ${ip} -j ${externalTrafficChain}` : undefined, R ? { comment, src: ip, target: jump(externalTrafficChain) } : undefined);
+        natRule(
+          fwChain,
+          T ? `-m comment --comment "${comment}" -s ${ip} -j ${externalTrafficChain}` : undefined,
+          R ? { comment, src: ip, target: jump(externalTrafficChain) } : undefined,
+        );
       }
     }
     const other = `other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`;
-    natRule(fwChain, T ? `-m comment --comment "${other}"` : undefined, R ? { comment: other, target: { kind: 'none' } } : undefined);
+    natRule(
+      fwChain,
+      T ? `-m comment --comment "${other}"` : undefined,
+      R ? { comment: other, target: { kind: 'none' } } : undefined,
+    );
   }
 
   const endpointRules = (chain: string, eps: readonly EndpointInfo[]): void => {
@@ -471,11 +680,19 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
         const sep = sepName(ep);
         const comment = `${name} -> ${ep.endpoint}`;
         const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
-        natRule(chain, T ? `${c}-m recent --name ${sep} --rcheck --seconds ${info.stickyMaxAgeSeconds} --reap -j ${sep}` : undefined, R ? {
-          comment: ctx.large ? undefined : comment,
-          recentCheck: { name: sep, seconds: info.stickyMaxAgeSeconds },
-          target: jump(sep),
-        } : undefined);
+        natRule(
+          chain,
+          T
+            ? `${c}-m recent --name ${sep} --rcheck --seconds ${info.stickyMaxAgeSeconds} --reap -j ${sep}`
+            : undefined,
+          R
+            ? {
+                comment: ctx.large ? undefined : comment,
+                recentCheck: { name: sep, seconds: info.stickyMaxAgeSeconds },
+                target: jump(sep),
+              }
+            : undefined,
+        );
       }
     }
     const n = eps.length;
@@ -483,12 +700,19 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
       const sep = sepName(ep);
       const comment = `${name} -> ${ep.endpoint}`;
       const c = ctx.large ? '' : `-m comment --comment "${comment}" `;
-      const stat = i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
-      natRule(chain, T ? `${c}${stat}-j ${sep}` : undefined, R ? {
-        comment: ctx.large ? undefined : comment,
-        probability: i < n - 1 ? 1 / (n - i) : undefined,
-        target: jump(sep),
-      } : undefined);
+      const stat =
+        i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
+      natRule(
+        chain,
+        T ? `${c}${stat}-j ${sep}` : undefined,
+        R
+          ? {
+              comment: ctx.large ? undefined : comment,
+              probability: i < n - 1 ? 1 / (n - i) : undefined,
+              target: jump(sep),
+            }
+          : undefined,
+      );
     });
   };
 
@@ -507,15 +731,25 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
     natChain(sep);
     const c = ctx.large ? '' : `-m comment --comment ${name} `;
     const comment = ctx.large ? undefined : name;
-    natRule(sep, T ? `${c}-s ${ep.ip} -j ${kubeMarkMasq}` : undefined, R ? { comment, src: ep.ip, target: jumpMasq } : undefined);
+    natRule(
+      sep,
+      T ? `${c}-s ${ep.ip} -j ${kubeMarkMasq}` : undefined,
+      R ? { comment, src: ep.ip, target: jumpMasq } : undefined,
+    );
     const recent = info.sessionAffinityClientIP ? `-m recent --name ${sep} --set ` : '';
-    natRule(sep, T ? `${c}${recent}${proto} -j DNAT --to-destination ${ep.endpoint}` : undefined, R ? {
-      comment,
-      protocol,
-      target: info.sessionAffinityClientIP
-        ? { kind: 'dnat', ip: ep.ip, port: ep.port, recentSet: sep }
-        : { kind: 'dnat', ip: ep.ip, port: ep.port },
-    } : undefined);
+    natRule(
+      sep,
+      T ? `${c}${recent}${proto} -j DNAT --to-destination ${ep.endpoint}` : undefined,
+      R
+        ? {
+            comment,
+            protocol,
+            target: info.sessionAffinityClientIP
+              ? { kind: 'dnat', ip: ep.ip, port: ep.port, recentSet: sep }
+              : { kind: 'dnat', ip: ep.ip, port: ep.port },
+          }
+        : undefined,
+    );
   }
   const lines = (xs: string[]): string => {
     if (xs.length === 0) return '';
@@ -544,13 +778,21 @@ function renderPort(info: ServicePortInfo, endpoints: readonly EndpointInfo[], c
 }
 
 function textOf(fr: PortFragment): TextPart {
-  fr.text ??= renderPort(fr.info, fr.endpoints, { ...fr.ctx, wantText: true, wantRules: false }).text;
+  fr.text ??= renderPort(fr.info, fr.endpoints, {
+    ...fr.ctx,
+    wantText: true,
+    wantRules: false,
+  }).text;
   if (fr.text === undefined) throw new Error('renderPort produced no text');
   return fr.text;
 }
 
 function rulesOf(fr: PortFragment): RulesPart {
-  fr.rules ??= renderPort(fr.info, fr.endpoints, { ...fr.ctx, wantText: false, wantRules: true }).rules;
+  fr.rules ??= renderPort(fr.info, fr.endpoints, {
+    ...fr.ctx,
+    wantText: false,
+    wantRules: true,
+  }).rules;
   if (fr.rules === undefined) throw new Error('renderPort produced no rules');
   return fr.rules;
 }
@@ -573,7 +815,11 @@ function sameRefs(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boo
  * With `opts.cache`, unchanged Services reuse their rendered lines and chains that disappeared
  * since the previous render are flushed and deleted (`:CHAIN - [0:0]` + `-X CHAIN`), as upstream.
  */
-export function renderIptables(state: ProxyState, node: ProxyNode, opts: IptablesOptions = {}): IptablesResult {
+export function renderIptables(
+  state: ProxyState,
+  node: ProxyNode,
+  opts: IptablesOptions = {},
+): IptablesResult {
   const cache = opts.cache ?? new IptablesCache();
   const fp = fingerprintOf(node, opts);
   if (cache.fingerprint !== fp) {
@@ -581,11 +827,15 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
     cache.fingerprint = fp;
   }
   const localDetector: LocalDetector | undefined =
-    opts.localDetector ?? (opts.clusterCIDR !== undefined ? { mode: 'ClusterCIDR', cidr: opts.clusterCIDR } : undefined);
-  const npCidrs = (opts.nodePortAddresses ?? []).map((c) => parseCIDR(c)).filter((c) => c !== undefined);
+    opts.localDetector ??
+    (opts.clusterCIDR !== undefined ? { mode: 'ClusterCIDR', cidr: opts.clusterCIDR } : undefined);
+  const npCidrs = (opts.nodePortAddresses ?? [])
+    .map((c) => parseCIDR(c))
+    .filter((c) => c !== undefined);
   const matchAll = npCidrs.length === 0;
   const localhostNodePorts =
-    (opts.localhostNodePorts ?? true) && (matchAll || npCidrs.some((c) => addressMatches(c.text, '127.0.0.1')));
+    (opts.localhostNodePorts ?? true) &&
+    (matchAll || npCidrs.some((c) => addressMatches(c.text, '127.0.0.1')));
   const nfacct = opts.nfacct ?? true;
   const mark = `0x${(1 << (opts.masqueradeBit ?? 14)).toString(16)}`;
   const ctx: RenderCtx = {
@@ -616,7 +866,12 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
     if (entry?.svc !== svc || !sameRefs(entry.slices, slices)) {
       if (entry !== undefined) for (const p of entry.ports) replaced.push(p);
       const eps = serviceEndpoints(key, slices, node.name);
-      entry = { svc, slices, ports: servicePortInfos(svc).map((info) => ({ info, endpoints: eps.get(info.key) ?? [] })), gen };
+      entry = {
+        svc,
+        slices,
+        ports: servicePortInfos(svc).map((info) => ({ info, endpoints: eps.get(info.key) ?? [] })),
+        gen,
+      };
       cache.services.set(key, entry);
     }
     entry.gen = gen;
@@ -635,7 +890,13 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   const rendered = renderFragments(ports, replaced, ctx);
   const frs = rendered.fragments;
   const head = {
-    filterChains: [kubeServices, kubeExternalServices, kubeForward, kubeNodePorts, kubeProxyFirewall].map(chainLine),
+    filterChains: [
+      kubeServices,
+      kubeExternalServices,
+      kubeForward,
+      kubeNodePorts,
+      kubeProxyFirewall,
+    ].map(chainLine),
     filterRules: [] as string[],
     natChains: [kubeServices, kubeNodePorts, kubePostrouting, kubeMarkMasq].map(chainLine),
     natRules: [
@@ -653,25 +914,35 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   }
 
   // Tail-call to the nodeports chain.
-  const lastComment = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
+  const lastComment =
+    'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
   const tailRules: string[] = [];
   const tail: Rule[] = [];
   if (matchAll) {
     tailRules.push(
       `-A ${kubeServices} -m comment --comment "${lastComment}" -m addrtype --dst-type LOCAL${localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j ${kubeNodePorts}`,
     );
-    tail.push({ comment: lastComment, dstLocal: true, notDst: localhostNodePorts ? undefined : '127.0.0.0/8', target: { kind: 'jump', chain: kubeNodePorts } });
+    tail.push({
+      comment: lastComment,
+      dstLocal: true,
+      notDst: localhostNodePorts ? undefined : '127.0.0.0/8',
+      target: { kind: 'jump', chain: kubeNodePorts },
+    });
   } else {
     for (const ip of [node.ip]) {
       if (!npCidrs.some((c) => addressMatches(c.text, ip))) continue;
       if (ip.startsWith('127.') && !localhostNodePorts) continue;
-      tailRules.push(`-A ${kubeServices} -m comment --comment "${lastComment}" -d ${ip} -j ${kubeNodePorts}`);
+      tailRules.push(
+        `-A ${kubeServices} -m comment --comment "${lastComment}" -d ${ip} -j ${kubeNodePorts}`,
+      );
       tail.push({ comment: lastComment, dst: ip, target: { kind: 'jump', chain: kubeNodePorts } });
     }
   }
   const forward: string[] = [];
   if (opts.conntrackTCPLiberal !== true) {
-    forward.push(`-A ${kubeForward} -m conntrack --ctstate INVALID${nfacct ? ` -m nfacct --nfacct-name ${ctInvalidCounter}` : ''} -j DROP`);
+    forward.push(
+      `-A ${kubeForward} -m conntrack --ctstate INVALID${nfacct ? ` -m nfacct --nfacct-name ${ctInvalidCounter}` : ''} -j DROP`,
+    );
   }
   forward.push(
     `-A ${kubeForward} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
@@ -690,9 +961,17 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   cache.needFullSync = false;
   const changed = rendered.changed;
   const build = (partial: boolean): string => {
-    const parts: string[] = ['*filter\n', ...head.filterChains.map((l) => `${l}\n`), ...head.filterRules.map((l) => `${l}\n`)];
+    const parts: string[] = [
+      '*filter\n',
+      ...head.filterChains.map((l) => `${l}\n`),
+      ...head.filterRules.map((l) => `${l}\n`),
+    ];
     for (const fr of frs) parts.push(textOf(fr).filterText);
-    parts.push(...forward.map((l) => `${l}\n`), 'COMMIT\n*nat\n', ...head.natChains.map((l) => `${l}\n`));
+    parts.push(
+      ...forward.map((l) => `${l}\n`),
+      'COMMIT\n*nat\n',
+      ...head.natChains.map((l) => `${l}\n`),
+    );
     for (const fr of frs) if (!partial || changed.has(fr)) parts.push(textOf(fr).natChainsText);
     for (const c of rendered.stale) parts.push(`${chainLine(c)}\n`);
     parts.push(...head.natRules.map((l) => `${l}\n`));
@@ -713,7 +992,11 @@ export function renderIptables(state: ProxyState, node: ProxyNode, opts: Iptable
   if (localhostNodePorts && !node.ip.startsWith('127.')) localAddresses.push('127.0.0.0/8');
   let ruleSet: RuleSet | undefined;
   const buildRuleSet = (): RuleSet => {
-    ruleSet ??= assembleRuleSet(frs, tail, { node, localAddresses, detector: detectorSpec(localDetector) });
+    ruleSet ??= assembleRuleSet(frs, tail, {
+      node,
+      localAddresses,
+      detector: detectorSpec(localDetector),
+    });
     return ruleSet;
   };
   return {
@@ -765,7 +1048,8 @@ function renderFragments(
   if (replaced.length > 0) {
     const keep = new Set<string>();
     for (const fr of changed) for (const c of fr.chains) keep.add(c);
-    for (const p of replaced) for (const c of p.fragment?.chains ?? []) if (!keep.has(c)) stale.push(c);
+    for (const p of replaced)
+      for (const c of p.fragment?.chains ?? []) if (!keep.has(c)) stale.push(c);
   }
   return { fragments, count, stale, changed };
 }
@@ -776,8 +1060,17 @@ function assembleRuleSet(
   tail: readonly Rule[],
   at: { node: ProxyNode; localAddresses: string[]; detector: DetectorSpec },
 ): RuleSet {
-  const filter: Record<string, Rule[]> = { [kubeServices]: [], [kubeExternalServices]: [], [kubeNodePorts]: [], [kubeProxyFirewall]: [] };
-  const nat: Record<string, Rule[]> = { [kubeServices]: [], [kubeNodePorts]: [], [kubeMarkMasq]: [{ target: { kind: 'mark-masq' } }] };
+  const filter: Record<string, Rule[]> = {
+    [kubeServices]: [],
+    [kubeExternalServices]: [],
+    [kubeNodePorts]: [],
+    [kubeProxyFirewall]: [],
+  };
+  const nat: Record<string, Rule[]> = {
+    [kubeServices]: [],
+    [kubeNodePorts]: [],
+    [kubeMarkMasq]: [{ target: { kind: 'mark-masq' } }],
+  };
   const merge = (into: Record<string, Rule[]>, groups: readonly RuleGroup[]): void => {
     for (const [chain, rules] of groups) {
       const list = into[chain];
@@ -791,5 +1084,12 @@ function assembleRuleSet(
     merge(nat, r.nat);
   }
   for (const r of tail) nat[kubeServices]?.push(r);
-  return { nodeName: at.node.name, nodeIP: at.node.ip, localAddresses: at.localAddresses, detector: at.detector, filter, nat };
+  return {
+    nodeName: at.node.name,
+    nodeIP: at.node.ip,
+    localAddresses: at.localAddresses,
+    detector: at.detector,
+    filter,
+    nat,
+  };
 }

@@ -26,7 +26,10 @@ describe('renderIpvs: ipvsadm -Ln', () => {
       }),
     ];
     const endpointSlices = [
-      makeEndpointSlice('default', 'kubernetes', { endpoints: [{ addresses: ['192.168.0.1'] }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }),
+      makeEndpointSlice('default', 'kubernetes', {
+        endpoints: [{ addresses: ['192.168.0.1'] }],
+        ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+      }),
       makeEndpointSlice('kube-system', 'kube-dns', {
         endpoints: [{ addresses: ['172.17.0.2'] }],
         ports: [
@@ -52,16 +55,27 @@ describe('renderIpvs: ipvsadm -Ln', () => {
     ].join('\n');
     expect(ipvsadmText.replace(/ +$/gm, '')).toBe(want);
     // ipvsadm pads every column with printf("%-10u"), so the real line ends in spaces.
-    expect(ipvsadmText).toContain('  -> 172.17.0.2:53                Masq    1      0          0         \n');
+    expect(ipvsadmText).toContain(
+      '  -> 172.17.0.2:53                Masq    1      0          0         \n',
+    );
   });
 
   it.each([
-    { name: 'ClusterIP with affinity is persistent', line: 'TCP  172.30.0.45:80 sh persistent 10800' },
+    {
+      name: 'ClusterIP with affinity is persistent',
+      line: 'TCP  172.30.0.45:80 sh persistent 10800',
+    },
     { name: 'LB IP virtual server', line: 'TCP  5.6.7.8:80 sh persistent 10800' },
     { name: 'NodePort on the node IP', line: 'TCP  192.168.0.2:3003 sh' },
     { name: 'externalIP virtual server', line: 'TCP  192.168.99.33:80 sh' },
-    { name: 'no endpoints keeps an empty virtual server', line: 'TCP  172.30.0.46:80 sh\nTCP  192.168.0.2:3001 sh' },
-    { name: 'eTP Local without local endpoints falls back to cluster endpoints', line: 'TCP  1.2.3.4:80 sh\n  -> 10.180.0.2:80' },
+    {
+      name: 'no endpoints keeps an empty virtual server',
+      line: 'TCP  172.30.0.46:80 sh\nTCP  192.168.0.2:3001 sh',
+    },
+    {
+      name: 'eTP Local without local endpoints falls back to cluster endpoints',
+      line: 'TCP  1.2.3.4:80 sh\n  -> 10.180.0.2:80',
+    },
   ])('$name', ({ line }) => {
     const { ipvsadmText } = renderIpvs(overallIptablesFixture(), node, { scheduler: 'sh' });
     expect(ipvsadmText).toContain(line);
@@ -70,13 +84,26 @@ describe('renderIpvs: ipvsadm -Ln', () => {
   it('sorts by protocol, then address numerically, then port', () => {
     const { virtualServers } = renderIpvs(overallIptablesFixture(), node);
     const keys = virtualServers.map((v) => `${v.protocol} ${v.address}:${v.port}`);
-    expect(keys.slice(0, 4)).toEqual(['TCP 1.2.3.4:80', 'TCP 5.6.7.8:80', 'TCP 172.30.0.41:80', 'TCP 172.30.0.42:80']);
+    expect(keys.slice(0, 4)).toEqual([
+      'TCP 1.2.3.4:80',
+      'TCP 5.6.7.8:80',
+      'TCP 172.30.0.41:80',
+      'TCP 172.30.0.42:80',
+    ]);
   });
 
   it('keeps a terminating endpoint at weight 0 while ready ones carry traffic', () => {
-    const svc = makeService('ns1', 'svc1', { spec: { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] } });
+    const svc = makeService('ns1', 'svc1', {
+      spec: { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] },
+    });
     const slice = makeEndpointSlice('ns1', 'svc1', {
-      endpoints: [{ addresses: ['10.180.0.1'] }, { addresses: ['10.180.0.2'], conditions: { ready: false, serving: true, terminating: true } }],
+      endpoints: [
+        { addresses: ['10.180.0.1'] },
+        {
+          addresses: ['10.180.0.2'],
+          conditions: { ready: false, serving: true, terminating: true },
+        },
+      ],
       ports: [{ name: 'p80', port: 80, protocol: 'TCP' }],
     });
     const { virtualServers } = renderIpvs({ services: [svc], endpointSlices: [slice] }, node);
@@ -89,10 +116,21 @@ describe('renderIpvs: ipvsadm -Ln', () => {
 
 describe('renderIpvs: ipsets and iptables', () => {
   const r = renderIpvs(overallIptablesFixture(), node, { clusterCIDR: '10.0.0.0/8' });
-  const set = (name: string): readonly string[] => r.ipsets.find((s) => s.name === name)?.entries ?? [];
+  const set = (name: string): readonly string[] =>
+    r.ipsets.find((s) => s.name === name)?.entries ?? [];
 
   it.each([
-    { name: 'KUBE-CLUSTER-IP', want: ['172.30.0.41,tcp:80', '172.30.0.42,tcp:80', '172.30.0.43,tcp:80', '172.30.0.44,tcp:80', '172.30.0.45,tcp:80', '172.30.0.46,tcp:80'] },
+    {
+      name: 'KUBE-CLUSTER-IP',
+      want: [
+        '172.30.0.41,tcp:80',
+        '172.30.0.42,tcp:80',
+        '172.30.0.43,tcp:80',
+        '172.30.0.44,tcp:80',
+        '172.30.0.45,tcp:80',
+        '172.30.0.46,tcp:80',
+      ],
+    },
     { name: 'KUBE-LOOP-BACK', want: ['10.180.0.5,tcp:80,10.180.0.5'] },
     { name: 'KUBE-EXTERNAL-IP', want: ['192.168.99.33,tcp:80'] },
     { name: 'KUBE-EXTERNAL-IP-LOCAL', want: ['192.168.99.22,tcp:80'] },
@@ -109,7 +147,18 @@ describe('renderIpvs: ipsets and iptables', () => {
   });
 
   it('binds ClusterIPs, externalIPs and LB IPs to kube-ipvs0', () => {
-    expect(r.boundAddresses).toEqual(['1.2.3.4', '5.6.7.8', '172.30.0.41', '172.30.0.42', '172.30.0.43', '172.30.0.44', '172.30.0.45', '172.30.0.46', '192.168.99.22', '192.168.99.33']);
+    expect(r.boundAddresses).toEqual([
+      '1.2.3.4',
+      '5.6.7.8',
+      '172.30.0.41',
+      '172.30.0.42',
+      '172.30.0.43',
+      '172.30.0.44',
+      '172.30.0.45',
+      '172.30.0.46',
+      '192.168.99.22',
+      '192.168.99.33',
+    ]);
   });
 
   it.each([

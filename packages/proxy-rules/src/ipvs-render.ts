@@ -13,7 +13,19 @@ import type { ServicePortInfo } from './service-port-info.js';
 import { servicePortInfos, shouldSkipService } from './service-port-info.js';
 
 /** `--ipvs-scheduler` values kube-proxy accepts (plus `mh`). */
-export const IpvsSchedulers = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'sh', 'dh', 'sed', 'nq', 'mh'] as const;
+export const IpvsSchedulers = [
+  'rr',
+  'wrr',
+  'lc',
+  'wlc',
+  'lblc',
+  'lblcr',
+  'sh',
+  'dh',
+  'sed',
+  'nq',
+  'mh',
+] as const;
 export type IpvsScheduler = (typeof IpvsSchedulers)[number];
 
 export interface RealServer {
@@ -41,7 +53,8 @@ export interface VirtualServer {
 
 export interface IPSetContent {
   readonly name: string;
-  readonly type: 'hash:ip' | 'hash:ip,port' | 'hash:ip,port,ip' | 'hash:ip,port,net' | 'bitmap:port';
+  readonly type:
+    'hash:ip' | 'hash:ip,port' | 'hash:ip,port,ip' | 'hash:ip,port,net' | 'bitmap:port';
   readonly comment: string;
   /** Members as `ipset list` prints them, sorted. */
   readonly entries: readonly string[];
@@ -58,7 +71,10 @@ export interface IpvsOptions {
   /** Node addresses NodePort virtual servers listen on; default `[node.ip]`. */
   readonly nodeIPs?: readonly string[];
   /** Live connection counters for `ipvsadm -Ln` (ActiveConn/InActConn); default 0. */
-  readonly connections?: (vs: { protocol: Protocol; address: string; port: number }, rs: { address: string; port: number }) => {
+  readonly connections?: (
+    vs: { protocol: Protocol; address: string; port: number },
+    rs: { address: string; port: number },
+  ) => {
     active: number;
     inactive: number;
   };
@@ -84,40 +100,123 @@ interface SetInfo {
 
 // ipsetInfo in upstream order.
 const setInfos: readonly SetInfo[] = [
-  { name: 'KUBE-LOOP-BACK', type: 'hash:ip,port,ip', comment: 'Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose' },
-  { name: 'KUBE-CLUSTER-IP', type: 'hash:ip,port', comment: 'Kubernetes service cluster ip + port for masquerade purpose' },
-  { name: 'KUBE-EXTERNAL-IP', type: 'hash:ip,port', comment: 'Kubernetes service external ip + port for masquerade and filter purpose' },
-  { name: 'KUBE-EXTERNAL-IP-LOCAL', type: 'hash:ip,port', comment: 'Kubernetes service external ip + port with externalTrafficPolicy=local' },
+  {
+    name: 'KUBE-LOOP-BACK',
+    type: 'hash:ip,port,ip',
+    comment: 'Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose',
+  },
+  {
+    name: 'KUBE-CLUSTER-IP',
+    type: 'hash:ip,port',
+    comment: 'Kubernetes service cluster ip + port for masquerade purpose',
+  },
+  {
+    name: 'KUBE-EXTERNAL-IP',
+    type: 'hash:ip,port',
+    comment: 'Kubernetes service external ip + port for masquerade and filter purpose',
+  },
+  {
+    name: 'KUBE-EXTERNAL-IP-LOCAL',
+    type: 'hash:ip,port',
+    comment: 'Kubernetes service external ip + port with externalTrafficPolicy=local',
+  },
   { name: 'KUBE-LOAD-BALANCER', type: 'hash:ip,port', comment: 'Kubernetes service lb portal' },
-  { name: 'KUBE-LOAD-BALANCER-FW', type: 'hash:ip,port', comment: 'Kubernetes service load balancer ip + port for load balancer with sourceRange' },
-  { name: 'KUBE-LOAD-BALANCER-LOCAL', type: 'hash:ip,port', comment: 'Kubernetes service load balancer ip + port with externalTrafficPolicy=local' },
-  { name: 'KUBE-LOAD-BALANCER-SOURCE-IP', type: 'hash:ip,port,ip', comment: 'Kubernetes service load balancer ip + port + source IP for packet filter purpose' },
-  { name: 'KUBE-LOAD-BALANCER-SOURCE-CIDR', type: 'hash:ip,port,net', comment: 'Kubernetes service load balancer ip + port + source cidr for packet filter purpose' },
-  { name: 'KUBE-NODE-PORT-TCP', type: 'bitmap:port', comment: 'Kubernetes nodeport TCP port for masquerade purpose' },
-  { name: 'KUBE-NODE-PORT-LOCAL-TCP', type: 'bitmap:port', comment: 'Kubernetes nodeport TCP port with externalTrafficPolicy=local' },
-  { name: 'KUBE-NODE-PORT-UDP', type: 'bitmap:port', comment: 'Kubernetes nodeport UDP port for masquerade purpose' },
-  { name: 'KUBE-NODE-PORT-LOCAL-UDP', type: 'bitmap:port', comment: 'Kubernetes nodeport UDP port with externalTrafficPolicy=local' },
-  { name: 'KUBE-NODE-PORT-SCTP-HASH', type: 'hash:ip,port', comment: "Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'" },
-  { name: 'KUBE-NODE-PORT-LOCAL-SCTP-HASH', type: 'hash:ip,port', comment: "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'" },
-  { name: 'KUBE-HEALTH-CHECK-NODE-PORT', type: 'bitmap:port', comment: 'Kubernetes health check node port' },
+  {
+    name: 'KUBE-LOAD-BALANCER-FW',
+    type: 'hash:ip,port',
+    comment: 'Kubernetes service load balancer ip + port for load balancer with sourceRange',
+  },
+  {
+    name: 'KUBE-LOAD-BALANCER-LOCAL',
+    type: 'hash:ip,port',
+    comment: 'Kubernetes service load balancer ip + port with externalTrafficPolicy=local',
+  },
+  {
+    name: 'KUBE-LOAD-BALANCER-SOURCE-IP',
+    type: 'hash:ip,port,ip',
+    comment: 'Kubernetes service load balancer ip + port + source IP for packet filter purpose',
+  },
+  {
+    name: 'KUBE-LOAD-BALANCER-SOURCE-CIDR',
+    type: 'hash:ip,port,net',
+    comment: 'Kubernetes service load balancer ip + port + source cidr for packet filter purpose',
+  },
+  {
+    name: 'KUBE-NODE-PORT-TCP',
+    type: 'bitmap:port',
+    comment: 'Kubernetes nodeport TCP port for masquerade purpose',
+  },
+  {
+    name: 'KUBE-NODE-PORT-LOCAL-TCP',
+    type: 'bitmap:port',
+    comment: 'Kubernetes nodeport TCP port with externalTrafficPolicy=local',
+  },
+  {
+    name: 'KUBE-NODE-PORT-UDP',
+    type: 'bitmap:port',
+    comment: 'Kubernetes nodeport UDP port for masquerade purpose',
+  },
+  {
+    name: 'KUBE-NODE-PORT-LOCAL-UDP',
+    type: 'bitmap:port',
+    comment: 'Kubernetes nodeport UDP port with externalTrafficPolicy=local',
+  },
+  {
+    name: 'KUBE-NODE-PORT-SCTP-HASH',
+    type: 'hash:ip,port',
+    comment: "Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'",
+  },
+  {
+    name: 'KUBE-NODE-PORT-LOCAL-SCTP-HASH',
+    type: 'hash:ip,port',
+    comment:
+      "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'",
+  },
+  {
+    name: 'KUBE-HEALTH-CHECK-NODE-PORT',
+    type: 'bitmap:port',
+    comment: 'Kubernetes health check node port',
+  },
   { name: 'KUBE-IPVS-IPS', type: 'hash:ip', comment: 'Kubernetes service IPs bound to kube-ipvs0' },
 ];
 
 // ipsetWithIptablesChain in upstream order: [set, table, from, to, matchType, protocolMatch].
-const setChains: readonly (readonly [string, 'nat' | 'filter', string, string, string, string])[] = [
-  ['KUBE-LOOP-BACK', 'nat', 'KUBE-POSTROUTING', 'MASQUERADE', 'dst,dst,src', ''],
-  ['KUBE-LOAD-BALANCER', 'nat', 'KUBE-SERVICES', 'KUBE-LOAD-BALANCER', 'dst,dst', ''],
-  ['KUBE-LOAD-BALANCER-LOCAL', 'nat', 'KUBE-LOAD-BALANCER', 'RETURN', 'dst,dst', ''],
-  ['KUBE-NODE-PORT-LOCAL-TCP', 'nat', 'KUBE-NODE-PORT', 'RETURN', 'dst', 'tcp'],
-  ['KUBE-NODE-PORT-TCP', 'nat', 'KUBE-NODE-PORT', 'KUBE-MARK-MASQ', 'dst', 'tcp'],
-  ['KUBE-NODE-PORT-LOCAL-UDP', 'nat', 'KUBE-NODE-PORT', 'RETURN', 'dst', 'udp'],
-  ['KUBE-NODE-PORT-UDP', 'nat', 'KUBE-NODE-PORT', 'KUBE-MARK-MASQ', 'dst', 'udp'],
-  ['KUBE-NODE-PORT-LOCAL-SCTP-HASH', 'nat', 'KUBE-NODE-PORT', 'RETURN', 'dst,dst', 'sctp'],
-  ['KUBE-NODE-PORT-SCTP-HASH', 'nat', 'KUBE-NODE-PORT', 'KUBE-MARK-MASQ', 'dst,dst', 'sctp'],
-  ['KUBE-LOAD-BALANCER-FW', 'filter', 'KUBE-PROXY-FIREWALL', 'KUBE-SOURCE-RANGES-FIREWALL', 'dst,dst', ''],
-  ['KUBE-LOAD-BALANCER-SOURCE-CIDR', 'filter', 'KUBE-SOURCE-RANGES-FIREWALL', 'RETURN', 'dst,dst,src', ''],
-  ['KUBE-LOAD-BALANCER-SOURCE-IP', 'filter', 'KUBE-SOURCE-RANGES-FIREWALL', 'RETURN', 'dst,dst,src', ''],
-];
+const setChains: readonly (readonly [string, 'nat' | 'filter', string, string, string, string])[] =
+  [
+    ['KUBE-LOOP-BACK', 'nat', 'KUBE-POSTROUTING', 'MASQUERADE', 'dst,dst,src', ''],
+    ['KUBE-LOAD-BALANCER', 'nat', 'KUBE-SERVICES', 'KUBE-LOAD-BALANCER', 'dst,dst', ''],
+    ['KUBE-LOAD-BALANCER-LOCAL', 'nat', 'KUBE-LOAD-BALANCER', 'RETURN', 'dst,dst', ''],
+    ['KUBE-NODE-PORT-LOCAL-TCP', 'nat', 'KUBE-NODE-PORT', 'RETURN', 'dst', 'tcp'],
+    ['KUBE-NODE-PORT-TCP', 'nat', 'KUBE-NODE-PORT', 'KUBE-MARK-MASQ', 'dst', 'tcp'],
+    ['KUBE-NODE-PORT-LOCAL-UDP', 'nat', 'KUBE-NODE-PORT', 'RETURN', 'dst', 'udp'],
+    ['KUBE-NODE-PORT-UDP', 'nat', 'KUBE-NODE-PORT', 'KUBE-MARK-MASQ', 'dst', 'udp'],
+    ['KUBE-NODE-PORT-LOCAL-SCTP-HASH', 'nat', 'KUBE-NODE-PORT', 'RETURN', 'dst,dst', 'sctp'],
+    ['KUBE-NODE-PORT-SCTP-HASH', 'nat', 'KUBE-NODE-PORT', 'KUBE-MARK-MASQ', 'dst,dst', 'sctp'],
+    [
+      'KUBE-LOAD-BALANCER-FW',
+      'filter',
+      'KUBE-PROXY-FIREWALL',
+      'KUBE-SOURCE-RANGES-FIREWALL',
+      'dst,dst',
+      '',
+    ],
+    [
+      'KUBE-LOAD-BALANCER-SOURCE-CIDR',
+      'filter',
+      'KUBE-SOURCE-RANGES-FIREWALL',
+      'RETURN',
+      'dst,dst,src',
+      '',
+    ],
+    [
+      'KUBE-LOAD-BALANCER-SOURCE-IP',
+      'filter',
+      'KUBE-SOURCE-RANGES-FIREWALL',
+      'RETURN',
+      'dst,dst,src',
+      '',
+    ],
+  ];
 
 const protoNumber: Record<Protocol, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 
@@ -134,7 +233,8 @@ function realServersFor(
   const out = chosen.map((e) => ({ address: e.ip, port: e.port, weight: 1 }));
   // Graceful termination: a serving, terminating endpoint that is no longer used stays at weight 0.
   for (const e of endpoints) {
-    if (e.terminating && e.serving && !picked.has(e.endpoint)) out.push({ address: e.ip, port: e.port, weight: 0 });
+    if (e.terminating && e.serving && !picked.has(e.endpoint))
+      out.push({ address: e.ip, port: e.port, weight: 0 });
   }
   return out;
 }
@@ -155,7 +255,9 @@ export function formatIpvsadm(vss: readonly VirtualServer[]): string {
     '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
   ];
   for (const vs of vss) {
-    out.push(`${vs.protocol}  ${vs.address}:${vs.port} ${vs.scheduler}${vs.persistentTimeout !== undefined ? ` persistent ${vs.persistentTimeout}` : ''}`);
+    out.push(
+      `${vs.protocol}  ${vs.address}:${vs.port} ${vs.scheduler}${vs.persistentTimeout !== undefined ? ` persistent ${vs.persistentTimeout}` : ''}`,
+    );
     for (const rs of vs.realServers) {
       out.push(
         `  -> ${padEnd(`${rs.address}:${rs.port}`, 28)} ${padEnd(rs.forward, 7)} ${padEnd(rs.weight, 6)} ${padEnd(rs.activeConns, 10)} ${padEnd(rs.inactConns, 10)}`,
@@ -166,10 +268,15 @@ export function formatIpvsadm(vss: readonly VirtualServer[]): string {
 }
 
 /** `ipset list` for these sets. Memory size and initval are not modelled (printed as 0). */
-export function formatIpsetList(sets: readonly IPSetContent[], references: ReadonlyMap<string, number>): string {
+export function formatIpsetList(
+  sets: readonly IPSetContent[],
+  references: ReadonlyMap<string, number>,
+): string {
   const blocks = sets.map((s) => {
     const header =
-      s.type === 'bitmap:port' ? 'range 0-65535' : 'family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x00000000';
+      s.type === 'bitmap:port'
+        ? 'range 0-65535'
+        : 'family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x00000000';
     return [
       `Name: ${s.name}`,
       `Type: ${s.type}`,
@@ -214,15 +321,35 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
     for (const info of servicePortInfos(svc)) {
       const endpoints = eps.get(info.key) ?? [];
       const proto = info.protocol.toLowerCase();
-      const persistent = info.sessionAffinityClientIP ? { persistentTimeout: info.stickyMaxAgeSeconds } : {};
-      const vs = (kind: VirtualServer['kind'], address: string, at: { port: number; onlyNodeLocal: boolean }): void => {
+      const persistent = info.sessionAffinityClientIP
+        ? { persistentTimeout: info.stickyMaxAgeSeconds }
+        : {};
+      const vs = (
+        kind: VirtualServer['kind'],
+        address: string,
+        at: { port: number; onlyNodeLocal: boolean },
+      ): void => {
         const { port, onlyNodeLocal } = at;
         const rss = realServersFor(endpoints, info, { node, onlyNodeLocal }).map((r) => {
           const c = conns?.({ protocol: info.protocol, address, port }, r);
-          return { ...r, forward: 'Masq' as const, activeConns: c?.active ?? 0, inactConns: c?.inactive ?? 0 };
+          return {
+            ...r,
+            forward: 'Masq' as const,
+            activeConns: c?.active ?? 0,
+            inactConns: c?.inactive ?? 0,
+          };
         });
         rss.sort((a, b) => cmpAddr(a.address, b.address) || a.port - b.port);
-        vss.push({ protocol: info.protocol, address, port, scheduler, ...persistent, servicePortName: info.name, kind, realServers: rss });
+        vss.push({
+          protocol: info.protocol,
+          address,
+          port,
+          scheduler,
+          ...persistent,
+          servicePortName: info.name,
+          kind,
+          realServers: rss,
+        });
       };
 
       for (const ep of endpoints) {
@@ -233,7 +360,10 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
       bound.add(info.clusterIP);
 
       for (const ip of info.externalIPs) {
-        add(info.externalPolicyLocal ? 'KUBE-EXTERNAL-IP-LOCAL' : 'KUBE-EXTERNAL-IP', `${ip},${proto}:${info.port}`);
+        add(
+          info.externalPolicyLocal ? 'KUBE-EXTERNAL-IP-LOCAL' : 'KUBE-EXTERNAL-IP',
+          `${ip},${proto}:${info.port}`,
+        );
         vs('ExternalIP', ip, { port: info.port, onlyNodeLocal: info.externalPolicyLocal });
         if (!nodeIPs.includes(ip)) bound.add(ip);
       }
@@ -267,21 +397,31 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
           add(`KUBE-NODE-PORT-${info.protocol}`, np);
           if (info.externalPolicyLocal) add(`KUBE-NODE-PORT-LOCAL-${info.protocol}`, np);
         }
-        for (const ip of nodeIPs) vs('NodePort', ip, { port: info.nodePort, onlyNodeLocal: info.externalPolicyLocal });
+        for (const ip of nodeIPs)
+          vs('NodePort', ip, { port: info.nodePort, onlyNodeLocal: info.externalPolicyLocal });
       }
-      if (info.healthCheckNodePort !== 0) add('KUBE-HEALTH-CHECK-NODE-PORT', String(info.healthCheckNodePort));
+      if (info.healthCheckNodePort !== 0)
+        add('KUBE-HEALTH-CHECK-NODE-PORT', String(info.healthCheckNodePort));
     }
   }
   for (const ip of bound) add('KUBE-IPVS-IPS', ip);
 
-  vss.sort((a, b) => protoNumber[a.protocol] - protoNumber[b.protocol] || cmpAddr(a.address, b.address) || a.port - b.port);
+  vss.sort(
+    (a, b) =>
+      protoNumber[a.protocol] - protoNumber[b.protocol] ||
+      cmpAddr(a.address, b.address) ||
+      a.port - b.port,
+  );
   const ipsets: IPSetContent[] = setInfos.map((s) => ({
     ...s,
-    entries: [...(sets.get(s.name) ?? [])].sort(s.type === 'bitmap:port' ? (a, b) => Number(a) - Number(b) : undefined),
+    entries: [...(sets.get(s.name) ?? [])].sort(
+      s.type === 'bitmap:port' ? (a, b) => Number(a) - Number(b) : undefined,
+    ),
   }));
   const iptablesText = ipvsIptables(ipsets, { node, opts, lbNoNodeAccess });
   const references = new Map<string, number>();
-  for (const s of ipsets) references.set(s.name, iptablesText.split(`--match-set ${s.name} `).length - 1);
+  for (const s of ipsets)
+    references.set(s.name, iptablesText.split(`--match-set ${s.name} `).length - 1);
   return {
     virtualServers: vss,
     ipsets,
@@ -294,18 +434,38 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
 
 function ipvsIptables(
   ipsets: readonly IPSetContent[],
-  at: { node: ProxyNode; opts: IpvsOptions; lbNoNodeAccess: readonly { ip: string; port: number; protocol: string }[] },
+  at: {
+    node: ProxyNode;
+    opts: IpvsOptions;
+    lbNoNodeAccess: readonly { ip: string; port: number; protocol: string }[];
+  },
 ): string {
   const { opts } = at;
-  const empty = (name: string): boolean => (ipsets.find((s) => s.name === name)?.entries.length ?? 0) === 0;
-  const comment = (name: string): string => `"${ipsets.find((s) => s.name === name)?.comment ?? ''}"`;
+  const empty = (name: string): boolean =>
+    (ipsets.find((s) => s.name === name)?.entries.length ?? 0) === 0;
+  const comment = (name: string): string =>
+    `"${ipsets.find((s) => s.name === name)?.comment ?? ''}"`;
   const mark = `0x${(1 << (opts.masqueradeBit ?? 14)).toString(16)}`;
   const detector: LocalDetector | undefined =
-    opts.localDetector ?? (opts.clusterCIDR !== undefined ? { mode: 'ClusterCIDR', cidr: opts.clusterCIDR } : undefined);
+    opts.localDetector ??
+    (opts.clusterCIDR !== undefined ? { mode: 'ClusterCIDR', cidr: opts.clusterCIDR } : undefined);
   const ifNotLocal = localDetectorArgs(detector)?.ifNotLocal;
 
-  const natChains = ['KUBE-SERVICES', 'KUBE-POSTROUTING', 'KUBE-NODE-PORT', 'KUBE-LOAD-BALANCER', 'KUBE-MARK-MASQ'];
-  const filterChains = ['KUBE-FORWARD', 'KUBE-NODE-PORT', 'KUBE-PROXY-FIREWALL', 'KUBE-SOURCE-RANGES-FIREWALL', 'KUBE-IPVS-FILTER', 'KUBE-IPVS-OUT-FILTER'];
+  const natChains = [
+    'KUBE-SERVICES',
+    'KUBE-POSTROUTING',
+    'KUBE-NODE-PORT',
+    'KUBE-LOAD-BALANCER',
+    'KUBE-MARK-MASQ',
+  ];
+  const filterChains = [
+    'KUBE-FORWARD',
+    'KUBE-NODE-PORT',
+    'KUBE-PROXY-FIREWALL',
+    'KUBE-SOURCE-RANGES-FIREWALL',
+    'KUBE-IPVS-FILTER',
+    'KUBE-IPVS-OUT-FILTER',
+  ];
   const nat: string[] = ['-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN'];
   const filter: string[] = [];
 
@@ -331,13 +491,17 @@ function ipvsIptables(
     externalIPRules(args);
   }
   if (!empty('KUBE-EXTERNAL-IP-LOCAL')) {
-    externalIPRules(`-A KUBE-SERVICES -m comment --comment ${comment('KUBE-EXTERNAL-IP-LOCAL')} -m set --match-set KUBE-EXTERNAL-IP-LOCAL dst,dst`);
+    externalIPRules(
+      `-A KUBE-SERVICES -m comment --comment ${comment('KUBE-EXTERNAL-IP-LOCAL')} -m set --match-set KUBE-EXTERNAL-IP-LOCAL dst,dst`,
+    );
   }
   nat.push('-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT');
   nat.push('-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ');
   filter.push('-A KUBE-SOURCE-RANGES-FIREWALL -j DROP');
   for (const e of at.lbNoNodeAccess) {
-    filter.push(`-A KUBE-IPVS-OUT-FILTER -s ${e.ip} -m ipvs --vaddr ${e.ip} --vproto ${e.protocol} --vport ${e.port} -j DROP`);
+    filter.push(
+      `-A KUBE-IPVS-OUT-FILTER -s ${e.ip} -m ipvs --vaddr ${e.ip} --vproto ${e.protocol} --vport ${e.port} -j DROP`,
+    );
   }
   // acceptIPVSTraffic: must be the end of KUBE-SERVICES.
   for (const set of ['KUBE-CLUSTER-IP', 'KUBE-LOAD-BALANCER']) {

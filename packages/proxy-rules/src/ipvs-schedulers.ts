@@ -76,7 +76,10 @@ function wrr(servers: readonly SchedulerServer[], st: SchedulerState): number {
 }
 
 /** Least of `overhead(s) / weight`, compared by cross-multiplying as the kernel does; first wins ties. */
-function leastBy(servers: readonly SchedulerServer[], overhead: (s: SchedulerServer) => number): number {
+function leastBy(
+  servers: readonly SchedulerServer[],
+  overhead: (s: SchedulerServer) => number,
+): number {
   let best = -1;
   let bestOh = 0;
   servers.forEach((s, i) => {
@@ -130,7 +133,10 @@ function hashTable(servers: readonly SchedulerServer[], weighted: boolean): numb
   return table;
 }
 
-function byHash(servers: readonly SchedulerServer[], at: { ip: string; weighted: boolean }): number {
+function byHash(
+  servers: readonly SchedulerServer[],
+  at: { ip: string; weighted: boolean },
+): number {
   const addr = parseIPv4(at.ip);
   if (addr === undefined || servers.length === 0) return -1;
   const i = hashTable(servers, at.weighted)[hash32(addr) & (tabSize - 1)] ?? -1;
@@ -142,7 +148,11 @@ function byHash(servers: readonly SchedulerServer[], at: { ip: string; weighted:
  * kernel then drops the packet). Servers with weight 0 (quiescent) are never picked. `lblc`,
  * `lblcr` and `mh` are approximated by `wlc`, `wlc` and `sh`.
  */
-export function pickIpvs(scheduler: IpvsScheduler, servers: readonly SchedulerServer[], ctx: PickContext): number {
+export function pickIpvs(
+  scheduler: IpvsScheduler,
+  servers: readonly SchedulerServer[],
+  ctx: PickContext,
+): number {
   switch (scheduler) {
     case 'rr':
       return rr(servers, ctx.state);

@@ -41,7 +41,8 @@ function flatten(v: unknown, out: Record<string, unknown>[], where: string): voi
     return;
   }
   if (typeof v['kind'] !== 'string') throw new InputError(`${where}: object has no kind`);
-  if (!isRecord(v['metadata']) || typeof v['metadata']['name'] !== 'string') throw new InputError(`${where}: ${v['kind']} has no metadata.name`);
+  if (!isRecord(v['metadata']) || typeof v['metadata']['name'] !== 'string')
+    throw new InputError(`${where}: ${v['kind']} has no metadata.name`);
   out.push(v);
 }
 
@@ -60,11 +61,17 @@ export function loadObjects(text: string): LoadedObjects {
     const meta = o['metadata'] as { namespace?: string };
     switch (o['kind']) {
       case 'Service':
-        out.services.push({ ...(o as unknown as Service), metadata: { namespace: 'default', ...meta } });
+        out.services.push({
+          ...(o as unknown as Service),
+          metadata: { namespace: 'default', ...meta },
+        });
         break;
       case 'EndpointSlice': {
         const s = o as unknown as EndpointSlice;
-        if (typeof s.addressType !== 'string') throw new InputError(`EndpointSlice ${String((meta as { name?: string }).name)}: addressType is required`);
+        if (typeof s.addressType !== 'string')
+          throw new InputError(
+            `EndpointSlice ${String((meta as { name?: string }).name)}: addressType is required`,
+          );
         out.endpointSlices.push({ ...s, metadata: { namespace: 'default', ...meta } });
         break;
       }

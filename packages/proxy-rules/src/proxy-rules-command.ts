@@ -45,7 +45,15 @@ interface Flags {
   format: 'text' | 'json';
 }
 
-const valueFlags = new Set(['--from', '--node', '--node-ip', '--mode', '--cluster-cidr', '--format', '--ipvs-scheduler']);
+const valueFlags = new Set([
+  '--from',
+  '--node',
+  '--node-ip',
+  '--mode',
+  '--cluster-cidr',
+  '--format',
+  '--ipvs-scheduler',
+]);
 
 function parseFlags(argv: readonly string[]): Flags | 'help' {
   const values = new Map<string, string>();
@@ -59,7 +67,10 @@ function parseFlags(argv: readonly string[]): Flags | 'help' {
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!valueFlags.has(name)) throw new UsageError(arg.startsWith('-') ? `unknown flag: ${name}` : `unexpected argument: ${arg}`);
+    if (!valueFlags.has(name))
+      throw new UsageError(
+        arg.startsWith('-') ? `unknown flag: ${name}` : `unexpected argument: ${arg}`,
+      );
     let value: string | undefined;
     if (eq >= 0) value = arg.slice(eq + 1);
     else value = argv[++i];
@@ -71,16 +82,22 @@ function parseFlags(argv: readonly string[]): Flags | 'help' {
   if (from === undefined) throw new UsageError('required flag --from not set');
   if (node === undefined) throw new UsageError('required flag --node not set');
   const mode = values.get('--mode') ?? 'iptables';
-  if (mode !== 'iptables' && mode !== 'ipvs') throw new UsageError(`invalid --mode "${mode}": must be iptables or ipvs`);
+  if (mode !== 'iptables' && mode !== 'ipvs')
+    throw new UsageError(`invalid --mode "${mode}": must be iptables or ipvs`);
   const format = values.get('--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`invalid --format "${format}": must be text or json`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`invalid --format "${format}": must be text or json`);
   const nodeIP = values.get('--node-ip');
-  if (nodeIP !== undefined && parseIPv4(nodeIP) === undefined) throw new UsageError(`invalid --node-ip "${nodeIP}": not an IPv4 address`);
+  if (nodeIP !== undefined && parseIPv4(nodeIP) === undefined)
+    throw new UsageError(`invalid --node-ip "${nodeIP}": not an IPv4 address`);
   const clusterCIDR = values.get('--cluster-cidr');
-  if (clusterCIDR !== undefined && parseCIDR(clusterCIDR) === undefined) throw new UsageError(`invalid --cluster-cidr "${clusterCIDR}": not an IPv4 CIDR`);
+  if (clusterCIDR !== undefined && parseCIDR(clusterCIDR) === undefined)
+    throw new UsageError(`invalid --cluster-cidr "${clusterCIDR}": not an IPv4 CIDR`);
   const scheduler = values.get('--ipvs-scheduler') ?? 'rr';
   if (!(IpvsSchedulers as readonly string[]).includes(scheduler)) {
-    throw new UsageError(`invalid --ipvs-scheduler "${scheduler}": must be one of ${IpvsSchedulers.join(', ')}`);
+    throw new UsageError(
+      `invalid --ipvs-scheduler "${scheduler}": must be one of ${IpvsSchedulers.join(', ')}`,
+    );
   }
   return {
     from,
@@ -120,7 +137,9 @@ export async function proxyRulesCommand(argv: string[], io: CommandIO): Promise<
   try {
     text = await io.readFile(flags.from);
   } catch (err) {
-    io.stderr(`error: cannot read ${flags.from}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(
+      `error: cannot read ${flags.from}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     return 1;
   }
   let objects;
@@ -134,10 +153,16 @@ export async function proxyRulesCommand(argv: string[], io: CommandIO): Promise<
   const nodeObj = objects.nodes.find((n) => n.metadata.name === flags.node);
   const ip = flags.nodeIP ?? nodeInternalIP(nodeObj);
   if (ip === undefined) {
-    io.stderr(`error: cannot determine the IP of node "${flags.node}": pass --node-ip or include its Node object in ${flags.from}\n`);
+    io.stderr(
+      `error: cannot determine the IP of node "${flags.node}": pass --node-ip or include its Node object in ${flags.from}\n`,
+    );
     return 1;
   }
-  const node = { name: flags.node, ip, ...(nodeObj?.metadata.labels === undefined ? {} : { labels: nodeObj.metadata.labels }) };
+  const node = {
+    name: flags.node,
+    ip,
+    ...(nodeObj?.metadata.labels === undefined ? {} : { labels: nodeObj.metadata.labels }),
+  };
   const state = { services: objects.services, endpointSlices: objects.endpointSlices };
   const common = {
     masqueradeAll: flags.masqueradeAll,
@@ -146,7 +171,9 @@ export async function proxyRulesCommand(argv: string[], io: CommandIO): Promise<
   if (flags.mode === 'iptables') {
     const r = renderIptables(state, node, common);
     if (flags.format === 'json') {
-      io.stdout(`${JSON.stringify({ mode: 'iptables', node, stats: r.stats, iptablesRestore: r.text, ruleSet: r.ruleSet }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ mode: 'iptables', node, stats: r.stats, iptablesRestore: r.text, ruleSet: r.ruleSet }, null, 2)}\n`,
+      );
     } else {
       io.stdout(sortIptablesRules(r.text));
     }
@@ -158,7 +185,9 @@ export async function proxyRulesCommand(argv: string[], io: CommandIO): Promise<
       `${JSON.stringify({ mode: 'ipvs', node, virtualServers: r.virtualServers, ipsets: r.ipsets, boundAddresses: r.boundAddresses, iptablesRestore: r.iptablesText }, null, 2)}\n`,
     );
   } else {
-    io.stdout(`# ipvsadm -Ln\n${r.ipvsadmText}\n# ipset list\n${r.ipsetText}\n# iptables-restore input\n${r.iptablesText}`);
+    io.stdout(
+      `# ipvsadm -Ln\n${r.ipvsadmText}\n# ipset list\n${r.ipsetText}\n# iptables-restore input\n${r.iptablesText}`,
+    );
   }
   return 0;
 }

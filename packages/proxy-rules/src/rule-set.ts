@@ -8,7 +8,12 @@ export type Target =
   | { readonly kind: 'jump'; readonly chain: string }
   | { readonly kind: 'accept' | 'drop' | 'reject' | 'return' | 'none' }
   | { readonly kind: 'mark-masq' }
-  | { readonly kind: 'dnat'; readonly ip: string; readonly port: number; readonly recentSet?: string };
+  | {
+      readonly kind: 'dnat';
+      readonly ip: string;
+      readonly port: number;
+      readonly recentSet?: string;
+    };
 
 /** A rule: all present match fields must hold (iptables AND semantics). */
 export interface Rule {

@@ -61,12 +61,18 @@ export function externallyAccessible(info: ServicePortInfo): boolean {
 
 /** The informer's label selector `!service.kubernetes.io/headless,!service.kubernetes.io/service-proxy-name`. */
 export function selectedByProxy(labels: Readonly<Record<string, string>> | undefined): boolean {
-  return labels?.[wellKnown.LabelHeadless] === undefined && labels?.[wellKnown.LabelServiceProxyName] === undefined;
+  return (
+    labels?.[wellKnown.LabelHeadless] === undefined &&
+    labels?.[wellKnown.LabelServiceProxyName] === undefined
+  );
 }
 
 function clusterIPv4(svc: Service): string {
   const spec = svc.spec ?? {};
-  const ips = spec.clusterIPs !== undefined && spec.clusterIPs.length > 0 ? spec.clusterIPs : [spec.clusterIP ?? ''];
+  const ips =
+    spec.clusterIPs !== undefined && spec.clusterIPs.length > 0
+      ? spec.clusterIPs
+      : [spec.clusterIP ?? ''];
   return ips.find((ip) => isIPv4(ip)) ?? '';
 }
 
@@ -75,7 +81,8 @@ export function shouldSkipService(svc: Service): boolean {
   const spec = svc.spec ?? {};
   if (!selectedByProxy(svc.metadata.labels)) return true;
   if (spec.type === 'ExternalName') return true;
-  if (spec.clusterIP === undefined || spec.clusterIP === '' || spec.clusterIP === 'None') return true;
+  if (spec.clusterIP === undefined || spec.clusterIP === '' || spec.clusterIP === 'None')
+    return true;
   return clusterIPv4(svc) === '';
 }
 
@@ -83,7 +90,9 @@ function externallyAccessibleService(svc: Service): boolean {
   const spec = svc.spec ?? {};
   const type = spec.type ?? 'ClusterIP';
   return (
-    type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && (spec.externalIPs?.length ?? 0) > 0)
+    type === 'LoadBalancer' ||
+    type === 'NodePort' ||
+    (type === 'ClusterIP' && (spec.externalIPs?.length ?? 0) > 0)
   );
 }
 
@@ -92,10 +101,13 @@ export function servicePortInfos(svc: Service): ServicePortInfo[] {
   if (shouldSkipService(svc)) return [];
   const spec = svc.spec ?? {};
   const serviceKey = `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
-  const externalPolicyLocal = externallyAccessibleService(svc) && spec.externalTrafficPolicy === 'Local';
+  const externalPolicyLocal =
+    externallyAccessibleService(svc) && spec.externalTrafficPolicy === 'Local';
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const clientIP = spec.sessionAffinity === 'ClientIP';
-  const sticky = clientIP ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DefaultStickyMaxAgeSeconds) : 0;
+  const sticky = clientIP
+    ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DefaultStickyMaxAgeSeconds)
+    : 0;
   const externalIPs = (spec.externalIPs ?? []).filter((ip) => isIPv4(ip));
   const sourceRanges: string[] = [];
   for (const r of spec.loadBalancerSourceRanges ?? []) {

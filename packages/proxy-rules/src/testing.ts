@@ -1,6 +1,13 @@
 // Builders for Services and EndpointSlices in tests and benchmarks (the `./testing` export),
 // shaped like upstream's makeTestService / makeTestEndpointSlice.
-import type { Endpoint, EndpointSlice, EndpointSlicePort, Service, ServiceSpec, ServiceStatus } from '@svclab/api';
+import type {
+  Endpoint,
+  EndpointSlice,
+  EndpointSlicePort,
+  Service,
+  ServiceSpec,
+  ServiceStatus,
+} from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 
 export interface ServiceOverrides {
@@ -30,11 +37,19 @@ export interface SliceOverrides {
 }
 
 /** An EndpointSlice `<svc>-<n>` labelled with its Service name, like upstream's makeTestEndpointSlice. */
-export function makeEndpointSlice(namespace: string, service: string, o: SliceOverrides): EndpointSlice {
+export function makeEndpointSlice(
+  namespace: string,
+  service: string,
+  o: SliceOverrides,
+): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { namespace, name: `${service}-${o.n ?? 1}`, labels: { [wellKnown.LabelServiceName]: service, ...o.labels } },
+    metadata: {
+      namespace,
+      name: `${service}-${o.n ?? 1}`,
+      labels: { [wellKnown.LabelServiceName]: service, ...o.labels },
+    },
     addressType: o.addressType ?? 'IPv4',
     endpoints: o.endpoints,
     ports: o.ports,
@@ -66,9 +81,16 @@ export function overallIptablesFixture(): { services: Service[]; endpointSlices:
       },
       status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
     }),
-    makeService('ns3', 'svc3', { spec: { type: 'NodePort', clusterIP: '172.30.0.43', ports: [{ ...p80, nodePort: 3003 }] } }),
+    makeService('ns3', 'svc3', {
+      spec: { type: 'NodePort', clusterIP: '172.30.0.43', ports: [{ ...p80, nodePort: 3003 }] },
+    }),
     makeService('ns4', 'svc4', {
-      spec: { type: 'NodePort', clusterIP: '172.30.0.44', externalIPs: ['192.168.99.33'], ports: [{ ...p80, targetPort: 80 }] },
+      spec: {
+        type: 'NodePort',
+        clusterIP: '172.30.0.44',
+        externalIPs: ['192.168.99.33'],
+        ports: [{ ...p80, targetPort: 80 }],
+      },
     }),
     makeService('ns5', 'svc5', {
       spec: {
@@ -83,14 +105,19 @@ export function overallIptablesFixture(): { services: Service[]; endpointSlices:
       },
       status: { loadBalancer: { ingress: [{ ip: '5.6.7.8' }] } },
     }),
-    makeService('ns6', 'svc6', { spec: { type: 'ClusterIP', clusterIP: '172.30.0.46', ports: [{ ...p80, targetPort: 80 }] } }),
+    makeService('ns6', 'svc6', {
+      spec: { type: 'ClusterIP', clusterIP: '172.30.0.46', ports: [{ ...p80, targetPort: 80 }] },
+    }),
   ];
   const endpointSlices = [
     makeEndpointSlice('ns1', 'svc1', { endpoints: [{ addresses: ['10.180.0.1'] }], ports: tcp80 }),
     makeEndpointSlice('ns2', 'svc2', { endpoints: [{ addresses: ['10.180.0.2'] }], ports: tcp80 }),
     makeEndpointSlice('ns3', 'svc3', { endpoints: [{ addresses: ['10.180.0.3'] }], ports: tcp80 }),
     makeEndpointSlice('ns4', 'svc4', {
-      endpoints: [{ addresses: ['10.180.0.4'] }, { addresses: ['10.180.0.5'], nodeName: testNodeName }],
+      endpoints: [
+        { addresses: ['10.180.0.4'] },
+        { addresses: ['10.180.0.5'], nodeName: testNodeName },
+      ],
       ports: tcp80,
     }),
     makeEndpointSlice('ns5', 'svc5', { endpoints: [{ addresses: ['10.180.0.3'] }], ports: tcp80 }),
