@@ -289,9 +289,13 @@ describe('NatsListerWatcher (real nats-server)', () => {
     const { api, nc } = await setup();
     const lw = new NatsListerWatcher<Service>({ nc, resource, lister: api, catchUpInterval: 200 });
     const w = collect(lw, String(api.rev));
-    await vi.waitFor(() => expect(api.replays).toHaveLength(1));
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
     api.commit('ADDED', 'ns', 'lost', false);
-    await vi.waitFor(() => expect(w.names()).toEqual(['ADDED:lost:101']));
+    await vi.waitFor(() => {
+      expect(w.names()).toEqual(['ADDED:lost:101']);
+    });
   });
 
   it('a watch on a closed connection fails (the Reflector backs off)', async () => {
