@@ -168,12 +168,13 @@ describe('dns app end to end (dig)', () => {
   let up: Awaited<ReturnType<typeof fakeUpstream>>;
   let dnsPort = 0;
   let httpPort = 0;
+  let file = '';
 
   beforeAll(async () => {
     ensureBuilt();
     up = await fakeUpstream();
     const dir = mkdtempSync(join(tmpdir(), 'svclab-dns-'));
-    const file = join(dir, 'objects.yaml');
+    file = join(dir, 'objects.yaml');
     writeFileSync(file, OBJECTS);
     proc = startProcess(process.execPath, [
       main,
@@ -270,6 +271,14 @@ describe('dns app end to end (dig)', () => {
     expect(m).toMatch(/coredns_forward_requests_total/);
     expect(m).toMatch(/coredns_autopath_success_total/);
     expect(proc.output()).toMatch(/"msg":"query".*"rcode":"NOERROR"/);
+  });
+
+  it('re-reads the objects file on SIGHUP', async () => {
+    expect((await dig(dnsPort, [`added.${P}`])).status).toBe('NXDOMAIN');
+    writeFileSync(file, `${OBJECTS}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: added, namespace: production}\nspec: {clusterIP: 127.96.0.99}\n`);
+    proc.child.kill('SIGHUP');
+    await waitFor('reload', () => (/"msg":"reloaded objects"/.test(proc.output()) ? true : undefined));
+    expect((await dig(dnsPort, [`added.${P}`])).answer).toEqual([`added.${P}. 5 IN A 127.96.0.99`]);
   });
 
   it('goes lameduck on SIGTERM, then exits', async () => {

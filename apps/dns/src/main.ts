@@ -1,11 +1,12 @@
 // dns: a CoreDNS-like cluster DNS. Flags in config.ts (USAGE); env APISERVER_URL, SVCLAB_TOKEN, NATS_URL, LOG_LEVEL.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { buildDnsChain } from './chain.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createHttpServer } from './http.js';
 import { DnsMetrics } from './metrics.js';
-import { loadObjectsFile } from './objects-file.js';
+import { parseObjects, reloadObjects, staticSource } from './objects-file.js';
 import type { ObjectSource } from './plugins/kubernetes/controller.js';
 import { ready } from './plugins/kubernetes/ready.js';
 import { DnsServer } from './server.js';
@@ -23,8 +24,20 @@ async function main(): Promise<void> {
   const telemetry = initTelemetry('dns');
   let objects: ObjectSource & { size?: () => unknown };
   if (cfg.objectsFile !== undefined) {
-    objects = loadObjectsFile(cfg.objectsFile);
-    logger.info('loaded objects', { file: cfg.objectsFile, ...(objects.size ? { counts: objects.size() } : {}) });
+    const file = cfg.objectsFile;
+    let loaded = parseObjects(readFileSync(file, 'utf8'));
+    const controller = staticSource(loaded);
+    objects = controller;
+    logger.info('loaded objects', { file, counts: controller.size() });
+    // SIGHUP re-reads the file (CoreDNS `reload`); a file that does not parse keeps the old objects.
+    process.on('SIGHUP', () => {
+      try {
+        loaded = reloadObjects(controller, loaded, parseObjects(readFileSync(file, 'utf8')));
+        logger.info('reloaded objects', { file, counts: controller.size() });
+      } catch (err) {
+        logger.error('reload failed; keeping the previous objects', { file, err });
+      }
+    });
   } else if (cfg.apiserverURL !== undefined) {
     const { informerSource } = await import('./informer-source.js');
     objects = await informerSource({ url: cfg.apiserverURL, token: cfg.token, natsURL: cfg.natsURL, logger, signal: stop.signal, options: cfg.kubernetes });

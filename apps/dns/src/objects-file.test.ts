@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
-import { parseObjects, staticSource } from './objects-file.js';
+import { parseObjects, reloadObjects, staticSource } from './objects-file.js';
 
 describe('parseObjects', () => {
   it.each([
@@ -21,6 +21,21 @@ describe('parseObjects', () => {
 
   it('rejects broken YAML', () => {
     expect(() => parseObjects('a: [')).toThrow();
+  });
+
+  it('reloads: removed objects go, changed ones change, new ones come', () => {
+    const v1 = parseObjects(
+      'kind: Service\napiVersion: v1\nmetadata: {name: a, namespace: prod}\nspec: {clusterIP: 10.0.0.1}\n---\nkind: Service\napiVersion: v1\nmetadata: {name: b, namespace: prod}\nspec: {clusterIP: 10.0.0.2}\n',
+    );
+    const s = staticSource(v1);
+    const v2 = parseObjects(
+      'kind: Service\napiVersion: v1\nmetadata: {name: a, namespace: prod}\nspec: {clusterIP: 10.0.0.9}\n---\nkind: Service\napiVersion: v1\nmetadata: {name: c, namespace: dev}\nspec: {clusterIP: 10.0.0.3}\n',
+    );
+    reloadObjects(s, v1, v2);
+    expect(s.serviceByName('prod', 'a')?.clusterIPs).toEqual(['10.0.0.9']);
+    expect(s.serviceByName('prod', 'b')).toBeUndefined();
+    expect(s.serviceByName('dev', 'c')?.clusterIPs).toEqual(['10.0.0.3']);
+    expect(s.namespaceExists('dev')).toBe(true);
   });
 
   it('implies the namespaces of the objects', () => {

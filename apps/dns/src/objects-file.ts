@@ -47,3 +47,21 @@ export function staticSource(objects: readonly DnsObject[], now?: () => number):
 export function loadObjectsFile(path: string): DnsController {
   return staticSource(parseObjects(readFileSync(path, 'utf8')));
 }
+
+const keyOf = (o: DnsObject): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+/**
+ * Replaces what `controller` holds with `next` (the file re-read on SIGHUP, like CoreDNS `reload`):
+ * objects gone from the file are deleted, the others updated or added. `previous` is what was loaded
+ * last; returns what to pass next time. Implied namespaces are kept.
+ */
+export function reloadObjects(controller: DnsController, previous: readonly DnsObject[], next: readonly DnsObject[]): DnsObject[] {
+  const keep = new Set(next.map(keyOf));
+  for (const o of previous) if (!keep.has(keyOf(o)) && o.kind !== 'Namespace') controller.onDelete(o);
+  for (const o of next) {
+    if (o.kind === 'Namespace') controller.onAdd(o);
+    else if (o.metadata.namespace) controller.onAdd({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.metadata.namespace } });
+  }
+  for (const o of next) if (o.kind !== 'Namespace') controller.onUpdate(undefined, o);
+  return [...next];
+}
