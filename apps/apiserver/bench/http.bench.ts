@@ -1,0 +1,157 @@
+// The apiserver over HTTP against a real redis-server (appendfsync always) and nats-server:
+// create/get/update/list throughput with p50/p99 at concurrency 1, 16, 64; a list of 10,000
+// Services; watch delivery latency with 10 HTTP watchers. Prints a Markdown section.
+// Needs the built apiserver (apps/apiserver/dist/main.js; `make build`).
+// Run: node --conditions=@svclab/source --import tsx apps/apiserver/bench/http.bench.ts
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { freePort, startNats, startProcess, startRedis, waitForPort } from '@svclab/testkit';
+
+const main = join(import.meta.dirname, '..', 'dist', 'main.js');
+if (!existsSync(main)) throw new Error(`build the apiserver first (${main} is missing): make build`);
+
+const [redis, nats] = await Promise.all([startRedis(), startNats()]);
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', process.execPath, main, '--bind-address=127.0.0.1', `--secure-port=${port}`]);
+await waitForPort('127.0.0.1', port, 30_000);
+for (let i = 0; i < 300; i++) {
+  const r = await fetch(`${base}/readyz`).catch(() => undefined);
+  if (r?.status === 200) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const agent = new Agent({ connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
+
+async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+  const res = await request(`${base}${path}`, {
+    method,
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
+  return JSON.parse(text) as unknown;
+}
+
+const svc = (ns: string, name: string): unknown => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns, labels: { app: name } },
+  spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+});
+
+async function timed(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<{ rate: number; p50: number; p99: number }> {
+  let next = 0;
+  const lat: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const t = performance.now();
+        await fn(i);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
+  return { rate: n / secs, p50: q(0.5), p99: q(0.99) };
+}
+
+const rows: string[] = [];
+const row = (op: string, c: number, n: number, r: { rate: number; p50: number; p99: number }): void => {
+  rows.push(`| ${op} | ${c} | ${n} | ${Math.round(r.rate)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
+};
+
+try {
+  await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+  for (const c of [1, 16, 64]) {
+    const n = c === 1 ? 500 : 3000;
+    const created: string[] = [];
+    row('create', c, n, await timed(n, c, async (i) => {
+      const name = `c${c}-${i}`;
+      await call('POST', '/api/v1/namespaces/bench/services', svc('bench', name));
+      created.push(name);
+    }));
+    row('get', c, n, await timed(n, c, (i) => call('GET', `/api/v1/namespaces/bench/services/${created[i % created.length] ?? ''}`)));
+    row('update', c, n, await timed(n, c, async (i) => {
+      const name = created[i] ?? '';
+      const cur = (await call('GET', `/api/v1/namespaces/bench/services/${name}`)) as { metadata: { labels: Record<string, string> } };
+      cur.metadata.labels['rev'] = String(i);
+      await call('PUT', `/api/v1/namespaces/bench/services/${name}`, cur);
+    }));
+    row('list (namespace, 100 per page)', c, 200, await timed(200, c, () => call('GET', '/api/v1/namespaces/bench/services?limit=100')));
+  }
+  // 10,000 Services in all, then list them whole and in kubectl's 500-chunks.
+  const have = ((await call('GET', '/api/v1/services?limit=1')) as { metadata: { remainingItemCount?: number } }).metadata.remainingItemCount ?? 0;
+  await timed(Math.max(0, 10_000 - have - 2), 64, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `fill-${i}`)));
+  row('list 10,000 (one response)', 1, 5, await timed(5, 1, () => call('GET', '/api/v1/services')));
+  row('list 10,000 (chunks of 500)', 1, 5, await timed(5, 1, async () => {
+    let cont = '';
+    do {
+      const l = (await call('GET', `/api/v1/services?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)) as { metadata: { continue?: string } };
+      cont = l.metadata.continue ?? '';
+    } while (cont !== '');
+  }));
+
+  // Watch delivery: 10 HTTP watchers; latency = event received − write sent.
+  const rv = ((await call('GET', '/api/v1/namespaces/bench/services?limit=1')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const sent = new Map<string, number>();
+  const delays: number[] = [];
+  const watchers = await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      const res = await request(`${base}/api/v1/namespaces/bench/services?watch=true&resourceVersion=${rv}`, { dispatcher: agent });
+      let buf = '';
+      res.body.setEncoding('utf8');
+      res.body.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          const name = (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name;
+          const t = sent.get(name);
+          if (t !== undefined) delays.push(performance.now() - t);
+        }
+      });
+      return res;
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < 300; i++) {
+    const name = `w-${i}`;
+    sent.set(name, performance.now());
+    await call('POST', '/api/v1/namespaces/bench/services', svc('bench', name));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const deadline = Date.now() + 10_000;
+  while (delays.length < 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const w of watchers) {
+    w.body.on('error', () => undefined);
+    w.body.destroy();
+  }
+  delays.sort((a, b) => a - b);
+  const q = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
+
+  process.stdout.write(
+    [
+      '### apiserver over HTTP (issue 2)',
+      '',
+      'One apiserver process, real redis-server (`appendfsync always`) and nats-server on loopback; keep-alive HTTP/1.1 client in another process. Latencies in ms. Targets: ≥ 3,000 creates/s at concurrency 16 with p99 ≤ 20 ms; watch delivery p99 ≤ 10 ms.',
+      '',
+      '| operation | concurrency | requests | req/s | p50 ms | p99 ms |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      `Watch delivery, 10 watchers × 300 creates (${delays.length} deliveries): p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms (write sent → event received).`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await agent.close();
+  await proc.stop();
+  await Promise.all([redis.stop(), nats.stop()]);
+}
