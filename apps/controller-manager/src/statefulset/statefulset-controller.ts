@@ -1,0 +1,89 @@
+// StatefulSet controller (upstream stateful_set.go + stateful_set_control.go, abridged): set and
+// pod events → set keys → sync plans with planStatefulSet (stable names make creates idempotent:
+// AlreadyExists is a no-op), applies the plan, then writes status when it changed.
+import type { Pod, StatefulSet } from '@svclab/api';
+import { isAlreadyExists, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
+import { newRateLimitingQueue, type ClientSet, type Lister, type SharedInformerFactory } from '@svclab/client';
+import type { Logger } from '@svclab/telemetry';
+import { runWorkers, untilAborted } from '../controller/queue-worker.js';
+import { finalState, ownerKey } from '../util/owner.js';
+import { isControlledBy } from '../util/pod-state.js';
+import { statusEqual } from '../util/status-equal.js';
+import { planStatefulSet, statefulSetStatus } from './plan.js';
+
+export class StatefulSetController {
+  readonly queue = newRateLimitingQueue<string>({ name: 'statefulset' });
+  private readonly sets: Lister<StatefulSet>;
+  private readonly pods: Lister<Pod>;
+
+  constructor(private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger }) {
+    this.sets = opts.factory.lister('statefulsets');
+    this.pods = opts.factory.lister('pods');
+    const enqueue = (s: StatefulSet): void => {
+      this.queue.add(metaNamespaceKey(s));
+    };
+    opts.factory.informerFor('statefulsets').addEventHandler({
+      onAdd: enqueue,
+      onUpdate: (_o, s) => {
+        enqueue(s);
+      },
+      onDelete: (obj) => {
+        const s = finalState(obj);
+        if (s !== undefined) enqueue(s);
+      },
+    });
+    const onPod = (pod: Pod | undefined): void => {
+      const k = pod === undefined ? undefined : ownerKey(pod, 'StatefulSet');
+      if (k !== undefined) this.queue.add(k);
+    };
+    opts.factory.informerFor('pods').addEventHandler({
+      onAdd: onPod,
+      onUpdate: (_o, p) => {
+        onPod(p);
+      },
+      onDelete: (obj) => {
+        onPod(finalState(obj));
+      },
+    });
+  }
+
+  async run(signal: AbortSignal, workers = 2): Promise<void> {
+    const w = runWorkers(this.queue, { workers, name: 'statefulset', logger: this.opts.logger }, (k) => this.sync(k));
+    await untilAborted(signal);
+    this.queue.shutDown();
+    await w;
+  }
+
+  async sync(key: string): Promise<void> {
+    const { namespace, name } = splitMetaNamespaceKey(key);
+    const sts = this.sets.namespace(namespace).find(name);
+    if (sts === undefined) return;
+    const pods = this.pods.namespace(namespace).list().filter((p) => isControlledBy(p, sts.metadata.uid));
+    const podsClient = this.opts.client.resource('pods').namespace(namespace);
+    if (sts.metadata.deletionTimestamp == null) {
+      const plan = planStatefulSet(sts, pods);
+      for (const p of plan.create) {
+        try {
+          await podsClient.create(p);
+        } catch (err) {
+          if (!isAlreadyExists(err)) throw err;
+        }
+      }
+      for (const p of plan.delete) {
+        try {
+          await podsClient.delete(p.metadata.name ?? '');
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+    }
+    const status = statefulSetStatus(sts, pods, new Date());
+    if (!statusEqual(status, sts.status)) {
+      try {
+        await this.opts.client.resource('statefulsets').namespace(namespace).updateStatus({ ...structuredClone(sts), status });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+  }
+}
