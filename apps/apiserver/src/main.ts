@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   });
   const allocators = await retry('allocator repair', logger, () => openAllocators(cfg, storage, allocRedis));
   const traced = new TracedStorage(storage, telemetry.tracer);
-  const registry = new Registry({ storage: traced, allocators });
+  const registry = new Registry({ storage: traced, allocators, logger });
   let ready = false;
   const app = createServer({
     storage,

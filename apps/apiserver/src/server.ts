@@ -51,7 +51,7 @@ export function createServer(deps: ServerDeps): Express {
   const now = deps.now ?? (() => new Date());
   const storage = new TracedStorage(deps.storage, tracer);
   const registry =
-    deps.registry ?? new Registry({ storage, allocators: deps.allocators, ...(deps.now ? { now: deps.now } : {}) });
+    deps.registry ?? new Registry({ storage, allocators: deps.allocators, logger, ...(deps.now ? { now: deps.now } : {}) });
   const metrics = deps.metrics ?? createHttpMetrics();
 
   const app = express();

@@ -235,6 +235,40 @@ describe('CRUD', () => {
     await request(s.app).post('/api/v1/namespaces/default/services').send(svc('reuse', { clusterIP: created.spec.clusterIP })).expect(201);
   });
 
+  it('garbage-collects dependents by ownerReferences (Background, Orphan, several owners)', async () => {
+    const owner = async (name: string) =>
+      (await request(s.app).post('/api/v1/namespaces/default/services').send(svc(name)).expect(201)).body as {
+        metadata: { name: string; uid: string };
+      };
+    const a = await owner('owner-a');
+    const b = await owner('owner-b');
+    const ref = (o: { metadata: { name: string; uid: string } }) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: o.metadata.name,
+      uid: o.metadata.uid,
+      controller: true,
+    });
+    const slice = (name: string, owners: unknown[]) => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name, ownerReferences: owners, labels: { 'kubernetes.io/service-name': 'owner-a' } },
+      addressType: 'IPv4',
+      endpoints: [],
+      ports: [],
+    });
+    const path = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';
+    await request(s.app).post(path).send(slice('only-a', [ref(a)])).expect(201);
+    await request(s.app).post(path).send(slice('a-and-b', [ref(a), { ...ref(b), controller: false }])).expect(201);
+    await request(s.app).delete('/api/v1/namespaces/default/services/owner-a').expect(200);
+    await request(s.app).get(`${path}/only-a`).expect(404);
+    const shared = (await request(s.app).get(`${path}/a-and-b`).expect(200)).body;
+    expect(shared.metadata.ownerReferences.map((r: { name: string }) => r.name)).toEqual(['owner-b']);
+    await request(s.app).delete('/api/v1/namespaces/default/services/owner-b?propagationPolicy=Orphan').expect(200);
+    const orphan = (await request(s.app).get(`${path}/a-and-b`).expect(200)).body;
+    expect(orphan.metadata.ownerReferences).toBeUndefined();
+  });
+
   it('refuses to delete the immortal namespaces', async () => {
     const res = await request(s.app).delete('/api/v1/namespaces/default').expect(403);
     expect(res.body).toMatchObject({ reason: 'Forbidden', message: 'namespaces "default" is forbidden: this namespace may not be deleted' });

@@ -22,9 +22,13 @@ import { generateName } from './names.js';
 import type { Selection } from './selection.js';
 import { prepareForStatusUpdate, specOf, type RequestContext, type Strategy } from './strategy.js';
 
+/** Called after an object left storage, with the request's propagation policy (garbage collection). */
+export type OnDeleted = (obj: KubeObject, policy: DeleteOptions['propagationPolicy'], ctx: RequestContext) => Promise<void>;
+
 export interface StoreDeps {
   readonly storage: Storage;
   readonly strategy: Strategy;
+  readonly onDeleted?: OnDeleted;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -87,8 +91,10 @@ export class Store {
   readonly strategy: Strategy;
   private readonly now: () => Date;
   private readonly random: () => number;
+  private readonly onDeleted: OnDeleted;
 
   constructor(deps: StoreDeps) {
+    this.onDeleted = deps.onDeleted ?? (() => Promise.resolve());
     this.storage = deps.storage;
     this.strategy = deps.strategy;
     this.now = deps.now ?? (() => new Date());
@@ -305,6 +311,7 @@ export class Store {
         result = await this.storage.delete(key, opts);
         await txn.commit();
         await this.strategy.afterDelete(result, ctx);
+        await this.onDeleted(this.withType(result), 'Background', ctx);
       } else {
         result = await this.storage.update(key, obj, opts);
         await txn.commit();
@@ -377,6 +384,7 @@ export class Store {
     if (ctx.dryRun === true) return cur;
     const deleted = await this.storage.delete(key, wopts);
     await this.strategy.afterDelete(deleted, ctx);
+    await this.onDeleted(this.withType(deleted), opts.propagationPolicy, ctx);
     return this.withType(deleted);
   }
 

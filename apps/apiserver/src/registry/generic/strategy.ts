@@ -10,6 +10,8 @@ export interface RequestContext {
   readonly dryRun?: boolean;
   /** `fieldManager` query parameter (server-side apply and managedFields). */
   readonly fieldManager?: string;
+  /** Set while a namespace deletion removes its contents: no per-object garbage collection. */
+  readonly deletingNamespace?: boolean;
 }
 
 /**
