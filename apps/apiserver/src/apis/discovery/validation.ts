@@ -3,7 +3,7 @@
 import type { EndpointSlice } from '@svclab/api';
 import { type FieldError, fieldErrors, fieldPath, type FieldPath } from '@svclab/apimachinery';
 import { arr, isRecord, isSet, optStr, rec, str } from '../meta/accessors.js';
-import { isValidIPv4Address, isValidIPv6Address, nonSpecialIPErrors } from '../meta/ip-validation.js';
+import { isValidIPv4Address, isValidIPv6Address, nonSpecialIPErrors, parseIP } from '../meta/ip-validation.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidLabelValue, nameIsDNSSubdomain } from '../meta/name-validation.js';
 import { validateImmutableField, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../meta/validation.js';
 import { validateDNS1123Label, validateQualifiedName } from '../core/service-validation.js';
@@ -45,42 +45,61 @@ function fqdnErrors(value: string, path: FieldPath): FieldError[] {
   return errs;
 }
 
+/** Addresses that need no messages: valid for the type and not special (the common case, checked once). */
+function cleanIP(address: string, addressType: string): boolean {
+  const ip = parseIP(address);
+  return ip !== undefined && ip.family === addressType && (addressType === 'IPv6' || ip.bytes.length === 4) && nonSpecialIPErrors(address, true, ip).length === 0;
+}
+
 function validateEndpoints(endpoints: unknown, addressType: string, path: FieldPath): FieldError[] {
   const list = arr(endpoints);
   if (list.length > maxEndpoints) return [tooMany(path, list.length, maxEndpoints)];
   const errs: FieldError[] = [];
-  list.forEach((raw, i) => {
-    const ep = rec(raw);
-    const idx = path.index(i);
-    const addrPath = idx.child('addresses');
+  // Slices repeat a handful of node names; each is checked once per call.
+  const goodNodeNames = new Set<string>();
+  // NOTE: hot loop (up to 1000 endpoints per write): plain loops, no per-item closures, and paths
+  // are built only when an error needs one.
+  for (let i = 0; i < list.length; i++) {
+    const ep = rec(list[i]);
     const addresses = arr(ep['addresses']);
-    if (addresses.length === 0) errs.push(fieldErrors.required(addrPath, 'must contain at least 1 address'));
-    else if (addresses.length > maxAddresses) errs.push(tooMany(addrPath, addresses.length, maxAddresses));
-    addresses.forEach((a, j) => {
-      const address = str(a);
-      const p = addrPath.index(j);
+    if (addresses.length === 0) errs.push(fieldErrors.required(path.index(i).child('addresses'), 'must contain at least 1 address'));
+    else if (addresses.length > maxAddresses) errs.push(tooMany(path.index(i).child('addresses'), addresses.length, maxAddresses));
+    for (let j = 0; j < addresses.length; j++) {
+      const address = str(addresses[j]);
       if (addressType === 'IPv4' || addressType === 'IPv6') {
+        if (cleanIP(address, addressType)) continue;
+        const p = path.index(i).child('addresses').index(j);
         const msgs = addressType === 'IPv4' ? isValidIPv4Address(address) : isValidIPv6Address(address);
-        errs.push(...msgs.map((m) => fieldErrors.invalid(p, address, m)));
+        for (const m of msgs) errs.push(fieldErrors.invalid(p, address, m));
         // ValidateEndpointIP. svclab: pod addresses are loopback, so the loopback rule is relaxed.
-        errs.push(...nonSpecialIPErrors(address, true).map((m) => fieldErrors.invalid(p, address, m)));
+        for (const m of nonSpecialIPErrors(address, true)) errs.push(fieldErrors.invalid(p, address, m));
       } else if (addressType === 'FQDN') {
-        errs.push(...fqdnErrors(address, p));
+        errs.push(...fqdnErrors(address, path.index(i).child('addresses').index(j)));
       }
-    });
-    const nodeName = optStr(ep['nodeName']);
-    if (nodeName !== undefined) for (const m of isDNS1123Subdomain(nodeName)) errs.push(fieldErrors.invalid(idx.child('nodeName'), nodeName, m));
-    const topology = ep['deprecatedTopology'];
-    const topoPath = idx.child('deprecatedTopology');
-    if (Object.keys(rec(topology)).length > maxTopologyLabels) errs.push(tooMany(topoPath, Object.keys(rec(topology)).length, maxTopologyLabels));
-    errs.push(...validateLabels(topology, topoPath));
-    if (Object.hasOwn(rec(topology), 'topology.kubernetes.io/zone')) {
-      errs.push(fieldErrors.internal(topoPath.key('topology.kubernetes.io/zone'), 'reserved key was not removed in conversion'));
     }
+    const nodeName = optStr(ep['nodeName']);
+    if (nodeName !== undefined && !goodNodeNames.has(nodeName)) {
+      const msgs = isDNS1123Subdomain(nodeName);
+      for (const m of msgs) errs.push(fieldErrors.invalid(path.index(i).child('nodeName'), nodeName, m));
+      if (msgs.length === 0) goodNodeNames.add(nodeName);
+    }
+    const topology = ep['deprecatedTopology'];
+    if (isSet(topology)) errs.push(...validateTopology(topology, path.index(i).child('deprecatedTopology')));
     const hostname = optStr(ep['hostname']);
-    if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, idx.child('hostname')));
-    if (isSet(ep['hints'])) errs.push(...validateHints(ep['hints'], idx.child('hints')));
-  });
+    if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, path.index(i).child('hostname')));
+    if (isSet(ep['hints'])) errs.push(...validateHints(ep['hints'], path.index(i).child('hints')));
+  }
+  return errs;
+}
+
+function validateTopology(topology: unknown, topoPath: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const keys = Object.keys(rec(topology));
+  if (keys.length > maxTopologyLabels) errs.push(tooMany(topoPath, keys.length, maxTopologyLabels));
+  errs.push(...validateLabels(topology, topoPath));
+  if (keys.includes('topology.kubernetes.io/zone')) {
+    errs.push(fieldErrors.internal(topoPath.key('topology.kubernetes.io/zone'), 'reserved key was not removed in conversion'));
+  }
   return errs;
 }
 

@@ -13,19 +13,31 @@ export interface ParsedIP {
   readonly ipv4Mapped: boolean;
 }
 
+/** Hot path (every endpoint address): a char-code scan, no split or regex. */
 function parseIPv4(s: string): { bytes: number[]; leadingZeros: boolean } | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
   const bytes: number[] = [];
   let leadingZeros = false;
-  for (const p of parts) {
-    if (!/^[0-9]{1,8}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    if (p.length > 1 && p.startsWith('0')) leadingZeros = true;
-    bytes.push(n);
+  let value = 0;
+  let digits = 0;
+  let first = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; // a virtual '.' ends the last octet
+    if (c >= 48 && c <= 57) {
+      if (digits === 0) first = c;
+      value = value * 10 + (c - 48);
+      digits++;
+      if (digits > 8) return undefined;
+    } else if (c === 46) {
+      if (digits === 0 || value > 255 || bytes.length === 4) return undefined;
+      if (digits > 1 && first === 48) leadingZeros = true;
+      bytes.push(value);
+      value = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return { bytes, leadingZeros };
+  return bytes.length === 4 ? { bytes, leadingZeros } : undefined;
 }
 
 function parseIPv6(s: string): { bytes: number[]; leadingZeros: boolean } | undefined {
@@ -129,8 +141,8 @@ function v4Of(ip: ParsedIP): readonly number[] | undefined {
  * deviation: every svclab address is loopback (127.0.0.0/8), so callers that validate pod or
  * external addresses pass true.
  */
-export function nonSpecialIPErrors(value: string, allowLoopback = false): string[] {
-  const ip = parseIP(value);
+export function nonSpecialIPErrors(value: string, allowLoopback = false, parsed?: ParsedIP): string[] {
+  const ip = parsed ?? parseIP(value);
   if (ip === undefined) return ['must be a valid IP address'];
   const errs: string[] = [];
   const v4 = v4Of(ip);
