@@ -47,8 +47,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const serviceHealth = new ServiceHealthServer(config.nodeIP, logger);
   let dataplane: Dataplane;
   let userspace: UserspaceDataplane | undefined;
+  let nfacct = true;
   if (config.dataplane === 'kernel') {
-    dataplane = new KernelDataplane({ logger });
+    const kernel = new KernelDataplane({ logger });
+    nfacct = await kernel.hasNfacct();
+    logger.info('kernel data plane', { nfacct });
+    dataplane = kernel;
   } else {
     userspace = new UserspaceDataplane({
       nodeName: config.nodeName,
@@ -71,6 +75,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     nodeIP: config.nodeIP,
     ...(config.clusterCIDR === undefined ? {} : { clusterCIDR: config.clusterCIDR }),
     ipvsScheduler: config.ipvsScheduler,
+    nfacct,
     minSyncPeriodMs: config.minSyncPeriodMs,
     syncPeriodMs: config.syncPeriodMs,
     dataplane,

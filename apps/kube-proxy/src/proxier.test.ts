@@ -128,15 +128,16 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
     await new Promise<void>((r) => { dns.bind(0, '127.0.0.1', () => { r(); }); });
     const dnsAddr = dns.address();
     h = await startHarness(mode, dnsAddr.port);
-    const tcpPort = [{ name: 'http', port: 80, targetPort: port, protocol: 'TCP' as const }];
+    const httpPort = { name: 'http', port: 80, targetPort: port, protocol: 'TCP' as const };
+    const tcpPort = [httpPort];
     services.push(
-      makeService('default', 'web', { spec: { clusterIP: '127.96.91.1', ports: [{ ...tcpPort[0], nodePort }], type: 'NodePort' } }),
+      makeService('default', 'web', { spec: { clusterIP: '127.96.91.1', ports: [{ ...httpPort, nodePort }], type: 'NodePort' } }),
       makeService('default', 'empty', { spec: { clusterIP: '127.96.91.2', ports: tcpPort } }),
       makeService('default', 'sticky', { spec: { clusterIP: '127.96.91.3', ports: tcpPort, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } } }),
       makeService('other', 'web', { spec: { clusterIP: '127.96.91.4', ports: tcpPort } }),
       makeService('default', 'dns', { spec: { clusterIP: '127.96.91.5', type: 'NodePort', ports: [{ name: 'dns', port: 53, targetPort: port, protocol: 'UDP', nodePort: udpNodePort }] } }),
       makeService('default', 'local', {
-        spec: { clusterIP: '127.96.91.6', type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: hcPort, ports: [{ ...tcpPort[0], nodePort: localNodePort }] },
+        spec: { clusterIP: '127.96.91.6', type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: hcPort, ports: [{ ...httpPort, nodePort: localNodePort }] },
       }),
     );
     const slicePorts = [{ name: 'http', port, protocol: 'TCP' as const }];

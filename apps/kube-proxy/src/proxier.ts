@@ -24,6 +24,8 @@ export interface ProxierOptions {
   /** `--cluster-cidr`: the local-traffic detector (ClusterCIDR mode); unset = no detector. */
   readonly clusterCIDR?: string;
   readonly ipvsScheduler?: IpvsScheduler;
+  /** The kernel has nfacct (adds `-m nfacct` counters); default true. The kernel data plane probes it. */
+  readonly nfacct?: boolean;
   /** `--min-sync-period`, ms. */
   readonly minSyncPeriodMs: number;
   /** `--sync-period`, ms: a full resync at least this often. */
@@ -201,6 +203,7 @@ export class Proxier {
     if (this.opts.mode === 'iptables') {
       const r = renderIptables(state, this.node, {
         cache: this.cache,
+        nfacct: this.opts.nfacct ?? true,
         ...(this.opts.clusterCIDR === undefined ? {} : { clusterCIDR: this.opts.clusterCIDR }),
       });
       this.lastIptables = r;

@@ -55,6 +55,21 @@ export class KernelDataplane implements Dataplane {
     });
   }
 
+  /**
+   * Whether the kernel has nfacct (xt_nfacct), as upstream probes before writing `-m nfacct`:
+   * restores a throwaway chain with an nfacct match.
+   */
+  async hasNfacct(): Promise<boolean> {
+    const chain = 'KUBE-NFACCT-PROBE';
+    try {
+      await this.restore(`*filter\n:${chain} - [0:0]\n-A ${chain} -m nfacct --nfacct-name ct_state_invalid_dropped_pkts -j RETURN\n-X ${chain}\nCOMMIT\n`);
+      return true;
+    } catch {
+      await this.restore(`*filter\n:${chain} - [0:0]\n-X ${chain}\nCOMMIT\n`).catch(() => undefined);
+      return false;
+    }
+  }
+
   /** `iptables-restore --noflush` with `text` on stdin. */
   async restore(text: string): Promise<void> {
     const [file, argv] = this.argv('iptables-restore', ['--noflush', '--wait']);
