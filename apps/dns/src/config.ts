@@ -1,4 +1,5 @@
 // Command-line flags and environment of the dns app. Flag names follow CoreDNS's Corefile options.
+import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALLOW, parseHostPort } from './plugins/forward/forward.js';
 import { kubernetesOptions, PodMode, type KubernetesOptions } from './plugins/kubernetes/setup.js';
@@ -60,6 +61,16 @@ function int(name: string, v: string | undefined, dflt: number): number {
   return n;
 }
 
+/** The server's own IPs (CoreDNS localIPs): the bind address, or every non-loopback address for a wildcard bind. */
+export function localIPs(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  const out = Object.values(networkInterfaces())
+    .flatMap((l) => l ?? [])
+    .filter((a) => !a.internal && (host === '::' || a.family === 'IPv4'))
+    .map((a) => a.address);
+  return out.length > 0 ? out : ['127.0.0.1'];
+}
+
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): DnsConfig {
   const { values } = parseArgs({
     args: [...argv],
@@ -108,7 +119,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     noEndpoints: values.noendpoints ?? false,
     ignoreEmptyService: values['ignore-empty-service'] ?? false,
     fallthrough,
-    nsAddresses: [dns.host === '0.0.0.0' || dns.host === '::' ? '127.0.0.1' : dns.host],
+    nsAddresses: localIPs(dns.host),
   });
   return {
     dns,

@@ -153,7 +153,7 @@ function services(c: Ctx, name: string, qtype: number): Found {
     return records(c, name).services.length > 0 ? ok([]) : fail('noItems');
   }
   if (name === `ns.dns.${c.zone}`) {
-    return ok(c.o.nsAddresses.map((ip) => ({ host: ip, port: 0, ttl: c.o.ttl, key: `ns.dns.${c.zoneAsSent}` })));
+    return ok(nsAddrs(c).map(({ name: key, ip }) => ({ host: ip, port: 0, ttl: c.o.ttl, key })));
   }
   const f = records(c, name);
   if (qtype !== QType.SRV) return f;
@@ -277,14 +277,45 @@ export function soaRecord(zoneAsSent: string, serial: number, ttl: number): Answ
   };
 }
 
+/**
+ * kubernetes.go nsAddrs: the services this server is an endpoint of (found by its own IPs in the
+ * endpoint IP index) name the NS; ClusterIP services give `<svc>.<ns>.svc.<zone>` with their
+ * ClusterIPs, headless ones `<endpoint>.<svc>.<ns>.svc.<zone>` with the own IP. Not an endpoint of
+ * anything: `ns.dns.<zone>` with the own IPs.
+ */
+function nsAddrs(c: Ctx): { name: string; ip: string }[] {
+  const out: { name: string; ip: string }[] = [];
+  for (const local of c.o.nsAddresses) {
+    for (const ep of c.objects.endpointsByIP(local)) {
+      const svc = c.objects.serviceByName(ep.namespace, ep.serviceName);
+      if (!svc) continue;
+      const base = `${svc.name}.${svc.namespace}.svc.${c.zoneAsSent}`;
+      if (svc.headless) {
+        for (const a of ep.addresses) if (a.ip === local) out.push({ name: `${endpointHostname(a, c.o.endpointPodNames)}.${base}`, ip: local });
+        continue;
+      }
+      for (const ip of svc.clusterIPs) out.push({ name: base, ip });
+    }
+  }
+  if (out.length > 0) return out;
+  return c.o.nsAddresses.map((ip) => ({ name: `ns.dns.${c.zoneAsSent}`, ip }));
+}
+
+const addressRecord = (name: string, ip: string, ttl: number): Answer =>
+  isIP(ip) === 6 ? { name, type: 'AAAA', ttl, class: 'IN', data: ip } : { name, type: 'A', ttl, class: 'IN', data: ip };
+
+/** plugin.NS at the apex: one NS per distinct target, glue for every address. */
 function nsRecords(c: Ctx, qname: string): { records: Answer[]; extra: Answer[] } {
-  const target = `ns.dns.${c.zoneAsSent}`;
-  const extra: Answer[] = c.o.nsAddresses.map((ip) =>
-    isIP(ip) === 6
-      ? { name: target, type: 'AAAA', ttl: c.o.ttl, class: 'IN', data: ip }
-      : { name: target, type: 'A', ttl: c.o.ttl, class: 'IN', data: ip },
-  );
-  return { records: [{ name: qname, type: 'NS', ttl: c.o.ttl, class: 'IN', data: target }], extra };
+  const records: Answer[] = [];
+  const extra: Answer[] = [];
+  const seen = new Set<string>();
+  for (const { name, ip } of nsAddrs(c)) {
+    extra.push(addressRecord(name, ip, c.o.ttl));
+    if (seen.has(name)) continue;
+    seen.add(name);
+    records.push({ name: qname, type: 'NS', ttl: c.o.ttl, class: 'IN', data: name });
+  }
+  return { records, extra };
 }
 
 function fallsThrough(o: KubernetesOptions, name: string): boolean {
