@@ -2,7 +2,8 @@
 // election, workers, /healthz /readyz /metrics; SIGTERM/SIGINT → clean exit (lease released).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient, newRateLimitingQueue, SharedInformerFactory } from '@svclab/client';
+import { createClient, natsListerWatcherFactory, newRateLimitingQueue, SharedInformerFactory } from '@svclab/client';
+import { connect } from 'nats';
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { cacheListerFrom, endpointSliceWriterFrom, endpointsWriterFrom, leaseClientFrom } from './client-adapters.js';
 import { Controller } from './controller.js';
@@ -24,13 +25,44 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const logger = createLogger({ component, level: parseLogLevel(config.logLevel) });
   const telemetry = initTelemetry(component, env);
+  const ac = new AbortController();
+  let exitCode = 0;
+  const stop = (signal: string): void => {
+    logger.info('shutting down', { signal });
+    ac.abort();
+  };
+  process.once('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    stop('SIGINT');
+  });
+  const metrics = new EndpointSliceMetrics({ maxEndpointsPerSlice: config.maxEndpointsPerSlice });
+  let ready = (): boolean => false;
+  const health = await startHealthServer(config.metricsBindAddress, { registry: metrics.registry, ready: () => ready() });
+  logger.info('serving health and metrics', { address: health.address });
   const client = createClient({ server: config.apiserverURL, userAgent: component, ...(config.token === '' ? {} : { token: config.token }) });
-  const factory = new SharedInformerFactory({ client, logger });
+  // Lists over REST, watches over NATS (gap → replay, 410 → relist). waitOnFirstConnect keeps
+  // retrying when NATS is not up yet; reconnects are unlimited.
+  const aborted = new Promise<undefined>((resolve) => {
+    ac.signal.addEventListener('abort', () => {
+      resolve(undefined);
+    }, { once: true });
+  });
+  const connecting = connect({ servers: config.natsURL, name: component, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  const nc = await Promise.race([connecting, aborted]);
+  if (nc === undefined) {
+    void connecting.then((c) => c.close(), () => undefined);
+    await health.close();
+    await telemetry.shutdown();
+    return 0;
+  }
+  logger.info('connected to NATS', { url: config.natsURL });
+  const factory = new SharedInformerFactory({ client, logger, newListerWatcher: natsListerWatcherFactory(client, nc, logger) });
   const pair = <R extends 'services' | 'pods' | 'nodes' | 'endpointslices' | 'endpoints'>(r: R) => ({
     informer: factory.informerFor(r),
     lister: cacheListerFrom(factory.lister(r)),
   });
-  const metrics = new EndpointSliceMetrics({ maxEndpointsPerSlice: config.maxEndpointsPerSlice });
   const controller = new Controller({
     services: pair('services'),
     pods: pair('pods'),
@@ -47,21 +79,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     tracer: telemetry.tracer,
   });
 
-  const ac = new AbortController();
-  let exitCode = 0;
-  const stop = (signal: string): void => {
-    logger.info('shutting down', { signal });
-    ac.abort();
-  };
-  process.once('SIGTERM', () => {
-    stop('SIGTERM');
-  });
-  process.once('SIGINT', () => {
-    stop('SIGINT');
-  });
 
-  const health = await startHealthServer(config.metricsBindAddress, { registry: metrics.registry, ready: () => controller.hasSynced() });
-  logger.info('serving health and metrics', { address: health.address, natsURL: config.natsURL });
+  ready = () => controller.hasSynced();
   factory.start(ac.signal);
 
   const elector = config.leaderElect
@@ -88,6 +107,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     ac.abort();
     await elector?.release();
     await factory.shutdown();
+    await nc.close();
     await health.close();
     await telemetry.shutdown();
     logger.info('stopped', { exitCode });
