@@ -16,6 +16,14 @@ describe('isValidIP', () => {
     { name: 'zone', value: 'fe80::1%eth0', want: [bad] },
     { name: 'double ::', value: '1::2::3', want: [bad] },
     { name: 'leading zeros', value: '010.0.0.1', want: ['must not have leading 0s'] },
+    { name: 'single zero octets are fine', value: '10.0.0.0', want: [] },
+    { name: 'trailing dot', value: '1.2.3.4.', want: [bad] },
+    { name: 'leading dot', value: '.1.2.3', want: [bad] },
+    { name: 'empty octet', value: '1..2.3', want: [bad] },
+    { name: 'five octets', value: '1.2.3.4.5', want: [bad] },
+    { name: 'sign', value: '+1.2.3.4', want: [bad] },
+    { name: 'space', value: '1.2.3.4 ', want: [bad] },
+    { name: 'huge octet', value: '1234567890.1.1.1', want: [bad] },
     { name: 'ipv4-mapped', value: '::ffff:1.2.3.4', want: ['must not be an IPv4-mapped IPv6 address'] },
   ])('$name', ({ value, want }) => { expect(isValidIP(value)).toEqual(want); });
 
