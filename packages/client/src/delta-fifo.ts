@@ -63,7 +63,9 @@ export interface DeltaFIFOOptions<T> {
 
 export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
   private readonly items = new Map<string, Delta<T>[]>();
+  /** Keys in FIFO order from `head` on (popped slots are compacted away in batches). */
   private queue: string[] = [];
+  private head = 0;
   private populated = false;
   private initialPopulationCount = 0;
   private closed = false;
@@ -144,7 +146,7 @@ export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
   }
 
   listKeys(): string[] {
-    return [...this.queue];
+    return this.queue.slice(this.head);
   }
 
   /**
@@ -153,7 +155,7 @@ export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
    */
   async pop(process: PopProcessFunc<T>): Promise<boolean> {
     for (;;) {
-      const key = this.queue.shift();
+      const key = this.shift();
       if (key !== undefined) {
         const deltas = this.items.get(key) ?? [];
         this.items.delete(key);
@@ -173,6 +175,16 @@ export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
   close(): void {
     this.closed = true;
     this.notify();
+  }
+
+  private shift(): string | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const key = this.queue[this.head++];
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return key;
   }
 
   private queueAction(type: DeltaType, obj: T): void {
