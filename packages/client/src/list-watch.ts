@@ -41,6 +41,7 @@ export interface ListerWatcher<T extends KubeObject = KubeObject> {
 /** A push → pull channel: producers `push`/`close`/`fail`, one consumer iterates. */
 export class EventChannel<E> implements AsyncIterable<E> {
   private buf: E[] = [];
+  private head = 0;
   private ended = false;
   private error: unknown;
   private failed = false;
@@ -73,8 +74,13 @@ export class EventChannel<E> implements AsyncIterable<E> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<E> {
     for (;;) {
-      const e = this.buf.shift();
-      if (e !== undefined) {
+      if (this.head < this.buf.length) {
+        const e = this.buf[this.head] as E;
+        this.head++;
+        if (this.head >= 1024 && this.head * 2 >= this.buf.length) {
+          this.buf = this.buf.slice(this.head);
+          this.head = 0;
+        }
         yield e;
         continue;
       }
