@@ -1,5 +1,6 @@
 // endpointslice-controller entry point: config from flags/env, telemetry, informers, leader
 // election, workers, /healthz /readyz /metrics; SIGTERM/SIGINT → clean exit (lease released).
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient, natsListerWatcherFactory, newRateLimitingQueue, SharedInformerFactory } from '@svclab/client';
@@ -26,6 +27,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const logger = createLogger({ component, level: parseLogLevel(config.logLevel) });
   const telemetry = initTelemetry(component, env);
   const ac = new AbortController();
+  // Every informer, worker and the elector listen on this one signal.
+  setMaxListeners(100, ac.signal);
   let exitCode = 0;
   const stop = (signal: string): void => {
     logger.info('shutting down', { signal });
