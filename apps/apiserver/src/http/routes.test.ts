@@ -408,6 +408,21 @@ describe('patch', () => {
       .expect(200);
     expect(u.body.metadata.labels).toEqual({ a: 'b' });
     expect(u.body.spec.clusterIP).toBe(c.body.spec.clusterIP);
+    // A label added by another writer survives; the one the manager stops applying goes.
+    await request(s.app)
+      .patch('/api/v1/namespaces/default/services/ssa')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ metadata: { labels: { other: 'x' } } }))
+      .expect(200);
+    const dropped = await request(s.app)
+      .patch('/api/v1/namespaces/default/services/ssa?fieldManager=kubectl')
+      .set('Content-Type', 'application/apply-patch+yaml')
+      .send(JSON.stringify(applied))
+      .expect(200);
+    expect(dropped.body.metadata.labels).toEqual({ other: 'x' });
+    expect(dropped.body.metadata.managedFields.find((m: { manager: string }) => m.manager === 'kubectl').fieldsV1).toEqual({
+      'f:spec': { 'f:ports': {} },
+    });
     const noManager = await request(s.app)
       .patch('/api/v1/namespaces/default/services/ssa')
       .set('Content-Type', 'application/apply-patch+yaml')

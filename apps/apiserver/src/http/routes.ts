@@ -8,6 +8,7 @@ import { unknownFields } from '../openapi/index.js';
 import { applyJsonMergePatch, applyJsonPatch, applyStrategicMergePatch } from '../patch/index.js';
 import { printTable } from '../printers/index.js';
 import { applyScale, toScale, type Scale } from '../registry/scale.js';
+import { finishApply, type ApplyRequest } from '../registry/server-side-apply.js';
 import type { Store } from '../registry/generic/store.js';
 import { parseSelection, type Selection } from '../registry/generic/selection.js';
 import type { RequestContext } from '../registry/generic/strategy.js';
@@ -352,6 +353,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       throw newBadRequest('server-side apply is not supported on subresources by this server');
     }
     const body = await readBody(req);
+    const applyReq = (): ApplyRequest => ({ manager: ctx.fieldManager ?? '', apiVersion: groupVersion(r.info), now: now() });
     const patchRV = (asObjectOrUndefined(body)?.['metadata'] as { resourceVersion?: unknown } | undefined)?.resourceVersion;
     const ns = r.namespace ?? '';
     let warned = false;
@@ -360,8 +362,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       (cur) => {
         if (cur === undefined) {
           if (pt !== 'apply') throw storeNotFound(r.info, name);
-          const obj = decodeObject(r.info, structuredClone(body));
-          stampApply(obj, r.info, { manager: ctx.fieldManager ?? '', at: now() });
+          const obj = finishApply(decodeObject(r.info, structuredClone(body)), body, applyReq());
           if (!warned) checkFields(c, obj as unknown as Record<string, unknown>);
           warned = true;
           return obj;
@@ -372,7 +373,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
         if (patched['metadata'] === undefined) patched['metadata'] = {};
         const obj = patched as unknown as KubeObject;
         if (typeof patchRV !== 'string' || patchRV === '') delete obj.metadata.resourceVersion;
-        if (pt === 'apply') stampApply(obj, r.info, { manager: ctx.fieldManager ?? '', at: now() });
+        if (pt === 'apply') finishApply(obj, body, { ...applyReq(), live: cur });
         if (!warned) checkFields(c, obj as unknown as Record<string, unknown>);
         warned = true;
         return obj;
@@ -519,21 +520,4 @@ function storeNotFound(info: ResourceInfo, name: string): StatusError {
     details: { name, kind: info.resource, ...(info.group !== '' ? { group: info.group } : {}) },
     code: 404,
   });
-}
-
-/** Records the apply's field manager in managedFields (operation Apply), replacing its old entry. */
-function stampApply(obj: KubeObject, info: ResourceInfo, by: { manager: string; at: Date }): void {
-  const { manager, at } = by;
-  const others = (obj.metadata.managedFields ?? []).filter((m) => !(m.manager === manager && m.operation === 'Apply'));
-  obj.metadata.managedFields = [
-    ...others,
-    {
-      manager,
-      operation: 'Apply',
-      apiVersion: groupVersion(info),
-      time: `${at.toISOString().slice(0, 19)}Z`,
-      fieldsType: 'FieldsV1',
-      fieldsV1: {},
-    },
-  ];
 }
