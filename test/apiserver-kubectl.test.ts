@@ -129,16 +129,19 @@ describe.skipIf(seed === undefined)('kubectl against the apiserver (seed: ../sha
     const manifest = [
       'apiVersion: v1',
       'kind: Service',
-      'metadata: {name: ssa, namespace: production}',
+      'metadata: {name: ssa, namespace: production, labels: {team: a}}',
       'spec: {ports: [{port: 80, targetPort: 8080}], selector: {app: ssa}}',
       '',
     ].join('\n');
     const c = await api.kubectl(['apply', '--server-side', '-f', '-'], { stdin: manifest });
     expect(c.stdout).toBe('service/ssa serverside-applied\n');
-    const u = await api.kubectl(['apply', '--server-side', '-f', '-'], { stdin: manifest.replace('app: ssa', 'app: ssa2') });
-    expect(u.code).toBe(0);
-    const got = await api.kubectl(['get', 'svc', 'ssa', '-n', 'production', '-o', 'jsonpath={.spec.selector.app}']);
-    expect(got.stdout).toBe('ssa2');
+    // A label set by someone else survives the next apply; the one the manager drops goes.
+    await api.kubectl(['label', 'svc', 'ssa', '-n', 'production', 'owner=ops']);
+    const second = manifest.replace('app: ssa', 'app: ssa2').replace(', labels: {team: a}', '');
+    const u = await api.kubectl(['apply', '--server-side', '-f', '-'], { stdin: second });
+    expect(u.stdout).toBe('service/ssa serverside-applied\n');
+    const got = await api.kubectl(['get', 'svc', 'ssa', '-n', 'production', '-o', 'jsonpath={.spec.selector.app} {.metadata.labels}']);
+    expect(got.stdout).toBe('ssa2 {"owner":"ops"}');
   });
 
   it('delete, then NotFound as kubectl prints it', async () => {
