@@ -52,4 +52,57 @@ describe('apis entry points', () => {
       if (invalid) expect(validateCreate(r, o).length).toBeGreaterThan(0);
     },
   );
+
+  it.each<{ name: string; r: ResourceName; obj: unknown; old?: unknown }>([
+    {
+      name: 'service',
+      r: 'services',
+      obj: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'd', uid: 'u' }, spec: { type: 'NodePort', ports: [{ name: 'a', port: 80, nodePort: 30080 }], clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1'] } },
+    },
+    {
+      name: 'pod',
+      r: 'pods',
+      obj: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'd', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'i:1', ports: [{ containerPort: 80 }] }] } },
+    },
+    {
+      name: 'endpointslice',
+      r: 'endpointslices',
+      obj: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'd', uid: 'u' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] },
+    },
+    {
+      name: 'deployment',
+      r: 'deployments',
+      obj: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd', namespace: 'd', uid: 'u' },
+        spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
+      },
+    },
+    {
+      name: 'statefulset',
+      r: 'statefulsets',
+      obj: {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 's', namespace: 'd', uid: 'u' },
+        spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
+      },
+    },
+  ])('validation does not mutate its input: $name', ({ r, obj }) => {
+    const o = obj as KubeObject;
+    setDefaults(r, o);
+    const frozen = deepFreeze(structuredClone(o));
+    const oldFrozen = deepFreeze(structuredClone(o));
+    expect(validateCreate(r, frozen)).toEqual([]);
+    expect(validateUpdate(r, frozen, oldFrozen)).toEqual([]);
+  });
 });
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
