@@ -1,6 +1,7 @@
 // DeltaFIFO (client-go tools/cache/delta_fifo.go): per key, the list of changes not yet applied
 // to the informer's Indexer; keys pop in FIFO order; relists produce tombstones for missed deletes.
 import type { KubeObject } from '@svclab/api';
+import { metaNamespaceKey } from '@svclab/apimachinery';
 import type { KeyFunc } from './thread-safe-store.js';
 
 export const DeltaType = {
@@ -31,6 +32,16 @@ export function isDeletedFinalStateUnknown<T>(
   o: T | DeletedFinalStateUnknown<T>,
 ): o is DeletedFinalStateUnknown<T> {
   return o instanceof DeletedFinalStateUnknown;
+}
+
+/**
+ * The cache key of an object or of a tombstone (DeletionHandlingMetaNamespaceKeyFunc): what
+ * onDelete handlers enqueue.
+ */
+export function deletionHandlingMetaNamespaceKey(
+  obj: KubeObject | DeletedFinalStateUnknown<KubeObject>,
+): string {
+  return obj instanceof DeletedFinalStateUnknown ? obj.key : metaNamespaceKey(obj);
 }
 
 export interface Delta<T> {

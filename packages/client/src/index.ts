@@ -8,6 +8,7 @@ export type {
 } from './delta-fifo.js';
 export {
   DeletedFinalStateUnknown,
+  deletionHandlingMetaNamespaceKey,
   DeltaFIFO,
   DeltaType,
   isDeletedFinalStateUnknown,
