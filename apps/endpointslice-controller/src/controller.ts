@@ -142,7 +142,7 @@ export class Controller {
           removed: plan.removed,
           changed: plan.create.length + plan.update.length + plan.delete.length,
           efficiency: plan.efficiency,
-          trafficDistribution: svc.spec?.trafficDistribution ?? '',
+          trafficDistribution: effectiveTrafficDistribution(svc),
         });
       },
     });
@@ -497,6 +497,15 @@ export class Controller {
     };
     await Promise.all(Array.from({ length: Math.max(1, workers) }, loop));
   }
+}
+
+/** The trafficDistribution the reconciler honours ('' when unset, unknown, or overridden by the topology annotation). */
+function effectiveTrafficDistribution(svc: Service): string {
+  const td = svc.spec?.trafficDistribution ?? '';
+  if (!['PreferClose', 'PreferSameZone', 'PreferSameNode'].includes(td)) return '';
+  const ann = svc.metadata.annotations ?? {};
+  const mode = ann[wellKnown.AnnotationTopologyAwareHints] ?? ann[wellKnown.AnnotationTopologyMode];
+  return mode === 'Auto' || mode === 'auto' ? '' : td;
 }
 
 function throwIfAny(errs: unknown[]): void {

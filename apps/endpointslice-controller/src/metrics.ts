@@ -36,6 +36,9 @@ export class EndpointSliceMetrics {
   readonly endpointSlicesChangedPerSync: Histogram<'topology' | 'traffic_distribution'>;
   readonly syncs: Counter<'result'>;
   readonly syncDuration: Histogram<'result'>;
+  readonly servicesCountByTrafficDistribution: Gauge<'traffic_distribution'>;
+  /** service key → its (valid) trafficDistribution */
+  readonly #trafficDistribution = new Map<string, string>();
   readonly #maxEndpointsPerSlice: number;
   /** service key → its port-map efficiency (endpoints, slices) */
   readonly #cache = new Map<string, readonly PortMapEfficiency[]>();
@@ -62,6 +65,12 @@ export class EndpointSliceMetrics {
       registers,
     });
     this.syncs = new Counter({ name: name('syncs'), help: 'Number of EndpointSlice syncs', labelNames: ['result'], registers });
+    this.servicesCountByTrafficDistribution = new Gauge({
+      name: name('services_count_by_traffic_distribution'),
+      help: 'Number of Services using some specific trafficDistribution',
+      labelNames: ['traffic_distribution'],
+      registers,
+    });
     this.syncDuration = new Histogram({
       name: 'svclab_endpointslice_sync_duration_seconds',
       help: 'Duration of one Service sync (all three reconcilers), in seconds',
@@ -81,6 +90,8 @@ export class EndpointSliceMetrics {
     this.endpointsRemovedPerSync.observe(p.removed);
     this.endpointSlicesChangedPerSync.observe({ topology: 'Disabled', traffic_distribution: p.trafficDistribution }, p.changed);
     this.#cache.set(serviceKey, p.efficiency);
+    if (p.trafficDistribution === '') this.#trafficDistribution.delete(serviceKey);
+    else this.#trafficDistribution.set(serviceKey, p.trafficDistribution);
     this.#recompute();
   }
 
@@ -90,7 +101,9 @@ export class EndpointSliceMetrics {
   }
 
   deleteService(serviceKey: string): void {
-    if (this.#cache.delete(serviceKey)) this.#recompute();
+    const a = this.#cache.delete(serviceKey);
+    const b = this.#trafficDistribution.delete(serviceKey);
+    if (a || b) this.#recompute();
   }
 
   #recompute(): void {
@@ -104,6 +117,10 @@ export class EndpointSliceMetrics {
         desired += numDesiredSlices(pm.endpoints, this.#maxEndpointsPerSlice);
       }
     }
+    this.servicesCountByTrafficDistribution.reset();
+    const byTD = new Map<string, number>();
+    for (const td of this.#trafficDistribution.values()) byTD.set(td, (byTD.get(td) ?? 0) + 1);
+    for (const [td, n] of byTD) this.servicesCountByTrafficDistribution.set({ traffic_distribution: td }, n);
     this.endpointsDesired.set(endpoints);
     this.numEndpointSlices.set(slices);
     this.desiredEndpointSlices.set(desired);

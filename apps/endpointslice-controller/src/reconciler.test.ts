@@ -101,6 +101,30 @@ describe('EndpointSliceReconciler packing and churn', () => {
     expect(sizes(e.writer.slices())).toEqual(wantSizes);
   });
 
+  it('recycling: 300 endpoints in 3 slices get new ports → 3 updates, no create/delete (finalize)', async () => {
+    const e = env();
+    const pods = makePods(300);
+    await sync(e, makeService(), pods);
+    e.writer.actions.length = 0;
+    await sync(e, makeService({ ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 9000 }] }), pods);
+    expect(verbs(e)).toEqual(['update', 'update', 'update']);
+    expect(e.writer.slices().every((s) => s.ports?.[0]?.port === 9000)).toBe(true);
+    expect(sizes(e.writer.slices())).toEqual([100, 100, 100]);
+  });
+
+  it('fill order: slices already being updated are filled first, fullest first', async () => {
+    const e = env();
+    const pods = makePods(250);
+    await sync(e, makeService(), pods);
+    e.writer.actions.length = 0;
+    // Remove 10 pods from the first (full) slice and 10 from the half slice, add 15 new ones:
+    // both slices are updated; the fuller one (90) is topped up to 100 first, the rest (5) go to the other.
+    const names = new Set([...Array.from({ length: 10 }, (_, i) => `web-${i}`), ...Array.from({ length: 10 }, (_, i) => `web-${200 + i}`)]);
+    await sync(e, makeService(), [...pods.filter((p) => !names.has(p.metadata.name ?? '')), ...makePods(15, 300)]);
+    expect(verbs(e)).toEqual(['update', 'update']);
+    expect(sizes(e.writer.slices())).toEqual([100, 100, 45]);
+  });
+
   it('a second sync after any change converges (no further writes)', async () => {
     const e = env();
     await sync(e, makeService(), makePods(120));
