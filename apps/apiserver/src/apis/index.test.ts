@@ -89,7 +89,12 @@ describe('apis entry points', () => {
         spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
       },
     },
-  ])('validation does not mutate its input: $name', ({ r, obj }) => {
+  ])('validation does not mutate its input, defaulting is idempotent: $name', ({ r, obj }) => {
+    const once = structuredClone(obj) as KubeObject;
+    setDefaults(r, once);
+    const twice = structuredClone(once);
+    setDefaults(r, twice);
+    expect(twice).toEqual(once);
     const o = obj as KubeObject;
     setDefaults(r, o);
     const frozen = deepFreeze(structuredClone(o));
