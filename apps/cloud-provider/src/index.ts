@@ -1,0 +1,15 @@
+export { cidrContains, formatIpv4, parseCidr, parseIpv4, unmapIpv4 } from './ipv4.js';
+export type { Ipv4Cidr } from './ipv4.js';
+export { isPoolExhausted, LoadBalancerIPPool, PoolExhaustedError } from './lb-ip-pool.js';
+export { LoadBalancerListeners } from './lb-listeners.js';
+export type { ConnectionResult, LoadBalancerListenersOptions } from './lb-listeners.js';
+export { desiredListeners, ingressIPs, LabelNodeExcludeBalancers, loadBalancerBackends, wantsLoadBalancer } from './load-balancer-plan.js';
+export type { LoadBalancerBackend, LoadBalancerListenerSpec } from './load-balancer-plan.js';
+export { httpHealthProbe, NodeHealthChecker } from './node-health-checker.js';
+export type { HealthCheckTarget, HealthProbe, NodeHealthCheckerOptions } from './node-health-checker.js';
+export { ConfigError, isConfigError, parseConfig, parseDurationMs } from './options.js';
+export type { CloudProviderConfig } from './options.js';
+export { loadBalancerSourceRanges, sourceAllowed } from './source-ranges.js';
+export { MaxRetries, ServiceController } from './service-controller.js';
+export type { ServiceControllerOptions, ServiceStatusWriter } from './service-controller.js';
+export { main } from './main.js';
