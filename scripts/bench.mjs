@@ -14,8 +14,16 @@ const files = [];
 for (const top of ['packages', 'apps']) {
   for (const ws of readdirSync(join(root, top))) {
     const dir = join(root, top, ws, 'bench');
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort()) if (f.endsWith('.bench.ts')) files.push(join(top, ws, 'bench', f));
+    if (existsSync(dir)) {
+      for (const f of readdirSync(dir).sort()) if (f.endsWith('.bench.ts')) files.push(join(top, ws, 'bench', f));
+    }
+    // Micro-benchmarks kept beside the code they measure.
+    const src = join(root, top, ws, 'src');
+    if (existsSync(src)) {
+      for (const f of readdirSync(src, { recursive: true }).map(String).sort()) {
+        if (f.endsWith('.bench.ts')) files.push(join(top, ws, 'src', f));
+      }
+    }
   }
 }
 if (existsSync(join(root, 'test', 'bench'))) {
@@ -41,7 +49,8 @@ for (const f of selected) {
     failed++;
     sections.push(`### ${f}\n\nFAILED (exit ${r.status ?? r.signal}) after ${secs} s.\n`);
   } else {
-    sections.push(`<!-- ${f}, ${secs} s -->\n${(r.stdout ?? '').trim()}\n`);
+    const out = (r.stdout ?? '').trim();
+    sections.push(`<!-- ${f}, ${secs} s -->\n${out.startsWith('#') ? out : `### ${f}\n\n${out}`}\n`);
   }
 }
 
