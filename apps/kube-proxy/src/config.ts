@@ -19,7 +19,8 @@ export interface ProxyInformers {
  * Registers the handlers (before the informers start) and, in the background, calls
  * `onServicesSynced` / `onEndpointSlicesSynced` when each has synced. Handlers do no I/O.
  */
-export function wireProxier(proxier: Proxier, inf: ProxyInformers, nodeName: string, signal: AbortSignal): void {
+export function wireProxier(proxier: Proxier, inf: ProxyInformers, opts: { readonly nodeName: string; readonly signal: AbortSignal }): void {
+  const { nodeName, signal } = opts;
   inf.services.addEventHandler({
     onAdd: (s) => { proxier.onServiceUpdate(undefined, s); },
     onUpdate: (o, n) => { proxier.onServiceUpdate(o, n); },

@@ -134,8 +134,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     wireProxier(
       proxier,
       { services: factory.informerFor('services'), endpointSlices: factory.informerFor('endpointslices'), nodes: factory.informerFor('nodes') },
-      config.nodeName,
-      ac.signal,
+      { nodeName: config.nodeName, signal: ac.signal },
     );
     factory.start(ac.signal);
     await proxier.loop(ac.signal);

@@ -110,7 +110,9 @@ export function tcpRequest(host: string, port: number, opts: { localAddress?: st
 }
 
 /** A UDP request/answer through a NodePort; undefined when nothing came back within `timeoutMs`. */
-export function udpRequest(host: string, port: number, payload = 'hi', timeoutMs = 3000): Promise<string | undefined> {
+export function udpRequest(host: string, port: number, opts: { payload?: string; timeoutMs?: number } = {}): Promise<string | undefined> {
+  const payload = opts.payload ?? 'hi';
+  const timeoutMs = opts.timeoutMs ?? 3000;
   return new Promise((resolve) => {
     const s = createSocket('udp4');
     const timer = setTimeout(() => { s.close(); resolve(undefined); }, timeoutMs);

@@ -107,7 +107,7 @@ export async function readSocksRequest(sock: Socket): Promise<SocksRequest> {
     } else if (methods.includes(0)) {
       sock.write(Buffer.from([5, 0]));
     } else {
-      sock.end(Buffer.from([5, 0xff]));
+      if (!sock.writableEnded) sock.end(Buffer.from([5, 0xff]));
       throw new SocksProtocolError('no acceptable auth method');
     }
     const [rver, command, , atyp] = await r.read(4);
@@ -141,7 +141,7 @@ export function writeSocksReply(sock: Socket, rep: SocksReply, bound?: { ip: str
   const octets = (bound?.ip ?? '0.0.0.0').split('.').map(Number);
   for (let i = 0; i < 4; i++) b[4 + i] = octets[i] ?? 0;
   b.writeUInt16BE(bound?.port ?? 0, 8);
-  if (!sock.destroyed) sock.write(b);
+  if (!sock.destroyed && !sock.writableEnded) sock.write(b);
 }
 
 /** `ns=<namespace>` from a SOCKS username like `ns=production` or `pod=x,ns=production`. */

@@ -348,7 +348,8 @@ export class UserspaceDataplane implements Dataplane {
 
   // ---- UDP ----
 
-  private onListenerUdp(listener: UdpSocket, spec: ListenerSpec, msg: Buffer, rinfo: RemoteInfo): void {
+  private onListenerUdp(l: { readonly sock: UdpSocket; readonly spec: ListenerSpec }, msg: Buffer, rinfo: RemoteInfo): void {
+    const { sock: listener, spec } = l;
     const tuple: ConntrackTuple = { protocol: 'UDP', srcIP: rinfo.address, srcPort: rinfo.port, dstIP: spec.ip, dstPort: spec.port };
     const key = tupleKey(tuple);
     let flow = this.udpFlows.get(key);
@@ -431,7 +432,7 @@ export class UserspaceDataplane implements Dataplane {
       return new Promise((resolve, reject) => {
         const sock = createSocket('udp4');
         sock.once('error', reject);
-        sock.on('message', (msg, rinfo) => { this.onListenerUdp(sock, spec, msg, rinfo); });
+        sock.on('message', (msg, rinfo) => { this.onListenerUdp({ sock, spec }, msg, rinfo); });
         sock.bind(spec.port, spec.ip, () => {
           sock.off('error', reject);
           sock.on('error', (err) => { this.opts.logger.warn('udp listener error', { err }); });
