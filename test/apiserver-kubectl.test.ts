@@ -26,6 +26,11 @@ describe.skipIf(seed === undefined)('kubectl against the apiserver (seed: ../sha
     );
     const ip = await api.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].name}']);
     expect(ip.stdout).toBe('127.96.0.1 https');
+    const port = new URL(api.url).port;
+    const ep = await api.kubectl(['get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}']);
+    expect(ep.stdout).toBe(`127.0.0.1:${port}`);
+    const es = await api.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=kubernetes', '-o', 'jsonpath={.items[0].metadata.name} {.items[0].ports[0].port}']);
+    expect(es.stdout).toBe(`kubernetes ${port}`);
   });
 
   it('get svc -n production -o wide lists the seed services', async () => {

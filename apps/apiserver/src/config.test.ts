@@ -3,7 +3,13 @@ import { parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   const ok = [
-    { name: 'defaults', argv: [], env: {}, want: { bindAddress: '127.0.0.1', securePort: 6443, serviceClusterIPRange: '10.96.0.0/12' } },
+    {
+      name: 'defaults',
+      argv: [],
+      env: {},
+      want: { bindAddress: '127.0.0.1', advertiseAddress: '127.0.0.1', securePort: 6443, serviceClusterIPRange: '10.96.0.0/12' },
+    },
+    { name: 'advertise address', argv: ['--advertise-address=127.0.1.9'], env: {}, want: { advertiseAddress: '127.0.1.9' } },
     {
       name: 'flags with = and space',
       argv: ['--secure-port=7443', '--service-cluster-ip-range', '127.96.0.0/12'],
@@ -14,7 +20,7 @@ describe('parseConfig', () => {
       name: 'non-loopback with a token file',
       argv: ['--bind-address=0.0.0.0', '--token-auth-file=/tmp/t.csv'],
       env: {},
-      want: { bindAddress: '0.0.0.0', tokenAuthFile: '/tmp/t.csv' },
+      want: { bindAddress: '0.0.0.0', advertiseAddress: '127.0.0.1', tokenAuthFile: '/tmp/t.csv' },
     },
   ];
   it.each(ok)('$name', ({ argv, env, want }) => {

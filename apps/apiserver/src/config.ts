@@ -12,6 +12,8 @@ export interface Config {
   readonly serviceClusterIPRange: string;
   /** `--service-node-port-range` (default 30000-32767). */
   readonly serviceNodePortRange: string;
+  /** `--advertise-address`: the IP written to the `kubernetes` Endpoints (default: the bind address, or 127.0.0.1 for a wildcard bind). */
+  readonly advertiseAddress: string;
   /** `--token-auth-file`: CSV `token,user,uid[,groups]`; enables bearer-token auth. */
   readonly tokenAuthFile?: string;
   /** `REDIS_URL`; unset runs on in-memory storage (development only). */
@@ -25,7 +27,14 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const flagNames = ['bind-address', 'secure-port', 'service-cluster-ip-range', 'service-node-port-range', 'token-auth-file'] as const;
+const flagNames = [
+  'advertise-address',
+  'bind-address',
+  'secure-port',
+  'service-cluster-ip-range',
+  'service-node-port-range',
+  'token-auth-file',
+] as const;
 type Flag = (typeof flagNames)[number];
 
 function parseFlags(argv: readonly string[]): Partial<Record<Flag, string>> {
@@ -71,8 +80,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   const redisUrl = env['REDIS_URL'];
   const natsUrl = env['NATS_URL'];
+  const wildcard = bind === '0.0.0.0' || bind === '::' || bind === '';
   return {
     bindAddress: bind,
+    advertiseAddress: f['advertise-address'] ?? (wildcard ? '127.0.0.1' : bind),
     securePort: port,
     serviceClusterIPRange: cidr,
     serviceNodePortRange: ports,

@@ -120,7 +120,9 @@ async function main(): Promise<void> {
   const port = typeof addr === 'object' && addr !== null ? addr.port : cfg.securePort;
   logger.info('serving', { address: `http://${cfg.bindAddress}:${port}`, auth: tokens ? 'token-file' : 'none' });
 
-  await retry('bootstrap of built-in objects', logger, () => ensureBuiltins(registry, cfg.serviceClusterIPRange, logger));
+  await retry('bootstrap of built-in objects', logger, () =>
+    ensureBuiltins(registry, { serviceCIDR: cfg.serviceClusterIPRange, endpoint: { ip: cfg.advertiseAddress, port } }, logger),
+  );
   ready = true;
   logger.info('ready');
 

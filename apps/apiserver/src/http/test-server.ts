@@ -24,7 +24,7 @@ export async function testServer(
   const logger = memoryLogger('apiserver');
   const tracer = opts.extra?.tracer ?? trace.getTracer('svclab-apiserver');
   const registry = new Registry({ storage: new TracedStorage(storage, tracer), allocators });
-  await ensureBuiltins(registry, opts.cidr ?? '10.96.0.0/12', logger);
+  await ensureBuiltins(registry, { serviceCIDR: opts.cidr ?? '10.96.0.0/12' }, logger);
   const app = createServer({ storage, allocators, registry, logger, ...opts.extra });
   return { app, storage, allocators, logger };
 }
