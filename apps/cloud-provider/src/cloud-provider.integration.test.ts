@@ -27,7 +27,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${last instanceof Error ? last.message : JSON.stringify(last)}`}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -102,11 +102,11 @@ describe.skipIf(!existsSync(apiserverMain))('cloud-provider against a real apise
     await until('apiserver /readyz', async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
     client = createClient({ server: url });
     for (const n of NODES) {
-      const created = await client.resource('nodes').create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name } } as Node);
+      const created = await client.resource('nodes').create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name } });
       await client.resource('nodes').updateStatus({
         ...created,
         status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: n.ip }] },
-      } as Node);
+      });
     }
     metricsPort = await freePort();
     env = [`APISERVER_URL=${url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=info'];

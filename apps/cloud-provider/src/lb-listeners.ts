@@ -43,7 +43,7 @@ export class LoadBalancerListeners {
     this.backends = backends;
     const want = new Map(specs.map((s) => [s.key, s]));
     for (const [key, l] of this.listeners) {
-      if (!want.has(key) || l.state === 'failed') this.close(key, l);
+      if (!want.has(key) || l.state === 'failed') void this.close(key, l);
     }
     for (const [key, spec] of want) {
       const l = this.listeners.get(key);
@@ -59,10 +59,9 @@ export class LoadBalancerListeners {
 
   /** Resolves once every listener is bound or failed. */
   async settled(): Promise<void> {
+    const binding = [...this.listeners.values()].filter((l) => l.state === 'binding');
     await Promise.all(
-      [...this.listeners.values()].map((l) =>
-        l.state !== 'binding' ? undefined : new Promise<void>((r) => { l.server.once('listening', r); l.server.once('error', () => { r(); }); }),
-      ),
+      binding.map((l) => new Promise<void>((r) => { l.server.once('listening', r); l.server.once('error', () => { r(); }); })),
     );
   }
 

@@ -12,7 +12,7 @@ function node(name: string, o: { ready?: 'True' | 'False'; ip?: string; exclude?
       conditions: [{ type: 'Ready', status: o.ready ?? 'True' }],
       addresses: o.ip === undefined ? [] : [{ type: 'InternalIP', address: o.ip }],
     },
-  } as Node;
+  };
 }
 
 function lb(name: string, spec: Partial<NonNullable<Service['spec']>>, ips: string[]): Service {
