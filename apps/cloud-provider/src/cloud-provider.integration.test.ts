@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { connect, createServer, type Server } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Node, Service } from '@svclab/api';
+import type { Service } from '@svclab/api';
 import { createClient, type ClientSet } from '@svclab/client';
 import { freePort, startNats, startProcess, startRedis, waitForPort, type ManagedProcess, type NatsServer, type RedisServer } from '@svclab/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
