@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,17 @@ describe('local cluster plan', () => {
 
   it.each([['--nodes', '0'], ['--nodes', 'x'], ['--bogus']])('rejects bad up arguments %j', (...argv) => {
     expect(() => parseUpArgs(argv)).toThrow();
+  });
+
+  it('plans the cloud-provider with the local LB pool once it is built', () => {
+    const root = mkdtempSync(join(tmpdir(), 'svclab-root-'));
+    mkdirSync(join(root, 'apps', 'cloud-provider', 'dist'), { recursive: true });
+    writeFileSync(join(root, 'apps', 'cloud-provider', 'dist', 'main.js'), '');
+    const plan = buildPlan({ ...cfg, root, ports: { ...cfg.ports, cloudProvider: 10300 } }, { nats: 'n', redis: 'r' });
+    const cp = plan.components.find((c) => c.name === 'cloud-provider');
+    expect(cp?.args.slice(1)).toEqual(['--lb-pool', '127.200.0.0/24', '--metrics-bind-address', '127.0.0.1:10300']);
+    expect(cp?.ready).toBe('http://127.0.0.1:10300/readyz');
+    expect(cp?.env['OTEL_SERVICE_NAME']).toBe('cloud-provider');
   });
 
   it('writes a kubeconfig carrying the token', () => {

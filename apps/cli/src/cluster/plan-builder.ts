@@ -17,12 +17,17 @@ export interface LocalClusterConfig {
     readonly dnsHttp: number;
     readonly esc: number;
     readonly cm: number;
+    /** cloud-provider /healthz /readyz /metrics; default 10258 (upstream cloud-controller-manager). */
+    readonly cloudProvider?: number;
   };
   /** host:port the cluster DNS forwards other names to; none when undefined. */
   readonly dnsUpstream?: string;
   readonly token: string;
   readonly otlpEndpoint?: string;
 }
+
+/** DESIGN.md "Addresses": the LoadBalancer pool of local mode. */
+export const LocalLoadBalancerPool = '127.200.0.0/24';
 
 export interface LocalNode {
   readonly name: string;
@@ -109,6 +114,14 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
     args: ['--metrics-bind-address', `127.0.0.1:${cfg.ports.cm}`],
     env: {},
     ready: `http://127.0.0.1:${cfg.ports.cm}/healthz`,
+  });
+  const cpPort = cfg.ports.cloudProvider ?? 10258;
+  app('cloud-provider', {
+    name: 'cloud-provider',
+    app: 'cloud-provider',
+    args: ['--lb-pool', LocalLoadBalancerPool, '--metrics-bind-address', `127.0.0.1:${cpPort}`],
+    env: {},
+    ready: `http://127.0.0.1:${cpPort}/readyz`,
   });
   for (const n of localNodes(cfg.nodes)) {
     const nodeEnv = { NODE_NAME: n.name, NODE_IP: n.ip };
