@@ -1,7 +1,6 @@
 // EndpointSet, endpoint hashing, PortMapKey and EndpointsEqualBeyondHash, as
 // k8s.io/endpointslice/util (endpointset.go, controller_utils.go).
 import type { Endpoint, EndpointSlicePort, ObjectReference } from '@svclab/api';
-import { canonicalJSON } from './deep-hash.js';
 
 /**
  * hashEndpoint: identity of an endpoint = sorted addresses, hostname, targetRef namespace+name.
@@ -48,21 +47,27 @@ export class EndpointSet {
   }
 }
 
-/** Port as compared/hashed: name/protocol/appProtocol/port with nil and "" kept distinct as upstream. */
-function portForHash(p: EndpointSlicePort): Record<string, unknown> {
-  return { name: p.name, protocol: p.protocol, port: p.port, appProtocol: p.appProtocol };
+/** Port as compared/hashed: name/protocol/port/appProtocol with nil and "" kept distinct as upstream. */
+function portForHash(p: EndpointSlicePort): string {
+  return JSON.stringify([p.name ?? null, p.protocol ?? null, p.port ?? null, p.appProtocol ?? null]);
 }
 
 /** NewPortMapKey: a hash of the ports sorted by their own hash (order-insensitive); nil ≡ []. */
 export function portMapKey(ports: readonly EndpointSlicePort[] | null | undefined): string {
-  const hashes = (ports ?? []).map((p) => canonicalJSON(portForHash(p))).sort();
+  const hashes = (ports ?? []).map(portForHash).sort();
   return JSON.stringify(hashes);
 }
 
 function targetRefEqualIgnoringRV(a: ObjectReference | undefined, b: ObjectReference | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  const strip = (r: ObjectReference): string => canonicalJSON({ ...r, resourceVersion: undefined });
-  return strip(a) === strip(b);
+  return (
+    a.kind === b.kind &&
+    a.namespace === b.namespace &&
+    a.name === b.name &&
+    a.uid === b.uid &&
+    a.apiVersion === b.apiVersion &&
+    a.fieldPath === b.fieldPath
+  );
 }
 
 /**
