@@ -12,7 +12,7 @@ import { KubeProxyMetrics } from './metrics.js';
 import { ProxierHealth } from './proxier-health.js';
 import { Proxier, type ProxyMode } from './proxier.js';
 import { ServiceHealthServer } from './service-health-server.js';
-import { socksRequest, startEchoPod, tcpRequest, udpRequest, type EchoPod } from './testing.js';
+import { readAll, socksConnect, socksRequest, startEchoPod, tcpRequest, udpRequest, type EchoPod } from './testing.js';
 
 const nodeName = 'node-91';
 const nodeIP = '127.0.1.91';
@@ -102,6 +102,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
   let udpNodePort = 0;
   let localNodePort = 0;
   let hcPort = 0;
+  let extPort = 0;
   let dns: ReturnType<typeof createSocket>;
   const services: Service[] = [];
   const slices: EndpointSlice[] = [];
@@ -110,7 +111,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
     const first = await startEchoPod('pod-a', podIPs[0] ?? '', 0);
     pods = [first, await startEchoPod('pod-b', podIPs[1] ?? '', first.port), await startEchoPod('pod-c', podIPs[2] ?? '', first.port)];
     const port = first.port;
-    [nodePort, udpNodePort, localNodePort, hcPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    [nodePort, udpNodePort, localNodePort, hcPort, extPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     dns = createSocket('udp4');
     dns.on('message', (m, r) => {
       const q = dnsPacket.decode(m);
@@ -139,6 +140,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
       makeService('default', 'local', {
         spec: { clusterIP: '127.96.91.6', type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: hcPort, ports: [{ ...httpPort, nodePort: localNodePort }] },
       }),
+      makeService('default', 'ext', { spec: { clusterIP: '127.96.91.7', externalIPs: ['127.201.91.1'], ports: [{ ...httpPort, port: extPort }] } }),
     );
     const slicePorts = [{ name: 'http', port, protocol: 'TCP' as const }];
     slices.push(
@@ -147,6 +149,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
       makeEndpointSlice('other', 'web', { endpoints: [ep(podIPs[2] ?? '', 'node-92')], ports: slicePorts }),
       makeEndpointSlice('default', 'dns', { endpoints: [ep(podIPs[0] ?? '', nodeName)], ports: [{ name: 'dns', port, protocol: 'UDP' }] }),
       makeEndpointSlice('default', 'local', { endpoints: [ep(podIPs[2] ?? '', 'node-92')], ports: slicePorts }),
+      makeEndpointSlice('default', 'ext', { endpoints: [ep(podIPs[2] ?? '', 'node-92')], ports: slicePorts }),
     );
     await sync(h, () => {
       for (const s of services) h.proxier.onServiceUpdate(undefined, s);
@@ -213,6 +216,11 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
     expect(r.data).toMatch(new RegExp(`^pod-[abc] ${nodeIP.replaceAll('.', '\\.')}\\n$`));
   });
 
+  it('externalIPs are served on the externalIP:port', async () => {
+    const r = await tcpRequest('127.201.91.1', extPort, { localAddress: '127.5.0.9' });
+    expect(r.data).toBe(`pod-c ${nodeIP}\n`);
+  });
+
   it('UDP NodePort forwards datagrams and replies', async () => {
     const r = await udpRequest(nodeIP, udpNodePort);
     expect(r).toBe(`pod-a ${nodeIP}\n`);
@@ -248,6 +256,27 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
       expect(r.data).not.toMatch(/^pod-b /);
     }
     await sync(h, () => { h.proxier.onEndpointSliceUpdate(next, slice); });
+  });
+
+  it('a full conntrack table drops new connections and counts them', async () => {
+    const small = new UserspaceDataplane({ nodeName, nodeIP, entryPort: 0, conntrackMax: 2, metrics: h.metrics, logger: nopLogger });
+    const e = await small.start();
+    try {
+      const held = await Promise.all([0, 1].map(() => socksConnect({ host: e.ip, port: e.port }, { host: podIPs[0] ?? '', port: pods[0]?.port ?? 0 })));
+      expect(held.map((x) => x.reply)).toEqual([0, 0]);
+      expect(small.conntrack.size).toBe(2);
+      const before = (await h.metrics.conntrackDropped.get()).values[0]?.value ?? 0;
+      const third = await socksRequest({ host: e.ip, port: e.port }, { host: podIPs[0] ?? '', port: pods[0]?.port ?? 0 });
+      expect(third.reply).toBe(4);
+      expect((await h.metrics.conntrackDropped.get()).values[0]?.value).toBe(before + 1);
+      // The held connections finish (the pod answers and closes): their entries go.
+      const answers = await Promise.all(held.map((x) => { x.socket.end('bye\n'); return readAll(x.socket); }));
+      expect(answers.every((a) => a.startsWith('pod-a '))).toBe(true);
+      await until(() => small.conntrack.size === 0, 'conntrack entries to go');
+      expect((await socksRequest({ host: e.ip, port: e.port }, { host: podIPs[0] ?? '', port: pods[0]?.port ?? 0 })).reply).toBe(0);
+    } finally {
+      await small.close();
+    }
   });
 
   it('serves /healthz with upstream body, /rules and /metrics', async () => {

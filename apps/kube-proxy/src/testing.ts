@@ -133,7 +133,10 @@ export interface EchoPod {
  * `port` 0 a free port is picked (use it for the other pods of the service).
  */
 export async function startEchoPod(name: string, ip: string, port: number): Promise<EchoPod> {
+  const open = new Set<Socket>();
   const server: Server = createServer({ allowHalfOpen: true }, (s) => {
+    open.add(s);
+    s.once('close', () => open.delete(s));
     s.on('error', () => undefined);
     s.once('data', () => { s.end(`${name} ${s.remoteAddress ?? ''}\n`); });
   });
@@ -153,6 +156,7 @@ export async function startEchoPod(name: string, ip: string, port: number): Prom
     close: () =>
       new Promise((resolve) => {
         udp.close();
+        for (const s of open) s.destroy();
         server.close(() => { resolve(); });
       }),
   };
