@@ -47,6 +47,8 @@ export function deletionHandlingMetaNamespaceKey(
 export interface Delta<T> {
   readonly type: DeltaType;
   readonly object: T | DeletedFinalStateUnknown<T>;
+  /** W3C traceparent of the write behind a watch event; handlers run in its trace context. */
+  readonly traceparent?: string;
 }
 
 /** What the DeltaFIFO needs from the Indexer it feeds (upstream KeyListerGetter). */
@@ -57,9 +59,10 @@ export interface KnownObjects<T> {
 
 /** The subset of a store a Reflector writes to (upstream ReflectorStore). */
 export interface ReflectorStore<T> {
-  add(obj: T): void;
-  update(obj: T): void;
-  delete(obj: T): void;
+  /** `traceparent`: of the write that caused the change, when the watch carried one. */
+  add(obj: T, traceparent?: string): void;
+  update(obj: T, traceparent?: string): void;
+  delete(obj: T, traceparent?: string): void;
   replace(list: readonly T[], resourceVersion: string): void;
   resync(): void;
 }
@@ -89,22 +92,22 @@ export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
     this.known = opts.knownObjects;
   }
 
-  add(obj: T): void {
+  add(obj: T, traceparent?: string): void {
     this.populated = true;
-    this.queueAction(DeltaType.Added, obj);
+    this.queueAction(DeltaType.Added, obj, traceparent);
   }
 
-  update(obj: T): void {
+  update(obj: T, traceparent?: string): void {
     this.populated = true;
-    this.queueAction(DeltaType.Updated, obj);
+    this.queueAction(DeltaType.Updated, obj, traceparent);
   }
 
-  delete(obj: T): void {
+  delete(obj: T, traceparent?: string): void {
     const key = this.keyFunc(obj);
     this.populated = true;
     // Nothing to delete when neither the cache nor the queue know the object.
     if (this.known.getByKey(key) === undefined && !this.items.has(key)) return;
-    this.queueAction(DeltaType.Deleted, obj);
+    this.queueAction(DeltaType.Deleted, obj, traceparent);
   }
 
   /** A relist: every listed object as Replaced, and a tombstone for every known key not listed. */
@@ -198,8 +201,12 @@ export class DeltaFIFO<T extends KubeObject> implements ReflectorStore<T> {
     return key;
   }
 
-  private queueAction(type: DeltaType, obj: T): void {
-    this.queueActionKey(this.keyFunc(obj), { type, object: obj });
+  private queueAction(type: DeltaType, obj: T, traceparent?: string): void {
+    this.queueActionKey(this.keyFunc(obj), {
+      type,
+      object: obj,
+      ...(traceparent === undefined ? {} : { traceparent }),
+    });
   }
 
   private queueActionKey(key: string, d: Delta<T>): void {

@@ -39,7 +39,13 @@ function scripted(lists: { items: KubeObject[]; rv: string }[], watches: Script[
       for (const e of s.events ?? []) ch.push(e);
       if (s.error !== undefined) ch.fail(s.error);
       else if (s.hang !== true) ch.close();
-      signal.addEventListener('abort', () => { ch.close(); }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          ch.close();
+        },
+        { once: true },
+      );
       return ch;
     },
   };
@@ -130,22 +136,36 @@ describe('Reflector', () => {
     });
     const ac = new AbortController();
     const done = r.run(ac.signal);
-    await vi.waitFor(() => { expect(calls).toEqual(['list']); });
-    await vi.waitFor(() => { expect(clock.waiterCount()).toBe(1); });
+    await vi.waitFor(() => {
+      expect(calls).toEqual(['list']);
+    });
+    await vi.waitFor(() => {
+      expect(clock.waiterCount()).toBe(1);
+    });
     clock.step(999);
     await new Promise((res) => setImmediate(res));
     expect(calls).toHaveLength(1);
     clock.step(1);
-    await vi.waitFor(() => { expect(calls).toHaveLength(2); });
-    await vi.waitFor(() => { expect(clock.waiterCount()).toBe(1); });
+    await vi.waitFor(() => {
+      expect(calls).toHaveLength(2);
+    });
+    await vi.waitFor(() => {
+      expect(clock.waiterCount()).toBe(1);
+    });
     clock.step(1999);
     await new Promise((res) => setImmediate(res));
     expect(calls).toHaveLength(2);
     clock.step(1);
-    await vi.waitFor(() => { expect(calls).toHaveLength(3); });
-    await vi.waitFor(() => { expect(clock.waiterCount()).toBe(1); });
+    await vi.waitFor(() => {
+      expect(calls).toHaveLength(3);
+    });
+    await vi.waitFor(() => {
+      expect(clock.waiterCount()).toBe(1);
+    });
     clock.step(2000);
-    await vi.waitFor(() => { expect(calls).toHaveLength(4); });
+    await vi.waitFor(() => {
+      expect(calls).toHaveLength(4);
+    });
     ac.abort();
     await done;
   });
@@ -157,7 +177,9 @@ describe('Reflector', () => {
     const r = new Reflector(lw, store, { name: 'test', clock, resyncPeriod: 1000 });
     const ac = new AbortController();
     const done = r.run(ac.signal);
-    await vi.waitFor(() => { expect(store.ops).toEqual(['replace 0@1']); });
+    await vi.waitFor(() => {
+      expect(store.ops).toEqual(['replace 0@1']);
+    });
     clock.step(3000);
     expect(store.ops.filter((o) => o === 'resync')).toHaveLength(3);
     ac.abort();

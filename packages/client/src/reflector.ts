@@ -106,13 +106,13 @@ export class Reflector<T extends KubeObject> {
           events++;
           switch (ev.type) {
             case 'ADDED':
-              this.store.add(ev.object);
+              this.store.add(ev.object, ev.traceparent);
               break;
             case 'MODIFIED':
-              this.store.update(ev.object);
+              this.store.update(ev.object, ev.traceparent);
               break;
             case 'DELETED':
-              this.store.delete(ev.object);
+              this.store.delete(ev.object, ev.traceparent);
               break;
           }
           const rv = ev.object.metadata.resourceVersion;

@@ -2,7 +2,8 @@
 // Indexer per resource, fanned out to any number of event handlers.
 import type { KubeObject } from '@svclab/api';
 import { metaNamespaceKey, realClock, type Clock } from '@svclab/apimachinery';
-import { nopLogger, type Logger } from '@svclab/telemetry';
+import { context } from '@opentelemetry/api';
+import { contextFromTraceparent, nopLogger, type Logger } from '@svclab/telemetry';
 import { deepFreeze } from './deep-freeze.js';
 import type { DeletedFinalStateUnknown } from './delta-fifo.js';
 import { DeltaFIFO, DeltaType, isDeletedFinalStateUnknown, type Delta } from './delta-fifo.js';
@@ -20,6 +21,8 @@ import {
  * Callbacks for changes of one resource. Handlers run synchronously on the informer's loop, so
  * they must be quick and do no I/O: compute a key, `queue.add(key)`, return.
  * NOTE: objects passed in are the cached ones, deep-frozen; they must NOT be modified.
+ * For watch events that carried a W3C traceparent, handlers run with that remote span as the
+ * active OpenTelemetry context, so a handler can link its work (`traceparentOf()`) to the write.
  */
 export interface ResourceEventHandler<T> {
   /** A new object; `isInInitialList` is true for objects of the first list (and for replays to late handlers). */
@@ -167,6 +170,17 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
 
   private processDeltas(deltas: readonly Delta<T>[], isInInitialList: boolean): void {
     for (const d of deltas) {
+      if (d.traceparent === undefined) this.processDelta(d, isInInitialList);
+      else
+        context.with(contextFromTraceparent(d.traceparent), () => {
+          this.processDelta(d, isInInitialList);
+        });
+    }
+  }
+
+  /** Applies one delta to the Indexer and notifies handlers (in the write's trace context, if any). */
+  private processDelta(d: Delta<T>, isInInitialList: boolean): void {
+    {
       switch (d.type) {
         case DeltaType.Sync:
         case DeltaType.Replaced:

@@ -34,31 +34,31 @@ export class FakeListerWatcher<T extends KubeObject> implements ListerWatcher<T>
     for (const o of initial) this.store(o);
   }
 
-  add(obj: T): T {
-    return this.change('ADDED', obj, true);
+  add(obj: T, traceparent?: string): T {
+    return this.change('ADDED', obj, { send: true, traceparent });
   }
 
-  modify(obj: T): T {
-    return this.change('MODIFIED', obj, true);
+  modify(obj: T, traceparent?: string): T {
+    return this.change('MODIFIED', obj, { send: true, traceparent });
   }
 
-  delete(obj: T): T {
-    return this.change('DELETED', obj, true);
+  delete(obj: T, traceparent?: string): T {
+    return this.change('DELETED', obj, { send: true, traceparent });
   }
 
   /** Adds the object but "forgets" to send the event. */
   addDropWatch(obj: T): T {
-    return this.change('ADDED', obj, false);
+    return this.change('ADDED', obj, { send: false });
   }
 
   /** Modifies the object but "forgets" to send the event. */
   modifyDropWatch(obj: T): T {
-    return this.change('MODIFIED', obj, false);
+    return this.change('MODIFIED', obj, { send: false });
   }
 
   /** Deletes the object but "forgets" to send the event: only a relist can notice. */
   deleteDropWatch(obj: T): T {
-    return this.change('DELETED', obj, false);
+    return this.change('DELETED', obj, { send: false });
   }
 
   /** Ends every open watch normally (as a closed connection); clients re-watch from their revision. */
@@ -123,14 +123,22 @@ export class FakeListerWatcher<T extends KubeObject> implements ListerWatcher<T>
     return o;
   }
 
-  private change(type: WatchEvent<T>['type'], obj: T, send: boolean): T {
+  private change(
+    type: WatchEvent<T>['type'],
+    obj: T,
+    opts: { send: boolean; traceparent?: string | undefined },
+  ): T {
     const o = structuredClone(obj);
     o.metadata.resourceVersion = String(++this.rev);
     const key = metaNamespaceKey(o);
     if (type === 'DELETED') this.items.delete(key);
     else this.items.set(key, o);
-    if (send) {
-      const ev: WatchEvent<T> = { type, object: o };
+    if (opts.send) {
+      const ev: WatchEvent<T> = {
+        type,
+        object: o,
+        ...(opts.traceparent === undefined ? {} : { traceparent: opts.traceparent }),
+      };
       this.changes.push({ rev: this.rev, ev });
       for (const w of this.watchers) w.push(clone(ev));
     }
@@ -139,5 +147,9 @@ export class FakeListerWatcher<T extends KubeObject> implements ListerWatcher<T>
 }
 
 function clone<T>(ev: WatchEvent<T>): WatchEvent<T> {
-  return { type: ev.type, object: structuredClone(ev.object) };
+  return {
+    type: ev.type,
+    object: structuredClone(ev.object),
+    ...(ev.traceparent === undefined ? {} : { traceparent: ev.traceparent }),
+  };
 }
