@@ -88,8 +88,10 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
       metadata: { resourceVersion: String(lastRev), ...(annotations ? { annotations } : {}) },
     });
   };
+  // Bookmarks only once the start revision is known (never a BOOKMARK at "0").
+  const started = { value: false };
   const bookmarks = setInterval(() => {
-    if (p.allowBookmarks) bookmark();
+    if (p.allowBookmarks && started.value) bookmark();
   }, p.bookmarkIntervalMs);
 
   const emit = (e: ChangeEvent): void => {
@@ -120,6 +122,7 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
       lastRev = p.fromRev;
     }
     await catchUp();
+    started.value = true;
     while (!state.closed) {
       if (expired !== undefined) throw toStatusError(expired);
       const e = queue.shift();
