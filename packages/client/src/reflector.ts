@@ -31,6 +31,27 @@ function isGone(err: unknown): boolean {
   );
 }
 
+/** Resolves with `p`, or with undefined as soon as `signal` aborts. */
+function untilAborted<V>(p: Promise<V>, signal: AbortSignal): Promise<V | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<V | undefined>((resolve, reject) => {
+    const onAbort = (): void => {
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
 export class Reflector<T extends KubeObject> {
   private lastRV = '';
   private readonly clock: Clock;
@@ -93,8 +114,9 @@ export class Reflector<T extends KubeObject> {
   /** One list followed by watches; returns (to relist) on 410, throws on list failure. */
   async listAndWatch(signal: AbortSignal): Promise<void> {
     const aborted = (): boolean => signal.aborted;
-    const list = await this.lw.list({ signal });
-    if (aborted()) return;
+    // A list that ignores the signal must not keep a stopped Reflector alive.
+    const list = await untilAborted(this.lw.list({ signal }), signal);
+    if (list === undefined || aborted()) return;
     this.store.replace(list.items, list.resourceVersion);
     this.lastRV = list.resourceVersion;
     this.log.debug('listed', { items: list.items.length, resourceVersion: list.resourceVersion });

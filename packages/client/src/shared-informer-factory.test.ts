@@ -67,5 +67,6 @@ describe('SharedInformerFactory', () => {
     });
     ac.abort();
     expect(await res).toEqual({ pods: false });
+    await f.shutdown();
   });
 });

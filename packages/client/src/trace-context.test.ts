@@ -63,11 +63,15 @@ describe('trace context', () => {
     });
     const ac = new AbortController();
     void inf.run(ac.signal);
-    await vi.waitFor(() => { expect(lw.openWatches()).toBe(1); });
+    await vi.waitFor(() => {
+      expect(lw.openWatches()).toBe(1);
+    });
     lw.add(svc('a'), tp1);
     lw.modify(svc('a'), tp2);
     lw.add(svc('b'));
-    await vi.waitFor(() => { expect(seen).toHaveLength(3); });
+    await vi.waitFor(() => {
+      expect(seen).toHaveLength(3);
+    });
     ac.abort();
     expect(seen).toEqual([`add a ${tp1}`, `update a ${tp2}`, 'add b none']);
   });
