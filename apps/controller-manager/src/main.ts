@@ -1,6 +1,8 @@
 // controller-manager entry point: flags/env, informers over NATS, leader election on
 // kube-system/kube-controller-manager, the enabled controllers, /healthz /readyz /metrics;
 // SIGTERM → stop, release the lease, exit 0. Losing the lease exits 1 (as upstream).
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +29,7 @@ export async function runControllers(
   signal: AbortSignal,
 ): Promise<void> {
   const { factory, client, logger } = deps;
+  setMaxListeners(0, signal);
   const runs: ((s: AbortSignal) => Promise<void>)[] = [];
   const on = new Set(config.controllers);
   if (on.has('scheduler')) {
@@ -60,7 +63,7 @@ export async function runControllers(
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config;
   try {
-    config = parseOptions(argv, { HOSTNAME: hostname(), ...env });
+    config = parseOptions(argv, { ...env, HOSTNAME: `${env['HOSTNAME'] ?? hostname()}_${randomUUID()}` });
   } catch (err) {
     if (!isConfigError(err)) throw err;
     process.stderr.write(`Error: ${err.message}\n`);
@@ -69,6 +72,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const logger = createLogger({ component, level: parseLogLevel(config.logLevel) });
   const telemetry = initTelemetry(component, env);
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
   let exitCode = 0;
   process.once('SIGTERM', () => {
     logger.info('shutting down', { signal: 'SIGTERM' });

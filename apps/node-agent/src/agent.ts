@@ -22,6 +22,8 @@ export interface NodeAgentOptions {
   /** Asks the host to sync `key` again (now, or after `afterMs`). */
   readonly requeue: (key: string, afterMs?: number) => void;
   readonly now?: () => number;
+  /** Lease duration written to the Lease; default 40 s. */
+  readonly leaseDurationSeconds?: number;
 }
 
 interface RunningPod {
@@ -103,7 +105,7 @@ export class NodeAgent {
     try {
       if (this.lease === undefined) {
         try {
-          this.lease = await leases.create(leaseFor(this.name, this.now()));
+          this.lease = await leases.create(leaseFor(this.name, this.now(), undefined, this.opts.leaseDurationSeconds));
           this.opts.metrics?.leaseRenewals.inc({ result: 'success' });
           return;
         } catch (err) {
@@ -111,7 +113,7 @@ export class NodeAgent {
           this.lease = await leases.get(this.name);
         }
       }
-      this.lease = await leases.update(leaseFor(this.name, this.now(), this.lease));
+      this.lease = await leases.update(leaseFor(this.name, this.now(), this.lease, this.opts.leaseDurationSeconds));
       this.opts.metrics?.leaseRenewals.inc({ result: 'success' });
     } catch (err) {
       this.lease = undefined; // re-read on the next try (conflict, deleted, apiserver restarted)

@@ -1,6 +1,7 @@
 // node-agent entry point: config from env/flags, one NodeAgent per simulated node sharing one
 // AgentHost (informers over NATS, queue, workers), /healthz /readyz /metrics; SIGTERM → stop pods,
 // exit 0 (pods stay bound; the node goes NotReady after the grace period, as a stopped kubelet).
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient, natsListerWatcherFactory, SharedInformerFactory } from '@svclab/client';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const logger = createLogger({ component, level: parseLogLevel(config.logLevel) });
   const telemetry = initTelemetry(component, env);
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
   const stop = (signal: string): void => {
     logger.info('shutting down', { signal });
     ac.abort();
@@ -55,9 +57,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   const factory = new SharedInformerFactory({ client, logger, newListerWatcher: natsListerWatcherFactory(client, nc, logger) });
-  const host = new AgentHost({ factory, logger, workers: Math.min(32, 4 + config.nodes.length) });
+  const host = new AgentHost({ factory, logger, workers: Math.min(32, 4 + config.nodes.length), leaseRenewIntervalMs: config.nodeLeaseDurationSeconds * 250 });
   for (const n of config.nodes) {
-    host.add(new NodeAgent({ id: n, nodeEntry: n.nodeEntry, client, logger, metrics, requeue: host.requeue }));
+    host.add(new NodeAgent({ id: n, nodeEntry: n.nodeEntry, client, logger, metrics, requeue: host.requeue, leaseDurationSeconds: config.nodeLeaseDurationSeconds }));
   }
   ready = () => host.hasSynced();
   try {

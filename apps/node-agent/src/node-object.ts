@@ -111,14 +111,14 @@ export function nodeFor(id: NodeIdentity, nowMs: number): Node {
 }
 
 /** The node's Lease in kube-node-lease, renewed at `nowMs`. */
-export function leaseFor(name: string, nowMs: number, prev?: Lease): Lease {
+export function leaseFor(name: string, nowMs: number, prev?: Lease, durationSeconds = NodeLeaseDurationSeconds): Lease {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: prev === undefined ? { name, namespace: NodeLeaseNamespace } : structuredClone(prev.metadata),
     spec: {
       holderIdentity: name,
-      leaseDurationSeconds: NodeLeaseDurationSeconds,
+      leaseDurationSeconds: durationSeconds,
       renewTime: formatMicroTime(nowMs),
     },
   };

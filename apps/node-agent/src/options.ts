@@ -1,5 +1,5 @@
 // Node agent configuration from env and flags (kubelet-style names where kubelet has one).
-import { defaultPodCIDR, defaultZone, nodeIndexOf, type NodeIdentity } from './node-object.js';
+import { defaultPodCIDR, defaultZone, NodeLeaseDurationSeconds, nodeIndexOf, type NodeIdentity } from './node-object.js';
 
 export interface AgentOptions {
   readonly apiserverURL: string;
@@ -8,6 +8,8 @@ export interface AgentOptions {
   /** One entry per simulated node hosted by this process. */
   readonly nodes: readonly (NodeIdentity & { readonly nodeEntry: string })[];
   readonly healthzBindAddress: string;
+  /** kubelet nodeLeaseDurationSeconds (40); the Lease is renewed every quarter of it (10 s). */
+  readonly nodeLeaseDurationSeconds: number;
   readonly logLevel: string;
 }
 
@@ -36,7 +38,7 @@ function flagValues(argv: readonly string[]): Map<string, string> {
   return out;
 }
 
-const known = new Set(['pod-cidr', 'zone', 'nodes', 'node-entry', 'healthz-bind-address', 'node-name', 'node-ip']);
+const known = new Set(['pod-cidr', 'zone', 'nodes', 'node-entry', 'healthz-bind-address', 'node-name', 'node-ip', 'node-lease-duration-seconds']);
 
 /** `NODE_IP` 127.0.1.N; with `--nodes K` the process hosts node-N … node-(N+K-1) on 127.0.1.N …. */
 export function parseAgentOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AgentOptions {
@@ -44,6 +46,8 @@ export function parseAgentOptions(argv: readonly string[], env: Readonly<Record<
   for (const k of f.keys()) if (!known.has(k)) throw new ConfigError(`unknown flag: --${k}`);
   const count = Number(f.get('nodes') ?? '1');
   if (!Number.isInteger(count) || count < 1 || count > 250) throw new ConfigError(`--nodes must be 1..250, got "${f.get('nodes') ?? ''}"`);
+  const leaseSeconds = Number(f.get('node-lease-duration-seconds') ?? String(NodeLeaseDurationSeconds));
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1) throw new ConfigError(`--node-lease-duration-seconds must be a positive integer`);
   const baseIP = f.get('node-ip') ?? env['NODE_IP'] ?? '127.0.1.1';
   if (!/^127\.\d+\.\d+\.\d+$/.test(baseIP)) throw new ConfigError(`NODE_IP must be a loopback IPv4 address, got "${baseIP}"`);
   const base = nodeIndexOf(baseIP);
@@ -68,6 +72,7 @@ export function parseAgentOptions(argv: readonly string[], env: Readonly<Record<
     natsURL: env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
     nodes,
     healthzBindAddress: f.get('healthz-bind-address') ?? `${baseIP}:10248`,
+    nodeLeaseDurationSeconds: leaseSeconds,
     logLevel: env['LOG_LEVEL'] ?? 'info',
   };
 }
