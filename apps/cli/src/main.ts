@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // `svclab`: the command line of the fake cluster.
+import { curl } from './commands/curl.js';
+import { demo } from './commands/demo.js';
+import { dig } from './commands/dig.js';
 import { down } from './commands/down.js';
+import { proxyRules } from './commands/proxy-rules.js';
+import { rules } from './commands/rules.js';
+import { trace } from './commands/trace.js';
 import { isChaosVerb, signalComponent } from './commands/signal.js';
 import { status } from './commands/status.js';
 import { supervise } from './commands/supervise.js';
@@ -12,6 +18,12 @@ const usage = `usage: svclab <command>
   down                                          stop it
   status                                        health of every component
   kill|pause|resume|restart COMPONENT           chaos building blocks
+  demo                                          apply the seed Services and echo workloads behind them
+  curl --node NODE URL [-v]                     HTTP from NODE through its kube-proxy SOCKS5 entry
+  dig NAME [TYPE] [--pod NS/NAME]               resolve as a pod does (search path, ndots:5), with the query log
+  rules NODE [--format iptables|ipvs|json]      the rules NODE's kube-proxy programmed
+  proxy-rules --from FILE --node NAME [...]     render kube-proxy rules offline from a file
+  trace [--last N]                              recent traces from Jaeger as text waterfalls
 `;
 
 const io: Io = {
@@ -28,6 +40,18 @@ async function run(argv: readonly string[]): Promise<number> {
       return down(rest, io);
     case 'status':
       return status(rest, io);
+    case 'demo':
+      return demo(rest, io);
+    case 'curl':
+      return curl(rest, io);
+    case 'dig':
+      return dig(rest, io);
+    case 'rules':
+      return rules(rest, io);
+    case 'proxy-rules':
+      return proxyRules(rest, io);
+    case 'trace':
+      return trace(rest, io);
     case 'supervise':
       return supervise();
     case undefined:
