@@ -3,13 +3,13 @@
 // endpointslicemirroring/endpointslicemirroring_controller.go folded into one work queue keyed by
 // Service `namespace/name`). Handlers only compute keys; `syncService(key)` reads the listers.
 import type { Tracer } from '@opentelemetry/api';
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 import type { Clock } from '@svclab/apimachinery';
 import { metaNamespaceKey, namespacedKey, realClock, selectorFromSet, splitMetaNamespaceKey } from '@svclab/apimachinery';
 import type { Logger } from '@svclab/telemetry';
-import { nopLogger, withSpan } from '@svclab/telemetry';
+import { contextFromTraceparent, nopLogger, traceparentOf, withSpan } from '@svclab/telemetry';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
 import { EndpointsReconciler } from './endpoints-reconciler.js';
 import type { EndpointSliceMetrics } from './metrics.js';
@@ -119,6 +119,8 @@ export class Controller {
   readonly #endpointsTriggerTimes = new TriggerTimeTracker();
   readonly #logger: Logger;
   readonly #tracer: Tracer;
+  /** Key → traceparent of the latest event that enqueued it; the key's next sync span is its child. */
+  readonly #traceparents = new Map<string, string>();
   readonly #clock: Clock;
   readonly #batchMs: number;
   #synced = false;
@@ -222,6 +224,9 @@ export class Controller {
 
   #enqueue(obj: Service | Endpoints, afterMs = 0): void {
     const key = metaNamespaceKey(obj);
+    // Handlers run in the context of the write behind the event: the sync of this key joins that trace.
+    const tp = traceparentOf();
+    if (tp !== undefined) this.#traceparents.set(key, tp);
     if (afterMs > 0) this.#o.queue.addAfter(key, afterMs);
     else this.#o.queue.add(key);
   }
@@ -456,11 +461,15 @@ export class Controller {
     const key = got.item;
     const start = this.#clock.now();
     let failure: unknown;
+    const tp = this.#traceparents.get(key);
+    this.#traceparents.delete(key);
     try {
-      await withSpan(this.#tracer, 'endpointslice-controller.syncService', async (span) => {
-        span.setAttribute('k8s.service.key', key);
-        await this.syncService(key);
-      });
+      await context.with(contextFromTraceparent(tp), () =>
+        withSpan(this.#tracer, 'endpointslice-controller.syncService', async (span) => {
+          span.setAttribute('k8s.service.key', key);
+          await this.syncService(key);
+        }),
+      );
     } catch (err) {
       failure = err;
     }
