@@ -1,5 +1,6 @@
 // The kubernetes plugin's cache (CoreDNS plugin/kubernetes/controller.go dnsControl): slim objects
 // behind the indexes the answers need, so a query never scans all objects.
+import { context, trace } from '@opentelemetry/api';
 import type { EndpointSlice, Namespace, Pod, Service } from '@svclab/api';
 import { namespacedKey } from '@svclab/apimachinery';
 import {
@@ -12,6 +13,9 @@ import {
   type SlimPort,
   type SlimService,
 } from './object.js';
+
+/** Spans for cache updates that arrive with a write's trace context (the informer makes it active). */
+const tracer = trace.getTracer('svclab-dns');
 
 /**
  * What `answer()` reads. Every lookup is an index lookup; returned values are frozen and shared.
@@ -120,13 +124,29 @@ export class DnsController implements ObjectSource {
   }
 
   onAdd(obj: Service | EndpointSlice | Pod | Namespace): void {
-    this.apply(obj.kind, obj, false);
+    this.traced(obj, false);
   }
   onUpdate(_old: unknown, obj: Service | EndpointSlice | Pod | Namespace): void {
-    this.apply(obj.kind, obj, false);
+    this.traced(obj, false);
   }
   onDelete(obj: Service | EndpointSlice | Pod | Namespace): void {
-    this.apply(obj.kind, obj, true);
+    this.traced(obj, true);
+  }
+
+  /** Applies a watch event; when it carried the write's trace context (active), in a child span of it. */
+  private traced(obj: Service | EndpointSlice | Pod | Namespace, deleted: boolean): void {
+    if (trace.getSpan(context.active()) === undefined) {
+      this.apply(obj.kind, obj, deleted);
+      return;
+    }
+    const span = tracer.startSpan(`dns.kubernetes ${deleted ? 'delete' : 'update'} ${obj.kind}`, {
+      attributes: { 'k8s.namespace.name': obj.metadata.namespace ?? '', 'k8s.object.name': obj.metadata.name ?? '' },
+    });
+    try {
+      this.apply(obj.kind, obj, deleted);
+    } finally {
+      span.end();
+    }
   }
 
   private bump(): void {
