@@ -3,7 +3,7 @@
 // per node). Handlers enqueue pod keys; `sync(key)` reads the pod from the lister and hands it to
 // the agent of its node (and tells a previous owner to let it go).
 import type { Node, Pod } from '@svclab/api';
-import { metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
+import { isConflict, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
 import { isDeletedFinalStateUnknown, newRateLimitingQueue, type Lister, type RateLimitingQueue, type SharedInformerFactory } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { NodeAgent } from './agent.js';
@@ -123,7 +123,9 @@ export class AgentHost {
         await this.sync(key);
         this.queue.forget(key);
       } catch (err) {
-        this.opts.logger.warn('pod sync failed', { pod: key, err: err instanceof Error ? err.message : String(err) });
+        const fields = { pod: key, err: err instanceof Error ? err.message : String(err) };
+        if (isConflict(err)) this.opts.logger.debug('pod sync conflict, retrying', fields);
+        else this.opts.logger.warn('pod sync failed', fields);
         if (this.queue.numRequeues(key) < MaxRetries) this.queue.addRateLimited(key);
         else this.queue.forget(key);
       } finally {

@@ -10,6 +10,7 @@ import type { Logger } from '@svclab/telemetry';
 import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
 import { statusEqual } from '../util/status-equal.js';
+import { updateStatus } from '../util/update-status.js';
 import { DesiredReplicasAnnotation, deploymentStatus, findNewReplicaSet, MaxReplicasAnnotation, planRollout, resolveFenceposts, RevisionAnnotation } from './rolling.js';
 
 export class DeploymentController {
@@ -77,13 +78,7 @@ export class DeploymentController {
       return; // the patch brings the Deployment back through the queue
     }
     const status = deploymentStatus(d, owned, new Date());
-    if (!statusEqual(status, d.status)) {
-      try {
-        await deployments.updateStatus({ ...structuredClone(d), status });
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
+    if (!statusEqual(status, d.status)) await updateStatus(deployments, d, status);
   }
 
   private async applyStep(d: Deployment, owned: readonly ReplicaSet[]): Promise<void> {

@@ -10,6 +10,7 @@ import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
 import { isControlledBy, isPodActive } from '../util/pod-state.js';
 import { statusEqual } from '../util/status-equal.js';
+import { updateStatus } from '../util/update-status.js';
 import { planReplicaSet, podFromTemplate, replicaSetStatus } from './plan.js';
 
 export class ReplicaSetController {
@@ -99,13 +100,7 @@ export class ReplicaSetController {
     }
     const now = new Date();
     const status = replicaSetStatus(rs, active, now);
-    if (!statusEqual(status, rs.status)) {
-      try {
-        await this.opts.client.resource('replicasets').namespace(namespace).updateStatus({ ...structuredClone(rs), status });
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
+    if (!statusEqual(status, rs.status)) await updateStatus(this.opts.client.resource('replicasets').namespace(namespace), rs, status);
     const minReady = rs.spec?.minReadySeconds ?? 0;
     if (minReady > 0 && (status.readyReplicas ?? 0) > (status.availableReplicas ?? 0)) this.queue.addAfter(key, minReady * 1000);
   }

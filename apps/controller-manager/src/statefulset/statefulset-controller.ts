@@ -9,6 +9,7 @@ import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
 import { isControlledBy } from '../util/pod-state.js';
 import { statusEqual } from '../util/status-equal.js';
+import { updateStatus } from '../util/update-status.js';
 import { planStatefulSet, statefulSetStatus } from './plan.js';
 
 export class StatefulSetController {
@@ -78,12 +79,6 @@ export class StatefulSetController {
       }
     }
     const status = statefulSetStatus(sts, pods, new Date());
-    if (!statusEqual(status, sts.status)) {
-      try {
-        await this.opts.client.resource('statefulsets').namespace(namespace).updateStatus({ ...structuredClone(sts), status });
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
+    if (!statusEqual(status, sts.status)) await updateStatus(this.opts.client.resource('statefulsets').namespace(namespace), sts, status);
   }
 }
