@@ -118,6 +118,19 @@ if $rebuild || ! has_image "$base_image"; then
   trap - EXIT
 fi
 
+# `docker build` with the legacy builder (no BuildKit, no buildx needed); its output only on failure.
+quiet_build() {
+  local out
+  out=$(mktemp)
+  if ! DOCKER_BUILDKIT=0 docker build "$@" >"$out" 2>&1; then
+    tail -40 "$out" >&2
+    rm -f "$out"
+    log "docker build $* failed"
+    return 1
+  fi
+  rm -f "$out"
+}
+
 # An image FROM the base image holding these binaries (+ libs): built from a tar context.
 bin_image() {
   local image=$1; shift
@@ -126,7 +139,7 @@ bin_image() {
   mkdir -p "$ctx/root"
   copy_bins "$ctx/root" "$@"
   printf 'FROM %s\nCOPY root/ /\n' "$base_image" >"$ctx/Dockerfile"
-  DOCKER_BUILDKIT=0 docker build -q -t "$image" "$ctx" >/dev/null
+  quiet_build -t "$image" "$ctx"
   rm -rf "$ctx"
 }
 if $rebuild || ! has_image "$nats_image"; then
@@ -143,7 +156,8 @@ cd "$repo"
 if $build_ws; then
   if [[ ! -d node_modules ]]; then log "npm ci"; npm ci --no-audit --no-fund; fi
   log "building the workspaces (turbo)"
-  npx turbo run build --output-logs=errors-only >&2
+  npx turbo run build --continue --output-logs=errors-only >&2 \
+    || log "some workspaces failed to build: apps without dist/main.js exit at once in the image"
 fi
 # What the image is made of: every dist/, deploy/, the manifests and the lock file.
 hash=$( { find apps packages -path '*/node_modules' -prune -o -path '*/dist/*' -type f -print; find deploy -type f; \
@@ -155,8 +169,10 @@ if $rebuild || [[ $have != "$hash" ]]; then
   # the build needs no network; the legacy builder reads it from stdin.
   tar -C "$repo" -c --exclude=./.git --exclude=./.turbo --exclude=./.svclab --exclude=./coverage \
     --exclude=./.bench --exclude='./node_modules/.cache' --exclude='*.tsbuildinfo' . \
-    | DOCKER_BUILDKIT=0 docker build -q -f deploy/Dockerfile --build-arg "BASE_IMAGE=$base_image" \
-      --label "svclab.context-hash=$hash" -t "$app_image" - >/dev/null
+    | quiet_build -f deploy/Dockerfile --build-arg "BASE_IMAGE=$base_image" --label "svclab.context-hash=$hash" -t "$app_image" -
+  # Earlier app images and build stages are left untagged: drop those (only ours, by label).
+  docker image prune -f --filter label=svclab.context-hash >/dev/null 2>&1 || true
+  docker image prune -f --filter label=svclab.stage=build >/dev/null 2>&1 || true
 else
   log "$app_image is up to date ($hash)"
 fi
