@@ -22,6 +22,12 @@ describe('parseConfig', () => {
       env: {},
       want: { bindAddress: '0.0.0.0', advertiseAddress: '127.0.0.1', tokenAuthFile: '/tmp/t.csv' },
     },
+    {
+      name: 'TLS serving files',
+      argv: ['--tls-cert-file=/pki/a.crt', '--tls-private-key-file', '/pki/a.key'],
+      env: {},
+      want: { tls: { certFile: '/pki/a.crt', keyFile: '/pki/a.key' } },
+    },
   ];
   it.each(ok)('$name', ({ argv, env, want }) => {
     expect(parseConfig(argv, env)).toMatchObject(want);
@@ -30,6 +36,7 @@ describe('parseConfig', () => {
   const bad = [
     { name: 'non-loopback without tokens', argv: ['--bind-address=0.0.0.0'], err: /refusing to serve on 0.0.0.0/ },
     { name: 'unknown flag', argv: ['--insecure-port=8080'], err: /unknown flag/ },
+    { name: 'a certificate without its key', argv: ['--tls-cert-file=/a.crt'], err: /must be given together/ },
     { name: 'bad range', argv: ['--service-cluster-ip-range=10.0.0.0/40'], err: /invalid IPv4 CIDR/ },
     { name: 'bad port', argv: ['--secure-port=70000'], err: /invalid --secure-port/ },
   ];

@@ -6,7 +6,7 @@ import { parseCIDR, parsePortRange } from './registry/allocators.js';
 export interface Config {
   /** `--bind-address` (default 127.0.0.1). */
   readonly bindAddress: string;
-  /** `--secure-port` (default 6443; served as plain HTTP). */
+  /** `--secure-port` (default 6443; HTTPS with --tls-cert-file, plain HTTP without). */
   readonly securePort: number;
   /** `--service-cluster-ip-range` (default 10.96.0.0/12). */
   readonly serviceClusterIPRange: string;
@@ -16,6 +16,11 @@ export interface Config {
   readonly advertiseAddress: string;
   /** `--token-auth-file`: CSV `token,user,uid[,groups]`; enables bearer-token auth. */
   readonly tokenAuthFile?: string;
+  /**
+   * `--tls-cert-file` / `--tls-private-key-file`: PEM files; with both the port serves HTTPS.
+   * kubectl sends bearer tokens only over HTTPS, so token auth for kubectl needs them.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** `REDIS_URL`; unset runs on in-memory storage (development only). */
   readonly redisUrl?: string;
   /** `NATS_URL`; change events are published there and watches are fed from it. */
@@ -33,6 +38,8 @@ const flagNames = [
   'secure-port',
   'service-cluster-ip-range',
   'service-node-port-range',
+  'tls-cert-file',
+  'tls-private-key-file',
   'token-auth-file',
 ] as const;
 type Flag = (typeof flagNames)[number];
@@ -78,6 +85,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   if (!isLoopback(bind) && (tokenFile === undefined || tokenFile === '')) {
     throw new ConfigError(`refusing to serve on ${bind} without --token-auth-file: only loopback addresses may be served unauthenticated`);
   }
+  const certFile = f['tls-cert-file'];
+  const keyFile = f['tls-private-key-file'];
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError('--tls-cert-file and --tls-private-key-file must be given together');
+  }
   const redisUrl = env['REDIS_URL'];
   const natsUrl = env['NATS_URL'];
   const wildcard = bind === '0.0.0.0' || bind === '::' || bind === '';
@@ -88,6 +100,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     serviceClusterIPRange: cidr,
     serviceNodePortRange: ports,
     ...(tokenFile !== undefined && tokenFile !== '' ? { tokenAuthFile: tokenFile } : {}),
+    ...(certFile !== undefined && keyFile !== undefined ? { tls: { certFile, keyFile } } : {}),
     ...(redisUrl !== undefined && redisUrl !== '' ? { redisUrl } : {}),
     ...(natsUrl !== undefined && natsUrl !== '' ? { natsUrl } : {}),
     logLevel: parseLogLevel(env['LOG_LEVEL']),

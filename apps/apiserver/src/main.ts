@@ -1,7 +1,8 @@
 // The apiserver process: config from flags/env, telemetry, Redis + NATS storage, allocators,
 // built-in objects, listen; SIGTERM/SIGINT → graceful close.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { createLogger, initTelemetry, type Logger } from '@svclab/telemetry';
@@ -110,15 +111,21 @@ async function main(): Promise<void> {
     ready: () => ready,
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(cfg.securePort, cfg.bindAddress, (err?: Error) => {
-      if (err) reject(err);
-      else resolve(s);
+  const server: Server =
+    cfg.tls === undefined
+      ? createHttpServer(app)
+      : createHttpsServer({ cert: readFileSync(cfg.tls.certFile), key: readFileSync(cfg.tls.keyFile) }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.securePort, cfg.bindAddress, () => {
+      server.off('error', reject);
+      resolve();
     });
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : cfg.securePort;
-  logger.info('serving', { address: `http://${cfg.bindAddress}:${port}`, auth: tokens ? 'token-file' : 'none' });
+  const scheme = cfg.tls === undefined ? 'http' : 'https';
+  logger.info('serving', { address: `${scheme}://${cfg.bindAddress}:${port}`, auth: tokens ? 'token-file' : 'none' });
 
   await retry('bootstrap of built-in objects', logger, () =>
     ensureBuiltins(registry, { serviceCIDR: cfg.serviceClusterIPRange, endpoint: { ip: cfg.advertiseAddress, port } }, logger),
