@@ -1,0 +1,385 @@
+// Cluster DNS against a native DNS server, measured by dnsperf (issue 6). The benchmark generates
+// 10,000 Services (1,000 of them headless with 3 ready endpoints) twice: as an --objects file for
+// svclab dns, and as the equivalent `cluster.local` zone file (the same A and SRV records, TTL 5,
+// the same SOA) for knotd. knotd also serves an `example.test.` zone that stands in for the
+// upstream of svclab's `forward` (the "cached forwarded names" mix). Both servers listen on loopback
+// ports; dnsperf measures, for each server and mix: peak QPS, then QPS and latency (from `-v`, per
+// query) at 80 % of that server's own peak. Before measuring, sample answers from both servers are
+// compared record by record, so both really serve the same data.
+// Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (per run, default 10).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dnsPacket from 'dns-packet';
+
+const SERVICES = 10_000;
+const HEADLESS = 1_000;
+const NAMESPACES = 50;
+const ENDPOINTS = 3;
+const TTL = 5;
+const FORWARDED = 5_000;
+const UPSTREAM_TTL = 300;
+const CACHE_SECONDS = 30;
+const SECONDS = Number(process.env['DNSPERF_SECONDS'] ?? 10);
+const root = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'svclab-dnsperf-'));
+
+const svcName = (i: number): string => `svc${i}.ns${i % NAMESPACES}.svc.cluster.local`;
+const clusterIP = (i: number): string => `10.${96 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+const endpointIP = (i: number, k: number): string => `10.244.${i >> 6}.${((i & 63) << 2) + k}`;
+const dashed = (ip: string): string => ip.replaceAll('.', '-');
+const headless = (i: number): boolean => i < HEADLESS;
+
+function objectsFile(): string {
+  const items: unknown[] = [];
+  for (let n = 0; n < NAMESPACES; n++) items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns${n}` } });
+  for (let i = 0; i < SERVICES; i++) {
+    const ns = `ns${i % NAMESPACES}`;
+    items.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc${i}`, namespace: ns },
+      spec: { clusterIP: headless(i) ? 'None' : clusterIP(i), ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+    });
+    if (headless(i)) {
+      items.push({
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: `svc${i}-1`, namespace: ns, labels: { 'kubernetes.io/service-name': `svc${i}` } },
+        addressType: 'IPv4',
+        endpoints: Array.from({ length: ENDPOINTS }, (_, k) => ({ addresses: [endpointIP(i, k)], conditions: { ready: true } })),
+        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      });
+    }
+  }
+  const file = join(dir, 'objects.json');
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  return file;
+}
+
+/** The records svclab dns answers for the same objects (docs/dns.md "Answers"), as a zone file. */
+function clusterZone(): string {
+  const lines = [
+    '$ORIGIN cluster.local.',
+    `$TTL ${TTL}`,
+    `@ IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 ${TTL}`,
+    '@ IN NS ns.dns.cluster.local.',
+    'ns.dns IN A 127.0.0.1',
+  ];
+  const weight = Math.max(1, Math.floor(100 / ENDPOINTS));
+  for (let i = 0; i < SERVICES; i++) {
+    const name = `${svcName(i)}.`;
+    if (!headless(i)) {
+      lines.push(`${name} IN A ${clusterIP(i)}`, `_http._tcp.${name} IN SRV 0 100 80 ${name}`);
+      continue;
+    }
+    for (let k = 0; k < ENDPOINTS; k++) {
+      const ip = endpointIP(i, k);
+      lines.push(`${name} IN A ${ip}`, `${dashed(ip)}.${name} IN A ${ip}`, `_http._tcp.${name} IN SRV 0 ${weight} 8080 ${dashed(ip)}.${name}`);
+    }
+  }
+  const file = join(dir, 'cluster.local.zone');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function upstreamZone(): string {
+  const lines = ['$ORIGIN example.test.', `$TTL ${UPSTREAM_TTL}`, '@ IN SOA ns.example.test. hostmaster.example.test. 1 7200 1800 86400 60', '@ IN NS ns', 'ns IN A 127.0.0.1'];
+  for (let i = 0; i < FORWARDED; i++) lines.push(`host${i} IN A 192.0.2.${i & 255}`);
+  const file = join(dir, 'example.test.zone');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** A deterministic shuffle, so every run sends the same query sequence. */
+function shuffled<T>(xs: T[]): T[] {
+  let s = 42;
+  for (let i = xs.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    const j = s % (i + 1);
+    [xs[i], xs[j]] = [xs[j] as T, xs[i] as T];
+  }
+  return xs;
+}
+
+/** Cluster names: half A for ClusterIP services, a quarter A for headless services, a quarter SRV. */
+function clusterQueries(): string {
+  const q: string[] = [];
+  for (let n = 0; n < 20_000; n++) {
+    const r = n % 4;
+    if (r < 2) q.push(`${svcName(HEADLESS + ((n * 7919) % (SERVICES - HEADLESS)))} A`);
+    else if (r === 2) q.push(`${svcName((n * 7919) % HEADLESS)} A`);
+    else q.push(`_http._tcp.${svcName((n * 7919) % SERVICES)} SRV`);
+  }
+  const file = join(dir, 'cluster.queries');
+  writeFileSync(file, `${shuffled(q).join('\n')}\n`);
+  return file;
+}
+
+function forwardedQueries(): string {
+  const q = Array.from({ length: FORWARDED }, (_, i) => `host${i}.example.test A`);
+  const file = join(dir, 'forwarded.queries');
+  writeFileSync(file, `${shuffled(q).join('\n')}\n`);
+  return file;
+}
+
+async function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(r));
+  return port;
+}
+
+/** One UDP query; undefined on timeout. */
+async function ask(port: number, name: string, type: dnsPacket.RecordType, timeoutMs = 1000): Promise<dnsPacket.Packet | undefined> {
+  const s = createSocket('udp4');
+  try {
+    return await new Promise<dnsPacket.Packet | undefined>((resolve) => {
+      const t = setTimeout(() => resolve(undefined), timeoutMs);
+      s.on('message', (m) => {
+        clearTimeout(t);
+        resolve(dnsPacket.decode(m));
+      });
+      s.send(dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }] }), port, '127.0.0.1');
+    });
+  } finally {
+    s.close();
+  }
+}
+
+async function waitAnswering(port: number, name: string, what: string, proc: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with ${proc.exitCode}`);
+    const r = await ask(port, name, 'A', 500);
+    if (r && ((r.flags ?? 0) & 0xf) === 0 && (r.answers?.length ?? 0) > 0) return;
+    await new Promise((r2) => setTimeout(r2, 250));
+  }
+  throw new Error(`${what} did not answer ${name} on port ${port}`);
+}
+
+function startKnot(port: number): ChildProcess {
+  const conf = join(dir, 'knot.conf');
+  writeFileSync(
+    conf,
+    [
+      'server:',
+      `  rundir: "${dir}"`,
+      `  listen: 127.0.0.1@${port}`,
+      // One UDP worker: the same single answering thread as svclab's event loop.
+      '  udp-workers: 1',
+      '  tcp-workers: 1',
+      '  background-workers: 1',
+      'database:',
+      `  storage: "${dir}"`,
+      'log:',
+      '  - target: stderr',
+      '    any: warning',
+      'template:',
+      '  - id: default',
+      `    storage: "${dir}"`,
+      '    semantic-checks: off',
+      '    zonefile-sync: -1',
+      '    zonefile-load: whole',
+      '    journal-content: none',
+      'zone:',
+      `  - domain: cluster.local.`,
+      `    file: "${clusterZone()}"`,
+      `  - domain: example.test.`,
+      `    file: "${upstreamZone()}"`,
+      '',
+    ].join('\n'),
+  );
+  return spawn('knotd', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function startSvclab(upstreamPort: number): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--conditions=@svclab/source',
+      '--import',
+      'tsx',
+      join(root, 'apps/dns/src/main.ts'),
+      '--objects',
+      objectsFile(),
+      '--dns-address',
+      '127.0.0.1:0',
+      '--http-address',
+      '127.0.0.1:0',
+      '--ttl',
+      String(TTL),
+      '--upstream',
+      `127.0.0.1:${upstreamPort}`,
+      '--cache',
+      String(CACHE_SECONDS),
+      '--lameduck',
+      '0',
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'info' } },
+  );
+  let out = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`svclab dns did not start: ${out}`)), 180_000);
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"msg":"listening".*?"dns":"127\.0\.0\.1:(\d+)"/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(t);
+        proc.stdout?.removeAllListeners('data');
+        proc.stdout?.resume();
+        resolve(Number(m[1]));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`svclab dns exited with ${code}: ${out}`)));
+  });
+  return { proc, port };
+}
+
+/** Records as comparable strings, ignoring order and the id/flags that legitimately differ. */
+function records(p: dnsPacket.Packet | undefined): string {
+  if (!p) return 'timeout';
+  const rr = (a: dnsPacket.Answer): string => `${a.name.toLowerCase()} ${a.type} ${'ttl' in a ? a.ttl : ''} ${JSON.stringify('data' in a ? a.data : '')}`;
+  return [`rcode ${(p.flags ?? 0) & 0xf}`, [...(p.answers ?? [])].map(rr).sort().join(', ')].join(' | ');
+}
+
+async function sameAnswers(svclab: number, knot: number): Promise<string[]> {
+  const samples: [string, dnsPacket.RecordType][] = [
+    [svcName(HEADLESS + 1), 'A'],
+    [svcName(SERVICES - 1), 'A'],
+    [svcName(3), 'A'],
+    [`_http._tcp.${svcName(HEADLESS + 5)}`, 'SRV'],
+    [`_http._tcp.${svcName(7)}`, 'SRV'],
+    [`${dashed(endpointIP(9, 1))}.${svcName(9)}`, 'A'],
+    [`nope.ns1.svc.cluster.local`, 'A'],
+  ];
+  const diffs: string[] = [];
+  for (const [name, type] of samples) {
+    const [a, b] = [records(await ask(svclab, name, type)), records(await ask(knot, name, type))];
+    if (a !== b) diffs.push(`${name} ${type}: svclab ${a} / knot ${b}`);
+  }
+  return diffs;
+}
+
+interface Perf {
+  qps: number;
+  avgMs: number;
+  lostPct: number;
+  p50Ms?: number;
+  p99Ms?: number;
+}
+
+/** Runs dnsperf; with maxQps it also reads every query's latency from `-v` for percentiles. */
+function dnsperf(port: number, queries: string, opts: { seconds: number; maxQps?: number; once?: boolean }): Perf {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-c', '8', '-T', '1', '-q', '200', '-t', '2'];
+  if (opts.once) args.push('-n', '1');
+  else args.push('-l', String(opts.seconds));
+  if (opts.maxQps !== undefined) args.push('-Q', String(Math.round(opts.maxQps)), '-v');
+  const r = spawnSync('dnsperf', args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`dnsperf failed (${r.status ?? r.signal}): ${r.stderr}`);
+  const out = r.stdout;
+  const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
+  const perf: Perf = {
+    qps: num(/Queries per second:\s+([\d.]+)/),
+    avgMs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1000,
+    lostPct: num(/Queries lost:\s+\d+ \(([\d.]+)%\)/),
+  };
+  if (opts.maxQps !== undefined) {
+    // `-v` lines: "> NOERROR name TYPE 0.000123" (latency in seconds, last field).
+    const lat: number[] = [];
+    for (const line of out.split('\n')) {
+      if (!line.startsWith('> ')) continue;
+      const v = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (Number.isFinite(v)) lat.push(v * 1000);
+    }
+    lat.sort((a, b) => a - b);
+    const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+    perf.p50Ms = pct(0.5);
+    perf.p99Ms = pct(0.99);
+  }
+  return perf;
+}
+
+interface Row {
+  server: string;
+  mix: string;
+  peak: Perf;
+  at80: Perf;
+}
+
+function measure(server: string, mix: string, port: number, queries: string, warm: boolean): Row {
+  if (warm) dnsperf(port, queries, { seconds: SECONDS, once: true, maxQps: 20_000 });
+  const peak = dnsperf(port, queries, { seconds: SECONDS });
+  const at80 = dnsperf(port, queries, { seconds: SECONDS, maxQps: peak.qps * 0.8 });
+  process.stderr.write(`dnsperf: ${server} ${mix}: peak ${peak.qps.toFixed(0)} QPS, at 80 %: ${JSON.stringify(at80)}\n`);
+  return { server, mix, peak, at80 };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
+
+async function main(): Promise<void> {
+  const load0 = loadavg()[0] ?? 0;
+  const knotPort = await freePort();
+  const knot = startKnot(knotPort);
+  let svclab: ChildProcess | undefined;
+  const kill = (): void => {
+    knot.kill('SIGKILL');
+    svclab?.kill('SIGKILL');
+  };
+  process.on('exit', kill);
+  try {
+    await waitAnswering(knotPort, svcName(HEADLESS), 'knotd', knot);
+    const s = await startSvclab(knotPort);
+    svclab = s.proc;
+    await waitAnswering(s.port, svcName(HEADLESS), 'svclab dns', s.proc);
+    const diffs = await sameAnswers(s.port, knotPort);
+    for (const d of diffs) process.stderr.write(`dnsperf: answers differ: ${d}\n`);
+    const cq = clusterQueries();
+    const fq = forwardedQueries();
+    const rows: Row[] = [
+      measure('svclab dns', 'cluster names', s.port, cq, false),
+      measure('knotd', 'cluster names', knotPort, cq, false),
+      measure('svclab dns', 'forwarded names, cached', s.port, fq, true),
+      measure('knotd', 'example.test, authoritative', knotPort, fq, false),
+    ];
+    const load1 = loadavg()[0] ?? 0;
+    const ratio = (i: number): string => {
+      const a = rows[i]?.peak.qps ?? NaN;
+      const b = rows[i + 1]?.peak.qps ?? NaN;
+      return `${((a / b) * 100).toFixed(0)} %`;
+    };
+    const knotVersion = spawnSync('knotd', ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const dnsperfVersion = /Version ([\d.]+)/.exec((({ stdout, stderr }) => stdout + stderr)(spawnSync('dnsperf', ['-h'], { encoding: 'utf8' })))?.[1] ?? '?';
+    process.stdout.write(
+      [
+        '### cluster DNS vs knotd (dnsperf)',
+        '',
+        `${fmt(SERVICES)} Services in ${NAMESPACES} namespaces (${fmt(HEADLESS)} headless × ${ENDPOINTS} endpoints), TTL ${TTL}. dnsperf ${dnsperfVersion} over UDP, ` +
+          `\`-c 8 -T 1 -q 200\`, ${SECONDS} s per run; peak = unlimited, then \`-Q\` 80 % of that server's own peak with per-query latencies from \`-v\`. ` +
+          `${knotVersion} with 1 UDP worker serves the same records from a generated zone file. svclab dns runs from source with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
+          `(\`example.test.\`, ${fmt(FORWARDED)} names, warmed once before measuring). Cluster names: ½ A ClusterIP, ¼ A headless, ¼ SRV \`_http._tcp\`.`,
+        '',
+        '| server | query mix | peak QPS | svclab / native | QPS at 80 % | p50 ms at 80 % | p99 ms at 80 % | avg ms at 80 % | lost at 80 % |',
+        '|---|---|---|---|---|---|---|---|---|',
+        ...rows.map(
+          (r, i) =>
+            `| ${r.server} | ${r.mix} | ${fmt(r.peak.qps)} | ${i % 2 === 0 ? ratio(i) : ''} | ${fmt(r.at80.qps)} | ${ms(r.at80.p50Ms)} | ${ms(r.at80.p99Ms)} | ${ms(r.at80.avgMs)} | ${r.at80.lostPct.toFixed(2)} % |`,
+        ),
+        '',
+        `Answers compared on sample names before the runs: ${diffs.length === 0 ? 'identical records and TTLs' : `${diffs.length} differ (see stderr)`}. ` +
+          `Load average (1 min) ${load0.toFixed(1)} before, ${load1.toFixed(1)} after, on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores shared with dnsperf and other work. ` +
+          'The forwarded row for knotd is its authoritative answer for the same names (the upstream itself), not a cache.',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
