@@ -19,7 +19,8 @@ export interface ClusterInfo {
   readonly redis: string;
 }
 
-export function kubeconfigYaml(server: string, token: string): string {
+/** A kubeconfig for `server`; `caCertPEM` (for https) is embedded as certificate-authority-data. */
+export function kubeconfigYaml(server: string, token: string, caCertPEM?: string): string {
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -27,6 +28,7 @@ export function kubeconfigYaml(server: string, token: string): string {
     '- name: svclab',
     '  cluster:',
     `    server: ${server}`,
+    ...(caCertPEM === undefined ? [] : [`    certificate-authority-data: ${Buffer.from(caCertPEM).toString('base64')}`]),
     'users:',
     '- name: svclab-admin',
     '  user:',

@@ -24,6 +24,8 @@ export interface LocalClusterConfig {
   readonly dnsUpstream?: string;
   readonly token: string;
   readonly otlpEndpoint?: string;
+  /** Serve the apiserver over HTTPS with these files; every client trusts `caCert`. */
+  readonly pki?: { readonly caCert: string; readonly serverCert: string; readonly serverKey: string };
 }
 
 /** DESIGN.md "Addresses": the LoadBalancer pool of local mode. */
@@ -50,12 +52,13 @@ function appMain(root: string, app: string): string | undefined {
 }
 
 export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; redis: string }): Plan {
-  const apiserverURL = `http://127.0.0.1:${cfg.ports.apiserver}`;
+  const apiserverURL = `${cfg.pki === undefined ? 'http' : 'https'}://127.0.0.1:${cfg.ports.apiserver}`;
   const common: Record<string, string> = {
     NATS_URL: `nats://127.0.0.1:${cfg.ports.nats}`,
     APISERVER_URL: apiserverURL,
     SVCLAB_TOKEN: cfg.token,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    ...(cfg.pki === undefined ? {} : { NODE_EXTRA_CA_CERTS: cfg.pki.caCert }),
     ...(cfg.otlpEndpoint === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: cfg.otlpEndpoint }),
   };
   const components: ComponentSpec[] = [
@@ -89,6 +92,7 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
       '--bind-address', '127.0.0.1', '--secure-port', String(cfg.ports.apiserver),
       '--service-cluster-ip-range', '127.96.0.0/12', '--service-node-port-range', '30000-32767',
       '--token-auth-file', cfg.tokensFile,
+      ...(cfg.pki === undefined ? [] : ['--tls-cert-file', cfg.pki.serverCert, '--tls-private-key-file', cfg.pki.serverKey]),
     ],
     env: { REDIS_URL: `redis://127.0.0.1:${cfg.ports.redis}` },
     ready: `${apiserverURL}/readyz`,

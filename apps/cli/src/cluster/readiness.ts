@@ -1,5 +1,18 @@
 // Readiness probes for supervised components: an HTTP 200 or an open TCP port.
+import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
+
+/** GET over HTTPS without verifying the certificate: a readiness probe carries no secret. */
+function httpsProbe(target: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsGet(target, { rejectUnauthorized: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
 
 export async function probe(target: string, timeoutMs = 1000): Promise<boolean> {
   if (target.startsWith('tcp://')) {
@@ -21,6 +34,7 @@ export async function probe(target: string, timeoutMs = 1000): Promise<boolean> 
       });
     });
   }
+  if (target.startsWith('https://')) return httpsProbe(target, timeoutMs);
   try {
     const res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();

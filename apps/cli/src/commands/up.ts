@@ -9,6 +9,7 @@ import { repoRoot, stateLayout } from '../cluster/layout.js';
 import { buildPlan, localNodes } from '../cluster/plan-builder.js';
 import { waitReady } from '../cluster/readiness.js';
 import { findBinary } from '../cluster/binaries.js';
+import { ensurePKI } from '../cluster/pki.js';
 import { supervisorAlive } from './down.js';
 import type { Io } from '../io.js';
 
@@ -93,14 +94,15 @@ export async function up(argv: readonly string[], io: Io): Promise<number> {
   const envUpstream = process.env['SVCLAB_DNS_UPSTREAM'];
   const dnsUpstream =
     envUpstream !== undefined ? (envUpstream === '' ? undefined : envUpstream) : process.env['CI'] === 'true' ? undefined : hostNameserver();
+  const pki = ensurePKI(join(layout.dir, 'pki'));
   const plan = buildPlan(
-    { root: repoRoot(), dataDir: layout.data, tokensFile: layout.tokens, nodes: opts.nodes, proxyMode: opts.proxyMode, ports, token, ...(dnsUpstream === undefined ? {} : { dnsUpstream }) },
+    { root: repoRoot(), dataDir: layout.data, tokensFile: layout.tokens, nodes: opts.nodes, proxyMode: opts.proxyMode, ports, token, pki, ...(dnsUpstream === undefined ? {} : { dnsUpstream }) },
     { nats: findBinary('nats-server'), redis: findBinary('redis-server') },
   );
   writeFileSync(layout.plan, JSON.stringify(plan, null, 2));
 
-  const apiserver = `http://127.0.0.1:${ports.apiserver}`;
-  writeFileSync(layout.kubeconfig, kubeconfigYaml(apiserver, token), { mode: 0o600 });
+  const apiserver = `https://127.0.0.1:${ports.apiserver}`;
+  writeFileSync(layout.kubeconfig, kubeconfigYaml(apiserver, token, readFileSync(pki.caCert, 'utf8')), { mode: 0o600 });
   const names = new Set(plan.components.map((c) => c.name));
   const info: ClusterInfo = {
     kubeconfig: layout.kubeconfig,
