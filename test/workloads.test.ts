@@ -179,12 +179,14 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     const list = await client.resource('pods').namespace(ns).list({ labelSelector: 'app=roll' });
     const state = new Map(list.items.map((p) => [p.metadata.name ?? '', p]));
     let min = Infinity;
+    let events = 0;
     const ac = new AbortController();
     const watching = (async () => {
       try {
         for await (const ev of client.resource('pods').namespace(ns).watch({ labelSelector: 'app=roll', resourceVersion: list.metadata.resourceVersion ?? '0', signal: ac.signal })) {
           if (ev.type === 'DELETED') state.delete(ev.object.metadata.name ?? '');
           else state.set(ev.object.metadata.name ?? '', ev.object);
+          events++;
           min = Math.min(min, [...state.values()].filter((p) => alive(p) && isReady(p)).length);
         }
       } catch {
@@ -197,6 +199,7 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     expect(st.stdout).toContain('deployment "roll" successfully rolled out');
     ac.abort();
     await watching;
+    expect(events).toBeGreaterThan(8); // 4 new pods created, made Ready; 4 old ones terminated
     expect(min).toBeGreaterThanOrEqual(3);
     const after = (await pods('app=roll')).filter(alive);
     expect(after).toHaveLength(4);
