@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DnsMetrics } from '../../metrics.js';
 import { Rcode, reply, type DnsReply, type DnsRequest, type Handler } from '../../plugin.js';
 import { CachePlugin } from './cache.js';
 
@@ -57,5 +58,25 @@ describe('CachePlugin', () => {
     const r = await cache.serveDNS(req('A.TEST'));
     expect(r.answers[0]).toMatchObject({ ttl: 18 });
     expect(r.plugin).toBe('cache');
+  });
+
+  // coredns_cache_entries is kept by counting on store/remove, never by scanning the cache.
+  const nx = (q: string): DnsReply =>
+    q.startsWith('nx') ? reply('forward', Rcode.NXDOMAIN, { authorities: [soa] }) : positive(30)(q);
+  it.each([
+    { name: 'positive and negative counted apart', queries: ['a.test', 'b.test', 'nx1.test'], after: 0, capacity: 10, success: 2, denial: 1 },
+    { name: 'eviction at 2 × capacity keeps the counts right', queries: ['a.test', 'b.test', 'nx1.test', 'c.test', 'nx2.test'], after: 0, capacity: 2, success: 2, denial: 2 },
+    { name: 'an expired entry stored again counts once', queries: ['a.test', 'nx1.test', 'a.test', 'nx1.test'], after: 31_000, capacity: 10, success: 1, denial: 1 },
+  ])('coredns_cache_entries: $name', async ({ queries, after, capacity, success, denial }) => {
+    let now = 0;
+    const metrics = new DnsMetrics();
+    const cache = new CachePlugin({ now: () => now, capacity, metrics, server: 'dns://t' }, new Upstream(nx));
+    for (const [i, q] of queries.entries()) {
+      if (i === queries.length / 2) now += after;
+      await cache.serveDNS(req(q));
+    }
+    const values = (await metrics.cacheEntries.get()).values;
+    const of = (type: string): number | undefined => values.find((v) => v.labels['type'] === type)?.value;
+    expect({ success: of('success'), denial: of('denial'), size: cache.size() }).toEqual({ success, denial, size: success + denial });
   });
 });

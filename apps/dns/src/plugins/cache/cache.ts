@@ -31,6 +31,8 @@ const ttlOf = (a: Answer): number => ('ttl' in a ? (a.ttl ?? 0) : 0);
 export class CachePlugin implements Handler {
   readonly name = 'cache';
   private readonly entries = new Map<string, Entry>();
+  /** Entries of kind 'success', kept up to date so a store never scans the map (coredns_cache_entries). */
+  private successCount = 0;
   private readonly opts: CacheOptions;
   private readonly now: () => number;
 
@@ -65,7 +67,7 @@ export class CachePlugin implements Handler {
         plugin: this.name,
       };
     }
-    if (hit) this.entries.delete(key);
+    if (hit) this.remove(key);
     this.opts.metrics?.cacheMisses.inc(labels);
     if (!this.next) return { rcode: Rcode.SERVFAIL, aa: false, tc: false, ra: false, answers: [], authorities: [], additionals: [], plugin: this.name };
     const rep = await this.next.serveDNS(req);
@@ -88,17 +90,25 @@ export class CachePlugin implements Handler {
       ttl = Math.min(this.opts.denialTTL, ttlOf(soa), min);
     } else return;
     if (ttl <= 0) return;
+    this.remove(key);
     if (this.entries.size >= this.opts.capacity * 2) {
       const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+      if (!oldest.done) this.remove(oldest.value);
     }
     this.entries.set(key, { reply: rep, stored: now, expires: now + ttl * 1000, kind });
+    if (kind === 'success') this.successCount++;
     if (this.opts.metrics) {
-      let success = 0;
-      for (const e of this.entries.values()) if (e.kind === 'success') success++;
+      const success = this.successCount;
       const server = this.opts.server ?? '';
       this.opts.metrics.cacheEntries.set({ server, type: 'success', zones: '.', view: '' }, success);
       this.opts.metrics.cacheEntries.set({ server, type: 'denial', zones: '.', view: '' }, this.entries.size - success);
     }
+  }
+
+  private remove(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    if (e.kind === 'success') this.successCount--;
   }
 }
