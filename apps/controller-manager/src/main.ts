@@ -34,7 +34,7 @@ export async function runControllers(
   const on = new Set(config.controllers);
   if (on.has('scheduler')) {
     const s = new Scheduler({ factory, client, logger, events: newEventRecorder(client, 'default-scheduler', logger) });
-    runs.push((sig) => s.run(sig, 2));
+    runs.push((sig) => s.run(sig, 8));
   }
   if (on.has('nodelifecycle')) {
     const c = new NodeLifecycleController({ factory, client, logger, gracePeriodMs: config.nodeMonitorGracePeriodMs });
@@ -84,7 +84,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const metrics = new ControllerManagerMetrics();
   let synced = false;
-  const health = await startHealthServer(config.bindAddress, { registry: metrics.registry, ready: () => synced || !config.leaderElect });
+  const health = await startHealthServer(config.bindAddress, { registry: metrics.registry, ready: () => synced });
   logger.info('serving health and metrics', { address: health.address });
   const client = createClient({ server: config.apiserverURL, userAgent: component, ...(config.token === '' ? {} : { token: config.token }) });
   const aborted = untilAborted(ac.signal).then(() => undefined);

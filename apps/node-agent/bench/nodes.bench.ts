@@ -1,12 +1,12 @@
 // Node agent benchmark: `npx tsx --conditions=@svclab/source apps/node-agent/bench/nodes.bench.ts`
-// (or `make bench`). Real nats-server + redis-server, the built apiserver, the controller-manager
+// (or `make bench`). Builds the node-agent and controller-manager dist first. Real nats-server + redis-server, the built apiserver, the controller-manager
 // and node agents as processes. Prints a `### node agent` Markdown section:
 //   1. pods reaching Ready per second: a 30-replica Deployment on one node agent, from create to
 //      all Ready (scheduler + ReplicaSet controller + agent + status writes, end to end);
 //   2. RSS of that node agent process with its 30 pods running;
 //   3. one process hosting 100 simulated nodes (`--nodes 100`) running 3,000 pods: RSS per node.
 // Target: < 10 MB RSS per simulated node.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Deployment, Pod } from '@svclab/api';
@@ -22,8 +22,14 @@ function start(args: readonly string[], env: Record<string, string>): ChildProce
   return child;
 }
 
-function fromSource(app: string, args: readonly string[], env: Record<string, string>): ChildProcess {
-  return start(['--conditions=@svclab/source', '--import', 'tsx', join(root, 'apps', app, 'src/main.ts'), ...args], env);
+/** Builds the app's dist (its dependencies' dist must exist, as for the apiserver) and runs it. */
+function build(app: string): void {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'apps', app, 'tsconfig.build.json')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building ${app} failed:\n${r.stdout}${r.stderr}`);
+}
+
+function fromDist(app: string, args: readonly string[], env: Record<string, string>): ChildProcess {
+  return start([join(root, 'apps', app, 'dist/main.js'), ...args], env);
 }
 
 function rssMiB(pid: number | undefined): number {
@@ -63,6 +69,8 @@ function deployment(name: string, replicas: number): Deployment {
 }
 
 async function main(): Promise<void> {
+  build('node-agent');
+  build('controller-manager');
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const port = await freePort();
   const url = `http://127.0.0.1:${String(port)}`;
@@ -73,10 +81,12 @@ async function main(): Promise<void> {
     const client = createClient({ server: url, userAgent: 'node-agent-bench' });
     await until('apiserver ready', async () => (await fetch(`${url}/readyz`)).status === 200, 30_000);
     const common = { APISERVER_URL: url, NATS_URL: nats.url, LOG_LEVEL: 'error' };
-    procs.push(fromSource('controller-manager', ['--leader-elect=false', '--bind-address', '127.0.0.1:0'], common));
+    const cmPort = await freePort();
+    procs.push(fromDist('controller-manager', ['--leader-elect=false', '--bind-address', `127.0.0.1:${String(cmPort)}`], common));
+    await until('controller-manager synced', async () => (await fetch(`http://127.0.0.1:${String(cmPort)}/readyz`)).status === 200, 60_000);
 
     // 1 + 2: one node, 30 pods.
-    const single = fromSource('node-agent', ['--healthz-bind-address', '127.0.0.1:0'], { ...common, NODE_NAME: 'bench-1', NODE_IP: '127.0.1.250' });
+    const single = fromDist('node-agent', ['--healthz-bind-address', '127.0.0.1:0'], { ...common, NODE_NAME: 'bench-1', NODE_IP: '127.0.1.250' });
     procs.push(single);
     await until('bench-1 registered', async () => (await client.resource('nodes').get('bench-1')).metadata.name === 'bench-1', 60_000);
     await client.resource('nodes').patch('bench-1', { type: 'application/merge-patch+json', data: { metadata: { labels: { 'svclab.io/bench': 'small' } } } });
@@ -89,7 +99,7 @@ async function main(): Promise<void> {
     const smallRss = rssMiB(single.pid);
 
     // 3: one process, N nodes, P pods.
-    const many = fromSource('node-agent', ['--nodes', String(scale.nodes), '--healthz-bind-address', '127.0.0.1:0'], { ...common, NODE_IP: '127.0.1.1' });
+    const many = fromDist('node-agent', ['--nodes', String(scale.nodes), '--healthz-bind-address', '127.0.0.1:0'], { ...common, NODE_IP: '127.0.1.1' });
     procs.push(many);
     await until(`${String(scale.nodes)} nodes`, async () => (await client.resource('nodes').list()).items.length === scale.nodes + 1, 180_000);
     for (const n of (await client.resource('nodes').list()).items) {
@@ -107,7 +117,7 @@ async function main(): Promise<void> {
     const out = [
       '### node agent',
       '',
-      'Real nats-server + redis-server, the built apiserver, controller-manager and node agents as processes (agents and controller-manager from source through tsx); pods run `svclab/echo` (an HTTP listener on the pod IP). Times are from creating the Deployment to every pod Ready as the API shows it (scheduler, ReplicaSet controller, node agent, status writes).',
+      'Real nats-server + redis-server, the built apiserver, controller-manager and node agents as processes (built `dist/`); pods run `svclab/echo` (an HTTP listener on the pod IP). Times are from creating the Deployment to every pod Ready as the API shows it (scheduler, ReplicaSet controller, node agent, status writes).',
       '',
       '| measurement | value | target |',
       '|---|---|---|',
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
       `| RSS of one process hosting ${String(scale.nodes)} nodes, idle | ${f(manyIdle)} MiB (${f(manyIdle / scale.nodes, 2)} MiB/node) | |`,
       `| RSS of one process hosting ${String(scale.nodes)} nodes with ${String(scale.pods)} pods | ${f(manyRss)} MiB | |`,
       `| RSS per simulated node (${String(scale.pods / scale.nodes)} pods each) | ${f(manyRss / scale.nodes, 2)} MiB | < 10 MB |`,
+      `| … of which per node above one idle single-node agent | ${f((manyRss - idleRss) / scale.nodes, 2)} MiB | |`,
       '',
     ];
     process.stdout.write(`${out.join('\n')}\n`);

@@ -91,6 +91,7 @@ export class Scheduler {
     const { namespace, name } = splitMetaNamespaceKey(key);
     const pod = this.pods.namespace(namespace).find(name);
     if (pod === undefined || !needsScheduling(pod) || this.assumed.has(key)) return;
+    // NOTE: `assumed` is dropped by the pod handler once the cache shows spec.nodeName.
     const nodes = this.nodes.list();
     const ref = { kind: 'Pod', apiVersion: 'v1', namespace, name, uid: pod.metadata.uid ?? '' };
     const node = pickNode(pod, nodes, this.podsPerNode());
@@ -104,14 +105,16 @@ export class Scheduler {
       throw new Error(`pod ${key} is unschedulable: ${msg}`);
     }
     const binding: Binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, ...(pod.metadata.uid === undefined ? {} : { uid: pod.metadata.uid }) }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
+    // Assume first: concurrent workers count this pod on its node while the binding is in flight.
+    this.assumed.set(key, node);
     try {
       await this.opts.client.rest.request({ method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, body: binding });
     } catch (err) {
-      if (isNotFound(err)) return;
       if (isConflict(err)) return; // already bound by someone else; the cache will show it
+      this.assumed.delete(key);
+      if (isNotFound(err)) return;
       throw err;
     }
-    this.assumed.set(key, node);
     this.lastFailure.delete(key);
     this.opts.events.event(ref, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
   }
