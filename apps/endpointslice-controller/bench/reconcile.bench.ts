@@ -1,5 +1,6 @@
 // Benchmark: plan + write time of the EndpointSlice reconciler against the in-memory writer.
-// Run: cd /work/main && node --conditions=@svclab/source --import tsx apps/endpointslice-controller/bench/reconcile-bench.ts
+// Run: cd /work/main && node --conditions=@svclab/source --import tsx apps/endpointslice-controller/bench/reconcile.bench.ts
+// (or `make bench`). Prints a `### EndpointSlice reconciler (in-memory writer)` Markdown section.
 import { performance } from 'node:perf_hooks';
 import { FakeEndpointSliceWriter } from '../src/fake-writers.js';
 import { EndpointsReconciler } from '../src/endpoints-reconciler.js';
@@ -8,6 +9,8 @@ import { EndpointSliceReconciler } from '../src/reconciler.js';
 import { makeNode, makePods, makeService, nodeMap } from '../src/testing-fixtures.js';
 
 const nodes = nodeMap(makeNode('node-1', 'zone-a'));
+
+const rows: string[] = [];
 
 async function timeIt(label: string, runs: number, fn: () => Promise<unknown>): Promise<void> {
   await fn(); // warm-up
@@ -20,7 +23,7 @@ async function timeIt(label: string, runs: number, fn: () => Promise<unknown>): 
   times.sort((a, b) => a - b);
   const p50 = times[Math.floor(times.length / 2)] ?? 0;
   const p99 = times[Math.min(times.length - 1, Math.floor(times.length * 0.99))] ?? 0;
-  process.stdout.write(`${label.padEnd(52)} p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms   (${runs} runs)\n`);
+  rows.push(`| ${label} | ${p50.toFixed(2)} ms | ${p99.toFixed(2)} ms | ${String(runs)} |`);
 }
 
 for (const n of [100, 1000, 5000]) {
@@ -46,3 +49,16 @@ for (const n of [100, 1000, 5000]) {
     new EndpointsReconciler({ writer: new FakeEndpointsWriter() }).plan({ service: makeService(), pods, current: undefined });
   });
 }
+
+process.stdout.write(
+  [
+    '### EndpointSlice reconciler (in-memory writer)',
+    '',
+    'Plan + write time of `EndpointSliceReconciler` / `EndpointsReconciler` against the in-memory fake writer (no apiserver).',
+    '',
+    '| case | p50 | p99 | runs |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'),
+);

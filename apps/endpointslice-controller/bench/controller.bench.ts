@@ -1,0 +1,257 @@
+// EndpointSlice controller benchmark, end to end: real nats-server + redis-server, the built
+// apiserver and the built controller as processes. Run:
+//   node --conditions=@svclab/source --import tsx apps/endpointslice-controller/bench/controller.bench.ts
+// (or `make bench`). Prints a `### EndpointSlice controller` Markdown section:
+//   1. cold start: S Services × P ready pods written with the controller stopped, then the
+//      controller started; time until every slice is written (controller metrics, checked against
+//      the apiserver's slice list at the end);
+//   2. one pod-readiness change (PATCH pods/status) until its slice shows it on an apiserver
+//      watch: p50/p99 over BENCH_CHANGES changes (target p99 ≤ 20 ms);
+//   3. slice writes per single-endpoint change, counted from the apiserver (every slice
+//      ADDED/MODIFIED/DELETED on a cluster-wide watch) — target 1, as upstream.
+// Size: BENCH_SERVICES (default 1000) × BENCH_PODS_PER_SERVICE (default 100).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { EndpointSlice, Node, Pod, Service } from '@svclab/api';
+import { createClient, PatchType, type ClientSet } from '@svclab/client';
+import { freePort, startNats, startRedis, waitForPort } from '@svclab/testkit';
+
+const root = resolve(import.meta.dirname, '../../..');
+const apiserverMain = join(root, 'apps/apiserver/dist/main.js');
+const controllerMain = join(root, 'apps/endpointslice-controller/dist/main.js');
+const services = Number(process.env['BENCH_SERVICES'] ?? '1000');
+const podsPerService = Number(process.env['BENCH_PODS_PER_SERVICE'] ?? '100');
+const changes = Number(process.env['BENCH_CHANGES'] ?? '100');
+const ns = 'default';
+const node = 'bench-node-1';
+
+const progress = (msg: string): void => {
+  process.stderr.write(`[controller.bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+function ensureBuilt(): void {
+  if (existsSync(apiserverMain) && existsSync(controllerMain)) return;
+  spawnSync('npx', ['turbo', 'run', 'build', '--filter=@svclab/endpointslice-controller...', '--filter=@svclab/apiserver...'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(apiserverMain) || !existsSync(controllerMain)) throw new Error('build of the apiserver / endpointslice-controller failed');
+}
+
+function start(args: readonly string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (b: Buffer) => process.stderr.write(b));
+  return child;
+}
+
+async function until(what: string, fn: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+function sumMetric(text: string, name: string, label = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || !line.includes(label)) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m?.[1] === name) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+const podIP = (i: number): string => `127.${String(244 + Math.floor(i / 62_500))}.${String(Math.floor(i / 250) % 250)}.${String((i % 250) + 2)}`;
+
+function status(ip: string, ready: boolean): Record<string, unknown> {
+  return {
+    phase: 'Running',
+    podIP: ip,
+    podIPs: [{ ip }],
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }],
+  };
+}
+
+async function writeObjects(client: ClientSet): Promise<void> {
+  const nodeObj: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: node, labels: { 'topology.kubernetes.io/zone': 'zone-a' } } } as Node;
+  await client.resource('nodes').create(nodeObj);
+  const svcs = Array.from({ length: services }, (_, s) => s);
+  await inParallel(svcs, 16, async (s) => {
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc-${String(s)}`, namespace: ns },
+      spec: { selector: { app: `svc-${String(s)}` }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    } as Service;
+    await client.resource('services').namespace(ns).create(svc);
+  });
+  const pods = Array.from({ length: services * podsPerService }, (_, i) => i);
+  const t = performance.now();
+  let done = 0;
+  await inParallel(pods, 48, async (i) => {
+    const s = Math.floor(i / podsPerService);
+    const name = `svc-${String(s)}-${String(i % podsPerService)}`;
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: ns, labels: { app: `svc-${String(s)}` } },
+      spec: { nodeName: node, containers: [{ name: 'app', image: 'svclab/echo', ports: [{ containerPort: 8080 }] }] },
+    } as Pod;
+    await client.resource('pods').namespace(ns).create(pod);
+    await client.resource('pods').namespace(ns).patch(name, { type: PatchType.MergePatch, data: { status: status(podIP(i), true) } }, { subresource: 'status' });
+    if (++done % 5000 === 0) progress(`${String(done)} pods written (${((done * 1000) / (performance.now() - t)).toFixed(0)}/s)`);
+  });
+}
+
+const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const procs: ChildProcess[] = [];
+  const rows: string[] = [];
+  try {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${String(port)}`;
+    procs.push(start([apiserverMain, '--bind-address=127.0.0.1', `--secure-port=${String(port)}`, '--service-cluster-ip-range=127.96.0.0/12'], { REDIS_URL: redis.url, NATS_URL: nats.url, LOG_LEVEL: 'error' }));
+    await waitForPort('127.0.0.1', port, 30_000);
+    await until('apiserver ready', async () => (await fetch(`${url}/readyz`)).status === 200, 30_000);
+    const client = createClient({ server: url, userAgent: 'endpointslice-bench' });
+
+    progress(`writing ${String(services)} Services × ${String(podsPerService)} pods (controller stopped)`);
+    const tw = performance.now();
+    await writeObjects(client);
+    const setupS = (performance.now() - tw) / 1000;
+    progress(`setup took ${setupS.toFixed(1)} s`);
+
+    // 1. Cold start.
+    const mport = await freePort();
+    const metricsURL = `http://127.0.0.1:${String(mport)}`;
+    const slicesPerService = Math.max(1, Math.ceil(podsPerService / 100));
+    const wantSlices = services * slicesPerService;
+    const t0 = performance.now();
+    procs.push(
+      start([controllerMain, `--metrics-bind-address=127.0.0.1:${String(mport)}`, '--leader-elect=false'], {
+        APISERVER_URL: url,
+        NATS_URL: nats.url,
+        POD_NAME: 'bench',
+        LOG_LEVEL: 'error',
+      }),
+    );
+    let readyAt = 0;
+    const metrics = async (): Promise<string> => (await fetch(`${metricsURL}/metrics`)).text();
+    await until(
+      'every slice created',
+      async () => {
+        if (readyAt === 0 && (await fetch(`${metricsURL}/readyz`)).status === 200) readyAt = performance.now();
+        const m = await metrics();
+        return sumMetric(m, 'endpoint_slice_controller_changes', 'operation="create"') >= wantSlices && sumMetric(m, 'endpoint_slice_controller_syncs', 'result="success"') >= services;
+      },
+      30 * 60_000,
+    );
+    const coldMs = performance.now() - t0;
+    const all = (await client.resource('endpointslices').namespace(ns).list({ labelSelector: 'endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io' })).items;
+    const endpoints = all.reduce((n, s) => n + (s.endpoints ?? []).length, 0);
+    if (all.length !== wantSlices || endpoints !== services * podsPerService) {
+      throw new Error(`cold start: ${String(all.length)} slices / ${String(endpoints)} endpoints, want ${String(wantSlices)} / ${String(services * podsPerService)}`);
+    }
+    progress(`cold start ${(coldMs / 1000).toFixed(1)} s`);
+    rows.push(`| cold start: ${String(services)} Services × ${String(podsPerService)} pods → ${String(wantSlices)} slices (+ ${String(services)} Endpoints), process start → every slice written | ${(coldMs / 1000).toFixed(1)} s (informers synced after ${((readyAt - t0) / 1000).toFixed(1)} s) | — |`);
+    rows.push(`| setup (not timed above): ${String(services)} Services + ${String(services * podsPerService)} pods created and status written | ${setupS.toFixed(0)} s (${((services * podsPerService) / setupS).toFixed(0)} pods/s) | — |`);
+
+    // 2 + 3. Readiness changes, observed on one cluster-wide slice watch.
+    const watchAbort = new AbortController();
+    const listRV = (await client.resource('endpointslices').list({ limit: 1 })).metadata.resourceVersion;
+    let sliceEvents = 0;
+    const waiters = new Map<string, { ready: boolean; resolve: () => void }>();
+    const watching = (async () => {
+      for await (const ev of client.resource('endpointslices').watch({ ...(listRV === undefined ? {} : { resourceVersion: listRV }), signal: watchAbort.signal })) {
+        sliceEvents++;
+        const s: EndpointSlice = ev.object;
+        for (const e of s.endpoints ?? []) {
+          const w = waiters.get(e.addresses[0] ?? '');
+          if (w !== undefined && (e.conditions?.ready ?? false) === w.ready) {
+            waiters.delete(e.addresses[0] ?? '');
+            w.resolve();
+          }
+        }
+      }
+    })().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await metrics();
+    const updatesBefore = sumMetric(before, 'endpoint_slice_controller_changes', 'operation="update"');
+    const eventsBefore = sliceEvents;
+    const lat: number[] = [];
+    const patchLat: number[] = [];
+    const syncSum = (m: string): number => sumMetric(m, 'svclab_endpointslice_sync_duration_seconds_sum');
+    const syncCount = (m: string): number => sumMetric(m, 'svclab_endpointslice_sync_duration_seconds_count');
+    for (let k = 0; k < changes; k++) {
+      // Each change: a different pod in a different Service goes not-ready.
+      const i = (k % services) * podsPerService + Math.floor(k / services);
+      const name = `svc-${String(Math.floor(i / podsPerService))}-${String(i % podsPerService)}`;
+      const ready = false;
+      const seen = new Promise<void>((r) => {
+        waiters.set(podIP(i), { ready, resolve: r });
+      });
+      const t = performance.now();
+      await client.resource('pods').namespace(ns).patch(name, { type: PatchType.MergePatch, data: { status: status(podIP(i), ready) } }, { subresource: 'status' });
+      patchLat.push(performance.now() - t);
+      await Promise.race([seen, new Promise((_, rej) => setTimeout(() => rej(new Error(`change ${String(k)} not seen in 30 s`)), 30_000))]);
+      lat.push(performance.now() - t);
+    }
+    // Let trailing writes (if any) arrive before counting.
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = await metrics();
+    const updates = sumMetric(after, 'endpoint_slice_controller_changes', 'operation="update"') - updatesBefore;
+    const syncs = syncCount(after) - syncCount(before);
+    const syncMeanMs = syncs > 0 ? ((syncSum(after) - syncSum(before)) * 1000) / syncs : 0;
+    const events = sliceEvents - eventsBefore;
+    watchAbort.abort();
+    await watching;
+    lat.sort((a, b) => a - b);
+    patchLat.sort((a, b) => a - b);
+    rows.push(`| one pod-readiness change (PATCH pods/status) → its slice shows it on an apiserver watch, ${String(lat.length)} changes | p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? 0).toFixed(1)} ms | p99 ≤ 20 ms |`);
+    rows.push(`| … of which the PATCH pods/status round trip itself | p50 ${pct(patchLat, 0.5).toFixed(1)} ms, p99 ${pct(patchLat, 0.99).toFixed(1)} ms | — |`);
+    rows.push(`| … of which the controller's syncService (slices + Endpoints writes; \`svclab_endpointslice_sync_duration_seconds\` mean over ${String(syncs)} syncs) | ${syncMeanMs.toFixed(1)} ms | — |`);
+    rows.push(`| slice writes per single-endpoint change (apiserver: slice watch events / changes) | ${(events / changes).toFixed(2)} (${String(events)} / ${String(changes)}; controller \`changes{operation="update"}\` +${String(updates)}) | 1 |`);
+  } finally {
+    for (const p of procs.reverse()) {
+      if (p.exitCode === null && p.signalCode === null) {
+        p.kill('SIGTERM');
+        await new Promise((r) => p.once('exit', r));
+      }
+    }
+    await Promise.all([nats.stop(), redis.stop()]);
+  }
+  const sized = services === 1000 && podsPerService === 100 ? '' : ` Measured at ${String(services)} × ${String(podsPerService)} (BENCH_SERVICES × BENCH_PODS_PER_SERVICE), not the 1,000 × 100 target size: see the setup row.`;
+  process.stdout.write(
+    [
+      '### EndpointSlice controller',
+      '',
+      `End to end: real nats-server + redis-server, \`apps/apiserver/dist/main.js\` and \`apps/endpointslice-controller/dist/main.js\` as processes (\`--leader-elect=false\`), one shared, loaded 2-core machine.${sized}`,
+      '',
+      '| case | result | target |',
+      '|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().then(
+  () => {
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
