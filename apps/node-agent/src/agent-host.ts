@@ -4,7 +4,7 @@
 // the agent of its node (and tells a previous owner to let it go).
 import type { Node, Pod } from '@svclab/api';
 import { isConflict, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
-import { isDeletedFinalStateUnknown, newRateLimitingQueue, type Lister, type RateLimitingQueue, type SharedInformerFactory } from '@svclab/client';
+import { isDeletedFinalStateUnknown, ItemExponentialFailureRateLimiter, newRateLimitingQueue, type Lister, type RateLimitingQueue, type SharedInformerFactory } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { NodeAgent } from './agent.js';
 import { NodeLeaseRenewIntervalMs, nodeNeedsUpdate } from './node-object.js';
@@ -28,7 +28,8 @@ export class AgentHost {
   private synced = false;
 
   constructor(private readonly opts: AgentHostOptions) {
-    this.queue = newRateLimitingQueue<string>({ name: 'node_agent_pods' });
+    // Per-item back-off only: a process hosting many nodes must not be throttled by one global bucket.
+    this.queue = newRateLimitingQueue<string>({ name: 'node_agent_pods', rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 10_000) });
     this.podLister = opts.factory.lister('pods');
     this.nodeLister = opts.factory.lister('nodes');
     const enqueue = (pod: Pod): void => {

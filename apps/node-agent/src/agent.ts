@@ -3,7 +3,7 @@
 // the AgentHost's shared informer and work queue; `syncPod` is level-triggered: it reads the pod as
 // the cache has it now and converges the runtime to it.
 import type { Lease, Node, Pod } from '@svclab/api';
-import { isAlreadyExists, isConflict, isNotFound } from '@svclab/apimachinery';
+import { isAlreadyExists, isConflict, isNotFound, parseResourceVersion } from '@svclab/apimachinery';
 import type { ClientSet } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { NodeAgentMetrics } from './metrics.js';
@@ -170,6 +170,9 @@ export class NodeAgent {
   private async writeStatus(pod: Pod, r: RunningPod): Promise<void> {
     const status = computePodStatus(pod, r.runtime.state(), new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'));
     if (statusEqual(status, pod.status)) return;
+    // Our last write is newer than the cache: its event will bring the pod back here; writing now
+    // would only conflict.
+    if (r.lastWrittenRV !== undefined && parseResourceVersion(pod.metadata.resourceVersion) < parseResourceVersion(r.lastWrittenRV)) return;
     // The server may normalise what we wrote; do not write the same thing again in a loop.
     if (r.lastWrittenRV === pod.metadata.resourceVersion && statusEqual(status, r.lastWritten)) return;
     const pods = this.opts.client.resource('pods').namespace(pod.metadata.namespace ?? 'default');
