@@ -1,5 +1,6 @@
 // Integration: the real apiserver (built dist) on real NATS/Redis, the cloud-provider process
-// (from source), and fake NodePort / health-check listeners on 127.0.1.1 and 127.0.1.2.
+// (from source), and fake NodePort / health-check listeners on two node IPs (127.0.1.221/222, away
+// from the node IPs of a local cluster that may be running).
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -13,8 +14,8 @@ const root = resolve(import.meta.dirname, '../../..');
 const apiserverMain = join(root, 'apps/apiserver/dist/main.js');
 const POOL = '127.209.0.0/28';
 const NODES = [
-  { name: 'node-1', ip: '127.0.1.1' },
-  { name: 'node-2', ip: '127.0.1.2' },
+  { name: 'node-1', ip: '127.0.1.221' },
+  { name: 'node-2', ip: '127.0.1.222' },
 ];
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
