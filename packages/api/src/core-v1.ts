@@ -1,5 +1,5 @@
 // core/v1 wire types (k8s.io/api/core/v1) needed for Service networking.
-import type { LabelSelector, ObjectMeta } from './meta-v1.js';
+import type { Condition, LabelSelector, ObjectMeta } from './meta-v1.js';
 
 /** int-or-string, as in the JSON wire format. */
 export type IntOrString = number | string;
@@ -93,7 +93,7 @@ export interface LoadBalancerStatus {
 
 export interface ServiceStatus {
   loadBalancer?: LoadBalancerStatus;
-  conditions?: import('./meta-v1.js').Condition[];
+  conditions?: Condition[];
 }
 
 export interface Service {
