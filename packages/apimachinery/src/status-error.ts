@@ -29,12 +29,13 @@ function qualified(gr: GroupResource): string {
   return gr.group === '' ? gr.resource : `${gr.resource}.${gr.group}`;
 }
 
-function failure(
-  code: number,
-  reason: StatusReason,
-  message: string,
-  details?: Status['details'],
-): StatusError {
+/** The HTTP code and reason of a failure, as upstream pairs them in errors.go. */
+interface Failure {
+  readonly code: number;
+  readonly reason: StatusReason;
+}
+
+function failure({ code, reason }: Failure, message: string, details?: Status['details']): StatusError {
   const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
   if (details !== undefined) status.details = details;
   return new StatusError(status);
@@ -47,17 +48,16 @@ function grDetails(gr: GroupResource, name: string): NonNullable<Status['details
 }
 
 export function newNotFound(gr: GroupResource, name: string): StatusError {
-  return failure(404, 'NotFound', `${qualified(gr)} "${name}" not found`, grDetails(gr, name));
+  return failure({ code: 404, reason: 'NotFound' }, `${qualified(gr)} "${name}" not found`, grDetails(gr, name));
 }
 
 export function newAlreadyExists(gr: GroupResource, name: string): StatusError {
-  return failure(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists`, grDetails(gr, name));
+  return failure({ code: 409, reason: 'AlreadyExists' }, `${qualified(gr)} "${name}" already exists`, grDetails(gr, name));
 }
 
 export function newConflict(gr: GroupResource, name: string, err: string): StatusError {
   return failure(
-    409,
-    'Conflict',
+    { code: 409, reason: 'Conflict' },
     `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${err}`,
     grDetails(gr, name),
   );
@@ -74,63 +74,63 @@ export function newInvalid(gk: GroupKind, name: string, errs: readonly FieldErro
   const details: NonNullable<Status['details']> = { name, kind: gk.kind };
   if (gk.group !== '') details.group = gk.group;
   details.causes = causes;
-  return failure(422, 'Invalid', `${gk.kind} "${name}" is invalid${agg}`, details);
+  return failure({ code: 422, reason: 'Invalid' }, `${gk.kind} "${name}" is invalid${agg}`, details);
 }
 
 export function newBadRequest(message: string): StatusError {
-  return failure(400, 'BadRequest', message);
+  return failure({ code: 400, reason: 'BadRequest' }, message);
 }
 
 export function newUnauthorized(message = 'Unauthorized'): StatusError {
-  return failure(401, 'Unauthorized', message);
+  return failure({ code: 401, reason: 'Unauthorized' }, message);
 }
 
 export function newForbidden(gr: GroupResource, name: string, err: string): StatusError {
-  return failure(403, 'Forbidden', `${qualified(gr)} "${name}" is forbidden: ${err}`, grDetails(gr, name));
+  return failure({ code: 403, reason: 'Forbidden' }, `${qualified(gr)} "${name}" is forbidden: ${err}`, grDetails(gr, name));
 }
 
 export function newMethodNotSupported(gr: GroupResource, action: string): StatusError {
-  return failure(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${qualified(gr)}"`, {
+  return failure({ code: 405, reason: 'MethodNotAllowed' }, `${action} is not supported on resources of kind "${qualified(gr)}"`, {
     kind: gr.resource,
     ...(gr.group === '' ? {} : { group: gr.group }),
   });
 }
 
 export function newResourceExpired(message: string): StatusError {
-  return failure(410, 'Expired', message);
+  return failure({ code: 410, reason: 'Expired' }, message);
 }
 
 export function newGone(message: string): StatusError {
-  return failure(410, 'Gone', message);
+  return failure({ code: 410, reason: 'Gone' }, message);
 }
 
 export function newRequestEntityTooLarge(message: string): StatusError {
-  return failure(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
+  return failure({ code: 413, reason: 'RequestEntityTooLarge' }, `Request entity too large: ${message}`);
 }
 
 export function newUnsupportedMediaType(contentType: string): StatusError {
-  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`);
+  return failure({ code: 415, reason: 'UnsupportedMediaType' }, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`);
 }
 
 export function newNotAcceptable(message: string): StatusError {
-  return failure(406, 'NotAcceptable', message);
+  return failure({ code: 406, reason: 'NotAcceptable' }, message);
 }
 
 export function newTooManyRequests(message: string, retryAfterSeconds: number): StatusError {
-  return failure(429, 'TooManyRequests', message, { retryAfterSeconds });
+  return failure({ code: 429, reason: 'TooManyRequests' }, message, { retryAfterSeconds });
 }
 
 export function newServiceUnavailable(message: string): StatusError {
-  return failure(503, 'ServiceUnavailable', message);
+  return failure({ code: 503, reason: 'ServiceUnavailable' }, message);
 }
 
 export function newTimeout(message: string, retryAfterSeconds = 0): StatusError {
-  return failure(504, 'Timeout', message, { retryAfterSeconds });
+  return failure({ code: 504, reason: 'Timeout' }, message, { retryAfterSeconds });
 }
 
 export function newInternalError(err: unknown): StatusError {
   const msg = err instanceof Error ? err.message : String(err);
-  return failure(500, 'InternalError', `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
+  return failure({ code: 500, reason: 'InternalError' }, `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
 }
 
 /** Anything thrown → a StatusError (InternalError for the unknown). */
