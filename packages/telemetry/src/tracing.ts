@@ -1,5 +1,5 @@
 // OpenTelemetry setup: OTLP/HTTP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, W3C propagation.
-import { context, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -56,7 +56,7 @@ export async function withSpan<T>(tracer: Tracer, name: string, fn: (span: Span)
       return await fn(span);
     } catch (err) {
       span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: 2 });
+      span.setStatus({ code: SpanStatusCode.ERROR });
       throw err;
     } finally {
       span.end();
