@@ -52,8 +52,8 @@ export function startProcess(bin: string, args: readonly string[]): ManagedProce
   const keep = (b: Buffer): void => {
     out = (out + b.toString()).slice(-8192);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     child.once('exit', () => {

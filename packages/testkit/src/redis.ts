@@ -1,5 +1,6 @@
 // A real redis-server on a free port, with an append-only file in its own temp dir.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -24,6 +25,39 @@ export interface RedisOptions {
   appendonly?: boolean;
 }
 
+/** One PING; true only on `+PONG` (a redis still replaying its append-only file answers `-LOADING`). */
+function pingOnce(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let reply = '';
+    const s = connect({ host, port }, () => s.write('PING\r\n'));
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('data', (d) => {
+      reply += d.toString();
+      if (!reply.includes('\r\n')) return;
+      s.destroy();
+      resolve(reply.startsWith('+PONG'));
+    });
+    s.on('error', () => {
+      resolve(false);
+    });
+    s.on('close', () => {
+      resolve(false);
+    });
+  });
+}
+
+/** Waits until redis answers PING, not merely until its port accepts connections. */
+async function waitForPong(host: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await pingOnce(host, port))) {
+    if (Date.now() > deadline) throw new Error(`redis on ${host}:${port} did not answer PING after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
   const bin = requireBinary('redis-server', 'apt-get install redis-server');
   const host = '127.0.0.1';
@@ -40,6 +74,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
     proc = startProcess(bin, args);
     try {
       await waitForPort(host, port, 10_000);
+      await waitForPong(host, port, 10_000);
     } catch (err) {
       await proc.kill();
       throw new Error(`redis-server did not start: ${proc.output()}`, { cause: err });
