@@ -83,7 +83,7 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
   const app = (name: string, spec: Omit<ComponentSpec, 'command'> & { app: string }): void => {
     const main = appMain(cfg.root, spec.app);
     if (main === undefined) return;
-    components.push({ name, command: process.execPath, args: [main, ...spec.args], env: { ...common, ...spec.env, OTEL_SERVICE_NAME: name }, ready: spec.ready });
+    components.push({ name, command: process.execPath, args: [main, ...spec.args], env: { ...common, ...spec.env, OTEL_SERVICE_NAME: name }, ready: spec.ready, ...(spec.readyCA === undefined ? {} : { readyCA: spec.readyCA }) });
   };
   app('apiserver', {
     name: 'apiserver',
@@ -96,6 +96,7 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
     ],
     env: { REDIS_URL: `redis://127.0.0.1:${cfg.ports.redis}` },
     ready: `${apiserverURL}/readyz`,
+    ...(cfg.pki === undefined ? {} : { readyCA: cfg.pki.caCert }),
   });
   app('endpointslice-controller', {
     name: 'endpointslice-controller',
@@ -115,7 +116,7 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
   app('controller-manager', {
     name: 'controller-manager',
     app: 'controller-manager',
-    args: ['--metrics-bind-address', `127.0.0.1:${cfg.ports.cm}`],
+    args: ['--bind-address', `127.0.0.1:${cfg.ports.cm}`],
     env: {},
     ready: `http://127.0.0.1:${cfg.ports.cm}/healthz`,
   });

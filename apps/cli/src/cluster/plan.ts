@@ -8,6 +8,8 @@ export interface ComponentSpec {
   readonly env: Readonly<Record<string, string>>;
   /** HTTP URL answering 200 when ready, or `tcp://host:port` for plain listeners. */
   readonly ready: string;
+  /** CA file an https `ready` URL must verify against. */
+  readonly readyCA?: string;
 }
 
 export interface Plan {

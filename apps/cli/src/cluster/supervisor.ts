@@ -40,7 +40,7 @@ export class Supervisor {
       this.launch(r);
       // The substrate and the apiserver come up before anything that depends on them.
       if (['nats', 'redis', 'apiserver'].includes(spec.name)) {
-        if (!(await waitReady(spec.ready, 60_000))) {
+        if (!(await waitReady(spec.ready, 60_000, spec.readyCA === undefined ? {} : { ca: spec.readyCA }))) {
           this.opts.logger.error('component did not become ready', { component: spec.name });
         }
       }

@@ -1,6 +1,8 @@
 // What the user commands share: the running cluster found through `.svclab/cluster.json`
 // (DESIGN.md "Contracts") and a REST client carrying the cluster's token.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { createClient, type ClientSet } from '@svclab/client';
 import type { ClusterInfo, ClusterNodeInfo } from '../cluster/cluster-info.js';
 import { stateLayout, type StateLayout } from '../cluster/layout.js';
@@ -33,11 +35,13 @@ export function loadCluster(layout: StateLayout = stateLayout()): ClusterContext
   }
   const info = JSON.parse(readFileSync(layout.clusterJson, 'utf8')) as ClusterInfo;
   const token = existsSync(layout.tokens) ? (readFileSync(layout.tokens, 'utf8').split(',')[0] ?? '').trim() : '';
+  const fetch = trustingFetch(join(layout.dir, 'pki', 'ca.crt'));
   return {
     info,
     layout,
     token,
-    client: (userAgent) => createClient({ server: info.apiserver, userAgent, ...(token === '' ? {} : { token }) }),
+    client: (userAgent) =>
+      createClient({ server: info.apiserver, userAgent, ...(token === '' ? {} : { token }), ...(fetch === undefined ? {} : { fetch }) }),
   };
 }
 
@@ -46,4 +50,12 @@ export function findNode(info: ClusterInfo, which: string): ClusterNodeInfo {
   const n = info.nodes.find((x) => x.name === which || x.ip === which || x.name === `node-${which}`);
   if (n === undefined) throw new UsageError(`unknown node "${which}" (nodes: ${info.nodes.map((x) => x.name).join(', ')})`);
   return n;
+}
+
+/** A fetch that trusts the cluster's CA (the apiserver serves HTTPS with a certificate it signed). */
+function trustingFetch(caFile: string): typeof globalThis.fetch | undefined {
+  if (!existsSync(caFile)) return undefined;
+  const dispatcher = new Agent({ connect: { ca: readFileSync(caFile) } });
+  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(input, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
 }

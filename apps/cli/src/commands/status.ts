@@ -19,7 +19,7 @@ export async function status(_argv: readonly string[], io: Io): Promise<number> 
   io.stdout(`${'COMPONENT'.padEnd(28)}${'PID'.padEnd(9)}${'RESTARTS'.padEnd(10)}READY\n`);
   let allReady = true;
   for (const c of plan.components) {
-    const ok = await probe(c.ready);
+    const ok = await probe(c.ready, 1000, c.readyCA);
     allReady &&= ok;
     const p = pids[c.name];
     io.stdout(`${c.name.padEnd(28)}${String(p?.pid ?? '-').padEnd(9)}${String(p?.restarts ?? 0).padEnd(10)}${ok ? 'yes' : 'no'}\n`);

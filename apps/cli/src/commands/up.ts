@@ -130,7 +130,7 @@ export async function up(argv: readonly string[], io: Io): Promise<number> {
 
   io.stdout(`svclab: starting ${plan.components.length} components (logs in ${layout.logs})\n`);
   for (const c of plan.components) {
-    const ok = await waitReady(c.ready, 90_000);
+    const ok = await waitReady(c.ready, 90_000, c.readyCA === undefined ? {} : { ca: c.readyCA });
     io.stdout(`  ${ok ? 'ready  ' : 'NOT READY'} ${c.name}\n`);
     if (!ok) {
       io.stderr(`svclab: ${c.name} did not become ready; see ${join(layout.logs, `${c.name}.log`)}\n`);
