@@ -45,6 +45,10 @@ export function encodeJSON(v: unknown): Uint8Array {
   return enc.encode(JSON.stringify(v));
 }
 
-export function decodeJSON<T>(data: Uint8Array): T {
-  return JSON.parse(dec.decode(data)) as T;
+/**
+ * Parses a JSON message body. The result is unchecked wire data: callers assert the message type
+ * they subscribed for (`decodeJSON(msg.data) as ChangeEvent`), so the cast stays visible at the call site.
+ */
+export function decodeJSON(data: Uint8Array): unknown {
+  return JSON.parse(dec.decode(data));
 }

@@ -106,7 +106,7 @@ const rate = (count: number, ms: number): string =>
   pub.subscribe(replaySubject('services'), {
     queue: ReplayQueueGroup,
     callback: (_e, msg) => {
-      const req = decodeJSON<ReplayRequest>(msg.data);
+      const req = decodeJSON(msg.data) as ReplayRequest;
       const after = log.filter((e) => e.rev > req.fromRev);
       const limit = req.limit ?? 1000;
       msg.respond(

@@ -43,7 +43,7 @@ class FakeApiserver {
     nc.subscribe(replaySubject(resource), {
       queue: ReplayQueueGroup,
       callback: (_err, msg) => {
-        const req = decodeJSON<ReplayRequest>(msg.data);
+        const req = decodeJSON(msg.data) as ReplayRequest;
         this.replays.push(req);
         let reply: ReplayReply;
         if (req.fromRev < this.compactedBefore) {

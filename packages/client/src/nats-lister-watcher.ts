@@ -130,7 +130,7 @@ class NatsWatch<T extends KubeObject> {
         }
         let ev: ChangeEvent;
         try {
-          ev = decodeJSON<ChangeEvent>(msg.data);
+          ev = decodeJSON(msg.data) as ChangeEvent;
         } catch (e) {
           this.log.warn('undecodable change event dropped', { err: e, subject: msg.subject });
           return;
@@ -256,7 +256,7 @@ class NatsWatch<T extends KubeObject> {
         const msg = await this.opts.nc.request(replaySubject(this.opts.resource), encodeJSON(req), {
           timeout: this.opts.replayTimeoutMs ?? 5000,
         });
-        return decodeJSON<ReplayReply>(msg.data);
+        return decodeJSON(msg.data) as ReplayReply;
       } catch (err) {
         if (i >= attempts || this.channel.isClosed()) throw err;
         this.log.debug('replay request failed, retrying', { err, attempt: i });

@@ -63,7 +63,7 @@ export class EventSequencer {
         }
         let e: ChangeEvent;
         try {
-          e = decodeJSON<ChangeEvent>(msg.data);
+          e = decodeJSON(msg.data) as ChangeEvent;
         } catch (decodeErr) {
           this.logger.warn('undecodable change event', { subject: msg.subject, err: decodeErr });
           return;

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 async function ask(resource: string, body: unknown): Promise<ReplayReply> {
   const m = await client.request(replaySubject(resource), encodeJSON(body), { timeout: 10_000 });
-  return decodeJSON<ReplayReply>(m.data);
+  return decodeJSON(m.data) as ReplayReply;
 }
 
 describe('replay responder', () => {

@@ -54,7 +54,7 @@ export function startReplayResponder(opts: ReplayResponderOptions): ReplayRespon
   async function answer(msg: Msg, resource: string): Promise<void> {
     let reply: ReplayReply;
     try {
-      const req = decodeJSON<ReplayRequest>(msg.data);
+      const req = decodeJSON(msg.data) as ReplayRequest;
       if (typeof req.fromRev !== 'number' || !Number.isFinite(req.fromRev) || req.fromRev < 0) {
         throw new TypeError('fromRev must be a non-negative number');
       }
