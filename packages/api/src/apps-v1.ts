@@ -75,7 +75,10 @@ export interface StatefulSetSpec {
   template: PodTemplateSpec;
   serviceName?: string;
   podManagementPolicy?: 'OrderedReady' | 'Parallel';
-  updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: IntOrString } };
+  updateStrategy?: {
+    type?: 'RollingUpdate' | 'OnDelete';
+    rollingUpdate?: { partition?: number; maxUnavailable?: IntOrString };
+  };
   revisionHistoryLimit?: number;
   minReadySeconds?: number;
 }

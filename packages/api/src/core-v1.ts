@@ -331,7 +331,13 @@ export interface PodSpec {
   schedulerName?: string;
   dnsPolicy?: string;
   serviceAccountName?: string;
-  tolerations?: { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }[];
+  tolerations?: {
+    key?: string;
+    operator?: string;
+    value?: string;
+    effect?: string;
+    tolerationSeconds?: number;
+  }[];
   priority?: number;
   enableServiceLinks?: boolean;
   volumes?: Volume[];

@@ -19,7 +19,13 @@ export interface ResourceInfo {
 function info(
   apiVersion: string,
   kind: string,
-  rest: { resource: string; namespaced: boolean; shortNames?: string[]; subresources?: ('status' | 'scale' | 'binding')[]; categories?: string[] },
+  rest: {
+    resource: string;
+    namespaced: boolean;
+    shortNames?: string[];
+    subresources?: ('status' | 'scale' | 'binding')[];
+    categories?: string[];
+  },
 ): ResourceInfo {
   const slash = apiVersion.indexOf('/');
   const group = slash === -1 ? '' : apiVersion.slice(0, slash);
@@ -39,17 +45,64 @@ function info(
 }
 
 export const Resources = {
-  namespaces: info('v1', 'Namespace', { resource: 'namespaces', namespaced: false, shortNames: ['ns'], subresources: ['status'] }),
-  nodes: info('v1', 'Node', { resource: 'nodes', namespaced: false, shortNames: ['no'], subresources: ['status'] }),
-  pods: info('v1', 'Pod', { resource: 'pods', namespaced: true, shortNames: ['po'], subresources: ['status', 'binding'], categories: ['all'] }),
-  services: info('v1', 'Service', { resource: 'services', namespaced: true, shortNames: ['svc'], subresources: ['status'], categories: ['all'] }),
-  endpoints: info('v1', 'Endpoints', { resource: 'endpoints', namespaced: true, shortNames: ['ep'] }),
+  namespaces: info('v1', 'Namespace', {
+    resource: 'namespaces',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['status'],
+  }),
+  nodes: info('v1', 'Node', {
+    resource: 'nodes',
+    namespaced: false,
+    shortNames: ['no'],
+    subresources: ['status'],
+  }),
+  pods: info('v1', 'Pod', {
+    resource: 'pods',
+    namespaced: true,
+    shortNames: ['po'],
+    subresources: ['status', 'binding'],
+    categories: ['all'],
+  }),
+  services: info('v1', 'Service', {
+    resource: 'services',
+    namespaced: true,
+    shortNames: ['svc'],
+    subresources: ['status'],
+    categories: ['all'],
+  }),
+  endpoints: info('v1', 'Endpoints', {
+    resource: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+  }),
   events: info('v1', 'Event', { resource: 'events', namespaced: true, shortNames: ['ev'] }),
-  endpointslices: info('discovery.k8s.io/v1', 'EndpointSlice', { resource: 'endpointslices', namespaced: true }),
+  endpointslices: info('discovery.k8s.io/v1', 'EndpointSlice', {
+    resource: 'endpointslices',
+    namespaced: true,
+  }),
   leases: info('coordination.k8s.io/v1', 'Lease', { resource: 'leases', namespaced: true }),
-  deployments: info('apps/v1', 'Deployment', { resource: 'deployments', namespaced: true, shortNames: ['deploy'], subresources: ['status', 'scale'], categories: ['all'] }),
-  replicasets: info('apps/v1', 'ReplicaSet', { resource: 'replicasets', namespaced: true, shortNames: ['rs'], subresources: ['status', 'scale'], categories: ['all'] }),
-  statefulsets: info('apps/v1', 'StatefulSet', { resource: 'statefulsets', namespaced: true, shortNames: ['sts'], subresources: ['status', 'scale'], categories: ['all'] }),
+  deployments: info('apps/v1', 'Deployment', {
+    resource: 'deployments',
+    namespaced: true,
+    shortNames: ['deploy'],
+    subresources: ['status', 'scale'],
+    categories: ['all'],
+  }),
+  replicasets: info('apps/v1', 'ReplicaSet', {
+    resource: 'replicasets',
+    namespaced: true,
+    shortNames: ['rs'],
+    subresources: ['status', 'scale'],
+    categories: ['all'],
+  }),
+  statefulsets: info('apps/v1', 'StatefulSet', {
+    resource: 'statefulsets',
+    namespaced: true,
+    shortNames: ['sts'],
+    subresources: ['status', 'scale'],
+    categories: ['all'],
+  }),
 } as const satisfies Record<string, ResourceInfo>;
 
 export type ResourceName = keyof typeof Resources;

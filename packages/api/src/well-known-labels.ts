@@ -13,9 +13,11 @@ export const LabelTopologyRegion = 'topology.kubernetes.io/region';
 export const LabelHeadless = 'service.kubernetes.io/headless';
 export const LabelServiceProxyName = 'service.kubernetes.io/service-proxy-name';
 
-export const AnnotationEndpointsLastChangeTriggerTime = 'endpoints.kubernetes.io/last-change-trigger-time';
+export const AnnotationEndpointsLastChangeTriggerTime =
+  'endpoints.kubernetes.io/last-change-trigger-time';
 export const AnnotationEndpointsOverCapacity = 'endpoints.kubernetes.io/over-capacity';
 export const AnnotationTopologyMode = 'service.kubernetes.io/topology-mode';
 export const AnnotationTopologyAwareHints = 'service.kubernetes.io/topology-aware-hints';
-export const AnnotationLoadBalancerSourceRanges = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+export const AnnotationLoadBalancerSourceRanges =
+  'service.beta.kubernetes.io/load-balancer-source-ranges';
 export const AnnotationLastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
