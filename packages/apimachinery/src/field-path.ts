@@ -5,7 +5,9 @@ export class FieldPath {
   private constructor(private readonly parts: readonly string[]) {}
 
   static root(name: string, ...more: string[]): FieldPath {
-    return new FieldPath([name, ...more].filter((p) => p !== '').map((p, i) => (i === 0 ? p : `.${p}`)));
+    return new FieldPath(
+      [name, ...more].filter((p) => p !== '').map((p, i) => (i === 0 ? p : `.${p}`)),
+    );
   }
 
   child(name: string, ...more: string[]): FieldPath {
@@ -147,7 +149,11 @@ export const fieldErrors = {
     detail: '',
   }),
   /** `supported` is printed quoted and joined in the order given (upstream sorts first). */
-  notSupported: (path: FieldPath | string, badValue: BadValue, supported: readonly string[]): FieldError => ({
+  notSupported: (
+    path: FieldPath | string,
+    badValue: BadValue,
+    supported: readonly string[],
+  ): FieldError => ({
     type: FieldErrorType.NotSupported,
     field: String(path),
     badValue,

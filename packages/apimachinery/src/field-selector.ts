@@ -20,7 +20,8 @@ export function parseFieldSelector(s: string): FieldSelector {
   if (s.trim() !== '') {
     for (const part of s.split(',')) {
       const m = /^\s*([^=!\s]+)\s*(==|!=|=)\s*(.*?)\s*$/.exec(part);
-      if (!m) throw new LabelSelectorParseError(`invalid selector: '${s}'; can't understand '${part}'`);
+      if (!m)
+        throw new LabelSelectorParseError(`invalid selector: '${s}'; can't understand '${part}'`);
       const [, field = '', op = '=', value = ''] = m;
       reqs.push({ field, operator: op === '!=' ? '!=' : '=', value });
     }

@@ -1,5 +1,13 @@
 export type { BadValue, FieldError } from './field-path.js';
-export { errorBody, FieldErrorType, fieldErrors, fieldErrorString, FieldPath, fieldPath, goQuote } from './field-path.js';
+export {
+  errorBody,
+  FieldErrorType,
+  fieldErrors,
+  fieldErrorString,
+  FieldPath,
+  fieldPath,
+  goQuote,
+} from './field-path.js';
 export type { GroupKind, GroupResource } from './status-error.js';
 export {
   isAlreadyExists,

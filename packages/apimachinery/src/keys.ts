@@ -14,7 +14,9 @@ export function namespacedKey(namespace: string, name: string): string {
 
 export function splitMetaNamespaceKey(key: string): { namespace: string; name: string } {
   const i = key.indexOf('/');
-  return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+  return i < 0
+    ? { namespace: '', name: key }
+    : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
 /** resourceVersions are the store's global revision as a decimal string; this parses one. */

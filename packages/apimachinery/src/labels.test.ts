@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseFieldSelector } from './field-selector.js';
-import { isLabelSelectorParseError, parseSelector, selectorFromLabelSelector, selectorFromSet } from './labels.js';
+import {
+  isLabelSelectorParseError,
+  parseSelector,
+  selectorFromLabelSelector,
+  selectorFromSet,
+} from './labels.js';
 
 describe('label selectors', () => {
   const pod = { app: 'web', tier: 'frontend', env: 'prod' };
@@ -39,7 +44,10 @@ describe('label selectors', () => {
     expect(selectorFromSet({ app: 'db' }).matches(pod)).toBe(false);
     const ls = selectorFromLabelSelector({
       matchLabels: { app: 'web' },
-      matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }, { key: 'x', operator: 'DoesNotExist' }],
+      matchExpressions: [
+        { key: 'env', operator: 'In', values: ['prod'] },
+        { key: 'x', operator: 'DoesNotExist' },
+      ],
     });
     expect(ls.matches(pod)).toBe(true);
     expect(selectorFromLabelSelector(undefined).matches(pod)).toBe(false);

@@ -98,7 +98,9 @@ export function nothing(): Selector {
 /** Selector from a plain map (a Service's spec.selector): every pair must match. */
 export function selectorFromSet(set: Readonly<Record<string, string>> | undefined): Selector {
   const keys = Object.keys(set ?? {}).sort();
-  return new InternalSelector(keys.map((k) => ({ key: k, operator: '=', values: [set?.[k] ?? ''] })));
+  return new InternalSelector(
+    keys.map((k) => ({ key: k, operator: '=', values: [set?.[k] ?? ''] })),
+  );
 }
 
 /** Selector from a metav1.LabelSelector; `undefined` → nothing (as LabelSelectorAsSelector(nil)). */
@@ -110,9 +112,17 @@ export function selectorFromLabelSelector(ls: LabelSelector | undefined): Select
   }
   for (const e of ls.matchExpressions ?? []) {
     const op: Operator =
-      e.operator === 'In' ? 'in' : e.operator === 'NotIn' ? 'notin' : e.operator === 'Exists' ? 'exists' : '!';
+      e.operator === 'In'
+        ? 'in'
+        : e.operator === 'NotIn'
+          ? 'notin'
+          : e.operator === 'Exists'
+            ? 'exists'
+            : '!';
     if ((op === 'in' || op === 'notin') && (e.values ?? []).length === 0) {
-      throw new LabelSelectorParseError(`values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
+      throw new LabelSelectorParseError(
+        `values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`,
+      );
     }
     reqs.push({ key: e.key, operator: op, values: [...(e.values ?? [])].sort() });
   }
@@ -128,19 +138,24 @@ export function isLabelSelectorParseError(err: unknown): err is LabelSelectorPar
   return err instanceof Error && err.name === 'LabelSelectorParseError';
 }
 
-const keyRe = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const keyRe =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const valueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkKey(k: string): void {
   const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
   if (!keyRe.test(k) || name.length > 63) {
-    throw new LabelSelectorParseError(`unable to parse requirement: key: Invalid value: ${JSON.stringify(k)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    throw new LabelSelectorParseError(
+      `unable to parse requirement: key: Invalid value: ${JSON.stringify(k)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   }
 }
 
 function checkValue(v: string): void {
   if (!valueRe.test(v) || v.length > 63) {
-    throw new LabelSelectorParseError(`unable to parse requirement: values[0]: Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    throw new LabelSelectorParseError(
+      `unable to parse requirement: values[0]: Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   }
 }
 
@@ -163,7 +178,8 @@ function splitTopLevel(s: string): string[] {
 
 function parseRequirement(raw: string): Requirement {
   const s = raw.trim();
-  if (s === '') throw new LabelSelectorParseError(`found '', expected: !, identifier, or 'end of string'`);
+  if (s === '')
+    throw new LabelSelectorParseError(`found '', expected: !, identifier, or 'end of string'`);
   if (s.startsWith('!')) {
     const key = s.slice(1).trim();
     checkKey(key);
@@ -184,14 +200,19 @@ function parseRequirement(raw: string): Requirement {
     checkKey(key);
     if (sym === '>' || sym === '<') {
       if (!/^-?\d+$/.test(value)) {
-        throw new LabelSelectorParseError(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+        throw new LabelSelectorParseError(
+          `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`,
+        );
       }
       return { key, operator: sym === '>' ? 'gt' : 'lt', values: [value] };
     }
     checkValue(value);
     return { key, operator: sym as Operator, values: [value] };
   }
-  if (/\s/.test(s)) throw new LabelSelectorParseError(`unable to parse requirement: found '${s}', expected: in, notin, =, ==, !=, gt, lt`);
+  if (/\s/.test(s))
+    throw new LabelSelectorParseError(
+      `unable to parse requirement: found '${s}', expected: in, notin, =, ==, !=, gt, lt`,
+    );
   checkKey(s);
   return { key: s, operator: 'exists', values: [] };
 }
@@ -200,5 +221,7 @@ function parseRequirement(raw: string): Requirement {
 export function parseSelector(s: string): Selector {
   if (s.trim() === '') return everything();
   const reqs = splitTopLevel(s).map(parseRequirement);
-  return new InternalSelector([...reqs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  return new InternalSelector(
+    [...reqs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  );
 }

@@ -18,8 +18,16 @@ describe('Status errors', () => {
   it('builds the upstream Invalid status with causes (reference §1.8)', () => {
     const ports = fieldPath('spec', 'ports');
     const err = newInvalid({ group: '', kind: 'Service' }, 'web', [
-      fieldErrors.invalid(ports.index(0).child('port'), 0, 'must be between 1 and 65535, inclusive'),
-      fieldErrors.invalid(ports.index(0).child('targetPort'), 0, 'must be between 1 and 65535, inclusive'),
+      fieldErrors.invalid(
+        ports.index(0).child('port'),
+        0,
+        'must be between 1 and 65535, inclusive',
+      ),
+      fieldErrors.invalid(
+        ports.index(0).child('targetPort'),
+        0,
+        'must be between 1 and 65535, inclusive',
+      ),
       fieldErrors.required(ports.index(1).child('name')),
     ]);
     expect(err.status).toEqual({
@@ -34,8 +42,16 @@ describe('Status errors', () => {
         name: 'web',
         kind: 'Service',
         causes: [
-          { reason: 'FieldValueInvalid', message: 'Invalid value: 0: must be between 1 and 65535, inclusive', field: 'spec.ports[0].port' },
-          { reason: 'FieldValueInvalid', message: 'Invalid value: 0: must be between 1 and 65535, inclusive', field: 'spec.ports[0].targetPort' },
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: 0: must be between 1 and 65535, inclusive',
+            field: 'spec.ports[0].port',
+          },
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: 0: must be between 1 and 65535, inclusive',
+            field: 'spec.ports[0].targetPort',
+          },
           { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.ports[1].name' },
         ],
       },
@@ -44,7 +60,11 @@ describe('Status errors', () => {
   });
 
   it.each([
-    { name: 'one error', errs: [fieldErrors.required('spec.ports')], msg: 'Service "a" is invalid: spec.ports: Required value' },
+    {
+      name: 'one error',
+      errs: [fieldErrors.required('spec.ports')],
+      msg: 'Service "a" is invalid: spec.ports: Required value',
+    },
     { name: 'no errors', errs: [], msg: 'Service "a" is invalid' },
     {
       name: 'string value quoted, supported values listed',
@@ -56,7 +76,13 @@ describe('Status errors', () => {
   });
 
   it.each([
-    { name: 'not found', err: newNotFound(services, 'web'), pred: isNotFound, code: 404, msg: 'services "web" not found' },
+    {
+      name: 'not found',
+      err: newNotFound(services, 'web'),
+      pred: isNotFound,
+      code: 404,
+      msg: 'services "web" not found',
+    },
     {
       name: 'conflict',
       err: newConflict(services, 'web', 'the object has been modified'),
@@ -64,7 +90,13 @@ describe('Status errors', () => {
       code: 409,
       msg: 'Operation cannot be fulfilled on services "web": the object has been modified',
     },
-    { name: 'expired', err: newResourceExpired('too old resource version: 1 (5)'), pred: isResourceExpired, code: 410, msg: 'too old resource version: 1 (5)' },
+    {
+      name: 'expired',
+      err: newResourceExpired('too old resource version: 1 (5)'),
+      pred: isResourceExpired,
+      code: 410,
+      msg: 'too old resource version: 1 (5)',
+    },
   ])('$name has code, message and predicate', ({ err, pred, code, msg }) => {
     expect(err.status.code).toBe(code);
     expect(err.message).toBe(msg);
@@ -74,7 +106,10 @@ describe('Status errors', () => {
   });
 
   it('matches a StatusError from another module copy by name', () => {
-    const foreign = Object.assign(new Error('x'), { name: 'StatusError', status: newNotFound(services, 'a').status });
+    const foreign = Object.assign(new Error('x'), {
+      name: 'StatusError',
+      status: newNotFound(services, 'a').status,
+    });
     expect(isNotFound(foreign)).toBe(true);
   });
 

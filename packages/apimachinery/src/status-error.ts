@@ -35,8 +35,20 @@ interface Failure {
   readonly reason: StatusReason;
 }
 
-function failure({ code, reason }: Failure, message: string, details?: Status['details']): StatusError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+function failure(
+  { code, reason }: Failure,
+  message: string,
+  details?: Status['details'],
+): StatusError {
+  const status: Status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  };
   if (details !== undefined) status.details = details;
   return new StatusError(status);
 }
@@ -48,11 +60,19 @@ function grDetails(gr: GroupResource, name: string): NonNullable<Status['details
 }
 
 export function newNotFound(gr: GroupResource, name: string): StatusError {
-  return failure({ code: 404, reason: 'NotFound' }, `${qualified(gr)} "${name}" not found`, grDetails(gr, name));
+  return failure(
+    { code: 404, reason: 'NotFound' },
+    `${qualified(gr)} "${name}" not found`,
+    grDetails(gr, name),
+  );
 }
 
 export function newAlreadyExists(gr: GroupResource, name: string): StatusError {
-  return failure({ code: 409, reason: 'AlreadyExists' }, `${qualified(gr)} "${name}" already exists`, grDetails(gr, name));
+  return failure(
+    { code: 409, reason: 'AlreadyExists' },
+    `${qualified(gr)} "${name}" already exists`,
+    grDetails(gr, name),
+  );
 }
 
 export function newConflict(gr: GroupResource, name: string, err: string): StatusError {
@@ -64,17 +84,27 @@ export function newConflict(gr: GroupResource, name: string, err: string): Statu
 }
 
 /** The object-modified conflict message upstream's storage layer writes. */
-export const OptimisticLockErrorMsg = 'the object has been modified; please apply your changes to the latest version and try again';
+export const OptimisticLockErrorMsg =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** 422 Invalid with one cause per field error; duplicates removed as `ToAggregate` does. */
 export function newInvalid(gk: GroupKind, name: string, errs: readonly FieldError[]): StatusError {
-  const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
+  const causes: StatusCause[] = errs.map((e) => ({
+    reason: e.type,
+    message: errorBody(e),
+    field: e.field,
+  }));
   const msgs = [...new Set(errs.map(fieldErrorString))];
-  const agg = msgs.length === 0 ? '' : msgs.length === 1 ? `: ${msgs[0] ?? ''}` : `: [${msgs.join(', ')}]`;
+  const agg =
+    msgs.length === 0 ? '' : msgs.length === 1 ? `: ${msgs[0] ?? ''}` : `: [${msgs.join(', ')}]`;
   const details: NonNullable<Status['details']> = { name, kind: gk.kind };
   if (gk.group !== '') details.group = gk.group;
   details.causes = causes;
-  return failure({ code: 422, reason: 'Invalid' }, `${gk.kind} "${name}" is invalid${agg}`, details);
+  return failure(
+    { code: 422, reason: 'Invalid' },
+    `${gk.kind} "${name}" is invalid${agg}`,
+    details,
+  );
 }
 
 export function newBadRequest(message: string): StatusError {
@@ -86,14 +116,22 @@ export function newUnauthorized(message = 'Unauthorized'): StatusError {
 }
 
 export function newForbidden(gr: GroupResource, name: string, err: string): StatusError {
-  return failure({ code: 403, reason: 'Forbidden' }, `${qualified(gr)} "${name}" is forbidden: ${err}`, grDetails(gr, name));
+  return failure(
+    { code: 403, reason: 'Forbidden' },
+    `${qualified(gr)} "${name}" is forbidden: ${err}`,
+    grDetails(gr, name),
+  );
 }
 
 export function newMethodNotSupported(gr: GroupResource, action: string): StatusError {
-  return failure({ code: 405, reason: 'MethodNotAllowed' }, `${action} is not supported on resources of kind "${qualified(gr)}"`, {
-    kind: gr.resource,
-    ...(gr.group === '' ? {} : { group: gr.group }),
-  });
+  return failure(
+    { code: 405, reason: 'MethodNotAllowed' },
+    `${action} is not supported on resources of kind "${qualified(gr)}"`,
+    {
+      kind: gr.resource,
+      ...(gr.group === '' ? {} : { group: gr.group }),
+    },
+  );
 }
 
 export function newResourceExpired(message: string): StatusError {
@@ -105,11 +143,17 @@ export function newGone(message: string): StatusError {
 }
 
 export function newRequestEntityTooLarge(message: string): StatusError {
-  return failure({ code: 413, reason: 'RequestEntityTooLarge' }, `Request entity too large: ${message}`);
+  return failure(
+    { code: 413, reason: 'RequestEntityTooLarge' },
+    `Request entity too large: ${message}`,
+  );
 }
 
 export function newUnsupportedMediaType(contentType: string): StatusError {
-  return failure({ code: 415, reason: 'UnsupportedMediaType' }, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`);
+  return failure(
+    { code: 415, reason: 'UnsupportedMediaType' },
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`,
+  );
 }
 
 export function newNotAcceptable(message: string): StatusError {
@@ -130,7 +174,9 @@ export function newTimeout(message: string, retryAfterSeconds = 0): StatusError 
 
 export function newInternalError(err: unknown): StatusError {
   const msg = err instanceof Error ? err.message : String(err);
-  return failure({ code: 500, reason: 'InternalError' }, `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
+  return failure({ code: 500, reason: 'InternalError' }, `Internal error occurred: ${msg}`, {
+    causes: [{ message: msg }],
+  });
 }
 
 /** Anything thrown → a StatusError (InternalError for the unknown). */
@@ -190,4 +236,5 @@ export const isTooManyRequests = (err: unknown): boolean => hasReason(err, 'TooM
 export const isServiceUnavailable = (err: unknown): boolean => hasReason(err, 'ServiceUnavailable');
 export const isInternalError = (err: unknown): boolean => hasReason(err, 'InternalError');
 /** True for 410 with reason Expired or Gone: the caller must re-list. */
-export const isResourceExpired = (err: unknown): boolean => hasReason(err, 'Expired') || hasReason(err, 'Gone');
+export const isResourceExpired = (err: unknown): boolean =>
+  hasReason(err, 'Expired') || hasReason(err, 'Gone');
