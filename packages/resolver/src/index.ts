@@ -8,5 +8,11 @@ export {
   podResolvConf,
   searchCandidates,
 } from './resolv-conf.js';
-export type { Exchange, QueryLogEntry, ResolverOptions, ResolveResult, ResolveType } from './resolver.js';
+export type {
+  Exchange,
+  QueryLogEntry,
+  ResolverOptions,
+  ResolveResult,
+  ResolveType,
+} from './resolver.js';
 export { realExchange, Resolver } from './resolver.js';

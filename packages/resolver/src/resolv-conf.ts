@@ -20,7 +20,13 @@ export const RES_MAXNDOTS = 15;
 export const RES_MAXRETRY = 5;
 export const RES_MAXRETRANS = 30;
 
-export const defaultResolvConf: ResolvConf = { nameservers: ['127.0.0.1'], search: [], ndots: 1, attempts: 2, timeout: 5 };
+export const defaultResolvConf: ResolvConf = {
+  nameservers: ['127.0.0.1'],
+  search: [],
+  ndots: 1,
+  attempts: 2,
+  timeout: 5,
+};
 
 const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
 
@@ -56,7 +62,13 @@ export function parseResolvConf(text: string): ResolvConf {
       default:
     }
   }
-  return { nameservers: nameservers.length > 0 ? nameservers : defaultResolvConf.nameservers, search, ndots, attempts, timeout };
+  return {
+    nameservers: nameservers.length > 0 ? nameservers : defaultResolvConf.nameservers,
+    search,
+    ndots,
+    attempts,
+    timeout,
+  };
 }
 
 export interface PodDNSConfig {
@@ -95,7 +107,10 @@ export function formatResolvConf(conf: ResolvConf): string {
  * The names glibc res_nsearch tries, in order. A trailing dot: only the name. At least `ndots` dots:
  * the name as is first, then each search domain. Fewer dots: each search domain, then the name as is.
  */
-export function searchCandidates(name: string, conf: Pick<ResolvConf, 'search' | 'ndots'>): string[] {
+export function searchCandidates(
+  name: string,
+  conf: Pick<ResolvConf, 'search' | 'ndots'>,
+): string[] {
   if (name.endsWith('.')) return [name.slice(0, -1)];
   const dots = name.split('.').length - 1;
   const searched = conf.search.map((s) => (s === '' ? name : `${name}.${s}`));

@@ -132,7 +132,10 @@ export class Resolver {
     const log: QueryLogEntry[] = [];
     let last: ResolveResult | undefined;
     for (const candidate of searchCandidates(name, this.conf)) {
-      const [a, aaaa] = await Promise.all([this.query(candidate, 'A', log), this.query(candidate, 'AAAA', log)]);
+      const [a, aaaa] = await Promise.all([
+        this.query(candidate, 'A', log),
+        this.query(candidate, 'AAAA', log),
+      ]);
       if (a.status === 'NOERROR' || aaaa.status === 'NOERROR') {
         return {
           name: candidate,
@@ -148,7 +151,11 @@ export class Resolver {
   }
 
   /** One name, one type: each nameserver, `attempts` rounds; TCP retry on TC. */
-  private async query(name: string, type: ResolveType, log: QueryLogEntry[]): Promise<ResolveResult> {
+  private async query(
+    name: string,
+    type: ResolveType,
+    log: QueryLogEntry[],
+  ): Promise<ResolveResult> {
     const q = dnsPacket.encode({
       type: 'query',
       id: Math.floor(Math.random() * 65536),
@@ -163,9 +170,19 @@ export class Resolver {
         for (;;) {
           let buf: Buffer;
           try {
-            buf = await this.exchange(server, q, { transport, timeoutMs: this.conf.timeout * 1000 });
+            buf = await this.exchange(server, q, {
+              transport,
+              timeoutMs: this.conf.timeout * 1000,
+            });
           } catch (err) {
-            log.push({ name, type, server: ns, transport, rcode: err instanceof Error && err.message === 'timeout' ? 'TIMEOUT' : 'ERROR', answers: 0 });
+            log.push({
+              name,
+              type,
+              server: ns,
+              transport,
+              rcode: err instanceof Error && err.message === 'timeout' ? 'TIMEOUT' : 'ERROR',
+              answers: 0,
+            });
             break;
           }
           const m = dnsPacket.decode(buf);
@@ -183,7 +200,9 @@ export class Resolver {
           if (rcode === 'NXDOMAIN') return empty(name, 'NXDOMAIN');
           const matching = answers.filter((a) => a.type === type);
           if (rcode !== 'NOERROR' || matching.length === 0) return empty(name, 'NODATA');
-          const addresses = answers.flatMap((a) => (a.type === 'A' || a.type === 'AAAA' ? [a.data] : []));
+          const addresses = answers.flatMap((a) =>
+            a.type === 'A' || a.type === 'AAAA' ? [a.data] : [],
+          );
           return { name, status: 'NOERROR', addresses, answers, queries: [] };
         }
       }
