@@ -12,7 +12,7 @@ import { KubeProxyMetrics } from './metrics.js';
 import { ProxierHealth } from './proxier-health.js';
 import { Proxier, type ProxyMode } from './proxier.js';
 import { ServiceHealthServer } from './service-health-server.js';
-import { readAll, socksConnect, socksRequest, startEchoPod, tcpRequest, udpRequest, type EchoPod } from './testing.js';
+import { readAll, socksConnect, socksRequest, socksUdpRequest, startEchoPod, tcpRequest, udpRequest, type EchoPod } from './testing.js';
 
 const nodeName = 'node-91';
 const nodeIP = '127.0.1.91';
@@ -219,6 +219,11 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
   it('externalIPs are served on the externalIP:port', async () => {
     const r = await tcpRequest('127.201.91.1', extPort, { localAddress: '127.5.0.9' });
     expect(r.data).toBe(`pod-c ${nodeIP}\n`);
+  });
+
+  it('SOCKS UDP ASSOCIATE carries datagrams to a UDP ClusterIP; replies carry the ClusterIP as source', async () => {
+    const byIP = await socksUdpRequest(h.entry, { host: '127.96.91.5', port: 53 });
+    expect(byIP).toEqual({ from: '127.96.91.5:53', data: `pod-a ${nodeIP}\n` });
   });
 
   it('UDP NodePort forwards datagrams and replies', async () => {

@@ -161,3 +161,61 @@ export async function startEchoPod(name: string, ip: string, port: number): Prom
       }),
   };
 }
+
+/**
+ * One datagram through SOCKS5 UDP ASSOCIATE: the answer's payload and the source address the
+ * relay reported for it, or undefined when nothing came back within `timeoutMs`.
+ */
+export async function socksUdpRequest(
+  proxy: { host: string; port: number },
+  target: { host: string; port: number; payload?: string; timeoutMs?: number },
+): Promise<{ from: string; data: string } | undefined> {
+  const { reply, socket } = await socksAssociate(proxy);
+  if (reply.code !== 0) {
+    socket.destroy();
+    return undefined;
+  }
+  const udp = createSocket('udp4');
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => { resolve(undefined); }, target.timeoutMs ?? 3000);
+      udp.on('message', (m) => {
+        if (m.length < 10 || m[3] !== 1) return;
+        clearTimeout(timer);
+        resolve({ from: `${[...m.subarray(4, 8)].join('.')}:${String(m.readUInt16BE(8))}`, data: m.subarray(10).toString() });
+      });
+      const port = Buffer.alloc(2);
+      port.writeUInt16BE(target.port);
+      const addr = isIPv4(target.host)
+        ? Buffer.from([1, ...target.host.split('.').map(Number)])
+        : Buffer.concat([Buffer.from([3, Buffer.byteLength(target.host)]), Buffer.from(target.host)]);
+      udp.send(Buffer.concat([Buffer.from([0, 0, 0]), addr, port, Buffer.from(target.payload ?? 'hi')]), reply.port, reply.host);
+    });
+  } finally {
+    udp.close();
+    socket.destroy();
+  }
+}
+
+/** Sends UDP ASSOCIATE; resolves with the relay address from the reply and the control socket. */
+function socksAssociate(proxy: { host: string; port: number }): Promise<{ reply: { code: number; host: string; port: number }; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: proxy.host, port: proxy.port });
+    let buf = Buffer.alloc(0);
+    let stage = 0;
+    s.on('error', reject);
+    s.on('connect', () => { s.write(Buffer.from([5, 1, 0])); });
+    s.on('data', (b: Buffer) => {
+      buf = Buffer.concat([buf, b]);
+      if (stage === 0 && buf.length >= 2) {
+        buf = buf.subarray(2);
+        stage = 1;
+        s.write(Buffer.from([5, 3, 0, 1, 0, 0, 0, 0, 0, 0]));
+      }
+      if (stage === 1 && buf.length >= 10) {
+        stage = 2;
+        resolve({ reply: { code: buf[1] ?? 1, host: [...buf.subarray(4, 8)].join('.'), port: buf.readUInt16BE(8) }, socket: s });
+      }
+    });
+  });
+}

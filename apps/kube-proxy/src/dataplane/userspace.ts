@@ -279,6 +279,10 @@ export class UserspaceDataplane implements Dataplane {
       sock.destroy();
       return;
     }
+    if (req.command === SocksCommand.UdpAssociate) {
+      await this.udpAssociate(sock, namespaceFromUsername(req.username) ?? 'default');
+      return;
+    }
     if (req.command !== SocksCommand.Connect) {
       writeSocksReply(sock, SocksReply.CommandNotSupported);
       sock.end();
@@ -312,6 +316,108 @@ export class UserspaceDataplane implements Dataplane {
     }
     writeSocksReply(sock, SocksReply.Succeeded, { ip: plainIPv4(res.sock.localAddress), port: res.sock.localPort ?? 0 });
     this.splice(sock, res.sock, req.rest);
+  }
+
+  /**
+   * SOCKS5 UDP ASSOCIATE: a relay socket on the node IP; each datagram's destination (address or
+   * name) is routed by the rules like a UDP packet from a pod on this node, one conntrack flow per
+   * (client port, destination); replies come back wrapped with the original destination, as the
+   * kernel un-DNATs them. The association ends with the TCP control connection.
+   */
+  private async udpAssociate(ctrl: Socket, namespace: string): Promise<void> {
+    const relay = createSocket('udp4');
+    const clientIP = plainIPv4(ctrl.remoteAddress);
+    const flows = new Map<string, UdpFlow>();
+    relay.on('error', (err) => { this.opts.logger.debug('udp associate relay error', { err }); });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        relay.once('error', reject);
+        relay.bind(0, this.opts.nodeIP, () => { relay.off('error', reject); resolve(); });
+      });
+    } catch {
+      writeSocksReply(ctrl, SocksReply.GeneralFailure);
+      ctrl.end();
+      return;
+    }
+    const end = (): void => {
+      for (const [, f] of flows) {
+        f.sock.close();
+        this.conntrack.delete(f.entry.tuple);
+      }
+      flows.clear();
+      relay.close();
+    };
+    ctrl.once('close', end);
+    ctrl.resume(); // nothing more is read from the control connection; its close ends the association
+    relay.on('message', (msg, rinfo) => {
+      if (rinfo.address !== clientIP) return; // only the client that asked may use the relay
+      void this.onAssociateDatagram({ relay, flows, namespace }, msg, rinfo);
+    });
+    const a = relay.address();
+    writeSocksReply(ctrl, SocksReply.Succeeded, { ip: this.opts.nodeIP, port: a.port });
+  }
+
+  private async onAssociateDatagram(
+    st: { readonly relay: UdpSocket; readonly flows: Map<string, UdpFlow>; readonly namespace: string },
+    msg: Buffer,
+    rinfo: RemoteInfo,
+  ): Promise<void> {
+    // RSV(2) FRAG(1) ATYP(1) DST.ADDR DST.PORT DATA; fragments are not supported (dropped, RFC 1928 allows it).
+    if (msg.length < 10 || msg[2] !== 0) return;
+    let host: string;
+    let off: number;
+    if (msg[3] === 1) {
+      host = [...msg.subarray(4, 8)].join('.');
+      off = 8;
+    } else if (msg[3] === 3) {
+      const len = msg[4] ?? 0;
+      host = msg.subarray(5, 5 + len).toString('utf8');
+      off = 5 + len;
+      if (!isIPv4(host)) {
+        const ip = await this.resolveName(host, st.namespace);
+        if (ip === undefined) return;
+        host = ip;
+      }
+    } else {
+      return;
+    }
+    if (msg.length < off + 2) return;
+    const dstPort = msg.readUInt16BE(off);
+    const data = msg.subarray(off + 2);
+    const tuple: ConntrackTuple = { protocol: 'UDP', srcIP: rinfo.address, srcPort: rinfo.port, dstIP: host, dstPort };
+    const key = tupleKey(tuple);
+    let flow = st.flows.get(key);
+    if (flow !== undefined && this.conntrack.lookup(tuple) === undefined) {
+      flow.sock.close();
+      st.flows.delete(key);
+      flow = undefined;
+    }
+    if (flow === undefined) {
+      const route = this.route({ srcIP: rinfo.address, dstIP: host, dstPort, protocol: 'UDP', fromLocalPod: true });
+      if (route.kind !== 'connect' || !route.ip.startsWith('127.')) {
+        this.opts.metrics.dataplaneConnections.inc({ entry: 'socks', protocol: 'UDP', verdict: route.kind === 'connect' ? 'unreachable' : route.kind });
+        return;
+      }
+      const ct = this.conntrack.insert(tuple, { ip: route.ip, port: route.port, sourceIP: route.sourceIP });
+      if (ct === undefined) {
+        this.opts.metrics.dataplaneConnections.inc({ entry: 'socks', protocol: 'UDP', verdict: 'conntrack-full' });
+        return;
+      }
+      const header = Buffer.from([0, 0, 0, 1, ...host.split('.').map(Number), dstPort >> 8, dstPort & 255]);
+      const sock = createSocket('udp4');
+      sock.on('error', (err) => { this.opts.logger.debug('udp flow error', { err }); });
+      sock.on('message', (reply) => {
+        this.conntrack.touch(ct, true);
+        st.relay.send(Buffer.concat([header, reply]), rinfo.port, rinfo.address);
+      });
+      await new Promise<void>((resolve) => { sock.bind(0, route.sourceIP, () => { resolve(); }); });
+      flow = { entry: ct, sock };
+      st.flows.set(key, flow);
+      this.opts.metrics.dataplaneConnections.inc({ entry: 'socks', protocol: 'UDP', verdict: route.translated ? 'dnat' : 'direct' });
+    } else {
+      this.conntrack.touch(flow.entry);
+    }
+    flow.sock.send(data, flow.entry.backendPort, flow.entry.backendIP);
   }
 
   private async resolveName(name: string, namespace: string): Promise<string | undefined> {
