@@ -25,7 +25,11 @@ export interface LoggerOptions {
 function serialise(v: unknown): unknown {
   if (v instanceof Error) {
     const cause = (v as { cause?: unknown }).cause;
-    return { name: v.name, message: v.message, ...(cause === undefined ? {} : { cause: serialise(cause) }) };
+    return {
+      name: v.name,
+      message: v.message,
+      ...(cause === undefined ? {} : { cause: serialise(cause) }),
+    };
   }
   return v;
 }
@@ -38,7 +42,12 @@ function make(opts: LoggerOptions, base: LogFields): Logger {
     (level: LogLevel) =>
     (msg: string, fields?: LogFields): void => {
       if (order[level] < min) return;
-      const rec: Record<string, unknown> = { time: now().toISOString(), level, component: opts.component, msg };
+      const rec: Record<string, unknown> = {
+        time: now().toISOString(),
+        level,
+        component: opts.component,
+        msg,
+      };
       for (const [k, v] of Object.entries({ ...base, ...fields })) rec[k] = serialise(v);
       write(`${JSON.stringify(rec)}\n`);
     };
@@ -62,7 +71,11 @@ export function parseLogLevel(s: string | undefined): LogLevel {
 /** A logger that keeps lines in memory; for tests. */
 export function memoryLogger(component = 'test'): Logger & { lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const l = createLogger({ component, level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const l = createLogger({
+    component,
+    level: 'debug',
+    write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   return Object.assign(l, { lines });
 }
 

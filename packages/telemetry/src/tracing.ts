@@ -1,5 +1,13 @@
 // OpenTelemetry setup: OTLP/HTTP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, W3C propagation.
-import { context, propagation, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,13 +24,18 @@ export interface TelemetryHandle {
  * Starts tracing for one component. Without OTEL_EXPORTER_OTLP_ENDPOINT (and unless
  * OTEL_SDK_DISABLED=true) spans are still created and propagated, but not exported.
  */
-export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): TelemetryHandle {
+export function initTelemetry(
+  serviceName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): TelemetryHandle {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const endpoint = env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   let sdk: NodeSDK | undefined;
   if (endpoint !== undefined && endpoint !== '' && env['OTEL_SDK_DISABLED'] !== 'true') {
     sdk = new NodeSDK({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env['OTEL_SERVICE_NAME'] ?? serviceName }),
+      resource: resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: env['OTEL_SERVICE_NAME'] ?? serviceName,
+      }),
       spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
       instrumentations: [],
     });
@@ -50,7 +63,11 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
 }
 
 /** Runs `fn` in a span that ends when `fn` settles, recording an exception on failure. */
-export async function withSpan<T>(tracer: Tracer, name: string, fn: (span: Span) => Promise<T>): Promise<T> {
+export async function withSpan<T>(
+  tracer: Tracer,
+  name: string,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(name, async (span) => {
     try {
       return await fn(span);
