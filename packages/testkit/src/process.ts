@@ -14,7 +14,9 @@ export function requireBinary(name: string, hint: string): string {
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { env, encoding: 'utf8' });
   const path = r.stdout.trim();
   if (r.status !== 0 || path === '') {
-    throw new MissingBinaryError(`${name} not found on PATH; install it (${hint}) or run 'make deps'`);
+    throw new MissingBinaryError(
+      `${name} not found on PATH; install it (${hint}) or run 'make deps'`,
+    );
   }
   return path;
 }
@@ -32,7 +34,8 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
       });
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

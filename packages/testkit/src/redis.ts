@@ -53,7 +53,8 @@ function pingOnce(host: string, port: number): Promise<boolean> {
 async function waitForPong(host: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await pingOnce(host, port))) {
-    if (Date.now() > deadline) throw new Error(`redis on ${host}:${port} did not answer PING after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`redis on ${host}:${port} did not answer PING after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -64,10 +65,22 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), 'svclab-redis-'));
   const args = [
-    '--port', String(port), '--bind', host, '--dir', dir, '--save', '',
-    '--appendonly', opts.appendonly === false ? 'no' : 'yes',
-    '--appendfsync', opts.appendfsync ?? 'always',
-    '--protected-mode', 'no', '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    host,
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    opts.appendonly === false ? 'no' : 'yes',
+    '--appendfsync',
+    opts.appendfsync ?? 'always',
+    '--protected-mode',
+    'no',
+    '--loglevel',
+    'warning',
   ];
   let proc: ManagedProcess;
   const launch = async (): Promise<void> => {

@@ -39,7 +39,11 @@ describe('testkit', () => {
   });
 
   it('names a missing binary clearly', () => {
-    expect(() => requireBinary('no-such-server-binary', 'apt-get install it')).toThrow(MissingBinaryError);
-    expect(() => requireBinary('no-such-server-binary', 'apt-get install it')).toThrow(/not found on PATH/);
+    expect(() => requireBinary('no-such-server-binary', 'apt-get install it')).toThrow(
+      MissingBinaryError,
+    );
+    expect(() => requireBinary('no-such-server-binary', 'apt-get install it')).toThrow(
+      /not found on PATH/,
+    );
   });
 });
