@@ -21,8 +21,14 @@ export default function config(tsconfigRootDir) {
           'error',
           {
             patterns: [
-              { group: ['@svclab/*/src/*', '@svclab/*/src'], message: 'Cross packages through their exports only.' },
-              { group: ['**/packages/**', '**/apps/**'], message: 'Import workspaces by package name, never by path.' },
+              {
+                group: ['@svclab/*/src/*', '@svclab/*/src'],
+                message: 'Cross packages through their exports only.',
+              },
+              {
+                group: ['**/packages/**', '**/apps/**'],
+                message: 'Import workspaces by package name, never by path.',
+              },
             ],
           },
         ],
