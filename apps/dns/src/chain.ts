@@ -60,16 +60,30 @@ export function buildDnsChain(cfg: ChainConfig): DnsChain {
     const extra = cfg.autopath.extraSearch;
     f.autopath = (next) =>
       new AutopathPlugin(
-        { zone, extraSearch: extra, objects: cfg.objects, onSuccess: () => counter?.inc({ server: cfg.server ?? '' }) },
+        {
+          zone,
+          extraSearch: extra,
+          objects: cfg.objects,
+          onSuccess: () => counter?.inc({ server: cfg.server ?? '' }),
+        },
         need(next, 'autopath'),
       );
   }
   if (cfg.forward && cfg.forward.upstreams.length > 0) {
     const fw = cfg.forward;
-    f.forward = () => new ForwardPlugin({ ...fw, ...(cfg.metrics ? { metrics: cfg.metrics } : {}), logger: cfg.logger });
+    f.forward = () =>
+      new ForwardPlugin({
+        ...fw,
+        ...(cfg.metrics ? { metrics: cfg.metrics } : {}),
+        logger: cfg.logger,
+      });
     if (cfg.cache !== false) {
       const co = cfg.cache ?? {};
-      f.cache = (next) => (cache = new CachePlugin({ ...co, ...(cfg.metrics ? { metrics: cfg.metrics } : {}), server: cfg.server ?? '' }, next));
+      f.cache = (next) =>
+        (cache = new CachePlugin(
+          { ...co, ...(cfg.metrics ? { metrics: cfg.metrics } : {}), server: cfg.server ?? '' },
+          next,
+        ));
     }
   }
   const root = buildChain(f);

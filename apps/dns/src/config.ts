@@ -52,12 +52,18 @@ export const USAGE = `usage: node apps/dns/dist/main.js [flags]
 env: APISERVER_URL, SVCLAB_TOKEN, NATS_URL, LOG_LEVEL`;
 
 const list = (s: string | undefined): string[] =>
-  s === undefined ? [] : s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  s === undefined
+    ? []
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
 
 function int(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${name}: not a non-negative integer: ${v}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`--${name}: not a non-negative integer: ${v}`);
   return n;
 }
 
@@ -102,11 +108,17 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
   });
   if (values.help) throw new ConfigError(USAGE);
   const policy = values['forward-policy'] ?? 'random';
-  if (policy !== 'random' && policy !== 'sequential') throw new ConfigError(`--forward-policy: want random|sequential, got ${policy}`);
+  if (policy !== 'random' && policy !== 'sequential')
+    throw new ConfigError(`--forward-policy: want random|sequential, got ${policy}`);
   const pods = values.pods ?? PodMode.Disabled;
-  if (!Object.values(PodMode).includes(pods as PodMode)) throw new ConfigError(`--pods: want disabled|insecure|verified, got ${pods}`);
-  const reverse = values['reverse-zones'] === undefined ? ['in-addr.arpa', 'ip6.arpa'] : list(values['reverse-zones']);
-  let fallthrough: string[] | undefined = values.fallthrough === undefined ? ['in-addr.arpa', 'ip6.arpa'] : list(values.fallthrough);
+  if (!Object.values(PodMode).includes(pods as PodMode))
+    throw new ConfigError(`--pods: want disabled|insecure|verified, got ${pods}`);
+  const reverse =
+    values['reverse-zones'] === undefined
+      ? ['in-addr.arpa', 'ip6.arpa']
+      : list(values['reverse-zones']);
+  let fallthrough: string[] | undefined =
+    values.fallthrough === undefined ? ['in-addr.arpa', 'ip6.arpa'] : list(values.fallthrough);
   if (values.fallthrough === '.') fallthrough = [];
   if (values['no-fallthrough']) fallthrough = undefined;
   const dns = parseHostPort(values['dns-address'] ?? '127.0.0.1:1053', 53);
@@ -127,7 +139,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     objectsFile: values.objects,
     kubernetes,
     upstreams: (values.upstream ?? []).flatMap((u) => list(u)),
-    allow: values['allow-recursion'] === undefined ? [...DEFAULT_ALLOW] : list(values['allow-recursion']),
+    allow:
+      values['allow-recursion'] === undefined
+        ? [...DEFAULT_ALLOW]
+        : list(values['allow-recursion']),
     forwardTimeoutMs: int('forward-timeout', values['forward-timeout'], 2000),
     forwardPolicy: policy,
     cacheTTL: int('cache', values.cache, 3600),

@@ -22,7 +22,10 @@ const opts = kubernetesOptions({ pods: PodMode.Verified });
 const ask = (c: DnsController, qname: string): { rcode: string; data: string[] } => {
   const a = answer({ qname, qtype: QType.A }, c, opts);
   if (a.kind !== 'reply') return { rcode: 'next', data: [] };
-  return { rcode: RcodeName[a.reply.rcode] ?? '', data: a.reply.answers.flatMap((r) => (r.type === 'A' ? [r.data] : [])) };
+  return {
+    rcode: RcodeName[a.reply.rcode] ?? '',
+    data: a.reply.answers.flatMap((r) => (r.type === 'A' ? [r.data] : [])),
+  };
 };
 
 describe('informer source', () => {
@@ -34,14 +37,22 @@ describe('informer source', () => {
 
   it('picks informers from the options', () => {
     expect(dnsResources(kubernetesOptions())).toEqual(['services', 'namespaces', 'endpointslices']);
-    expect(dnsResources(kubernetesOptions({ noEndpoints: true, pods: PodMode.Verified }))).toEqual(['services', 'namespaces', 'pods']);
+    expect(dnsResources(kubernetesOptions({ noEndpoints: true, pods: PodMode.Verified }))).toEqual([
+      'services',
+      'namespaces',
+      'pods',
+    ]);
   });
 
   it('answers from the informer caches, follows changes and relists', async () => {
     const sources: Partial<Record<ResourceName, FakeListerWatcher<KubeObject>>> = {
-      services: new FakeListerWatcher<KubeObject>([service('prod', 'web', { clusterIP: '10.0.0.1', ports: [{ name: 'http', port: 80 }] })]),
+      services: new FakeListerWatcher<KubeObject>([
+        service('prod', 'web', { clusterIP: '10.0.0.1', ports: [{ name: 'http', port: 80 }] }),
+      ]),
       namespaces: new FakeListerWatcher<KubeObject>([namespace('prod')]),
-      endpointslices: new FakeListerWatcher<KubeObject>([slice({ ns: 'prod', name: 'db-1', svc: 'db' }, [{ ip: '10.1.0.1' }])]),
+      endpointslices: new FakeListerWatcher<KubeObject>([
+        slice({ ns: 'prod', name: 'db-1', svc: 'db' }, [{ ip: '10.1.0.1' }]),
+      ]),
       pods: new FakeListerWatcher<KubeObject>([pod('prod', 'p', '10.244.0.7')]),
     };
     const factory = new SharedInformerFactory({
@@ -57,10 +68,15 @@ describe('informer source', () => {
     factory.start(stop.signal);
     await eventually(() => c.synced(), 'sync');
     expect(ask(c, `web.${T}`)).toEqual({ rcode: 'NOERROR', data: ['10.0.0.1'] });
-    expect(ask(c, `10-244-0-7.prod.pod.cluster.local`)).toEqual({ rcode: 'NOERROR', data: ['10.244.0.7'] });
+    expect(ask(c, `10-244-0-7.prod.pod.cluster.local`)).toEqual({
+      rcode: 'NOERROR',
+      data: ['10.244.0.7'],
+    });
     expect(ask(c, `nope.${T}`).rcode).toBe('NXDOMAIN');
 
-    sources.services?.add(service('prod', 'db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432 }] }));
+    sources.services?.add(
+      service('prod', 'db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432 }] }),
+    );
     await eventually(() => ask(c, `db.${T}`).rcode === 'NOERROR', 'headless service added');
     expect(ask(c, `db.${T}`).data).toEqual(['10.1.0.1']);
 

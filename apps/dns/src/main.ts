@@ -40,7 +40,14 @@ async function main(): Promise<void> {
     });
   } else if (cfg.apiserverURL !== undefined) {
     const { informerSource } = await import('./informer-source.js');
-    objects = await informerSource({ url: cfg.apiserverURL, token: cfg.token, natsURL: cfg.natsURL, logger, signal: stop.signal, options: cfg.kubernetes });
+    objects = await informerSource({
+      url: cfg.apiserverURL,
+      token: cfg.token,
+      natsURL: cfg.natsURL,
+      logger,
+      signal: stop.signal,
+      options: cfg.kubernetes,
+    });
   } else {
     process.stderr.write('dns: need --objects FILE or APISERVER_URL\n');
     process.exit(2);
@@ -50,21 +57,43 @@ async function main(): Promise<void> {
   const chain = buildDnsChain({
     objects,
     kubernetes: cfg.kubernetes,
-    forward: { upstreams: cfg.upstreams, allow: cfg.allow, timeoutMs: cfg.forwardTimeoutMs, policy: cfg.forwardPolicy },
-    cache: cfg.cacheTTL === 0 ? false : { successTTL: cfg.cacheTTL, denialTTL: Math.min(cfg.cacheTTL, 1800) },
+    forward: {
+      upstreams: cfg.upstreams,
+      allow: cfg.allow,
+      timeoutMs: cfg.forwardTimeoutMs,
+      policy: cfg.forwardPolicy,
+    },
+    cache:
+      cfg.cacheTTL === 0
+        ? false
+        : { successTTL: cfg.cacheTTL, denialTTL: Math.min(cfg.cacheTTL, 1800) },
     log: cfg.log,
     autopath: cfg.autopath ? { extraSearch: [] } : false,
     logger,
     metrics,
     server,
   });
-  const dns = new DnsServer({ host: cfg.dns.host, port: cfg.dns.port, handler: chain.handler, logger, metrics });
+  const dns = new DnsServer({
+    host: cfg.dns.host,
+    port: cfg.dns.port,
+    handler: chain.handler,
+    logger,
+    metrics,
+  });
   await dns.start();
   let healthy = true;
-  const http = createHttpServer({ healthy: () => healthy, ready: () => ready(objects), registry: metrics.registry });
+  const http = createHttpServer({
+    healthy: () => healthy,
+    ready: () => ready(objects),
+    registry: metrics.registry,
+  });
   await new Promise<void>((resolve) => http.listen(cfg.http.port, cfg.http.host, resolve));
   const httpPort = (http.address() as AddressInfo).port;
-  logger.info('listening', { dns: `${cfg.dns.host}:${dns.port}`, http: `${cfg.http.host}:${httpPort}`, zones: cfg.kubernetes.zones });
+  logger.info('listening', {
+    dns: `${cfg.dns.host}:${dns.port}`,
+    http: `${cfg.http.host}:${httpPort}`,
+    zones: cfg.kubernetes.zones,
+  });
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -74,7 +103,15 @@ async function main(): Promise<void> {
     logger.info('lameduck', { signal, ms: cfg.lameduckMs });
     setTimeout(() => {
       stop.abort();
-      void Promise.all([dns.stop(), new Promise<void>((r) => http.close(() => { r(); })), telemetry.shutdown()]).then(() => {
+      void Promise.all([
+        dns.stop(),
+        new Promise<void>((r) =>
+          http.close(() => {
+            r();
+          }),
+        ),
+        telemetry.shutdown(),
+      ]).then(() => {
         logger.info('stopped');
         process.exit(0);
       });

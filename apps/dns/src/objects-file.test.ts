@@ -11,7 +11,14 @@ describe('parseObjects', () => {
     },
     {
       name: 'kind: List (JSON)',
-      text: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'x' } }] }),
+      text: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } },
+          { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'x' } },
+        ],
+      }),
       kinds: ['Namespace', 'Pod'],
     },
     { name: 'empty', text: '', kinds: [] },
@@ -39,7 +46,11 @@ describe('parseObjects', () => {
   });
 
   it('implies the namespaces of the objects', () => {
-    const s = staticSource(parseObjects('kind: Service\napiVersion: v1\nmetadata: {name: a, namespace: prod}\nspec: {clusterIP: 10.0.0.1}\n'));
+    const s = staticSource(
+      parseObjects(
+        'kind: Service\napiVersion: v1\nmetadata: {name: a, namespace: prod}\nspec: {clusterIP: 10.0.0.1}\n',
+      ),
+    );
     expect(s.namespaceExists('prod')).toBe(true);
     expect(s.namespaceExists('default')).toBe(true);
     expect(s.namespaceExists('other')).toBe(false);
@@ -53,16 +64,58 @@ describe('parseConfig', () => {
       name: 'defaults',
       argv: [],
       want: { dns: { host: '127.0.0.1', port: 1053 }, upstreams: [], cacheTTL: 3600, log: false },
-      k8s: { zones: ['cluster.local', 'in-addr.arpa', 'ip6.arpa'], ttl: 5, pods: 'disabled', fallthrough: ['in-addr.arpa', 'ip6.arpa'] },
+      k8s: {
+        zones: ['cluster.local', 'in-addr.arpa', 'ip6.arpa'],
+        ttl: 5,
+        pods: 'disabled',
+        fallthrough: ['in-addr.arpa', 'ip6.arpa'],
+      },
     },
     {
       name: 'CoreDNS options',
-      argv: ['--dns-address', '127.0.0.1:0', '--ttl', '30', '--pods', 'verified', '--namespaces', 'a,b', '--endpoint-pod-names', '--noendpoints', '--ignore-empty-service', '--fallthrough', '.', '--upstream', '127.0.0.1:5300,127.0.0.1:5301'],
-      want: { dns: { host: '127.0.0.1', port: 0 }, upstreams: ['127.0.0.1:5300', '127.0.0.1:5301'] },
-      k8s: { ttl: 30, pods: 'verified', namespaces: ['a', 'b'], endpointPodNames: true, noEndpoints: true, ignoreEmptyService: true, fallthrough: [] },
+      argv: [
+        '--dns-address',
+        '127.0.0.1:0',
+        '--ttl',
+        '30',
+        '--pods',
+        'verified',
+        '--namespaces',
+        'a,b',
+        '--endpoint-pod-names',
+        '--noendpoints',
+        '--ignore-empty-service',
+        '--fallthrough',
+        '.',
+        '--upstream',
+        '127.0.0.1:5300,127.0.0.1:5301',
+      ],
+      want: {
+        dns: { host: '127.0.0.1', port: 0 },
+        upstreams: ['127.0.0.1:5300', '127.0.0.1:5301'],
+      },
+      k8s: {
+        ttl: 30,
+        pods: 'verified',
+        namespaces: ['a', 'b'],
+        endpointPodNames: true,
+        noEndpoints: true,
+        ignoreEmptyService: true,
+        fallthrough: [],
+      },
     },
-    { name: 'no fallthrough', argv: ['--no-fallthrough'], want: {}, k8s: { fallthrough: undefined } },
-    { name: 'zone', argv: ['--zone', 'Example.Test.', '--reverse-zones', ''], want: {}, k8s: { zones: ['example.test'] } },
+    {
+      name: 'no fallthrough',
+      argv: ['--no-fallthrough'],
+      want: {},
+      k8s: { fallthrough: undefined },
+    },
+    {
+      name: 'zone',
+      argv: ['--zone', 'Example.Test.', '--reverse-zones', ''],
+      want: {},
+      k8s: { zones: ['example.test'] },
+    },
   ])('$name', ({ argv, want, k8s }) => {
     const c = parseConfig(argv, {});
     expect(c).toMatchObject(want);

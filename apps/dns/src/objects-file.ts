@@ -24,7 +24,8 @@ export function parseObjects(text: string): DnsObject[] {
     if (typeof o.kind === 'string' && KINDS.has(o.kind)) out.push(v as DnsObject);
   };
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new ObjectsFileError(doc.errors.map((e) => e.message).join('; '));
+    if (doc.errors.length > 0)
+      throw new ObjectsFileError(doc.errors.map((e) => e.message).join('; '));
     visit(doc.toJS());
   }
   return out;
@@ -38,7 +39,8 @@ export function staticSource(objects: readonly DnsObject[], now?: () => number):
   const c = new DnsController(now ? { now } : {});
   const implied = new Set(['default', 'kube-system']);
   for (const o of objects) if (o.metadata.namespace) implied.add(o.metadata.namespace);
-  for (const ns of implied) c.onAdd({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  for (const ns of implied)
+    c.onAdd({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   for (const o of objects) c.onAdd(o);
   c.markSynced();
   return c;
@@ -48,19 +50,30 @@ export function loadObjectsFile(path: string): DnsController {
   return staticSource(parseObjects(readFileSync(path, 'utf8')));
 }
 
-const keyOf = (o: DnsObject): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+const keyOf = (o: DnsObject): string =>
+  `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 /**
  * Replaces what `controller` holds with `next` (the file re-read on SIGHUP, like CoreDNS `reload`):
  * objects gone from the file are deleted, the others updated or added. `previous` is what was loaded
  * last; returns what to pass next time. Implied namespaces are kept.
  */
-export function reloadObjects(controller: DnsController, previous: readonly DnsObject[], next: readonly DnsObject[]): DnsObject[] {
+export function reloadObjects(
+  controller: DnsController,
+  previous: readonly DnsObject[],
+  next: readonly DnsObject[],
+): DnsObject[] {
   const keep = new Set(next.map(keyOf));
-  for (const o of previous) if (!keep.has(keyOf(o)) && o.kind !== 'Namespace') controller.onDelete(o);
+  for (const o of previous)
+    if (!keep.has(keyOf(o)) && o.kind !== 'Namespace') controller.onDelete(o);
   for (const o of next) {
     if (o.kind === 'Namespace') controller.onAdd(o);
-    else if (o.metadata.namespace) controller.onAdd({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.metadata.namespace } });
+    else if (o.metadata.namespace)
+      controller.onAdd({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: o.metadata.namespace },
+      });
   }
   for (const o of next) if (o.kind !== 'Namespace') controller.onUpdate(undefined, o);
   return [...next];

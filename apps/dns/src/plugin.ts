@@ -2,7 +2,14 @@
 import type { Answer } from 'dns-packet';
 
 /** DNS rcodes used here (RFC 1035 / 6895). */
-export const Rcode = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+export const Rcode = {
+  NOERROR: 0,
+  FORMERR: 1,
+  SERVFAIL: 2,
+  NXDOMAIN: 3,
+  NOTIMP: 4,
+  REFUSED: 5,
+} as const;
 export type Rcode = (typeof Rcode)[keyof typeof Rcode];
 
 export const RcodeName: Readonly<Record<number, string>> = {
@@ -32,7 +39,9 @@ export const QType = {
   ANY: 255,
 } as const;
 
-const QTypeNames: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(QType).map(([k, v]) => [v, k]));
+const QTypeNames: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(QType).map(([k, v]) => [v, k]),
+);
 /** "A", "SRV", … or "TYPE<n>" as CoreDNS labels unknown types. */
 export function qtypeName(t: number): string {
   return QTypeNames[t] ?? `TYPE${t}`;
@@ -58,7 +67,8 @@ export interface DnsRequest {
   /** The whole query on the wire (forward sends it on with a new id). */
   readonly raw: Buffer;
   /** EDNS0 from the client's OPT record, if any. */
-  readonly edns: { readonly udpSize: number; readonly do: boolean; readonly version: number } | undefined;
+  readonly edns:
+    { readonly udpSize: number; readonly do: boolean; readonly version: number } | undefined;
   readonly client: ClientInfo;
   /** Set on queries a plugin makes itself (upstream lookups, autopath). */
   readonly internal: boolean;
@@ -92,12 +102,30 @@ export type PluginFactory = (next: Handler | undefined) => Handler;
 export const CHAIN = ['errors', 'log', 'autopath', 'kubernetes', 'cache', 'forward'] as const;
 export type PluginName = (typeof CHAIN)[number];
 
-export function reply(plugin: string, rcode: number, fields: Partial<Omit<DnsReply, 'rcode' | 'plugin'>> = {}): DnsReply {
-  return { rcode, aa: false, tc: false, ra: false, answers: [], authorities: [], additionals: [], plugin, ...fields };
+export function reply(
+  plugin: string,
+  rcode: number,
+  fields: Partial<Omit<DnsReply, 'rcode' | 'plugin'>> = {},
+): DnsReply {
+  return {
+    rcode,
+    aa: false,
+    tc: false,
+    ra: false,
+    answers: [],
+    authorities: [],
+    additionals: [],
+    plugin,
+    ...fields,
+  };
 }
 
 /** plugin.NextOrFailure: call `next`, or SERVFAIL when there is none. */
-export async function nextOrFailure(name: string, next: Handler | undefined, req: DnsRequest): Promise<DnsReply> {
+export async function nextOrFailure(
+  name: string,
+  next: Handler | undefined,
+  req: DnsRequest,
+): Promise<DnsReply> {
   if (next) return next.serveDNS(req);
   return reply(name, Rcode.SERVFAIL);
 }

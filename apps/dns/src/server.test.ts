@@ -18,12 +18,24 @@ const SERIAL = 1700000000;
 const SOA = `cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. ${SERIAL} 7200 1800 86400 5`;
 
 function bigHeadless(n: number): ReturnType<typeof fixtureObjects> {
-  const eps = Array.from({ length: n }, (_, i) => ({ ip: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
-  return [service('testns', 'big', { clusterIP: 'None', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }), slice({ ns: 'testns', name: 'big-1', svc: 'big' }, eps)];
+  const eps = Array.from({ length: n }, (_, i) => ({
+    ip: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+  }));
+  return [
+    service('testns', 'big', {
+      clusterIP: 'None',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+    }),
+    slice({ ns: 'testns', name: 'big-1', svc: 'big' }, eps),
+  ];
 }
 
 /** Sends raw datagrams from one socket and collects replies until `until` holds. */
-async function udpExchange(port: number, packets: Buffer[], until: (replies: Buffer[]) => boolean): Promise<Buffer[]> {
+async function udpExchange(
+  port: number,
+  packets: Buffer[],
+  until: (replies: Buffer[]) => boolean,
+): Promise<Buffer[]> {
   const sock = createSocket('udp4');
   const replies: Buffer[] = [];
   await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
@@ -47,7 +59,12 @@ async function udpExchange(port: number, packets: Buffer[], until: (replies: Buf
 }
 
 const query = (id: number, name: string, type: dnsPacket.RecordType = 'A'): Buffer =>
-  dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }] });
+  dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type, class: 'IN' }],
+  });
 
 describe('DnsServer over UDP and TCP', () => {
   let server: DnsServer;
@@ -58,7 +75,11 @@ describe('DnsServer over UDP and TCP', () => {
 
   beforeAll(async () => {
     upstream = await startFakeUpstream({
-      records: { 'ext.interwebs.test': ['192.0.2.10'], 'www.example.test': ['192.0.2.20'], 'big.example.test': Array.from({ length: 60 }, (_, i) => `192.0.2.${i + 1}`) },
+      records: {
+        'ext.interwebs.test': ['192.0.2.10'],
+        'www.example.test': ['192.0.2.20'],
+        'big.example.test': Array.from({ length: 60 }, (_, i) => `192.0.2.${i + 1}`),
+      },
       truncate: ['big.example.test'],
     });
     metrics = new DnsMetrics();
@@ -75,7 +96,12 @@ describe('DnsServer over UDP and TCP', () => {
     await server.start();
     const empty = new DnsController({ now: () => SERIAL });
     empty.onAdd({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'testns' } });
-    unsynced = new DnsServer({ host: '127.0.0.1', port: 0, handler: buildDnsChain({ objects: empty, kubernetes: kubernetesOptions(), logger }).handler, logger });
+    unsynced = new DnsServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler: buildDnsChain({ objects: empty, kubernetes: kubernetesOptions(), logger }).handler,
+      logger,
+    });
     await unsynced.start();
   });
   afterAll(async () => {
@@ -85,8 +111,18 @@ describe('DnsServer over UDP and TCP', () => {
   });
 
   const digCases = [
-    { name: 'A', args: [`svc1.${T}`, 'A'], status: 'NOERROR', answer: [`svc1.${T}. 5 IN A 10.0.0.1`] },
-    { name: 'AAAA', args: [`svc6.${T}`, 'AAAA'], status: 'NOERROR', answer: [`svc6.${T}. 5 IN AAAA 1234:abcd::1`] },
+    {
+      name: 'A',
+      args: [`svc1.${T}`, 'A'],
+      status: 'NOERROR',
+      answer: [`svc1.${T}. 5 IN A 10.0.0.1`],
+    },
+    {
+      name: 'AAAA',
+      args: [`svc6.${T}`, 'AAAA'],
+      status: 'NOERROR',
+      answer: [`svc6.${T}. 5 IN AAAA 1234:abcd::1`],
+    },
     {
       name: 'SRV with additional',
       args: [`_http._tcp.svc1.${T}`, 'SRV'],
@@ -94,18 +130,51 @@ describe('DnsServer over UDP and TCP', () => {
       answer: [`_http._tcp.svc1.${T}. 5 IN SRV 0 100 80 svc1.${T}.`],
       additional: [`svc1.${T}. 5 IN A 10.0.0.1`],
     },
-    { name: 'headless endpoint name', args: [`ep1a.svc1.${T}`, 'A'], status: 'NOERROR', answer: [`ep1a.svc1.${T}. 5 IN A 172.0.0.1`] },
-    { name: 'CNAME', args: [`external.${T}`, 'CNAME'], status: 'NOERROR', answer: [`external.${T}. 5 IN CNAME ext.interwebs.test.`] },
+    {
+      name: 'headless endpoint name',
+      args: [`ep1a.svc1.${T}`, 'A'],
+      status: 'NOERROR',
+      answer: [`ep1a.svc1.${T}. 5 IN A 172.0.0.1`],
+    },
+    {
+      name: 'CNAME',
+      args: [`external.${T}`, 'CNAME'],
+      status: 'NOERROR',
+      answer: [`external.${T}. 5 IN CNAME ext.interwebs.test.`],
+    },
     {
       name: 'ExternalName A through forward',
       args: [`external.${T}`, 'A'],
       status: 'NOERROR',
-      answer: [`external.${T}. 5 IN CNAME ext.interwebs.test.`, 'ext.interwebs.test. 60 IN A 192.0.2.10'],
+      answer: [
+        `external.${T}. 5 IN CNAME ext.interwebs.test.`,
+        'ext.interwebs.test. 60 IN A 192.0.2.10',
+      ],
     },
-    { name: 'PTR', args: ['-x', '10.0.0.1'], status: 'NOERROR', answer: [`1.0.0.10.in-addr.arpa. 5 IN PTR svc1.${T}.`] },
-    { name: 'PTR of an endpoint', args: ['-x', '172.0.0.2'], status: 'NOERROR', answer: [`2.0.0.172.in-addr.arpa. 5 IN PTR 172-0-0-2.svc1.${T}.`] },
-    { name: 'pod record (insecure)', args: ['1-2-3-4.testns.pod.cluster.local', 'A'], status: 'NOERROR', answer: ['1-2-3-4.testns.pod.cluster.local. 5 IN A 1.2.3.4'] },
-    { name: 'dns-version TXT', args: ['dns-version.cluster.local', 'TXT'], status: 'NOERROR', answer: ['dns-version.cluster.local. 28800 IN TXT "1.1.0"'] },
+    {
+      name: 'PTR',
+      args: ['-x', '10.0.0.1'],
+      status: 'NOERROR',
+      answer: [`1.0.0.10.in-addr.arpa. 5 IN PTR svc1.${T}.`],
+    },
+    {
+      name: 'PTR of an endpoint',
+      args: ['-x', '172.0.0.2'],
+      status: 'NOERROR',
+      answer: [`2.0.0.172.in-addr.arpa. 5 IN PTR 172-0-0-2.svc1.${T}.`],
+    },
+    {
+      name: 'pod record (insecure)',
+      args: ['1-2-3-4.testns.pod.cluster.local', 'A'],
+      status: 'NOERROR',
+      answer: ['1-2-3-4.testns.pod.cluster.local. 5 IN A 1.2.3.4'],
+    },
+    {
+      name: 'dns-version TXT',
+      args: ['dns-version.cluster.local', 'TXT'],
+      status: 'NOERROR',
+      answer: ['dns-version.cluster.local. 28800 IN TXT "1.1.0"'],
+    },
     { name: 'apex SOA', args: ['cluster.local', 'SOA'], status: 'NOERROR', answer: [SOA] },
     {
       name: 'apex NS',
@@ -114,9 +183,19 @@ describe('DnsServer over UDP and TCP', () => {
       answer: ['cluster.local. 5 IN NS ns.dns.cluster.local.'],
       additional: ['ns.dns.cluster.local. 5 IN A 127.0.0.1'],
     },
-    { name: 'NXDOMAIN with SOA', args: [`nothere.${T}`, 'A'], status: 'NXDOMAIN', authority: [SOA] },
+    {
+      name: 'NXDOMAIN with SOA',
+      args: [`nothere.${T}`, 'A'],
+      status: 'NXDOMAIN',
+      authority: [SOA],
+    },
     { name: 'NODATA with SOA', args: [`svc1.${T}`, 'AAAA'], status: 'NOERROR', authority: [SOA] },
-    { name: 'forwarded name', args: ['www.example.test', 'A'], status: 'NOERROR', answer: ['www.example.test. 60 IN A 192.0.2.20'] },
+    {
+      name: 'forwarded name',
+      args: ['www.example.test', 'A'],
+      status: 'NOERROR',
+      answer: ['www.example.test. 60 IN A 192.0.2.20'],
+    },
   ];
 
   it.each(digCases)('dig $name', async (c) => {
@@ -191,7 +270,9 @@ describe('DnsServer over UDP and TCP', () => {
     r.setServers([`127.0.0.1:${server.port}`]);
     expect(await r.resolve4(`svc1.${T}`)).toEqual(['10.0.0.1']);
     expect(await r.resolve6(`svc6.${T}`)).toEqual(['1234:abcd::1']);
-    expect(await r.resolveSrv(`_http._tcp.svc1.${T}`)).toEqual([{ name: `svc1.${T}`, port: 80, priority: 0, weight: 100 }]);
+    expect(await r.resolveSrv(`_http._tcp.svc1.${T}`)).toEqual([
+      { name: `svc1.${T}`, port: 80, priority: 0, weight: 100 },
+    ]);
     expect(await r.resolveTxt('dns-version.cluster.local')).toEqual([['1.1.0']]);
     expect(await r.resolveCname(`external.${T}`)).toEqual(['ext.interwebs.test']);
     expect(await r.reverse('10.0.0.1')).toEqual([`svc1.${T}`]);
@@ -215,12 +296,19 @@ describe('DnsServer over UDP and TCP', () => {
     });
     const status = query(12, `svc1.${T}`);
     status.writeUInt16BE((2 << 11) | 0x100, 2); // opcode STATUS
-    const garbled = Buffer.concat([query(13, `svc1.${T}`).subarray(0, 14), Buffer.from([0xff, 0xff])]);
+    const garbled = Buffer.concat([
+      query(13, `svc1.${T}`).subarray(0, 14),
+      Buffer.from([0xff, 0xff]),
+    ]);
     const short = Buffer.from([1, 2, 3]);
     const response = query(14, `svc1.${T}`);
     response.writeUInt16BE(0x8000, 2);
     const good = query(15, `svc1.${T}`);
-    const replies = await udpExchange(server.port, [two, status, garbled, short, response, good], (rs) => rs.some((r) => r.readUInt16BE(0) === 15) && rs.length >= 4);
+    const replies = await udpExchange(
+      server.port,
+      [two, status, garbled, short, response, good],
+      (rs) => rs.some((r) => r.readUInt16BE(0) === 15) && rs.length >= 4,
+    );
     const byId = new Map(replies.map((r) => [r.readUInt16BE(0), r]));
     expect((byId.get(11)?.readUInt16BE(2) ?? 0) & 0xf).toBe(1);
     expect((byId.get(12)?.readUInt16BE(2) ?? 0) & 0xf).toBe(4);
@@ -236,11 +324,20 @@ describe('DnsServer over UDP and TCP', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
-    const templates = [query(1, `svc1.${T}`), query(2, `_http._tcp.svc1.${T}`, 'SRV'), query(3, 'x.example.test'), query(4, '1.0.0.10.in-addr.arpa', 'PTR')];
+    const templates = [
+      query(1, `svc1.${T}`),
+      query(2, `_http._tcp.svc1.${T}`, 'SRV'),
+      query(3, 'x.example.test'),
+      query(4, '1.0.0.10.in-addr.arpa', 'PTR'),
+    ];
     const packets: Buffer[] = [];
     for (let i = 0; i < 3000; i++) {
       if (i % 3 === 0) {
-        packets.push(Buffer.from(Array.from({ length: Math.floor(rand() * 100) }, () => Math.floor(rand() * 256))));
+        packets.push(
+          Buffer.from(
+            Array.from({ length: Math.floor(rand() * 100) }, () => Math.floor(rand() * 256)),
+          ),
+        );
       } else {
         const t = Buffer.from(templates[i % templates.length] ?? Buffer.alloc(0));
         const flips = 1 + Math.floor(rand() * 4);
@@ -268,8 +365,12 @@ describe('DnsServer over UDP and TCP', () => {
         }
         s.end(Buffer.from([0xff, 0xff, 1, 2, 3]));
       });
-      s.on('error', () => { resolve(); });
-      s.on('close', () => { resolve(); });
+      s.on('error', () => {
+        resolve();
+      });
+      s.on('close', () => {
+        resolve();
+      });
       s.resume();
     });
     const r = await dig(server.port, [`svc1.${T}`]);
@@ -282,9 +383,15 @@ describe('DnsServer over UDP and TCP', () => {
     await dig(server.port, [`svc1.${T}`]);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/coredns_dns_requests_total\{[^}]*proto="udp"[^}]*type="A"[^}]*\} \d+/);
-    expect(text).toMatch(/coredns_dns_responses_total\{[^}]*rcode="NOERROR"[^}]*plugin="kubernetes"[^}]*\} \d+/);
+    expect(text).toMatch(
+      /coredns_dns_responses_total\{[^}]*rcode="NOERROR"[^}]*plugin="kubernetes"[^}]*\} \d+/,
+    );
     expect(text).toMatch(/coredns_dns_request_duration_seconds_bucket/);
     expect(text).toMatch(/coredns_forward_requests_total\{to="127\.0\.0\.1:\d+"\} \d+/);
-    expect(logger.lines.some((l) => l['msg'] === 'query' && l['name'] === `svc1.${T}.` && l['rcode'] === 'NOERROR')).toBe(true);
+    expect(
+      logger.lines.some(
+        (l) => l['msg'] === 'query' && l['name'] === `svc1.${T}.` && l['rcode'] === 'NOERROR',
+      ),
+    ).toBe(true);
   });
 });

@@ -5,7 +5,14 @@ import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:
 import type { Logger } from '@svclab/telemetry';
 import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
 import type { DnsMetrics } from './metrics.js';
-import { encodeBadVersion, encodeError, encodeReply, MAX_QUERY_SIZE, parseQuery, udpLimit } from './wire.js';
+import {
+  encodeBadVersion,
+  encodeError,
+  encodeReply,
+  MAX_QUERY_SIZE,
+  parseQuery,
+  udpLimit,
+} from './wire.js';
 
 /** Idle TCP connections are closed after this many milliseconds (CoreDNS/miekg idle timeout 8s). */
 export const TCP_IDLE_TIMEOUT_MS = 8000;
@@ -68,9 +75,11 @@ export class DnsServer {
       }
     }
     this.udp.on('message', (msg, rinfo) => {
-      void this.handle(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' }).then((out) => {
-        if (out) this.udp?.send(out, rinfo.port, rinfo.address);
-      });
+      void this.handle(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' }).then(
+        (out) => {
+          if (out) this.udp?.send(out, rinfo.port, rinfo.address);
+        },
+      );
     });
     this.udp.on('error', (err) => {
       this.opts.logger.error('udp socket error', { err });
@@ -81,11 +90,17 @@ export class DnsServer {
     for (const c of this.conns) c.destroy();
     await Promise.all([
       new Promise<void>((resolve) => {
-        if (this.udp) this.udp.close(() => { resolve(); });
+        if (this.udp)
+          this.udp.close(() => {
+            resolve();
+          });
         else resolve();
       }),
       new Promise<void>((resolve) => {
-        if (this.tcp) this.tcp.close(() => { resolve(); });
+        if (this.tcp)
+          this.tcp.close(() => {
+            resolve();
+          });
         else resolve();
       }),
     ]);
@@ -110,7 +125,11 @@ export class DnsServer {
         if (buf.length < 2 + len) break;
         const msg = buf.subarray(2, 2 + len);
         buf = buf.subarray(2 + len);
-        void this.handle(Buffer.from(msg), { address: s.remoteAddress ?? '', port: s.remotePort ?? 0, transport: 'tcp' }).then((out) => {
+        void this.handle(Buffer.from(msg), {
+          address: s.remoteAddress ?? '',
+          port: s.remotePort ?? 0,
+          transport: 'tcp',
+        }).then((out) => {
           if (!out || s.destroyed) return;
           const len2 = Buffer.alloc(2);
           len2.writeUInt16BE(out.length);
@@ -128,7 +147,11 @@ export class DnsServer {
       if (q.kind === 'drop') return undefined;
       const m = this.opts.metrics;
       if (q.kind === 'error') {
-        m?.observeResponse({ server: this.serverLabel, rcode: RcodeName[q.rcode] ?? String(q.rcode), plugin: '' });
+        m?.observeResponse({
+          server: this.serverLabel,
+          rcode: RcodeName[q.rcode] ?? String(q.rcode),
+          plugin: '',
+        });
         return encodeError(q.header, q.rcode);
       }
       const req = q.request;

@@ -13,7 +13,19 @@ export interface DigResult {
 
 /** `dig @127.0.0.1 -p PORT args…` with +noall +comments +answer +authority +additional; records whitespace-collapsed. */
 export function dig(port: number, args: readonly string[]): Promise<DigResult> {
-  const argv = ['@127.0.0.1', '-p', String(port), '+noall', '+comments', '+answer', '+authority', '+additional', '+tries=3', '+time=5', ...args];
+  const argv = [
+    '@127.0.0.1',
+    '-p',
+    String(port),
+    '+noall',
+    '+comments',
+    '+answer',
+    '+authority',
+    '+additional',
+    '+tries=3',
+    '+time=5',
+    ...args,
+  ];
   return new Promise((resolve, reject) => {
     execFile('dig', argv, { timeout: 60_000 }, (err, stdout) => {
       if (err && stdout === '') {

@@ -19,7 +19,11 @@ export interface FakeUpstreamOptions {
   readonly ttl?: number;
 }
 
-function answerFor(opts: FakeUpstreamOptions & { log: string[] }, query: Buffer, proto: 'udp' | 'tcp'): Buffer {
+function answerFor(
+  opts: FakeUpstreamOptions & { log: string[] },
+  query: Buffer,
+  proto: 'udp' | 'tcp',
+): Buffer {
   const log = opts.log;
   const q = dnsPacket.decode(query);
   const question = q.questions?.[0];
@@ -28,18 +32,38 @@ function answerFor(opts: FakeUpstreamOptions & { log: string[] }, query: Buffer,
   const ips = opts.records[name];
   const tc = proto === 'udp' && (opts.truncate ?? []).includes(name);
   const answers: Answer[] =
-    !tc && ips && question?.type === 'A' ? ips.map((ip) => ({ name: question.name, type: 'A', ttl: opts.ttl ?? 60, class: 'IN', data: ip })) : [];
+    !tc && ips && question?.type === 'A'
+      ? ips.map((ip) => ({
+          name: question.name,
+          type: 'A',
+          ttl: opts.ttl ?? 60,
+          class: 'IN',
+          data: ip,
+        }))
+      : [];
   const soa: Answer = {
     name: 'test',
     type: 'SOA',
     ttl: 30,
     class: 'IN',
-    data: { mname: 'ns.test', rname: 'hostmaster.test', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 30 },
+    data: {
+      mname: 'ns.test',
+      rname: 'hostmaster.test',
+      serial: 1,
+      refresh: 1,
+      retry: 1,
+      expire: 1,
+      minimum: 30,
+    },
   };
   return dnsPacket.encode({
     type: 'response',
     id: q.id ?? 0,
-    flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (tc ? dnsPacket.TRUNCATED_RESPONSE : 0) | (ips ? 0 : 3),
+    flags:
+      dnsPacket.RECURSION_DESIRED |
+      dnsPacket.RECURSION_AVAILABLE |
+      (tc ? dnsPacket.TRUNCATED_RESPONSE : 0) |
+      (ips ? 0 : 3),
     questions: q.questions ?? [],
     answers,
     authorities: ips ? [] : [soa],
@@ -74,7 +98,18 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
     address: `127.0.0.1:${(tcp.address() as AddressInfo).port}`,
     queries,
     close: async () => {
-      await Promise.all([new Promise<void>((r) => udp.close(() => { r(); })), new Promise<void>((r) => tcp.close(() => { r(); }))]);
+      await Promise.all([
+        new Promise<void>((r) =>
+          udp.close(() => {
+            r();
+          }),
+        ),
+        new Promise<void>((r) =>
+          tcp.close(() => {
+            r();
+          }),
+        ),
+      ]);
     },
   };
 }

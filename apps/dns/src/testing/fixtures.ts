@@ -38,7 +38,13 @@ export function slice(
 }
 
 export function pod(ns: string, name: string, ip: string): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: ns, name }, spec: { containers: [] }, status: { podIP: ip } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { namespace: ns, name },
+    spec: { containers: [] },
+    status: { podIP: ip },
+  };
 }
 
 const http = [{ name: 'http', port: 80, protocol: 'TCP' as const }];
@@ -49,10 +55,24 @@ export function fixtureObjects(): (Service | EndpointSlice | Pod | Namespace)[] 
     namespace('testns'),
     namespace('default'),
     namespace('emptyns'),
-    service('testns', 'svc1', { clusterIP: '10.0.0.1', ports: [...http, { name: 'dns', port: 53, protocol: 'UDP' }, { port: 8080, protocol: 'TCP' }] }),
-    slice({ ns: 'testns', name: 'svc1-abc', svc: 'svc1' }, [{ ip: '172.0.0.1', hostname: 'ep1a', pod: 'pod-a' }, { ip: '172.0.0.2', pod: 'pod-b' }]),
-    service('testns', 'svc6', { clusterIP: '1234:abcd::1', clusterIPs: ['1234:abcd::1'], ports: http }),
-    service('testns', 'dual', { clusterIP: '10.0.0.6', clusterIPs: ['10.0.0.6', 'fd00::6'], ports: http }),
+    service('testns', 'svc1', {
+      clusterIP: '10.0.0.1',
+      ports: [...http, { name: 'dns', port: 53, protocol: 'UDP' }, { port: 8080, protocol: 'TCP' }],
+    }),
+    slice({ ns: 'testns', name: 'svc1-abc', svc: 'svc1' }, [
+      { ip: '172.0.0.1', hostname: 'ep1a', pod: 'pod-a' },
+      { ip: '172.0.0.2', pod: 'pod-b' },
+    ]),
+    service('testns', 'svc6', {
+      clusterIP: '1234:abcd::1',
+      clusterIPs: ['1234:abcd::1'],
+      ports: http,
+    }),
+    service('testns', 'dual', {
+      clusterIP: '10.0.0.6',
+      clusterIPs: ['10.0.0.6', 'fd00::6'],
+      ports: http,
+    }),
     service('testns', 'hdls1', { clusterIP: 'None', ports: http }),
     slice({ ns: 'testns', name: 'hdls1-abc', svc: 'hdls1' }, [
       { ip: '172.0.0.10', hostname: 'dup-name' },
@@ -62,11 +82,20 @@ export function fixtureObjects(): (Service | EndpointSlice | Pod | Namespace)[] 
     ]),
     slice({ ns: 'testns', name: 'hdls1-v6', svc: 'hdls1' }, [{ ip: '5678:abcd::1' }]),
     service('testns', 'hdlsempty', { clusterIP: 'None', ports: http }),
-    slice({ ns: 'testns', name: 'hdlsempty-abc', svc: 'hdlsempty' }, [{ ip: '172.0.0.20', ready: false }]),
+    slice({ ns: 'testns', name: 'hdlsempty-abc', svc: 'hdlsempty' }, [
+      { ip: '172.0.0.20', ready: false },
+    ]),
     service('testns', 'hdlsnoports', { clusterIP: 'None' }),
-    slice({ ns: 'testns', name: 'hdlsnoports-abc', svc: 'hdlsnoports' }, [{ ip: '172.0.0.30' }], []),
+    slice(
+      { ns: 'testns', name: 'hdlsnoports-abc', svc: 'hdlsnoports' },
+      [{ ip: '172.0.0.30' }],
+      [],
+    ),
     service('testns', 'external', { type: 'ExternalName', externalName: 'ext.interwebs.test' }),
-    service('testns', 'extinternal', { type: 'ExternalName', externalName: 'svc1.testns.svc.cluster.local' }),
+    service('testns', 'extinternal', {
+      type: 'ExternalName',
+      externalName: 'svc1.testns.svc.cluster.local',
+    }),
     service('testns', 'extip', { type: 'ExternalName', externalName: '1.2.3.4' }),
     service('testns', 'noports', { clusterIP: '10.0.0.9' }),
     service('testns', 'noeps', { clusterIP: '10.0.0.10', ports: http }),
@@ -81,7 +110,8 @@ export function rr(a: Answer): string {
   const head = `${n(a.name)} ${'ttl' in a ? String(a.ttl ?? 0) : '0'} IN ${a.type}`;
   if (a.type === 'A' || a.type === 'AAAA') return `${head} ${a.data}`;
   if (a.type === 'CNAME' || a.type === 'PTR' || a.type === 'NS') return `${head} ${n(a.data)}`;
-  if (a.type === 'SRV') return `${head} ${a.data.priority ?? 0} ${a.data.weight ?? 0} ${a.data.port} ${n(a.data.target)}`;
+  if (a.type === 'SRV')
+    return `${head} ${a.data.priority ?? 0} ${a.data.weight ?? 0} ${a.data.port} ${n(a.data.target)}`;
   if (a.type === 'SOA') {
     const d = a.data;
     return `${head} ${n(d.mname)} ${n(d.rname)} ${d.serial ?? 0} ${d.refresh ?? 0} ${d.retry ?? 0} ${d.expire ?? 0} ${d.minimum ?? 0}`;

@@ -8,7 +8,10 @@ import { fixtureObjects, pod, rr } from '../../testing/fixtures.js';
 import { kubernetesOptions, PodMode } from '../kubernetes/setup.js';
 import { searchPath } from './autopath.js';
 
-const objects = staticSource([...fixtureObjects(), pod('default', 'client', '127.0.0.42')], () => 1);
+const objects = staticSource(
+  [...fixtureObjects(), pod('default', 'client', '127.0.0.42')],
+  () => 1,
+);
 const chain = buildDnsChain({
   objects,
   kubernetes: kubernetesOptions({ pods: PodMode.Verified }),
@@ -29,11 +32,21 @@ const base: DnsRequest = {
   internal: false,
 };
 const ask = (qname: string, client = '127.0.0.42', qtype: number = QType.A) =>
-  chain.handler.serveDNS({ ...newRequest(base, qname, qtype), internal: false, client: { ...base.client, address: client } });
+  chain.handler.serveDNS({
+    ...newRequest(base, qname, qtype),
+    internal: false,
+    client: { ...base.client, address: client },
+  });
 
 describe('autopath', () => {
   it('builds the search path', () => {
-    expect(searchPath('default', 'cluster.local', ['corp.test'])).toEqual(['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.test', '']);
+    expect(searchPath('default', 'cluster.local', ['corp.test'])).toEqual([
+      'default.svc.cluster.local',
+      'svc.cluster.local',
+      'cluster.local',
+      'corp.test',
+      '',
+    ]);
   });
 
   it.each([
@@ -41,7 +54,10 @@ describe('autopath', () => {
       name: 'service in another namespace: CNAME to the name found',
       qname: 'svc1.testns.default.svc.cluster.local',
       rcode: 'NOERROR',
-      answer: ['svc1.testns.default.svc.cluster.local. 5 IN CNAME svc1.testns.svc.cluster.local.', 'svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1'],
+      answer: [
+        'svc1.testns.default.svc.cluster.local. 5 IN CNAME svc1.testns.svc.cluster.local.',
+        'svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1',
+      ],
     },
     {
       name: 'nothing anywhere: the first reply (NXDOMAIN)',

@@ -38,7 +38,9 @@ export class AutopathPlugin implements Handler {
 
   async serveDNS(req: DnsRequest): Promise<DnsReply> {
     if (req.internal) return this.next.serveDNS(req);
-    const client = req.client.address.startsWith('::ffff:') ? req.client.address.slice(7) : req.client.address;
+    const client = req.client.address.startsWith('::ffff:')
+      ? req.client.address.slice(7)
+      : req.client.address;
     const pod = this.opts.objects.podsByIP(client)[0];
     if (!pod) return this.next.serveDNS(req);
     const path = searchPath(pod.namespace.toLowerCase(), this.opts.zone, this.opts.extraSearch);
@@ -52,7 +54,8 @@ export class AutopathPlugin implements Handler {
       const name = s === '' ? base : `${base}.${s}`;
       const r = await this.next.serveDNS({ ...newRequest(req, name, req.qtype), internal: false });
       firstReply ??= r;
-      if (r.rcode === Rcode.NXDOMAIN || r.rcode === Rcode.SERVFAIL || r.rcode === Rcode.REFUSED) continue;
+      if (r.rcode === Rcode.NXDOMAIN || r.rcode === Rcode.SERVFAIL || r.rcode === Rcode.REFUSED)
+        continue;
       this.opts.onSuccess?.();
       return { ...r, answers: cnamer(r.answers, qname), plugin: this.name };
     }

@@ -17,7 +17,11 @@ export interface CacheOptions {
   readonly server?: string;
 }
 
-export const defaultCacheOptions: CacheOptions = { successTTL: 3600, denialTTL: 1800, capacity: 9984 };
+export const defaultCacheOptions: CacheOptions = {
+  successTTL: 3600,
+  denialTTL: 1800,
+  capacity: 9984,
+};
 
 interface Entry {
   readonly reply: DnsReply;
@@ -58,7 +62,7 @@ export class CachePlugin implements Handler {
       this.opts.metrics?.cacheHits.inc({ ...labels, type: hit.kind });
       const elapsed = Math.floor((now - hit.stored) / 1000);
       const age = (l: readonly Answer[]): Answer[] =>
-        l.map((a) => ('ttl' in a ? ({ ...a, ttl: Math.max(0, ttlOf(a) - elapsed) }) : a));
+        l.map((a) => ('ttl' in a ? { ...a, ttl: Math.max(0, ttlOf(a) - elapsed) } : a));
       return {
         ...hit.reply,
         answers: age(hit.reply.answers),
@@ -69,7 +73,17 @@ export class CachePlugin implements Handler {
     }
     if (hit) this.remove(key);
     this.opts.metrics?.cacheMisses.inc(labels);
-    if (!this.next) return { rcode: Rcode.SERVFAIL, aa: false, tc: false, ra: false, answers: [], authorities: [], additionals: [], plugin: this.name };
+    if (!this.next)
+      return {
+        rcode: Rcode.SERVFAIL,
+        aa: false,
+        tc: false,
+        ra: false,
+        answers: [],
+        authorities: [],
+        additionals: [],
+        plugin: this.name,
+      };
     const rep = await this.next.serveDNS(req);
     this.store(key, rep, now);
     return rep;
@@ -82,7 +96,10 @@ export class CachePlugin implements Handler {
     if (rep.rcode === Rcode.NOERROR && rep.answers.length > 0) {
       kind = 'success';
       ttl = Math.min(this.opts.successTTL, ...rep.answers.map(ttlOf));
-    } else if (rep.rcode === Rcode.NXDOMAIN || (rep.rcode === Rcode.NOERROR && rep.answers.length === 0)) {
+    } else if (
+      rep.rcode === Rcode.NXDOMAIN ||
+      (rep.rcode === Rcode.NOERROR && rep.answers.length === 0)
+    ) {
       kind = 'denial';
       const soa = rep.authorities.find((a): a is SoaAnswer => a.type === 'SOA');
       if (!soa) return;
@@ -100,8 +117,14 @@ export class CachePlugin implements Handler {
     if (this.opts.metrics) {
       const success = this.successCount;
       const server = this.opts.server ?? '';
-      this.opts.metrics.cacheEntries.set({ server, type: 'success', zones: '.', view: '' }, success);
-      this.opts.metrics.cacheEntries.set({ server, type: 'denial', zones: '.', view: '' }, this.entries.size - success);
+      this.opts.metrics.cacheEntries.set(
+        { server, type: 'success', zones: '.', view: '' },
+        success,
+      );
+      this.opts.metrics.cacheEntries.set(
+        { server, type: 'denial', zones: '.', view: '' },
+        this.entries.size - success,
+      );
     }
   }
 

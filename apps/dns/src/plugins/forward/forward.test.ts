@@ -20,8 +20,16 @@ describe('allow list (not an open resolver)', () => {
   });
 
   it('refuses recursion to other clients without asking upstream', async () => {
-    const fw = new ForwardPlugin({ upstreams: ['127.0.0.1:1'], allow: ['127.0.0.0/8'], timeoutMs: 100 });
-    const req = { qname: 'example.test', qtype: 1, client: { address: '192.0.2.1', port: 5, transport: 'udp' } } as unknown as DnsRequest;
+    const fw = new ForwardPlugin({
+      upstreams: ['127.0.0.1:1'],
+      allow: ['127.0.0.0/8'],
+      timeoutMs: 100,
+    });
+    const req = {
+      qname: 'example.test',
+      qtype: 1,
+      client: { address: '192.0.2.1', port: 5, transport: 'udp' },
+    } as unknown as DnsRequest;
     const r = await fw.serveDNS(req);
     expect(r.rcode).toBe(Rcode.REFUSED);
   });

@@ -5,11 +5,24 @@ import { createSocket } from 'node:dgram';
 import { BlockList, connect, isIP } from 'node:net';
 import dnsPacket, { type Answer } from 'dns-packet';
 import type { Logger } from '@svclab/telemetry';
-import { Rcode, RcodeName, reply, type DnsReply, type DnsRequest, type Handler } from '../../plugin.js';
+import {
+  Rcode,
+  RcodeName,
+  reply,
+  type DnsReply,
+  type DnsRequest,
+  type Handler,
+} from '../../plugin.js';
 import type { DnsMetrics } from '../../metrics.js';
 
 /** Default clients allowed to recurse: loopback plus svclab's pod and node CIDRs. */
-export const DEFAULT_ALLOW = ['127.0.0.0/8', '::1/128', '127.244.0.0/16', '127.0.1.0/24', '10.244.0.0/16'] as const;
+export const DEFAULT_ALLOW = [
+  '127.0.0.0/8',
+  '::1/128',
+  '127.244.0.0/16',
+  '127.0.1.0/24',
+  '10.244.0.0/16',
+] as const;
 
 export interface ForwardOptions {
   /** `host:port` (IPv6 as `[::1]:53`). */
@@ -37,7 +50,8 @@ export function parseHostPort(s: string, defaultPort: number): { host: string; p
     throw new ForwardSetupError(`invalid address "${s}"`);
   }
   const port = m[2] === undefined ? defaultPort : Number(m[2]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ForwardSetupError(`invalid port in "${s}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ForwardSetupError(`invalid port in "${s}"`);
   return { host: m[1], port };
 }
 
@@ -55,7 +69,8 @@ export function allowList(cidrs: readonly string[]): BlockList {
 
 /** Whether `address` (maybe an IPv4-mapped IPv6 address) is in `list`. */
 export function isAllowed(list: BlockList, address: string): boolean {
-  const a = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  const a =
+    address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
   const family = isIP(a);
   if (family === 0) return false;
   return list.check(a, family === 4 ? 'ipv4' : 'ipv6');
@@ -74,7 +89,11 @@ export interface Upstream {
 }
 
 /** One UDP exchange; resolves with the reply bytes whose id matches. */
-export function exchangeUDP({ host, port }: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> {
+export function exchangeUDP(
+  { host, port }: Upstream,
+  query: Buffer,
+  timeoutMs: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     const id = query.readUInt16BE(0);
@@ -98,7 +117,11 @@ export function exchangeUDP({ host, port }: Upstream, query: Buffer, timeoutMs: 
 }
 
 /** One TCP exchange (2-byte length framing). */
-export function exchangeTCP({ host, port }: Upstream, query: Buffer, timeoutMs: number): Promise<Buffer> {
+export function exchangeTCP(
+  { host, port }: Upstream,
+  query: Buffer,
+  timeoutMs: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host, port });
     let buf = Buffer.alloc(0);
@@ -134,7 +157,8 @@ export function exchangeTCP({ host, port }: Upstream, query: Buffer, timeoutMs: 
 export function toReply(plugin: string, buf: Buffer): DnsReply {
   const m = dnsPacket.decode(buf);
   const flags = buf.readUInt16BE(2);
-  const strip = (l: readonly Answer[] | undefined): Answer[] => (l ?? []).filter((a) => a.type !== 'OPT');
+  const strip = (l: readonly Answer[] | undefined): Answer[] =>
+    (l ?? []).filter((a) => a.type !== 'OPT');
   return reply(plugin, flags & 0xf, {
     aa: m.flag_aa,
     tc: m.flag_tc,
@@ -186,13 +210,17 @@ export class ForwardPlugin implements Handler {
       try {
         const query = withId(req.raw, Math.floor(Math.random() * 65536));
         let buf = await exchangeUDP(u, query, this.opts.timeoutMs);
-        if ((buf.readUInt16BE(2) & 0x200) !== 0) buf = await exchangeTCP(u, query, this.opts.timeoutMs);
+        if ((buf.readUInt16BE(2) & 0x200) !== 0)
+          buf = await exchangeTCP(u, query, this.opts.timeoutMs);
         const rep = toReply(this.name, buf);
         const rcode = RcodeName[rep.rcode] ?? String(rep.rcode);
         const secs = (performance.now() - start) / 1000;
         this.opts.metrics?.forwardResponses.inc({ to: u.label, rcode });
         this.opts.metrics?.forwardDuration.observe({ to: u.label, rcode }, secs);
-        this.opts.metrics?.proxyDuration.observe({ proxy_name: 'forward', to: u.label, rcode }, secs);
+        this.opts.metrics?.proxyDuration.observe(
+          { proxy_name: 'forward', to: u.label, rcode },
+          secs,
+        );
         return rep;
       } catch (err) {
         this.opts.logger?.warn('upstream failed', { to: u.label, name: `${req.qname}.`, err });

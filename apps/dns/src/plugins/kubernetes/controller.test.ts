@@ -19,7 +19,10 @@ describe('DnsController', () => {
 
   it('keeps only ready endpoints, indexed by service and IP', () => {
     const c = new DnsController();
-    const s = slice({ ns: 'ns', name: 'web-1', svc: 'web' }, [{ ip: '10.1.0.1' }, { ip: '10.1.0.2', ready: false }]);
+    const s = slice({ ns: 'ns', name: 'web-1', svc: 'web' }, [
+      { ip: '10.1.0.1' },
+      { ip: '10.1.0.2', ready: false },
+    ]);
     c.onAdd(s);
     expect(c.endpointsByService('ns', 'web')[0]?.addresses.map((a) => a.ip)).toEqual(['10.1.0.1']);
     expect(c.endpointsByIP('10.1.0.1')).toHaveLength(1);
@@ -31,7 +34,13 @@ describe('DnsController', () => {
 
   it('stores frozen slim projections, never the API object', () => {
     const c = new DnsController();
-    c.onAdd(service('ns', 'web', { clusterIP: '10.0.0.1', ports: [{ port: 80 }], selector: { app: 'x' } }));
+    c.onAdd(
+      service('ns', 'web', {
+        clusterIP: '10.0.0.1',
+        ports: [{ port: 80 }],
+        selector: { app: 'x' },
+      }),
+    );
     const s = c.serviceByName('ns', 'web');
     expect(Object.isFrozen(s)).toBe(true);
     expect(s).not.toHaveProperty('spec');
@@ -39,19 +48,51 @@ describe('DnsController', () => {
   });
 
   it.each([
-    { name: 'service add bumps the serial', steps: (c: DnsController) => { c.onAdd(service('ns', 'a', { clusterIP: '1.1.1.1' })); }, bumped: true },
+    {
+      name: 'service add bumps the serial',
+      steps: (c: DnsController) => {
+        c.onAdd(service('ns', 'a', { clusterIP: '1.1.1.1' }));
+      },
+      bumped: true,
+    },
     {
       name: 'service update without DNS change does not',
-      steps: (c: DnsController) => { c.onUpdate(undefined, service('ns', 'base', { clusterIP: '10.9.9.9', ports: [{ port: 80 }], selector: { x: 'y' } })); },
+      steps: (c: DnsController) => {
+        c.onUpdate(
+          undefined,
+          service('ns', 'base', {
+            clusterIP: '10.9.9.9',
+            ports: [{ port: 80 }],
+            selector: { x: 'y' },
+          }),
+        );
+      },
       bumped: false,
     },
     {
       name: 'service port change does',
-      steps: (c: DnsController) => { c.onUpdate(undefined, service('ns', 'base', { clusterIP: '10.9.9.9', ports: [{ port: 81 }] })); },
+      steps: (c: DnsController) => {
+        c.onUpdate(
+          undefined,
+          service('ns', 'base', { clusterIP: '10.9.9.9', ports: [{ port: 81 }] }),
+        );
+      },
       bumped: true,
     },
-    { name: 'namespace events do not', steps: (c: DnsController) => { c.onAdd(namespace('other')); }, bumped: false },
-    { name: 'pod IP change does', steps: (c: DnsController) => { c.onAdd(pod('ns', 'p', '10.244.0.9')); }, bumped: true },
+    {
+      name: 'namespace events do not',
+      steps: (c: DnsController) => {
+        c.onAdd(namespace('other'));
+      },
+      bumped: false,
+    },
+    {
+      name: 'pod IP change does',
+      steps: (c: DnsController) => {
+        c.onAdd(pod('ns', 'p', '10.244.0.9'));
+      },
+      bumped: true,
+    },
   ])('$name', ({ steps, bumped }) => {
     let now = 1000;
     const c = new DnsController({ now: () => now });

@@ -59,9 +59,14 @@ function multiRemove<V>(m: Map<string, V[]>, k: string, v: V): void {
   if (i >= 0) list.splice(i, 1);
   if (list.length === 0) m.delete(k);
 }
-const lower = (ns: string, name: string): string => namespacedKey(ns.toLowerCase(), name.toLowerCase());
+const lower = (ns: string, name: string): string =>
+  namespacedKey(ns.toLowerCase(), name.toLowerCase());
 const samePorts = (a: readonly SlimPort[], b: readonly SlimPort[]): boolean =>
-  a.length === b.length && a.every((p, i) => p.name === b.at(i)?.name && p.port === b.at(i)?.port && p.protocol === b.at(i)?.protocol);
+  a.length === b.length &&
+  a.every(
+    (p, i) =>
+      p.name === b.at(i)?.name && p.port === b.at(i)?.port && p.protocol === b.at(i)?.protocol,
+  );
 
 /**
  * DnsController owns the indexes. Informer handlers (or a static loader) call `onAdd/onUpdate/onDelete`
@@ -120,7 +125,12 @@ export class DnsController implements ObjectSource {
 
   /** Counts, for metrics and tests. */
   size(): { services: number; endpointSlices: number; pods: number; namespaces: number } {
-    return { services: this.services.size, endpointSlices: this.slices.size, pods: this.pods.size, namespaces: this.namespaces.size };
+    return {
+      services: this.services.size,
+      endpointSlices: this.slices.size,
+      pods: this.pods.size,
+      namespaces: this.namespaces.size,
+    };
   }
 
   onAdd(obj: Service | EndpointSlice | Pod | Namespace): void {
@@ -140,7 +150,10 @@ export class DnsController implements ObjectSource {
       return;
     }
     const span = tracer.startSpan(`dns.kubernetes ${deleted ? 'delete' : 'update'} ${obj.kind}`, {
-      attributes: { 'k8s.namespace.name': obj.metadata.namespace ?? '', 'k8s.object.name': obj.metadata.name ?? '' },
+      attributes: {
+        'k8s.namespace.name': obj.metadata.namespace ?? '',
+        'k8s.object.name': obj.metadata.name ?? '',
+      },
     });
     try {
       this.apply(obj.kind, obj, deleted);
@@ -153,7 +166,11 @@ export class DnsController implements ObjectSource {
     this.modified = this.now();
   }
 
-  private apply(kind: Kind, obj: Service | EndpointSlice | Pod | Namespace, deleted: boolean): void {
+  private apply(
+    kind: Kind,
+    obj: Service | EndpointSlice | Pod | Namespace,
+    deleted: boolean,
+  ): void {
     const ns = obj.metadata.namespace ?? '';
     const key = lower(ns, obj.metadata.name ?? '');
     switch (kind) {
@@ -181,7 +198,13 @@ export class DnsController implements ObjectSource {
       for (const ip of svc.clusterIPs) multiAdd(this.servicesByIP, ip, svc);
     } else this.services.delete(key);
     // controller.go detectChanges: adds and deletes always; updates when ExternalName or ports change.
-    if (!old || !svc || old.externalName !== svc.externalName || !samePorts(old.ports, svc.ports) || old.clusterIPs.join() !== svc.clusterIPs.join())
+    if (
+      !old ||
+      !svc ||
+      old.externalName !== svc.externalName ||
+      !samePorts(old.ports, svc.ports) ||
+      old.clusterIPs.join() !== svc.clusterIPs.join()
+    )
       this.bump();
   }
 
@@ -189,11 +212,13 @@ export class DnsController implements ObjectSource {
     const old = this.slices.get(key);
     if (old) {
       multiRemove(this.slicesBySvc, lower(old.namespace, old.serviceName), old);
-      for (const ip of new Set(old.addresses.map((a) => a.ip))) multiRemove(this.slicesByIP, ip, old);
+      for (const ip of new Set(old.addresses.map((a) => a.ip)))
+        multiRemove(this.slicesByIP, ip, old);
     }
     if (eps) {
       this.slices.set(key, eps);
-      if (eps.serviceName !== '') multiAdd(this.slicesBySvc, lower(eps.namespace, eps.serviceName), eps);
+      if (eps.serviceName !== '')
+        multiAdd(this.slicesBySvc, lower(eps.namespace, eps.serviceName), eps);
       for (const ip of new Set(eps.addresses.map((a) => a.ip))) multiAdd(this.slicesByIP, ip, eps);
     } else this.slices.delete(key);
     const same =
@@ -201,7 +226,9 @@ export class DnsController implements ObjectSource {
       eps !== undefined &&
       samePorts(old.ports, eps.ports) &&
       old.addresses.length === eps.addresses.length &&
-      old.addresses.every((a, i) => a.ip === eps.addresses.at(i)?.ip && a.hostname === eps.addresses.at(i)?.hostname);
+      old.addresses.every(
+        (a, i) => a.ip === eps.addresses.at(i)?.ip && a.hostname === eps.addresses.at(i)?.hostname,
+      );
     if (!same) this.bump();
   }
 

@@ -4,7 +4,15 @@
 // upstream lookup to make and `KubernetesPlugin` makes it through the chain.
 import { isIP } from 'node:net';
 import type { Answer, SrvAnswer } from 'dns-packet';
-import { nextOrFailure, QType, Rcode, reply, type DnsReply, type DnsRequest, type Handler } from '../../plugin.js';
+import {
+  nextOrFailure,
+  QType,
+  Rcode,
+  reply,
+  type DnsReply,
+  type DnsRequest,
+  type Handler,
+} from '../../plugin.js';
 import { newRequest } from '../../wire.js';
 import type { ObjectSource } from './controller.js';
 import { endpointHostname, type SlimEndpoints } from './object.js';
@@ -87,8 +95,10 @@ function findServices(c: Ctx, r: RecordRequest): Found {
   const base = `${svc.name}.${svc.namespace}.${Svc}.${c.zoneAsSent}`;
   const ttl = c.o.ttl;
   const matchPort = (name: string, protocol: string): boolean =>
-    (r.port === '' || r.port === name.toLowerCase()) && (r.protocol === '' || r.protocol === protocol.toLowerCase());
-  const eps = (): readonly SlimEndpoints[] => (c.o.noEndpoints ? [] : c.objects.endpointsByService(svc.namespace, svc.name));
+    (r.port === '' || r.port === name.toLowerCase()) &&
+    (r.protocol === '' || r.protocol === protocol.toLowerCase());
+  const eps = (): readonly SlimEndpoints[] =>
+    c.o.noEndpoints ? [] : c.objects.endpointsByService(svc.namespace, svc.name);
 
   if (c.o.ignoreEmptyService && svc.type !== 'ExternalName' && !svc.headless) {
     if (!eps().some((e) => e.addresses.length > 0)) return fail('noItems');
@@ -96,7 +106,13 @@ function findServices(c: Ctx, r: RecordRequest): Found {
   if (svc.type === 'ExternalName') {
     if (r.endpoint !== '') return fail('noItems');
     // An IP literal is skipped; port/protocol labels are matched by nothing.
-    if (hostType(svc.externalName) !== 'CNAME' || svc.externalName === '' || r.port !== '' || r.protocol !== '') return fail('noItems');
+    if (
+      hostType(svc.externalName) !== 'CNAME' ||
+      svc.externalName === '' ||
+      r.port !== '' ||
+      r.protocol !== ''
+    )
+      return fail('noItems');
     return ok([{ host: svc.externalName, port: 0, ttl, key: base }]);
   }
   const out: Backend[] = [];
@@ -130,8 +146,12 @@ function findPods(c: Ctx, r: RecordRequest): Found {
   if (ip === '') return fail('noItems');
   const key = `${r.service}.${r.namespace}.pod.${c.zoneAsSent}`;
   if (c.o.pods === PodMode.Insecure) return ok([{ host: ip, port: 0, ttl: c.o.ttl, key }]);
-  const pods = c.objects.podsByIP(ip).filter((p) => p.podIP === ip && p.namespace.toLowerCase() === r.namespace);
-  return pods.length > 0 ? ok(pods.map(() => ({ host: ip, port: 0, ttl: c.o.ttl, key }))) : fail('noItems');
+  const pods = c.objects
+    .podsByIP(ip)
+    .filter((p) => p.podIP === ip && p.namespace.toLowerCase() === r.namespace);
+  return pods.length > 0
+    ? ok(pods.map(() => ({ host: ip, port: 0, ttl: c.o.ttl, key })))
+    : fail('noItems');
 }
 
 /** Kubernetes.Records. */
@@ -182,7 +202,14 @@ function address(c: Ctx, q: Query, previous: readonly Answer[]): AddrResult {
       if (target.toLowerCase() === name) continue;
       const cname: Answer = { name: qname, type: 'CNAME', ttl: s.ttl, class: 'IN', data: target };
       if (previous.length > 7) continue;
-      if (previous.some((p) => p.type === 'CNAME' && p.name.toLowerCase() === name && p.data.toLowerCase() === target.toLowerCase()))
+      if (
+        previous.some(
+          (p) =>
+            p.type === 'CNAME' &&
+            p.name.toLowerCase() === name &&
+            p.data.toLowerCase() === target.toLowerCase(),
+        )
+      )
         continue;
       if (isSubDomain(c.zone, target.toLowerCase())) {
         const next = address(c, { qname: target, qtype }, [...previous, cname]);
@@ -214,7 +241,13 @@ function srv(c: Ctx, qname: string): { records: Answer[]; extra: Answer[]; err: 
     if (s.port === -1) continue;
     const what = hostType(s.host);
     if (what === 'CNAME') continue;
-    const rr: SrvAnswer = { name: qname, type: 'SRV', ttl: s.ttl, class: 'IN', data: { priority: 0, weight, port: s.port, target: s.key } };
+    const rr: SrvAnswer = {
+      name: qname,
+      type: 'SRV',
+      ttl: s.ttl,
+      class: 'IN',
+      data: { priority: 0, weight, port: s.port, target: s.key },
+    };
     if (!dup.has(`${s.key}\u0000\u0000${s.port}`)) {
       dup.add(`${s.key}\u0000\u0000${s.port}`);
       records.push(rr);
@@ -242,7 +275,9 @@ function ptr(c: Ctx, qname: string): { records: Answer[]; err: Err } {
   const limited = c.o.namespaces.length > 0;
   const pz = primaryZone(c.o);
   const targets: string[] = [];
-  const svc = c.objects.servicesByClusterIP(ip).find((s) => !limited || namespaceExposed(c, s.namespace));
+  const svc = c.objects
+    .servicesByClusterIP(ip)
+    .find((s) => !limited || namespaceExposed(c, s.namespace));
   if (svc) targets.push(`${svc.name}.${svc.namespace}.svc.${pz}`);
   else {
     for (const ep of c.objects.endpointsByIP(ip)) {
@@ -255,7 +290,10 @@ function ptr(c: Ctx, qname: string): { records: Answer[]; err: Err } {
     }
   }
   if (targets.length === 0) return { records: [], err: 'noItems' };
-  return { records: targets.map((t) => ({ name: qname, type: 'PTR', ttl: c.o.ttl, class: 'IN', data: t })), err: 'none' };
+  return {
+    records: targets.map((t) => ({ name: qname, type: 'PTR', ttl: c.o.ttl, class: 'IN', data: t })),
+    err: 'none',
+  };
 }
 
 /** The zone SOA (plugin.SOA with the kubernetes Serial/MinTTL). */
@@ -291,7 +329,9 @@ function nsAddrs(c: Ctx): { name: string; ip: string }[] {
       if (!svc) continue;
       const base = `${svc.name}.${svc.namespace}.svc.${c.zoneAsSent}`;
       if (svc.headless) {
-        for (const a of ep.addresses) if (a.ip === local) out.push({ name: `${endpointHostname(a, c.o.endpointPodNames)}.${base}`, ip: local });
+        for (const a of ep.addresses)
+          if (a.ip === local)
+            out.push({ name: `${endpointHostname(a, c.o.endpointPodNames)}.${base}`, ip: local });
         continue;
       }
       for (const ip of svc.clusterIPs) out.push({ name: base, ip });
@@ -302,7 +342,9 @@ function nsAddrs(c: Ctx): { name: string; ip: string }[] {
 }
 
 const addressRecord = (name: string, ip: string, ttl: number): Answer =>
-  isIP(ip) === 6 ? { name, type: 'AAAA', ttl, class: 'IN', data: ip } : { name, type: 'A', ttl, class: 'IN', data: ip };
+  isIP(ip) === 6
+    ? { name, type: 'AAAA', ttl, class: 'IN', data: ip }
+    : { name, type: 'A', ttl, class: 'IN', data: ip };
 
 /** plugin.NS at the apex: one NS per distinct target, glue for every address. */
 function nsRecords(c: Ctx, qname: string): { records: Answer[]; extra: Answer[] } {
@@ -329,7 +371,11 @@ function fallsThrough(o: KubernetesOptions, name: string): boolean {
  * longest configured match; name errors become NXDOMAIN (SERVFAIL before sync, or the next plugin
  * under `fallthrough`); an existing name without records of the type is NODATA; both carry the SOA.
  */
-export function answer(query: Query, objects: ObjectSource, options: KubernetesOptions): KubernetesAnswer {
+export function answer(
+  query: Query,
+  objects: ObjectSource,
+  options: KubernetesOptions,
+): KubernetesAnswer {
   const { qname, qtype } = query;
   const name = qname.toLowerCase();
   const zone = matchZone(options.zones, name);
@@ -360,7 +406,15 @@ export function answer(query: Query, objects: ObjectSource, options: KubernetesO
       err = f.err;
       const first = f.services[0];
       if (first && hostType(first.host) === 'CNAME') {
-        recs = [{ name: qname, type: 'CNAME', ttl: first.ttl, class: 'IN', data: first.host.replace(/\.$/, '') }];
+        recs = [
+          {
+            name: qname,
+            type: 'CNAME',
+            ttl: first.ttl,
+            class: 'IN',
+            data: first.host.replace(/\.$/, ''),
+          },
+        ];
       }
       break;
     }
@@ -396,7 +450,11 @@ export function answer(query: Query, objects: ObjectSource, options: KubernetesO
     const rcode = objects.synced() ? Rcode.NXDOMAIN : Rcode.SERVFAIL;
     return { kind: 'reply', reply: reply(PLUGIN_NAME, rcode, { aa: true, authorities: soa }) };
   }
-  if (recs.length === 0) return { kind: 'reply', reply: reply(PLUGIN_NAME, Rcode.NOERROR, { aa: true, authorities: soa }) };
+  if (recs.length === 0)
+    return {
+      kind: 'reply',
+      reply: reply(PLUGIN_NAME, Rcode.NOERROR, { aa: true, authorities: soa }),
+    };
   const rep = reply(PLUGIN_NAME, Rcode.NOERROR, { aa: true, answers: recs, additionals: extra });
   return upstream ? { kind: 'reply', reply: rep, upstream } : { kind: 'reply', reply: rep };
 }
@@ -428,7 +486,9 @@ export class KubernetesPlugin implements Handler {
     const { name, qtype, cname } = a.upstream;
     let up: DnsReply | undefined;
     try {
-      up = this.deps.upstream ? await this.deps.upstream().serveDNS(newRequest(req, name, qtype)) : undefined;
+      up = this.deps.upstream
+        ? await this.deps.upstream().serveDNS(newRequest(req, name, qtype))
+        : undefined;
     } catch {
       up = undefined;
     }
@@ -437,7 +497,11 @@ export class KubernetesPlugin implements Handler {
       const answers = a.reply.answers.filter((r) => r !== cname);
       if (answers.length > 0) return { ...a.reply, answers };
       const zone = matchZone(this.deps.options.zones, req.qname.toLowerCase()) ?? '';
-      const soa = soaRecord(req.qname.slice(req.qname.length - zone.length), this.deps.objects.serial(), this.deps.options.ttl);
+      const soa = soaRecord(
+        req.qname.slice(req.qname.length - zone.length),
+        this.deps.objects.serial(),
+        this.deps.options.ttl,
+      );
       return reply(PLUGIN_NAME, Rcode.NOERROR, { aa: true, authorities: [soa] });
     }
     return { ...a.reply, tc: a.reply.tc || up.tc, answers: [...a.reply.answers, ...up.answers] };

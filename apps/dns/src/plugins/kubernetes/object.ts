@@ -1,7 +1,14 @@
 // Slim projections of the API objects the kubernetes plugin answers from (CoreDNS plugin/kubernetes/object).
 // Objects are converted on arrival; the full API objects are never kept. NOTE: projections are frozen
 // and shared between indexes; they must NOT be modified.
-import { ClusterIPNone, wellKnown, type EndpointSlice, type Namespace, type Pod, type Service } from '@svclab/api';
+import {
+  ClusterIPNone,
+  wellKnown,
+  type EndpointSlice,
+  type Namespace,
+  type Pod,
+  type Service,
+} from '@svclab/api';
 
 /** Port of a Service or EndpointSlice; `port: -1` is CoreDNS's sentinel for "no ports declared". */
 export interface SlimPort {
@@ -51,14 +58,23 @@ export interface SlimNamespace {
   readonly name: string;
 }
 
-const NO_PORTS: readonly SlimPort[] = Object.freeze([Object.freeze({ name: '', port: -1, protocol: '' })]);
+const NO_PORTS: readonly SlimPort[] = Object.freeze([
+  Object.freeze({ name: '', port: -1, protocol: '' }),
+]);
 
 export function toService(svc: Service): SlimService {
   const spec = svc.spec ?? {};
-  const clusterIPs = spec.clusterIPs !== undefined && spec.clusterIPs.length > 0 ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
+  const clusterIPs =
+    spec.clusterIPs !== undefined && spec.clusterIPs.length > 0
+      ? spec.clusterIPs
+      : spec.clusterIP
+        ? [spec.clusterIP]
+        : [];
   const ports =
     spec.ports && spec.ports.length > 0
-      ? spec.ports.map((p) => Object.freeze({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' }))
+      ? spec.ports.map((p) =>
+          Object.freeze({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' }),
+        )
       : NO_PORTS;
   return Object.freeze({
     name: svc.metadata.name ?? '',
@@ -78,13 +94,20 @@ export function toEndpoints(slice: EndpointSlice): SlimEndpoints {
     const ref = ep.targetRef?.name ?? '';
     for (const ip of ep.addresses) {
       addresses.push(
-        Object.freeze({ ip, hostname: ep.hostname ?? '', nodeName: ep.nodeName ?? '', targetRefName: ref.length < 64 ? ref : '' }),
+        Object.freeze({
+          ip,
+          hostname: ep.hostname ?? '',
+          nodeName: ep.nodeName ?? '',
+          targetRefName: ref.length < 64 ? ref : '',
+        }),
       );
     }
   }
   const ports =
     slice.ports && slice.ports.length > 0
-      ? slice.ports.map((p) => Object.freeze({ name: p.name ?? '', port: p.port ?? -1, protocol: p.protocol ?? 'TCP' }))
+      ? slice.ports.map((p) =>
+          Object.freeze({ name: p.name ?? '', port: p.port ?? -1, protocol: p.protocol ?? 'TCP' }),
+        )
       : NO_PORTS;
   return Object.freeze({
     name: slice.metadata.name ?? '',
@@ -100,7 +123,11 @@ export function toPod(pod: Pod): SlimPod | undefined {
   if (pod.metadata.deletionTimestamp !== undefined) return undefined;
   const ip = pod.status?.podIP ?? '';
   if (ip === '') return undefined;
-  return Object.freeze({ name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', podIP: ip });
+  return Object.freeze({
+    name: pod.metadata.name ?? '',
+    namespace: pod.metadata.namespace ?? '',
+    podIP: ip,
+  });
 }
 
 export function toNamespace(ns: Namespace): SlimNamespace {

@@ -17,7 +17,15 @@ export interface RecordRequest {
   readonly invalid: boolean;
 }
 
-const EMPTY: RecordRequest = { podOrSvc: '', namespace: '', service: '', endpoint: '', port: '', protocol: '', invalid: false };
+const EMPTY: RecordRequest = {
+  podOrSvc: '',
+  namespace: '',
+  service: '',
+  endpoint: '',
+  port: '',
+  protocol: '',
+  invalid: false,
+};
 
 const stripUnderscore = (s: string): string => (s.startsWith('_') ? s.slice(1) : s);
 
@@ -37,7 +45,14 @@ export function parseRequest(name: string, zone: string): RecordRequest {
   if (last < 0) return { ...EMPTY, podOrSvc, namespace, service };
   if (last === 0) return { ...EMPTY, podOrSvc, namespace, service, endpoint: segs[0] ?? '' };
   if (last === 1) {
-    return { ...EMPTY, podOrSvc, namespace, service, port: stripUnderscore(segs[0] ?? ''), protocol: stripUnderscore(segs[1] ?? '') };
+    return {
+      ...EMPTY,
+      podOrSvc,
+      namespace,
+      service,
+      port: stripUnderscore(segs[0] ?? ''),
+      protocol: stripUnderscore(segs[1] ?? ''),
+    };
   }
   return { ...EMPTY, podOrSvc, namespace, service, invalid: true };
 }
@@ -57,7 +72,8 @@ export function isSubDomain(zone: string, name: string): boolean {
 /** The longest of `zones` that `name` is in, or undefined (plugin.Zones.Matches). */
 export function matchZone(zones: readonly string[], name: string): string | undefined {
   let best: string | undefined;
-  for (const z of zones) if (isSubDomain(z, name) && (best === undefined || z.length > best.length)) best = z;
+  for (const z of zones)
+    if (isSubDomain(z, name) && (best === undefined || z.length > best.length)) best = z;
   return best;
 }
 
@@ -95,7 +111,8 @@ export function extractAddressFromReverse(name: string): string {
 /** Pod label → IP: exactly three '-' and no "--" is IPv4, else '-' → ':' (findPods). "" if not an IP. */
 export function podLabelToIP(label: string): string {
   const dashes = label.split('-').length - 1;
-  const ip = dashes === 3 && !label.includes('--') ? label.replaceAll('-', '.') : label.replaceAll('-', ':');
+  const ip =
+    dashes === 3 && !label.includes('--') ? label.replaceAll('-', '.') : label.replaceAll('-', ':');
   return isIP(ip) === 0 ? '' : ip;
 }
 

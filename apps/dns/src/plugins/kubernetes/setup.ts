@@ -1,6 +1,10 @@
 // Options of the kubernetes plugin, under CoreDNS's names (plugin/kubernetes/setup.go ParseStanza).
 
-export const PodMode = { Disabled: 'disabled', Insecure: 'insecure', Verified: 'verified' } as const;
+export const PodMode = {
+  Disabled: 'disabled',
+  Insecure: 'insecure',
+  Verified: 'verified',
+} as const;
 export type PodMode = (typeof PodMode)[keyof typeof PodMode];
 
 export interface KubernetesOptions {
@@ -56,7 +60,8 @@ export function kubernetesOptions(partial: Partial<KubernetesOptions> = {}): Kub
   if (!Number.isInteger(o.ttl) || o.ttl < 0 || o.ttl > MAX_TTL) {
     throw new KubernetesSetupError(`ttl must be in range [0, ${MAX_TTL}]: ${o.ttl}`);
   }
-  if (!Object.values(PodMode).includes(o.pods)) throw new KubernetesSetupError(`invalid pods mode: ${o.pods}`);
+  if (!Object.values(PodMode).includes(o.pods))
+    throw new KubernetesSetupError(`invalid pods mode: ${o.pods}`);
   if (o.zones.length === 0) throw new KubernetesSetupError('at least one zone is required');
   return {
     ...o,

@@ -1,7 +1,13 @@
 // log plugin: one JSON line per query with the fields of CoreDNS's common log format
 // `{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {duration}`.
 import type { Logger } from '@svclab/telemetry';
-import { qtypeName, RcodeName, type DnsReply, type DnsRequest, type Handler } from '../../plugin.js';
+import {
+  qtypeName,
+  RcodeName,
+  type DnsReply,
+  type DnsRequest,
+  type Handler,
+} from '../../plugin.js';
 
 export class LogPlugin implements Handler {
   readonly name = 'log';
@@ -15,7 +21,9 @@ export class LogPlugin implements Handler {
     const start = this.now();
     const rep = await this.next.serveDNS(req);
     if (req.internal) return rep;
-    const rflags = ['qr', rep.aa && 'aa', rep.tc && 'tc', req.rd && 'rd', rep.ra && 'ra'].filter(Boolean).join(',');
+    const rflags = ['qr', rep.aa && 'aa', rep.tc && 'tc', req.rd && 'rd', rep.ra && 'ra']
+      .filter(Boolean)
+      .join(',');
     this.logger.info('query', {
       remote: req.client.address,
       port: req.client.port,
