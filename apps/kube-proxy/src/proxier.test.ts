@@ -140,6 +140,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
       makeService('default', 'local', {
         spec: { clusterIP: '127.96.91.6', type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: hcPort, ports: [{ ...httpPort, nodePort: localNodePort }] },
       }),
+      makeService('default', 'term', { spec: { clusterIP: '127.96.91.8', ports: tcpPort } }),
       makeService('default', 'ext', { spec: { clusterIP: '127.96.91.7', externalIPs: ['127.201.91.1'], ports: [{ ...httpPort, port: extPort }] } }),
     );
     const slicePorts = [{ name: 'http', port, protocol: 'TCP' as const }];
@@ -149,6 +150,13 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
       makeEndpointSlice('other', 'web', { endpoints: [ep(podIPs[2] ?? '', 'node-92')], ports: slicePorts }),
       makeEndpointSlice('default', 'dns', { endpoints: [ep(podIPs[0] ?? '', nodeName)], ports: [{ name: 'dns', port, protocol: 'UDP' }] }),
       makeEndpointSlice('default', 'local', { endpoints: [ep(podIPs[2] ?? '', 'node-92')], ports: slicePorts }),
+      makeEndpointSlice('default', 'term', {
+        endpoints: [
+          { addresses: [podIPs[0] ?? ''], nodeName, conditions: { ready: false, serving: true, terminating: true } },
+          { addresses: [podIPs[1] ?? ''], nodeName, conditions: { ready: false, serving: false, terminating: true } },
+        ],
+        ports: slicePorts,
+      }),
       makeEndpointSlice('default', 'ext', { endpoints: [ep(podIPs[2] ?? '', 'node-92')], ports: slicePorts }),
     );
     await sync(h, () => {
@@ -199,6 +207,14 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
     const r = await socksRequest(h.entry, t);
     expect(r.reply).toBe(reply ?? 0);
     if (want !== undefined) expect(r.data).toMatch(want);
+  });
+
+  it('serving terminating endpoints are used when no endpoint is ready (as upstream)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const r = await socksRequest(h.entry, { host: '127.96.91.8', port: 80 });
+      expect(r.reply).toBe(0);
+      expect(r.data).toMatch(/^pod-a /);
+    }
   });
 
   it('ClientIP affinity pins a client to one endpoint', async () => {
