@@ -126,7 +126,13 @@ return p
 `;
 
 interface ScriptedRedis {
-  svclabAllocNext(key: string, max: number, offset: number, r1: number, r2: number): Promise<number>;
+  svclabAllocNext(
+    key: string,
+    max: number,
+    offset: number,
+    r1: number,
+    r2: number,
+  ): Promise<number>;
 }
 
 /**
@@ -144,7 +150,8 @@ export class RedisBitmap implements AllocationBitmap {
     private readonly shape: BitmapShape & { readonly random?: RandomInt },
   ) {
     this.random = shape.random ?? defaultRandomInt;
-    if (!('svclabAllocNext' in redis)) redis.defineCommand('svclabAllocNext', { numberOfKeys: 1, lua: allocateNextScript });
+    if (!('svclabAllocNext' in redis))
+      redis.defineCommand('svclabAllocNext', { numberOfKeys: 1, lua: allocateNextScript });
     this.r = redis as unknown as ScriptedRedis;
   }
 

@@ -32,7 +32,11 @@ describe('ClusterIP range arithmetic', () => {
   });
 
   it.each([
-    { name: 'too small', cidr: '10.0.0.0/30', message: 'the service cluster IP range must be at least 8 IP addresses' },
+    {
+      name: 'too small',
+      cidr: '10.0.0.0/30',
+      message: 'the service cluster IP range must be at least 8 IP addresses',
+    },
     { name: 'garbage', cidr: '10.0.0/24', message: 'invalid CIDR address: 10.0.0/24' },
     { name: 'IPv6 (unsupported)', cidr: 'fd00::/108', message: 'invalid CIDR address: fd00::/108' },
   ])('rejects $name', ({ cidr, message }) => {
@@ -59,7 +63,10 @@ afterAll(async () => {
 
 const impls: { name: string; make: (cidr: string) => ClusterIPAllocator }[] = [
   { name: 'MemoryClusterIPAllocator', make: (cidr) => new MemoryClusterIPAllocator(cidr) },
-  { name: 'RedisClusterIPAllocator', make: (cidr) => new RedisClusterIPAllocator(client(), cidr, { keyPrefix: `${randomUUID()}:` }) },
+  {
+    name: 'RedisClusterIPAllocator',
+    make: (cidr) => new RedisClusterIPAllocator(client(), cidr, { keyPrefix: `${randomUUID()}:` }),
+  },
 ];
 
 describe.each(impls)('$name', ({ make }) => {
@@ -82,7 +89,9 @@ describe.each(impls)('$name', ({ make }) => {
     const a = make('10.0.0.0/24');
     const err: unknown = await a.allocate(ip).catch((e: unknown) => e);
     expect(isNotInRange(err)).toBe(true);
-    expect((err as Error).message).toBe(`the provided IP (${ip}) is not in the valid range. The range of valid IPs is 10.0.0.0/24`);
+    expect((err as Error).message).toBe(
+      `the provided IP (${ip}) is not in the valid range. The range of valid IPs is 10.0.0.0/24`,
+    );
   });
 
   it('refuses an allocated IP until it is released', async () => {
@@ -105,7 +114,9 @@ describe.each(impls)('$name', ({ make }) => {
     expect(new Set(first).size).toBe(238);
     const rest: string[] = [];
     for (let i = 0; i < 16; i++) rest.push(await a.allocateNext());
-    expect(rest.map(lastOctet).sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(rest.map(lastOctet).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 16 }, (_, i) => i + 1),
+    );
     const err: unknown = await a.allocateNext().catch((e: unknown) => e);
     expect(isRangeFull(err)).toBe(true);
     expect((err as Error).message).toBe('range is full');
@@ -118,7 +129,9 @@ describe.each(impls)('$name', ({ make }) => {
     const ips = await Promise.all(Array.from({ length: 20 }, () => a.allocateNext()));
     expect(new Set(ips).size).toBe(20);
     // Twenty sequential picks from a million addresses would be a broken random start.
-    const sorted = ips.map((ip) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0)).sort((x, y) => x - y);
+    const sorted = ips
+      .map((ip) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0))
+      .sort((x, y) => x - y);
     expect((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)).toBeGreaterThan(1000);
   });
 });
@@ -128,7 +141,9 @@ describe('RedisClusterIPAllocator shared by two apiserver replicas', () => {
     const prefix = `${randomUUID()}:`;
     const a = new RedisClusterIPAllocator(client(), '127.96.0.0/12', { keyPrefix: prefix });
     const b = new RedisClusterIPAllocator(client(), '127.96.0.0/12', { keyPrefix: prefix });
-    const ips = await Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()));
+    const ips = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()),
+    );
     expect(new Set(ips).size).toBe(1000);
     expect(await a.used()).toBe(1000);
   });
@@ -137,7 +152,9 @@ describe('RedisClusterIPAllocator shared by two apiserver replicas', () => {
     const prefix = `${randomUUID()}:`;
     const a = new RedisClusterIPAllocator(client(), '10.0.0.0/24', { keyPrefix: prefix });
     const b = new RedisClusterIPAllocator(client(), '10.0.0.0/24', { keyPrefix: prefix });
-    const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()));
+    const results = await Promise.allSettled(
+      Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()),
+    );
     const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(new Set(ok).size).toBe(254);

@@ -2,7 +2,13 @@
 // (pkg/registry/core/service/ipallocator/bitmap.go): never the network or broadcast address,
 // offset k ↔ network+1+k, a static band at the bottom (KEP-3070) that dynamic allocation uses last.
 import type { Redis } from 'ioredis';
-import { MemoryBitmap, RedisBitmap, type AllocationBitmap, type BitmapShape, type RandomInt } from './bitmap.js';
+import {
+  MemoryBitmap,
+  RedisBitmap,
+  type AllocationBitmap,
+  type BitmapShape,
+  type RandomInt,
+} from './bitmap.js';
 import { AlreadyAllocatedError, NotInRangeError, RangeFullError } from './errors.js';
 
 /** svclab's local default; upstream kubeadm uses 10.96.0.0/12 (compose mode). */
@@ -65,7 +71,8 @@ export function parseCIDR(cidr: string): ParsedCIDR {
   const m = /^([^/]+)\/(\d{1,2})$/.exec(cidr);
   const ip = m?.[1] === undefined ? undefined : parseIPv4(m[1]);
   const prefix = Number(m?.[2]);
-  if (ip === undefined || !(prefix >= 0 && prefix <= 32)) throw new TypeError(`invalid CIDR address: ${cidr}`);
+  if (ip === undefined || !(prefix >= 0 && prefix <= 32))
+    throw new TypeError(`invalid CIDR address: ${cidr}`);
   const size = 2 ** (32 - prefix);
   return { network: ip - (ip % size), prefix, size };
 }
@@ -81,7 +88,8 @@ export function calculateRangeOffset(rangeSize: number): number {
 /** Bitmap shape of an IPv4 range: every address but network and broadcast. */
 export function clusterIPShape(cidr: string): BitmapShape & ParsedCIDR {
   const p = parseCIDR(cidr);
-  if (p.size < 8) throw new TypeError('the service cluster IP range must be at least 8 IP addresses');
+  if (p.size < 8)
+    throw new TypeError('the service cluster IP range must be at least 8 IP addresses');
   return { ...p, max: p.size - 2, offset: calculateRangeOffset(p.size) };
 }
 
@@ -110,7 +118,8 @@ export class BitmapClusterIPAllocator implements ClusterIPAllocator {
   }
 
   indexedIP(n: number): string {
-    if (!Number.isInteger(n) || n < 1 || n > this.shape.max) throw new RangeError(`no IP #${n} in ${this.cidr}`);
+    if (!Number.isInteger(n) || n < 1 || n > this.shape.max)
+      throw new RangeError(`no IP #${n} in ${this.cidr}`);
     return formatIPv4(this.shape.network + n);
   }
 
@@ -169,10 +178,17 @@ export interface RedisAllocatorOptions {
 
 /** ClusterIPAllocator on Redis key `<prefix>alloc:clusterip:<cidr>`, shared by all replicas. */
 export class RedisClusterIPAllocator extends BitmapClusterIPAllocator {
-  constructor(redis: Redis, cidr: string = DefaultServiceClusterIPRange, opts: RedisAllocatorOptions = {}) {
-    super(cidr, new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:clusterip:${cidr}`, {
+  constructor(
+    redis: Redis,
+    cidr: string = DefaultServiceClusterIPRange,
+    opts: RedisAllocatorOptions = {},
+  ) {
+    super(
+      cidr,
+      new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:clusterip:${cidr}`, {
         ...clusterIPShape(cidr),
         ...(opts.random === undefined ? {} : { random: opts.random }),
-      }));
+      }),
+    );
   }
 }

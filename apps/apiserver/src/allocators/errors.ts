@@ -46,7 +46,11 @@ export class NotInRangeError extends AllocationError {
 
 /** True for any AllocationError, also from a duplicate module copy. */
 export function isAllocationError(err: unknown): err is AllocationError {
-  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AllocationError';
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { name?: unknown }).name === 'AllocationError'
+  );
 }
 
 const ofKind =

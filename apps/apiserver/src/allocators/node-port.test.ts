@@ -57,7 +57,10 @@ afterAll(async () => {
 
 const impls: { name: string; make: (range?: string) => NodePortAllocator }[] = [
   { name: 'MemoryNodePortAllocator', make: (range) => new MemoryNodePortAllocator(range) },
-  { name: 'RedisNodePortAllocator', make: (range) => new RedisNodePortAllocator(client(), range, { keyPrefix: `${randomUUID()}:` }) },
+  {
+    name: 'RedisNodePortAllocator',
+    make: (range) => new RedisNodePortAllocator(client(), range, { keyPrefix: `${randomUUID()}:` }),
+  },
 ];
 
 describe.each(impls)('$name', ({ make }) => {
@@ -68,7 +71,9 @@ describe.each(impls)('$name', ({ make }) => {
     const a = make();
     const err: unknown = await a.allocate(port).catch((e: unknown) => e);
     expect(isNotInRange(err)).toBe(true);
-    expect((err as Error).message).toBe('provided port is not in the valid range. The range of valid ports is 30000-32767');
+    expect((err as Error).message).toBe(
+      'provided port is not in the valid range. The range of valid ports is 30000-32767',
+    );
   });
 
   it('refuses an allocated port until it is released', async () => {
@@ -102,7 +107,9 @@ describe('RedisNodePortAllocator shared by two apiserver replicas', () => {
     const prefix = `${randomUUID()}:`;
     const a = new RedisNodePortAllocator(client(), '30000-32767', { keyPrefix: prefix });
     const b = new RedisNodePortAllocator(client(), '30000-32767', { keyPrefix: prefix });
-    const ports = await Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()));
+    const ports = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()),
+    );
     expect(new Set(ports).size).toBe(1000);
     expect(ports.every((p) => p >= 30086 && p <= 32767)).toBe(true);
     expect(await b.used()).toBe(1000);
@@ -112,10 +119,14 @@ describe('RedisNodePortAllocator shared by two apiserver replicas', () => {
     const prefix = `${randomUUID()}:`;
     const a = new RedisNodePortAllocator(client(), '30000-30199', { keyPrefix: prefix });
     const b = new RedisNodePortAllocator(client(), '30000-30199', { keyPrefix: prefix });
-    const results = await Promise.allSettled(Array.from({ length: 260 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()));
+    const results = await Promise.allSettled(
+      Array.from({ length: 260 }, (_, i) => (i % 2 === 0 ? a : b).allocateNext()),
+    );
     const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(ok.length).toBe(200);
     expect(new Set(ok).size).toBe(200);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => isRangeFull(r.reason))).toBe(true);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => isRangeFull(r.reason))).toBe(
+      true,
+    );
   });
 });

@@ -2,7 +2,13 @@
 // (pkg/registry/core/service/portallocator/allocator.go): offset = port - base, a static band at
 // the bottom (KEP-3668) that dynamic allocation uses last. Also used for healthCheckNodePort.
 import type { Redis } from 'ioredis';
-import { MemoryBitmap, RedisBitmap, type AllocationBitmap, type BitmapShape, type RandomInt } from './bitmap.js';
+import {
+  MemoryBitmap,
+  RedisBitmap,
+  type AllocationBitmap,
+  type BitmapShape,
+  type RandomInt,
+} from './bitmap.js';
 import type { RedisAllocatorOptions } from './cluster-ip.js';
 import { AlreadyAllocatedError, NotInRangeError, RangeFullError } from './errors.js';
 
@@ -37,7 +43,8 @@ export function parsePortRange(s: string): PortRange {
   const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(s.trim());
   const lo = Number(m?.[1]);
   const hi = m?.[2] === undefined ? lo : Number(m[2]);
-  if (m === null || !(lo >= 1 && hi <= 65535 && lo <= hi)) throw new TypeError(`invalid port range: ${s}`);
+  if (m === null || !(lo >= 1 && hi <= 65535 && lo <= hi))
+    throw new TypeError(`invalid port range: ${s}`);
   return { base: lo, size: hi - lo + 1 };
 }
 
@@ -79,7 +86,10 @@ export class BitmapNodePortAllocator implements NodePortAllocator {
   async allocate(port: number): Promise<void> {
     const off = this.offsetOf(port);
     if (off === undefined) {
-      throw new NotInRangeError(`provided port is not in the valid range. The range of valid ports is ${this.range}`, this.range);
+      throw new NotInRangeError(
+        `provided port is not in the valid range. The range of valid ports is ${this.range}`,
+        this.range,
+      );
     }
     if (!(await this.bitmap.allocate(off))) throw new AlreadyAllocatedError('port');
   }
@@ -118,11 +128,22 @@ export class MemoryNodePortAllocator extends BitmapNodePortAllocator {
 
 /** NodePortAllocator on Redis key `<prefix>alloc:nodeport:<range>`, shared by all replicas. */
 export class RedisNodePortAllocator extends BitmapNodePortAllocator {
-  constructor(redis: Redis, range: string = DefaultServiceNodePortRange, opts: RedisAllocatorOptions = {}) {
+  constructor(
+    redis: Redis,
+    range: string = DefaultServiceNodePortRange,
+    opts: RedisAllocatorOptions = {},
+  ) {
     const shape = nodePortShape(range);
-    super(range, new RedisBitmap(redis, `${opts.keyPrefix ?? 'svclab:'}alloc:nodeport:${shape.base}-${shape.base + shape.size - 1}`, {
-      ...shape,
-      ...(opts.random === undefined ? {} : { random: opts.random }),
-    }));
+    super(
+      range,
+      new RedisBitmap(
+        redis,
+        `${opts.keyPrefix ?? 'svclab:'}alloc:nodeport:${shape.base}-${shape.base + shape.size - 1}`,
+        {
+          ...shape,
+          ...(opts.random === undefined ? {} : { random: opts.random }),
+        },
+      ),
+    );
   }
 }

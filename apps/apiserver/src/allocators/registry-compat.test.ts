@@ -1,7 +1,10 @@
 // The registry (registry/allocators.ts) declares what it needs from allocators; these must fit it,
 // errors included, so main.ts can hand the Redis allocators to the registry as they are.
 import { describe, expect, it } from 'vitest';
-import { isAllocationError as registryIsAllocationError, type ServiceAllocators } from '../registry/allocators.js';
+import {
+  isAllocationError as registryIsAllocationError,
+  type ServiceAllocators,
+} from '../registry/allocators.js';
 import { MemoryClusterIPAllocator } from './cluster-ip.js';
 import { MemoryNodePortAllocator } from './node-port.js';
 
@@ -12,7 +15,11 @@ describe('allocators fit the registry', () => {
   };
 
   it.each([
-    { name: 'IP not in range', run: () => allocators.clusterIP.allocate('10.0.1.1'), kind: 'notInRange' },
+    {
+      name: 'IP not in range',
+      run: () => allocators.clusterIP.allocate('10.0.1.1'),
+      kind: 'notInRange',
+    },
     {
       name: 'IP already allocated',
       run: async () => {

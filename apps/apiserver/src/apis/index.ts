@@ -8,7 +8,11 @@
 // InternalError field error on the object root instead.
 import type { KubeObject, ResourceName, Service } from '@svclab/api';
 import { type FieldError, fieldErrors } from '@svclab/apimachinery';
-import { setDeploymentDefaults, setReplicaSetDefaults, setStatefulSetDefaults } from './apps-v1/defaults.js';
+import {
+  setDeploymentDefaults,
+  setReplicaSetDefaults,
+  setStatefulSetDefaults,
+} from './apps-v1/defaults.js';
 import {
   validateDeployment,
   validateDeploymentUpdate,
@@ -27,13 +31,21 @@ import {
   validateNode,
   validateNodeUpdate,
 } from './core/cluster-validation.js';
-import { setEndpointsDefaults, validateEndpoints, validateEndpointsUpdate } from './core/endpoints-validation.js';
+import {
+  setEndpointsDefaults,
+  validateEndpoints,
+  validateEndpointsUpdate,
+} from './core/endpoints-validation.js';
 import { setPodDefaults } from './core/pod-defaults.js';
 import { validatePod, validatePodUpdate } from './core/pod-validation.js';
 import { setServiceDefaults } from './core/service-defaults.js';
 import { prepareServiceForUpdate, validateServiceUpdate } from './core/service-update.js';
 import { validateService } from './core/service-validation.js';
-import { setEndpointSliceDefaults, validateEndpointSlice, validateEndpointSliceUpdate } from './discovery/validation.js';
+import {
+  setEndpointSliceDefaults,
+  validateEndpointSlice,
+  validateEndpointSliceUpdate,
+} from './discovery/validation.js';
 import { isObject } from './meta/accessors.js';
 import { fillSystemFieldsForUpdate } from './meta/validation.js';
 
@@ -47,7 +59,14 @@ export {
   isQualifiedName,
   isValidLabelValue,
 } from './meta/name-validation.js';
-export { isValidCIDR, isValidIP, isValidPortName, isValidPortNum, parseCIDR, parseIP } from './meta/ip-validation.js';
+export {
+  isValidCIDR,
+  isValidIP,
+  isValidPortName,
+  isValidPortNum,
+  parseCIDR,
+  parseIP,
+} from './meta/ip-validation.js';
 
 type Defaulter = (obj: never) => void;
 type Validator = (obj: never) => FieldError[];
@@ -96,7 +115,12 @@ function guarded(run: () => FieldError[]): FieldError[] {
   try {
     return run();
   } catch (err) {
-    return [fieldErrors.internal('<root>', `validation failed on malformed input: ${err instanceof Error ? err.message : String(err)}`)];
+    return [
+      fieldErrors.internal(
+        '<root>',
+        `validation failed on malformed input: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    ];
   }
 }
 
@@ -115,14 +139,21 @@ export function setDefaults(resource: ResourceName, obj: KubeObject): void {
 export function validateCreate(resource: ResourceName, obj: KubeObject): FieldError[] {
   const fn = createValidators[resource] as ((o: KubeObject) => FieldError[]) | undefined;
   if (fn === undefined) return [];
-  return guarded(() => fn(isObject(obj) ? obj : ({ metadata: {} })));
+  return guarded(() => fn(isObject(obj) ? obj : { metadata: {} }));
 }
 
 /** Update validation: the kind's update rules, then its full validation. */
-export function validateUpdate(resource: ResourceName, obj: KubeObject, old: KubeObject): FieldError[] {
-  const fn = updateValidators[resource] as ((o: KubeObject, p: KubeObject) => FieldError[]) | undefined;
+export function validateUpdate(
+  resource: ResourceName,
+  obj: KubeObject,
+  old: KubeObject,
+): FieldError[] {
+  const fn = updateValidators[resource] as
+    ((o: KubeObject, p: KubeObject) => FieldError[]) | undefined;
   if (fn === undefined) return [];
-  return guarded(() => fn(isObject(obj) ? obj : ({ metadata: {} }), isObject(old) ? old : ({ metadata: {} })));
+  return guarded(() =>
+    fn(isObject(obj) ? obj : { metadata: {} }, isObject(old) ? old : { metadata: {} }),
+  );
 }
 
 /**

@@ -19,24 +19,37 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'config'), '');
   const { app } = await testServer();
   await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => { resolve(); });
+    server = app.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  stdin: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       kubectl,
       ['--server', base, '--cache-dir', join(dir, 'cache'), ...args],
       { env: { ...process.env, KUBECONFIG: join(dir, 'config') }, timeout: 60_000 },
       (err, stdout, stderr) => {
-        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+        resolve({
+          code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1,
+          stdout,
+          stderr,
+        });
       },
     );
     child.stdin?.end(stdin);
@@ -47,12 +60,14 @@ describe.skipIf(!existsSync(kubectl))('kubectl shows validation errors as upstre
   it.each([
     {
       name: 'one cause',
-      manifest: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - name: a\n    port: 80\n  - port: 81\n',
+      manifest:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - name: a\n    port: 80\n  - port: 81\n',
       want: 'The Service "web" is invalid: spec.ports[1].name: Required value\n',
     },
     {
       name: 'several causes',
-      manifest: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 0\n  - port: 81\n',
+      manifest:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 0\n  - port: 81\n',
       want: [
         'The Service "web" is invalid: ',
         '* spec.ports[0].name: Required value',
@@ -64,7 +79,8 @@ describe.skipIf(!existsSync(kubectl))('kubectl shows validation errors as upstre
     },
     {
       name: 'DNS-1035 name',
-      manifest: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: 1ab\nspec:\n  ports:\n  - port: 80\n',
+      manifest:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: 1ab\nspec:\n  ports:\n  - port: 80\n',
       want: `The Service "1ab" is invalid: metadata.name: Invalid value: "1ab": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')\n`,
     },
   ])('$name', async ({ manifest, want }) => {

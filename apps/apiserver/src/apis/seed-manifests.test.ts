@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { initIPFamilyFields, setDefaults, validateCreate } from './index.js';
 
-const seed = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/reference/seed-services.yaml');
+const seed = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../../shared/reference/seed-services.yaml',
+);
 
 /** What the registry's allocator step does before validation. */
 function allocate(svc: Service, n: number): void {
@@ -19,10 +22,14 @@ function allocate(svc: Service, n: number): void {
     spec.clusterIP = `10.96.1.${n}`;
     spec.clusterIPs = [spec.clusterIP];
   }
-  if (spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false)) {
+  if (
+    spec.type === 'NodePort' ||
+    (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false)
+  ) {
     (spec.ports ?? []).forEach((p, i) => (p.nodePort ??= 30100 + n * 10 + i));
   }
-  if (spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') spec.healthCheckNodePort ??= 32000 + n;
+  if (spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')
+    spec.healthCheckNodePort ??= 32000 + n;
 }
 
 const docs = existsSync(seed)
@@ -32,7 +39,13 @@ const docs = existsSync(seed)
   : [];
 
 describe.skipIf(docs.length === 0)('seed manifests are valid', () => {
-  it.each(docs.map((obj, i) => ({ name: `${obj.kind ?? '?'} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`, obj, i })))('$name', ({ obj, i }) => {
+  it.each(
+    docs.map((obj, i) => ({
+      name: `${obj.kind ?? '?'} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`,
+      obj,
+      i,
+    })),
+  )('$name', ({ obj, i }) => {
     const info = resourceByKind(obj.apiVersion ?? '', obj.kind ?? '');
     expect(info).toBeDefined();
     const resource = info?.resource as ResourceName;

@@ -20,7 +20,12 @@ function median(fn: () => unknown, iterations: number): number {
 const service = {
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name: 'web', namespace: 'production', labels: { app: 'web', tier: 'frontend' }, annotations: { 'example.com/owner': 'team-a' } },
+  metadata: {
+    name: 'web',
+    namespace: 'production',
+    labels: { app: 'web', tier: 'frontend' },
+    annotations: { 'example.com/owner': 'team-a' },
+  },
   spec: {
     type: 'NodePort',
     selector: { app: 'web' },
@@ -35,14 +40,23 @@ const service = {
 const slice = (n: number): unknown => ({
   apiVersion: 'discovery.k8s.io/v1',
   kind: 'EndpointSlice',
-  metadata: { name: 'web-abcde', namespace: 'production', labels: { 'kubernetes.io/service-name': 'web' } },
+  metadata: {
+    name: 'web-abcde',
+    namespace: 'production',
+    labels: { 'kubernetes.io/service-name': 'web' },
+  },
   addressType: 'IPv4',
   ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   endpoints: Array.from({ length: n }, (_, i) => ({
     addresses: [`127.244.${String(Math.floor(i / 250) + 1)}.${String((i % 250) + 1)}`],
     conditions: { ready: true, serving: true, terminating: false },
     nodeName: 'node-1',
-    targetRef: { kind: 'Pod', namespace: 'production', name: `web-${String(i)}`, uid: `u${String(i)}` },
+    targetRef: {
+      kind: 'Pod',
+      namespace: 'production',
+      name: `web-${String(i)}`,
+      uid: `u${String(i)}`,
+    },
   })),
 });
 
@@ -52,7 +66,12 @@ const pod = {
   metadata: { name: 'web-1', namespace: 'production', labels: { app: 'web' } },
   spec: {
     containers: [
-      { name: 'echo', image: 'svclab/echo:1', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { port: 'http' } } },
+      {
+        name: 'echo',
+        image: 'svclab/echo:1',
+        ports: [{ name: 'http', containerPort: 8080 }],
+        readinessProbe: { httpGet: { port: 'http' } },
+      },
       { name: 'side', image: 'busybox:1', ports: [{ containerPort: 9090 }] },
     ],
     nodeName: 'node-1',
@@ -84,12 +103,26 @@ const now = new Date();
 
 const rows: [string, number][] = [
   ['Service create (defaults + ValidateService), 2 ports', createCost('services', service)],
-  ['Service update (prepare + ValidateServiceUpdate)', median(() => validateUpdate('services', structuredClone(defaultedService), defaultedService), 2000)],
+  [
+    'Service update (prepare + ValidateServiceUpdate)',
+    median(
+      () => validateUpdate('services', structuredClone(defaultedService), defaultedService),
+      2000,
+    ),
+  ],
   ['Pod create, 2 containers', createCost('pods', pod)],
   ['EndpointSlice create, 100 endpoints', createCost('endpointslices', slice(100), 1000)],
   ['EndpointSlice create, 1000 endpoints', createCost('endpointslices', slice(1000), 300)],
-  ['printTable, 1000 Services', median(() => printTable(Resources.services, services, { includeObject: 'Metadata', now }), 50)],
+  [
+    'printTable, 1000 Services',
+    median(() => printTable(Resources.services, services, { includeObject: 'Metadata', now }), 50),
+  ],
 ];
 
-process.stdout.write('### Validation and Table printing (apps/apiserver/src/apis/validation.bench.ts)\n\n| operation | median |\n|---|---|\n');
-for (const [name, ms] of rows) process.stdout.write(`| ${name} | ${ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`} |\n`);
+process.stdout.write(
+  '### Validation and Table printing (apps/apiserver/src/apis/validation.bench.ts)\n\n| operation | median |\n|---|---|\n',
+);
+for (const [name, ms] of rows)
+  process.stdout.write(
+    `| ${name} | ${ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`} |\n`,
+  );

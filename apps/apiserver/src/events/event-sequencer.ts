@@ -91,8 +91,13 @@ export class EventSequencer {
 
   /** Catches every known resource up from Redis (after a reconnect; also callable by hand). */
   catchUpAll(): Promise<void> {
-    const names = new Set([...(this.opts.resources ?? AllResources.map((r) => r.resource)), ...this.last.keys()]);
-    return Promise.all([...names].map((r) => this.enqueue(r, () => this.catchUp(r)))).then(() => undefined);
+    const names = new Set([
+      ...(this.opts.resources ?? AllResources.map((r) => r.resource)),
+      ...this.last.keys(),
+    ]);
+    return Promise.all([...names].map((r) => this.enqueue(r, () => this.catchUp(r)))).then(
+      () => undefined,
+    );
   }
 
   async stop(): Promise<void> {
@@ -151,7 +156,12 @@ export class EventSequencer {
       return;
     }
     this.counts.gaps++;
-    this.logger.debug('gap in change events; replaying', { resource: e.resource, last: base, prev: e.prev, rev: e.rev });
+    this.logger.debug('gap in change events; replaying', {
+      resource: e.resource,
+      last: base,
+      prev: e.prev,
+      rev: e.rev,
+    });
     await this.catchUp(e.resource);
     if (e.rev > (this.last.get(e.resource) ?? this.opts.startRev)) {
       // Committed before it was published, so replay must have returned it; deliver anyway.
@@ -171,14 +181,21 @@ export class EventSequencer {
       } catch (err) {
         if (!isResourceExpired(err)) throw err;
         this.counts.expired++;
-        this.logger.error('missed change events were compacted; watchers must re-list', { resource, from, err });
+        this.logger.error('missed change events were compacted; watchers must re-list', {
+          resource,
+          from,
+          err,
+        });
         for (const h of this.expiredHandlers) h(resource, err);
         // Start over from the oldest retained event so later events are not held back forever.
-        const all = await this.opts.replay(resource, Number.MAX_SAFE_INTEGER, 1).catch(() => undefined);
+        const all = await this.opts
+          .replay(resource, Number.MAX_SAFE_INTEGER, 1)
+          .catch(() => undefined);
         if (all !== undefined) this.last.set(resource, all.currentRev);
         return;
       }
-      for (const e of page.events) if (e.rev > (this.last.get(resource) ?? this.opts.startRev)) this.deliver(e);
+      for (const e of page.events)
+        if (e.rev > (this.last.get(resource) ?? this.opts.startRev)) this.deliver(e);
       if (!page.more || page.events.length === 0) return;
     }
   }

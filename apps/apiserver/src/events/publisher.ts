@@ -48,7 +48,9 @@ export class EventPublisher {
 
   private republish(): void {
     const events = [...this.recent];
-    this.logger.info('NATS reconnected; re-publishing recent change events', { count: events.length });
+    this.logger.info('NATS reconnected; re-publishing recent change events', {
+      count: events.length,
+    });
     for (const e of events) this.send(e);
     this.republished += events.length;
   }
@@ -75,7 +77,11 @@ export class EventPublisher {
     } catch (err) {
       // Closed connection or oversize payload: watchers detect the gap and replay.
       this.failed++;
-      this.logger.warn('publishing a change event failed', { resource: e.resource, rev: e.rev, err });
+      this.logger.warn('publishing a change event failed', {
+        resource: e.resource,
+        rev: e.rev,
+        err,
+      });
     }
   }
 

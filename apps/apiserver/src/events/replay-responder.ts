@@ -58,16 +58,25 @@ export function startReplayResponder(opts: ReplayResponderOptions): ReplayRespon
       if (typeof req.fromRev !== 'number' || !Number.isFinite(req.fromRev) || req.fromRev < 0) {
         throw new TypeError('fromRev must be a non-negative number');
       }
-      const limit = Math.min(Math.max(1, Math.floor(req.limit ?? DefaultReplayLimit)), MaxReplayLimit);
+      const limit = Math.min(
+        Math.max(1, Math.floor(req.limit ?? DefaultReplayLimit)),
+        MaxReplayLimit,
+      );
       const r = await opts.storage.replay(resource, req.fromRev, limit);
       reply = { events: r.events, more: r.more, currentRev: r.currentRev };
     } catch (e) {
-      const status = e instanceof TypeError || e instanceof SyntaxError ? newBadRequest(e.message).status : toStatusError(e).status;
-      if (status.code !== 410 && status.code !== 400) logger.error('replay failed', { resource, err: e });
+      const status =
+        e instanceof TypeError || e instanceof SyntaxError
+          ? newBadRequest(e.message).status
+          : toStatusError(e).status;
+      if (status.code !== 410 && status.code !== 400)
+        logger.error('replay failed', { resource, err: e });
       reply = { error: status };
     }
     try {
-      msg.respond(fit(reply, Math.floor((opts.nc.info?.max_payload ?? 1024 * 1024) * PayloadBudget)));
+      msg.respond(
+        fit(reply, Math.floor((opts.nc.info?.max_payload ?? 1024 * 1024) * PayloadBudget)),
+      );
     } catch (e) {
       logger.warn('replay reply failed', { resource, err: e });
     }

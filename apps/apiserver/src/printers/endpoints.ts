@@ -1,6 +1,12 @@
 // Endpoints and EndpointSlices: formatEndpoints, formatDiscoveryPorts, formatDiscoveryEndpoints.
 import { arr, isSet, rec, str } from '../apis/meta/accessors.js';
-import { ageColumn, column, nameColumn, type PrintContext, type ResourcePrinter } from './columns.js';
+import {
+  ageColumn,
+  column,
+  nameColumn,
+  type PrintContext,
+  type ResourcePrinter,
+} from './columns.js';
 import { translateTimestampSince } from './human-duration.js';
 
 /** Entries shown before ` + N more...`. */
@@ -90,19 +96,35 @@ export function formatDiscoveryEndpoints(endpoints: unknown): string {
 }
 
 export const endpointsPrinter: ResourcePrinter = {
-  columns: [nameColumn, column('Endpoints', 'Endpoints is the list of endpoints in this resource.'), ageColumn],
+  columns: [
+    nameColumn,
+    column('Endpoints', 'Endpoints is the list of endpoints in this resource.'),
+    ageColumn,
+  ],
   row(obj: unknown, ctx: PrintContext) {
     const o = rec(obj);
     const meta = rec(o['metadata']);
-    return { cells: [str(meta['name']), formatEndpoints(o['subsets']), translateTimestampSince(meta['creationTimestamp'], ctx.now)] };
+    return {
+      cells: [
+        str(meta['name']),
+        formatEndpoints(o['subsets']),
+        translateTimestampSince(meta['creationTimestamp'], ctx.now),
+      ],
+    };
   },
 };
 
 export const endpointSlicePrinter: ResourcePrinter = {
   columns: [
     nameColumn,
-    column('AddressType', 'addressType specifies the type of address carried by this EndpointSlice.'),
-    column('Ports', 'ports specifies the list of network ports exposed by each endpoint in this slice.'),
+    column(
+      'AddressType',
+      'addressType specifies the type of address carried by this EndpointSlice.',
+    ),
+    column(
+      'Ports',
+      'ports specifies the list of network ports exposed by each endpoint in this slice.',
+    ),
     column('Endpoints', 'endpoints is a list of unique endpoints in this slice.'),
     ageColumn,
   ],

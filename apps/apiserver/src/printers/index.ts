@@ -24,13 +24,13 @@ export interface PrintOptions {
 }
 
 const printers: Readonly<Record<string, ResourcePrinter>> = {
-  'services': servicePrinter,
-  'endpoints': endpointsPrinter,
+  services: servicePrinter,
+  endpoints: endpointsPrinter,
   'discovery.k8s.io/endpointslices': endpointSlicePrinter,
-  'pods': podPrinter,
-  'nodes': nodePrinter,
-  'namespaces': namespacePrinter,
-  'events': eventPrinter,
+  pods: podPrinter,
+  nodes: nodePrinter,
+  namespaces: namespacePrinter,
+  events: eventPrinter,
   'coordination.k8s.io/leases': leasePrinter,
   'apps/deployments': deploymentPrinter,
   'apps/replicasets': replicaSetPrinter,
@@ -48,13 +48,21 @@ function rowObject(obj: KubeObject, include: PrintOptions['includeObject']): unk
     case 'None':
       return undefined;
     case 'Metadata':
-      return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: rec(obj)['metadata'] ?? {} };
+      return {
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: rec(obj)['metadata'] ?? {},
+      };
     case 'Object':
       return obj;
   }
 }
 
-export function printTable(resource: ResourceInfo, objects: readonly KubeObject[], opts: PrintOptions): Table {
+export function printTable(
+  resource: ResourceInfo,
+  objects: readonly KubeObject[],
+  opts: PrintOptions,
+): Table {
   const printer = printerFor(resource);
   const ctx: PrintContext = { now: opts.now, wide: opts.wide ?? true };
   const rows = objects.map((obj): TableRow => {

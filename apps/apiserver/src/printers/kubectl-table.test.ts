@@ -14,41 +14,117 @@ const kubectl = '/usr/bin/kubectl';
 const now = new Date();
 
 const services = [
-  { name: 'test1', spec: { type: 'ClusterIP', ports: [{ protocol: 'tcp', port: 2233 }], clusterIPs: ['10.9.8.7'], selector: { foo: 'bar' } } },
-  { name: 'test2', spec: { type: 'NodePort', ports: [{ protocol: 'tcp', port: 8888, nodePort: 9999 }], clusterIPs: ['10.9.8.7'] } },
-  { name: 'test3', spec: { type: 'LoadBalancer', ports: [{ protocol: 'tcp', port: 8888 }], clusterIPs: ['10.9.8.7'] } },
-  { name: 'test4', spec: { type: 'LoadBalancer', ports: [{ protocol: 'tcp', port: 8888 }], clusterIPs: ['10.9.8.7'], externalIPs: ['80.11.12.10'] } },
+  {
+    name: 'test1',
+    spec: {
+      type: 'ClusterIP',
+      ports: [{ protocol: 'tcp', port: 2233 }],
+      clusterIPs: ['10.9.8.7'],
+      selector: { foo: 'bar' },
+    },
+  },
+  {
+    name: 'test2',
+    spec: {
+      type: 'NodePort',
+      ports: [{ protocol: 'tcp', port: 8888, nodePort: 9999 }],
+      clusterIPs: ['10.9.8.7'],
+    },
+  },
+  {
+    name: 'test3',
+    spec: {
+      type: 'LoadBalancer',
+      ports: [{ protocol: 'tcp', port: 8888 }],
+      clusterIPs: ['10.9.8.7'],
+    },
+  },
+  {
+    name: 'test4',
+    spec: {
+      type: 'LoadBalancer',
+      ports: [{ protocol: 'tcp', port: 8888 }],
+      clusterIPs: ['10.9.8.7'],
+      externalIPs: ['80.11.12.10'],
+    },
+  },
   {
     name: 'test5',
-    spec: { type: 'LoadBalancer', ports: [{ protocol: 'tcp', port: 8888 }], clusterIPs: ['10.9.8.7'], externalIPs: ['80.11.12.10'] },
+    spec: {
+      type: 'LoadBalancer',
+      ports: [{ protocol: 'tcp', port: 8888 }],
+      clusterIPs: ['10.9.8.7'],
+      externalIPs: ['80.11.12.10'],
+    },
     status: { loadBalancer: { ingress: [{ ip: '3.4.5.6', hostname: 'test.cluster.com' }] } },
   },
   {
     name: 'test6',
-    spec: { type: 'LoadBalancer', ports: [{ protocol: 'tcp', port: 8888 }], clusterIPs: ['10.9.8.7'], externalIPs: ['80.11.12.10', '80.11.12.11'] },
-    status: { loadBalancer: { ingress: [{ ip: '2.3.4.5', hostname: 'test.cluster.local' }, { ip: '3.4.5.6', hostname: 'test.cluster.com' }] } },
+    spec: {
+      type: 'LoadBalancer',
+      ports: [{ protocol: 'tcp', port: 8888 }],
+      clusterIPs: ['10.9.8.7'],
+      externalIPs: ['80.11.12.10', '80.11.12.11'],
+    },
+    status: {
+      loadBalancer: {
+        ingress: [
+          { ip: '2.3.4.5', hostname: 'test.cluster.local' },
+          { ip: '3.4.5.6', hostname: 'test.cluster.com' },
+        ],
+      },
+    },
   },
   { name: 'test7', spec: { type: 'ExternalName', externalName: 'my.database.example.com' } },
-].map((s) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: s.name, namespace: 'default' }, spec: s.spec, status: s.status ?? {} }));
+].map((s) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: s.name, namespace: 'default' },
+  spec: s.spec,
+  status: s.status ?? {},
+}));
 
 const nodes = [
   {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: 'foo3' },
-    status: { addresses: [{ type: 'ExternalIP', address: '2.2.2.2' }, { type: 'InternalIP', address: '3.3.3.3' }, { type: 'ExternalIP', address: '4.4.4.4' }] },
+    status: {
+      addresses: [
+        { type: 'ExternalIP', address: '2.2.2.2' },
+        { type: 'InternalIP', address: '3.3.3.3' },
+        { type: 'ExternalIP', address: '4.4.4.4' },
+      ],
+    },
   },
 ];
 
 const fiveMinutesAgo = new Date(now.getTime() - 5 * 60_000).toISOString();
-const ep = (name: string, subsets: unknown[]): unknown => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default', creationTimestamp: fiveMinutesAgo }, subsets });
+const ep = (name: string, subsets: unknown[]): unknown => ({
+  apiVersion: 'v1',
+  kind: 'Endpoints',
+  metadata: { name, namespace: 'default', creationTimestamp: fiveMinutesAgo },
+  subsets,
+});
 const endpoints = [
-  ep('kubernetes', [{ addresses: [{ ip: '192.168.0.2' }], ports: [{ name: 'https', port: 6443 }] }]),
-  ep('web', [{ addresses: ['10.244.1.5', '10.244.2.7', '10.244.3.9', '10.244.4.2', '10.244.5.1'].map((ip) => ({ ip })), ports: [{ port: 8080 }] }]),
+  ep('kubernetes', [
+    { addresses: [{ ip: '192.168.0.2' }], ports: [{ name: 'https', port: 6443 }] },
+  ]),
+  ep('web', [
+    {
+      addresses: ['10.244.1.5', '10.244.2.7', '10.244.3.9', '10.244.4.2', '10.244.5.1'].map(
+        (ip) => ({ ip }),
+      ),
+      ports: [{ port: 8080 }],
+    },
+  ]),
   ep('empty', []),
 ];
 
-const sliceEndpoints = [{ addresses: ['10.1.2.3', '2001:db8::1234:5678'] }, { addresses: ['10.2.3.4', '2001:db8::2345:6789'] }];
+const sliceEndpoints = [
+  { addresses: ['10.1.2.3', '2001:db8::1234:5678'] },
+  { addresses: ['10.2.3.4', '2001:db8::2345:6789'] },
+];
 const slice = (name: string, created: string, ports: unknown[], eps: unknown[]): unknown => ({
   apiVersion: 'discovery.k8s.io/v1',
   kind: 'EndpointSlice',
@@ -58,9 +134,32 @@ const slice = (name: string, created: string, ports: unknown[], eps: unknown[]):
   endpoints: eps,
 });
 const slices = [
-  slice('abcslice.123', new Date(now.getTime() + 1900).toISOString(), [{ name: 'http', port: 80, protocol: 'TCP' }], [{ addresses: ['10.1.2.3', '2001:db8::1234:5678'] }]),
-  slice('longerslicename.123', fiveMinutesAgo, [{ name: 'http', port: 80 }, { name: 'https', port: 443 }], sliceEndpoints),
-  slice('multiportslice.123', fiveMinutesAgo, [{ name: 'http', port: 80 }, { name: 'https', port: 443 }, { name: 'extra1', port: 3000 }, { name: 'extra2', port: 3001 }], sliceEndpoints),
+  slice(
+    'abcslice.123',
+    new Date(now.getTime() + 1900).toISOString(),
+    [{ name: 'http', port: 80, protocol: 'TCP' }],
+    [{ addresses: ['10.1.2.3', '2001:db8::1234:5678'] }],
+  ),
+  slice(
+    'longerslicename.123',
+    fiveMinutesAgo,
+    [
+      { name: 'http', port: 80 },
+      { name: 'https', port: 443 },
+    ],
+    sliceEndpoints,
+  ),
+  slice(
+    'multiportslice.123',
+    fiveMinutesAgo,
+    [
+      { name: 'http', port: 80 },
+      { name: 'https', port: 443 },
+      { name: 'extra1', port: 3000 },
+      { name: 'extra2', port: 3001 },
+    ],
+    sliceEndpoints,
+  ),
 ];
 
 const podStatuses = [
@@ -72,13 +171,24 @@ const pods = [
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'test1', namespace: 'default' },
-    spec: { containers: [{ name: 'a' }, { name: 'b' }], nodeName: 'test1', readinessGates: [{ conditionType: 'condition1' }, { conditionType: 'condition2' }, { conditionType: 'condition3' }] },
+    spec: {
+      containers: [{ name: 'a' }, { name: 'b' }],
+      nodeName: 'test1',
+      readinessGates: [
+        { conditionType: 'condition1' },
+        { conditionType: 'condition2' },
+        { conditionType: 'condition3' },
+      ],
+    },
     status: {
       phase: 'podPhase',
       containerStatuses: podStatuses,
       podIPs: [{ ip: '1.1.1.1' }],
       nominatedNodeName: 'node1',
-      conditions: [{ type: 'condition1', status: 'False' }, { type: 'condition2', status: 'True' }],
+      conditions: [
+        { type: 'condition1', status: 'False' },
+        { type: 'condition2', status: 'True' },
+      ],
     },
   },
   {
@@ -86,7 +196,13 @@ const pods = [
     kind: 'Pod',
     metadata: { name: 'test2', namespace: 'default' },
     spec: { containers: [{ name: 'a' }, { name: 'b' }] },
-    status: { phase: 'podPhase', containerStatuses: [podStatuses[0], { ...podStatuses[1], state: { waiting: { reason: 'ContainerWaitingReason' } } }] },
+    status: {
+      phase: 'podPhase',
+      containerStatuses: [
+        podStatuses[0],
+        { ...podStatuses[1], state: { waiting: { reason: 'ContainerWaitingReason' } } },
+      ],
+    },
   },
 ];
 
@@ -111,13 +227,23 @@ beforeAll(async () => {
     };
     switch (path) {
       case '/api':
-        send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+        send(200, {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+        });
         return;
       case '/apis':
         send(200, {
           kind: 'APIGroupList',
           apiVersion: 'v1',
-          groups: [{ name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } }],
+          groups: [
+            {
+              name: 'discovery.k8s.io',
+              versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }],
+              preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' },
+            },
+          ],
         });
         return;
       case '/apis/discovery.k8s.io/v1':
@@ -125,7 +251,15 @@ beforeAll(async () => {
           kind: 'APIResourceList',
           apiVersion: 'v1',
           groupVersion: 'discovery.k8s.io/v1',
-          resources: [{ name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list'] }],
+          resources: [
+            {
+              name: 'endpointslices',
+              singularName: 'endpointslice',
+              namespaced: true,
+              kind: 'EndpointSlice',
+              verbs: ['get', 'list'],
+            },
+          ],
         });
         return;
       case '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices':
@@ -142,10 +276,38 @@ beforeAll(async () => {
           kind: 'APIResourceList',
           groupVersion: 'v1',
           resources: [
-            { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list'], shortNames: ['svc'] },
-            { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list'], shortNames: ['no'] },
-            { name: 'endpoints', singularName: 'endpoints', namespaced: true, kind: 'Endpoints', verbs: ['get', 'list'], shortNames: ['ep'] },
-            { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'] },
+            {
+              name: 'services',
+              singularName: 'service',
+              namespaced: true,
+              kind: 'Service',
+              verbs: ['get', 'list'],
+              shortNames: ['svc'],
+            },
+            {
+              name: 'nodes',
+              singularName: 'node',
+              namespaced: false,
+              kind: 'Node',
+              verbs: ['get', 'list'],
+              shortNames: ['no'],
+            },
+            {
+              name: 'endpoints',
+              singularName: 'endpoints',
+              namespaced: true,
+              kind: 'Endpoints',
+              verbs: ['get', 'list'],
+              shortNames: ['ep'],
+            },
+            {
+              name: 'pods',
+              singularName: 'pod',
+              namespaced: true,
+              kind: 'Pod',
+              verbs: ['get', 'list'],
+              shortNames: ['po'],
+            },
           ],
         });
         return;
@@ -156,7 +318,15 @@ beforeAll(async () => {
         send(200, table(Resources.nodes, nodes));
         return;
       default:
-        send(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' });
+        send(404, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          reason: 'NotFound',
+          code: 404,
+          message: 'not found',
+        });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -164,7 +334,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -242,6 +416,8 @@ describe.skipIf(!existsSync(kubectl))('kubectl renders the server-side Table', (
   it('get services -o wide adds SELECTOR', async () => {
     const out = (await run('get', 'services', '-n', 'default', '-o', 'wide')).split('\n');
     expect(out[0]).toMatch(/^NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\(S\) +AGE +SELECTOR$/);
-    expect(out[1]).toMatch(/^test1 +ClusterIP +10\.9\.8\.7 +<none> +2233\/tcp +<unknown> +foo=bar$/);
+    expect(out[1]).toMatch(
+      /^test1 +ClusterIP +10\.9\.8\.7 +<none> +2233\/tcp +<unknown> +foo=bar$/,
+    );
   });
 });

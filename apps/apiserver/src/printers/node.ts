@@ -1,6 +1,12 @@
 // Nodes and Namespaces: printNode (STATUS from the Ready condition, ROLES from labels), printNamespace.
 import { arr, rec, str } from '../apis/meta/accessors.js';
-import { ageColumn, column, nameColumn, type PrintContext, type ResourcePrinter } from './columns.js';
+import {
+  ageColumn,
+  column,
+  nameColumn,
+  type PrintContext,
+  type ResourcePrinter,
+} from './columns.js';
 import { translateTimestampSince } from './human-duration.js';
 
 const labelNodeRolePrefix = 'node-role.kubernetes.io/';
@@ -24,7 +30,8 @@ export function findNodeRoles(labels: unknown): string[] {
 export function nodeStatus(node: unknown): string {
   const o = rec(node);
   let ready: string | undefined;
-  for (const c of arr(rec(o['status'])['conditions'])) if (rec(c)['type'] === 'Ready') ready = str(rec(c)['status']);
+  for (const c of arr(rec(o['status'])['conditions']))
+    if (rec(c)['type'] === 'Ready') ready = str(rec(c)['status']);
   const status = [ready === undefined ? 'Unknown' : ready === 'True' ? 'Ready' : 'NotReady'];
   if (rec(o['spec'])['unschedulable'] === true) status.push('SchedulingDisabled');
   return status.join(',');
@@ -48,9 +55,21 @@ export const nodePrinter: ResourcePrinter = {
     column('Version', 'Kubelet Version reported by the node.'),
     column('Internal-IP', 'List of addresses reachable to the node.', { priority: 1 }),
     column('External-IP', 'List of addresses reachable to the node.', { priority: 1 }),
-    column('OS-Image', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', { priority: 1 }),
-    column('Kernel-Version', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", { priority: 1 }),
-    column('Container-Runtime', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', { priority: 1 }),
+    column(
+      'OS-Image',
+      'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).',
+      { priority: 1 },
+    ),
+    column(
+      'Kernel-Version',
+      "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+      { priority: 1 },
+    ),
+    column(
+      'Container-Runtime',
+      'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+      { priority: 1 },
+    ),
   ],
   row(obj: unknown, ctx: PrintContext) {
     const o = rec(obj);
@@ -79,6 +98,12 @@ export const namespacePrinter: ResourcePrinter = {
   row(obj: unknown, ctx: PrintContext) {
     const o = rec(obj);
     const meta = rec(o['metadata']);
-    return { cells: [str(meta['name']), str(rec(o['status'])['phase']), translateTimestampSince(meta['creationTimestamp'], ctx.now)] };
+    return {
+      cells: [
+        str(meta['name']),
+        str(rec(o['status'])['phase']),
+        translateTimestampSince(meta['creationTimestamp'], ctx.now),
+      ],
+    };
   },
 };

@@ -1,13 +1,28 @@
 // Pods: printPod (READY, STATUS reasons, RESTARTS with last-restart age, wide IP/NODE/…).
 import type { TableRow } from '@svclab/api';
 import { arr, isRecord, isSet, num, rec, str, type Json } from '../apis/meta/accessors.js';
-import { ageColumn, column, nameColumn, type PrintContext, type ResourcePrinter } from './columns.js';
+import {
+  ageColumn,
+  column,
+  nameColumn,
+  type PrintContext,
+  type ResourcePrinter,
+} from './columns.js';
 import { translateTimestampSince } from './human-duration.js';
 
 type RowConditions = NonNullable<TableRow['conditions']>;
 
-const podSuccessConditions: RowConditions = [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-const podFailedConditions: RowConditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+const podSuccessConditions: RowConditions = [
+  {
+    type: 'Completed',
+    status: 'True',
+    reason: 'Succeeded',
+    message: 'The pod has completed successfully.',
+  },
+];
+const podFailedConditions: RowConditions = [
+  { type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' },
+];
 
 /** `status.reason` the node lifecycle controller sets on pods of an unreachable node. */
 const NodeUnreachablePodReason = 'NodeLost';
@@ -28,7 +43,10 @@ function conditionTrue(conditions: unknown, type: string): boolean {
 }
 
 /** READY, STATUS, RESTARTS and the row conditions of `printPod`. */
-export function podStatusCells(pod: unknown, now: Date): { ready: string; reason: string; restarts: string; conditions?: RowConditions } {
+export function podStatusCells(
+  pod: unknown,
+  now: Date,
+): { ready: string; reason: string; restarts: string; conditions?: RowConditions } {
   const o = rec(pod);
   const spec = rec(o['spec']);
   const status = rec(o['status']);
@@ -39,14 +57,21 @@ export function podStatusCells(pod: unknown, now: Date): { ready: string; reason
   let readyContainers = 0;
   let lastRestart: number | undefined;
   let lastRestartableInitRestart: number | undefined;
-  const later = (a: number | undefined, b: number | undefined): number | undefined => (b === undefined ? a : a === undefined || b > a ? b : a);
+  const later = (a: number | undefined, b: number | undefined): number | undefined =>
+    b === undefined ? a : a === undefined || b > a ? b : a;
 
   const phase = str(status['phase']);
   let reason = str(status['reason']) !== '' ? str(status['reason']) : phase;
   for (const c of arr(status['conditions'])) {
-    if (rec(c)['type'] === 'PodScheduled' && rec(c)['reason'] === 'SchedulingGated') reason = 'SchedulingGated';
+    if (rec(c)['type'] === 'PodScheduled' && rec(c)['reason'] === 'SchedulingGated')
+      reason = 'SchedulingGated';
   }
-  const conditions = phase === 'Succeeded' ? podSuccessConditions : phase === 'Failed' ? podFailedConditions : undefined;
+  const conditions =
+    phase === 'Succeeded'
+      ? podSuccessConditions
+      : phase === 'Failed'
+        ? podFailedConditions
+        : undefined;
 
   const initContainers = new Map<string, Json>();
   const initSpecs = arr(spec['initContainers']).filter(isRecord);
@@ -75,9 +100,17 @@ export function podStatusCells(pod: unknown, now: Date): { ready: string; reason
     }
     if (terminated !== undefined) {
       const r = str(terminated['reason']);
-      if (r === '') reason = num(terminated['signal']) !== 0 ? `Init:Signal:${num(terminated['signal'])}` : `Init:ExitCode:${num(terminated['exitCode'])}`;
+      if (r === '')
+        reason =
+          num(terminated['signal']) !== 0
+            ? `Init:Signal:${num(terminated['signal'])}`
+            : `Init:ExitCode:${num(terminated['exitCode'])}`;
       else reason = `Init:${r}`;
-    } else if (waiting !== undefined && str(waiting['reason']) !== '' && waiting['reason'] !== 'PodInitializing') {
+    } else if (
+      waiting !== undefined &&
+      str(waiting['reason']) !== '' &&
+      waiting['reason'] !== 'PodInitializing'
+    ) {
       reason = `Init:${str(waiting['reason'])}`;
     } else {
       reason = `Init:${i}/${initSpecs.length}`;
@@ -103,20 +136,27 @@ export function podStatusCells(pod: unknown, now: Date): { ready: string; reason
       } else if (terminated !== undefined && str(terminated['reason']) !== '') {
         reason = str(terminated['reason']);
       } else if (terminated !== undefined) {
-        reason = num(terminated['signal']) !== 0 ? `Signal:${num(terminated['signal'])}` : `ExitCode:${num(terminated['exitCode'])}`;
+        reason =
+          num(terminated['signal']) !== 0
+            ? `Signal:${num(terminated['signal'])}`
+            : `ExitCode:${num(terminated['exitCode'])}`;
       } else if (cs['ready'] === true && isSet(state['running'])) {
         hasRunning = true;
         readyContainers++;
       }
     }
-    if (reason === 'Completed' && hasRunning) reason = conditionTrue(status['conditions'], 'Ready') ? 'Running' : 'NotReady';
+    if (reason === 'Completed' && hasRunning)
+      reason = conditionTrue(status['conditions'], 'Ready') ? 'Running' : 'NotReady';
   }
 
-  if (isSet(meta['deletionTimestamp']) && status['reason'] === NodeUnreachablePodReason) reason = 'Unknown';
-  else if (isSet(meta['deletionTimestamp']) && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
+  if (isSet(meta['deletionTimestamp']) && status['reason'] === NodeUnreachablePodReason)
+    reason = 'Unknown';
+  else if (isSet(meta['deletionTimestamp']) && phase !== 'Succeeded' && phase !== 'Failed')
+    reason = 'Terminating';
 
   let restartsStr = String(restarts);
-  if (restarts !== 0 && lastRestart !== undefined) restartsStr = `${restarts} (${translateTimestampSince(new Date(lastRestart).toISOString(), now)} ago)`;
+  if (restarts !== 0 && lastRestart !== undefined)
+    restartsStr = `${restarts} (${translateTimestampSince(new Date(lastRestart).toISOString(), now)} ago)`;
   const out: { ready: string; reason: string; restarts: string; conditions?: RowConditions } = {
     ready: `${readyContainers}/${totalContainers}`,
     reason,
@@ -143,12 +183,27 @@ export const podPrinter: ResourcePrinter = {
     nameColumn,
     column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
     column('Status', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    column(
+      'Restarts',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     ageColumn,
-    column('IP', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', { priority: 1 }),
+    column(
+      'IP',
+      'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+      { priority: 1 },
+    ),
     column('Node', 'NodeName indicates in which node this pod is scheduled.', { priority: 1 }),
-    column('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.', { priority: 1 }),
-    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', { priority: 1 }),
+    column(
+      'Nominated Node',
+      'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.',
+      { priority: 1 },
+    ),
+    column(
+      'Readiness Gates',
+      'If specified, all readiness gates will be evaluated for pod readiness.',
+      { priority: 1 },
+    ),
   ],
   row(obj: unknown, ctx: PrintContext) {
     const o = rec(obj);

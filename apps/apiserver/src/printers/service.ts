@@ -1,6 +1,12 @@
 // Services: printService, getServiceExternalIP, loadBalancerStatusStringer, makePortString.
 import { arr, isRecord, num, rec, str } from '../apis/meta/accessors.js';
-import { ageColumn, column, nameColumn, type PrintContext, type ResourcePrinter } from './columns.js';
+import {
+  ageColumn,
+  column,
+  nameColumn,
+  type PrintContext,
+  type ResourcePrinter,
+} from './columns.js';
 import { translateTimestampSince } from './human-duration.js';
 
 /** `loadBalancerStatusStringer`: ingress IPs (or hostnames), de-duplicated, sorted; truncated to 13+"..." when > 16 chars and not wide. */
@@ -28,7 +34,8 @@ export function serviceExternalIP(svc: unknown, wide: boolean): string {
       return externalIPs.length > 0 ? externalIPs.join(',') : '<none>';
     case 'LoadBalancer': {
       const lb = loadBalancerStatusString(rec(rec(svc)['status'])['loadBalancer'], wide);
-      if (externalIPs.length > 0) return [...(lb.length > 0 ? lb.split(',') : []), ...externalIPs].join(',');
+      if (externalIPs.length > 0)
+        return [...(lb.length > 0 ? lb.split(',') : []), ...externalIPs].join(',');
       return lb.length > 0 ? lb : '<pending>';
     }
     case 'ExternalName':
@@ -45,7 +52,9 @@ export function servicePortString(ports: unknown): string {
   return list
     .map((p) => {
       const np = num(p['nodePort']);
-      return np > 0 ? `${num(p['port'])}:${np}/${str(p['protocol'])}` : `${num(p['port'])}/${str(p['protocol'])}`;
+      return np > 0
+        ? `${num(p['port'])}:${np}/${str(p['protocol'])}`
+        : `${num(p['port'])}/${str(p['protocol'])}`;
     })
     .join(',');
 }
@@ -61,11 +70,21 @@ export const servicePrinter: ResourcePrinter = {
   columns: [
     nameColumn,
     column('Type', 'type determines how the Service is exposed.'),
-    column('Cluster-IP', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
-    column('External-IP', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+    column(
+      'Cluster-IP',
+      'clusterIP is the IP address of the service and is usually assigned randomly.',
+    ),
+    column(
+      'External-IP',
+      'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.',
+    ),
     column('Port(s)', 'The list of ports that are exposed by this service.'),
     ageColumn,
-    column('Selector', 'Route service traffic to pods with label keys and values matching this selector.', { priority: 1 }),
+    column(
+      'Selector',
+      'Route service traffic to pods with label keys and values matching this selector.',
+      { priority: 1 },
+    ),
   ],
   row(obj: unknown, ctx: PrintContext) {
     const o = rec(obj);

@@ -53,19 +53,30 @@ export interface EventStats {
  * revision order, replaying gaps out of Redis. `close()` quits Redis; the NATS connection stays
  * the caller's.
  */
-export async function createRedisStorage(opts: CreateRedisStorageOptions): Promise<RedisStorageHandle> {
+export async function createRedisStorage(
+  opts: CreateRedisStorageOptions,
+): Promise<RedisStorageHandle> {
   const logger = (opts.logger ?? nopLogger).child({ component: 'storage' });
   const redis = new Redis(opts.redisUrl, redisClientOptions(logger));
   redis.on('error', (err: unknown) => {
     logger.warn('redis connection error', { err });
   });
-  const publisher = opts.natsConnection === undefined ? undefined : new EventPublisher(opts.natsConnection, logger);
+  const publisher =
+    opts.natsConnection === undefined ? undefined : new EventPublisher(opts.natsConnection, logger);
   publisher?.start();
   const storage = new RedisStorage(redis, {
     ...(opts.keyPrefix === undefined ? {} : { keyPrefix: opts.keyPrefix }),
-    ...(opts.maxEventsPerResource === undefined ? {} : { maxEventsPerResource: opts.maxEventsPerResource }),
+    ...(opts.maxEventsPerResource === undefined
+      ? {}
+      : { maxEventsPerResource: opts.maxEventsPerResource }),
     logger,
-    ...(publisher === undefined ? {} : { onCommit: (e) => { publisher.publishCommitted(e); } }),
+    ...(publisher === undefined
+      ? {}
+      : {
+          onCommit: (e) => {
+            publisher.publishCommitted(e);
+          },
+        }),
   });
   let sequencer: EventSequencer | undefined;
   try {
@@ -79,7 +90,10 @@ export async function createRedisStorage(opts: CreateRedisStorageOptions): Promi
       });
       await sequencer.start();
       const seq = sequencer;
-      storage.attachEventSource((onEvent) => seq.addListener(onEvent), () => seq.stop());
+      storage.attachEventSource(
+        (onEvent) => seq.addListener(onEvent),
+        () => seq.stop(),
+      );
     }
   } catch (err) {
     publisher?.stop();

@@ -52,7 +52,10 @@ export class MemoryStorage implements Storage {
     return b;
   }
 
-  private commit(key: ObjectKey, { type, obj, opts }: { type: ChangeType; obj: KubeObject; opts: WriteOptions | undefined }): KubeObject {
+  private commit(
+    key: ObjectKey,
+    { type, obj, opts }: { type: ChangeType; obj: KubeObject; opts: WriteOptions | undefined },
+  ): KubeObject {
     const rev = ++this.rev;
     const stored = structuredClone(obj);
     stored.metadata.resourceVersion = String(rev);
@@ -91,7 +94,9 @@ export class MemoryStorage implements Storage {
 
   list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
     const all = [...(this.objects.get(resource) ?? new Map<string, KubeObject>()).entries()]
-      .filter(([, o]) => opts.namespace === undefined || (o.metadata.namespace ?? '') === opts.namespace)
+      .filter(
+        ([, o]) => opts.namespace === undefined || (o.metadata.namespace ?? '') === opts.namespace,
+      )
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .filter(([k]) => opts.after === undefined || k > opts.after)
       .filter(([, o]) => opts.filter === undefined || opts.filter(o));
@@ -116,7 +121,10 @@ export class MemoryStorage implements Storage {
   private checkExisting(key: ObjectKey, opts: UpdateOptions | undefined): KubeObject {
     const cur = this.objects.get(key.resource)?.get(nsName(key.namespace, key.name));
     if (cur === undefined) throw newNotFound(gr(key.resource), key.name);
-    if (opts?.expectedRev !== undefined && String(opts.expectedRev) !== cur.metadata.resourceVersion) {
+    if (
+      opts?.expectedRev !== undefined &&
+      String(opts.expectedRev) !== cur.metadata.resourceVersion
+    ) {
       throw newConflict(gr(key.resource), key.name, OptimisticLockErrorMsg);
     }
     return cur;
@@ -148,7 +156,9 @@ export class MemoryStorage implements Storage {
   replay(resource: string, fromRev: number, limit: number): Promise<ReplayResult> {
     const compacted = this.compactedUpTo.get(resource) ?? 0;
     if (fromRev < compacted) {
-      return Promise.reject(newResourceExpired(`too old resource version: ${fromRev} (${compacted})`));
+      return Promise.reject(
+        newResourceExpired(`too old resource version: ${fromRev} (${compacted})`),
+      );
     }
     const events = (this.streams.get(resource) ?? []).filter((e) => e.rev > fromRev);
     return Promise.resolve({

@@ -13,7 +13,7 @@ import {
 } from '@svclab/apimachinery';
 import type { ChangeEvent, ChangeType } from '@svclab/bus';
 import { nopLogger, type Logger } from '@svclab/telemetry';
-import type { Redis} from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type RedisOptions } from 'ioredis';
 import type {
   ListOptions,
@@ -24,7 +24,13 @@ import type {
   UpdateOptions,
   WriteOptions,
 } from './interface.js';
-import { listScript, replayScript, RvPlaceholder, RvPlaceholderJSON, writeScript } from './redis-scripts.js';
+import {
+  listScript,
+  replayScript,
+  RvPlaceholder,
+  RvPlaceholderJSON,
+  writeScript,
+} from './redis-scripts.js';
 
 /** Events kept per resource stream before the oldest are compacted (410 for older watchers). */
 export const DefaultMaxEventsPerResource = 10_000;
@@ -170,7 +176,10 @@ export class RedisStorage implements Storage {
   }
 
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
-    const s = await this.redis.hget(this.keys(key.resource).objects, namespacedKey(key.namespace, key.name));
+    const s = await this.redis.hget(
+      this.keys(key.resource).objects,
+      namespacedKey(key.namespace, key.name),
+    );
     return s === null ? undefined : (JSON.parse(s) as KubeObject);
   }
 
@@ -183,13 +192,21 @@ export class RedisStorage implements Storage {
       min = `[${opts.namespace}/`;
       max = `(${opts.namespace}0`;
     }
-    if (opts.after !== undefined && (min === '-' || opts.after >= min.slice(1))) min = `(${opts.after}`;
+    if (opts.after !== undefined && (min === '-' || opts.after >= min.slice(1)))
+      min = `(${opts.after}`;
     const limit = opts.limit ?? 0;
     const filter = opts.filter;
     // Without a filter, fetch exactly one page (+1 to know whether more remain); with one, fetch
     // the whole rest in the same snapshot and filter here.
     const count = limit > 0 && filter === undefined ? limit + 1 : -1;
-    const [rev, total, keys, vals] = await this.r.svclabList(this.revKey(), k.objects, k.index, min, max, count);
+    const [rev, total, keys, vals] = await this.r.svclabList(
+      this.revKey(),
+      k.objects,
+      k.index,
+      min,
+      max,
+      count,
+    );
     const items: KubeObject[] = [];
     const itemKeys: string[] = [];
     for (let i = 0; i < keys.length; i++) {
@@ -249,7 +266,13 @@ export class RedisStorage implements Storage {
     const [, rev, prev, deleted] = reply;
     const stored = deleted ?? src.replace(RvPlaceholderJSON, `"resourceVersion":"${rev}"`);
     const json = `${head},"rev":${rev},"prev":${prev},"object":${stored}${tail}`;
-    this.committed({ resource: key.resource, namespace: key.namespace, rev, ...(tp === undefined ? {} : { traceparent: tp }), json });
+    this.committed({
+      resource: key.resource,
+      namespace: key.namespace,
+      rev,
+      ...(tp === undefined ? {} : { traceparent: tp }),
+      json,
+    });
     return JSON.parse(stored) as KubeObject;
   }
 
@@ -257,7 +280,11 @@ export class RedisStorage implements Storage {
     try {
       this.opts.onCommit?.(e);
     } catch (err) {
-      this.logger.error('publishing a committed event failed', { resource: e.resource, rev: e.rev, err });
+      this.logger.error('publishing a committed event failed', {
+        resource: e.resource,
+        rev: e.rev,
+        err,
+      });
     }
     if (this.subscribeImpl === undefined && this.listeners.size > 0) {
       const ev = JSON.parse(e.json) as ChangeEvent;
@@ -288,7 +315,11 @@ export class RedisStorage implements Storage {
         this.redis.ping(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
-            reject(new Error(`redis did not answer PING within ${timeoutMs} ms (status ${this.redis.status})`));
+            reject(
+              new Error(
+                `redis did not answer PING within ${timeoutMs} ms (status ${this.redis.status})`,
+              ),
+            );
           }, timeoutMs);
         }),
       ]);
@@ -304,7 +335,13 @@ export class RedisStorage implements Storage {
   async replay(resource: string, fromRev: number, limit: number): Promise<ReplayResult> {
     const k = this.keys(resource);
     const n = Math.max(1, Math.floor(limit));
-    const reply = await this.r.svclabReplay(k.events, k.meta, this.revKey(), Math.floor(fromRev), n + 1);
+    const reply = await this.r.svclabReplay(
+      k.events,
+      k.meta,
+      this.revKey(),
+      Math.floor(fromRev),
+      n + 1,
+    );
     if (reply[0] === 'expired') {
       throw newResourceExpired(`too old resource version: ${fromRev} (${reply[1]})`);
     }

@@ -1,7 +1,13 @@
 // The Storage contract, run against MemoryStorage and RedisStorage (real redis-server).
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '@svclab/api';
-import { isAlreadyExists, isConflict, isNotFound, isResourceExpired, statusOf } from '@svclab/apimachinery';
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  isResourceExpired,
+  statusOf,
+} from '@svclab/apimachinery';
 import type { ChangeEvent } from '@svclab/bus';
 import { startRedis, type RedisServer } from '@svclab/testkit';
 import { Redis } from 'ioredis';
@@ -28,13 +34,19 @@ interface Factory {
 }
 
 const factories: Factory[] = [
-  { name: 'MemoryStorage', make: (max) => new MemoryStorage(max === undefined ? {} : { maxEventsPerResource: max }) },
+  {
+    name: 'MemoryStorage',
+    make: (max) => new MemoryStorage(max === undefined ? {} : { maxEventsPerResource: max }),
+  },
   {
     name: 'RedisStorage',
     make: (max) => {
       const c = new Redis(redis.url, redisClientOptions());
       clients.push(c);
-      return new RedisStorage(c, { keyPrefix: `t${randomUUID()}:`, ...(max === undefined ? {} : { maxEventsPerResource: max }) });
+      return new RedisStorage(c, {
+        keyPrefix: `t${randomUUID()}:`,
+        ...(max === undefined ? {} : { maxEventsPerResource: max }),
+      });
     },
   },
 ];
@@ -48,7 +60,11 @@ function svc(namespace: string, name: string, labels: Record<string, string> = {
   } as unknown as KubeObject;
 }
 
-const key = (namespace: string, name: string, resource = 'services') => ({ resource, namespace, name });
+const key = (namespace: string, name: string, resource = 'services') => ({
+  resource,
+  namespace,
+  name,
+});
 
 describe.each(factories)('Storage contract: $name', ({ make }) => {
   it('creates, gets, updates and deletes with revisions', async () => {
@@ -60,7 +76,11 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
     expect(await s.get(key('default', 'web'))).toEqual(created);
     expect(await s.get(key('default', 'nope'))).toBeUndefined();
 
-    const upd = await s.update(key('default', 'web'), { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } }, { expectedRev: 1 });
+    const upd = await s.update(
+      key('default', 'web'),
+      { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } },
+      { expectedRev: 1 },
+    );
     expect(upd.metadata.resourceVersion).toBe('2');
     expect(upd.metadata.labels).toEqual({ a: 'b' });
     expect(await s.currentRev()).toBe(2);
@@ -166,15 +186,23 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
     const p2 = await s.list('services', { limit: 2, after: p1.nextAfter ?? '' });
     expect(p2.items.map((o) => o.metadata.name)).toEqual(['y', 'z']);
     const p3 = await s.list('services', { limit: 2, after: p2.nextAfter ?? '' });
-    expect(p3.items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`)).toEqual(['b/x', 'c/w']);
+    expect(p3.items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`)).toEqual([
+      'b/x',
+      'c/w',
+    ]);
     expect(p3.nextAfter).toBeUndefined();
 
     const inNs = await s.list('services', { namespace: 'a', limit: 1, after: 'a/x' });
     expect(inNs.items.map((o) => o.metadata.name)).toEqual(['y']);
     expect(inNs.nextAfter).toBe('a/y');
 
-    const filtered = await s.list('services', { filter: (o) => o.metadata.labels?.['app'] === 'x', limit: 1 });
-    expect(filtered.items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`)).toEqual(['a/x']);
+    const filtered = await s.list('services', {
+      filter: (o) => o.metadata.labels?.['app'] === 'x',
+      limit: 1,
+    });
+    expect(
+      filtered.items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`),
+    ).toEqual(['a/x']);
     expect(filtered.nextAfter).toBe('a/x');
     expect(filtered.remaining).toBe(1);
 
@@ -185,7 +213,11 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
   it('lists cluster-scoped objects by name', async () => {
     const s = make();
     for (const n of ['n2', 'n1']) {
-      await s.create(key('', n, 'nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name: n } });
+      await s.create(key('', n, 'nodes'), {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: n },
+      });
     }
     expect((await s.list('nodes')).items.map((o) => o.metadata.name)).toEqual(['n1', 'n2']);
     expect((await s.get(key('', 'n1', 'nodes')))?.metadata.resourceVersion).toBe('2');
@@ -195,8 +227,14 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
   it('replays events with a prev chain per resource, and 410 once compacted', async () => {
     const s = make(3);
     await s.create(key('a', 'one'), svc('a', 'one'));
-    await s.create(key('', 'n', 'nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } });
-    await s.update(key('a', 'one'), svc('a', 'one'), { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await s.create(key('', 'n', 'nodes'), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n' },
+    });
+    await s.update(key('a', 'one'), svc('a', 'one'), {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
     await s.delete(key('a', 'one'));
     const r = await s.replay('services', 0, 10);
     expect(r.events.map((e) => [e.type, e.rev, e.prev])).toEqual([
@@ -204,7 +242,9 @@ describe.each(factories)('Storage contract: $name', ({ make }) => {
       ['MODIFIED', 3, 1],
       ['DELETED', 4, 3],
     ]);
-    expect(r.events[1]?.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    expect(r.events[1]?.traceparent).toBe(
+      '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    );
     expect(r.events[2]?.object.metadata.resourceVersion).toBe('4');
     expect(r.events[0]).toMatchObject({ resource: 'services', namespace: 'a', name: 'one' });
     expect(Number.isNaN(Date.parse(r.events[0]?.time ?? ''))).toBe(false);

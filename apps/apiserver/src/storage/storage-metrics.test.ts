@@ -27,11 +27,15 @@ describe('storage metrics', () => {
     const registry = new Registry();
     registerStorageMetrics(registry, storage);
     for (const n of ['a', 'b', 'c']) {
-      await storage.create({ resource: 'services', namespace: 'ns', name: n }, { apiVersion: 'v1', kind: 'Service', metadata: { name: n, namespace: 'ns' } });
+      await storage.create(
+        { resource: 'services', namespace: 'ns', name: n },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: n, namespace: 'ns' } },
+      );
     }
     await storage.delete({ resource: 'services', namespace: 'ns', name: 'c' });
     const deadline = Date.now() + 20_000;
-    while (storage.eventStats().delivered < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (storage.eventStats().delivered < 4 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     const text = await registry.metrics();
     expect(text).toContain('apiserver_storage_objects{resource="services"} 2');
     expect(text).toContain('apiserver_storage_objects{resource="pods"} 0');

@@ -37,15 +37,44 @@ export function registerStorageMetrics(registry: Registry, storage: RedisStorage
       this.set(await storage.currentRev());
     },
   });
-  const counters: [string, string, (s: ReturnType<RedisStorageHandle['eventStats']>) => number][] = [
-    ['svclab_apiserver_change_events_published_total', 'Change events handed to NATS by this apiserver.', (s) => s.published],
-    ['svclab_apiserver_change_events_publish_failures_total', 'Change events NATS refused (watchers find them by prev).', (s) => s.publishFailed],
-    ['svclab_apiserver_change_events_republished_total', 'Recent change events re-published after a NATS reconnect.', (s) => s.republished],
-    ['svclab_apiserver_change_events_delivered_total', 'Change events delivered to this apiserver\'s watchers.', (s) => s.delivered],
-    ['svclab_apiserver_change_event_gaps_total', 'Gaps found by prev in the live event stream.', (s) => s.gaps],
-    ['svclab_apiserver_change_event_catchups_total', 'Replay rounds read from Redis to fill gaps, after reconnects and periodically.', (s) => s.catchUps],
-    ['svclab_apiserver_change_event_expired_total', 'Catch-ups that found the missed events compacted (watchers ended with 410).', (s) => s.expired],
-  ];
+  const counters: [string, string, (s: ReturnType<RedisStorageHandle['eventStats']>) => number][] =
+    [
+      [
+        'svclab_apiserver_change_events_published_total',
+        'Change events handed to NATS by this apiserver.',
+        (s) => s.published,
+      ],
+      [
+        'svclab_apiserver_change_events_publish_failures_total',
+        'Change events NATS refused (watchers find them by prev).',
+        (s) => s.publishFailed,
+      ],
+      [
+        'svclab_apiserver_change_events_republished_total',
+        'Recent change events re-published after a NATS reconnect.',
+        (s) => s.republished,
+      ],
+      [
+        'svclab_apiserver_change_events_delivered_total',
+        "Change events delivered to this apiserver's watchers.",
+        (s) => s.delivered,
+      ],
+      [
+        'svclab_apiserver_change_event_gaps_total',
+        'Gaps found by prev in the live event stream.',
+        (s) => s.gaps,
+      ],
+      [
+        'svclab_apiserver_change_event_catchups_total',
+        'Replay rounds read from Redis to fill gaps, after reconnects and periodically.',
+        (s) => s.catchUps,
+      ],
+      [
+        'svclab_apiserver_change_event_expired_total',
+        'Catch-ups that found the missed events compacted (watchers ended with 410).',
+        (s) => s.expired,
+      ],
+    ];
   for (const [name, help, pick] of counters) {
     let reported = 0;
     new Counter({

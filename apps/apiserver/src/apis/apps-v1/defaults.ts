@@ -13,7 +13,8 @@ export function setDeploymentDefaults(d: Deployment): void {
   spec.replicas ??= 1;
   if (!isObject(spec.strategy)) spec.strategy = {};
   const strategy = spec.strategy;
-  if (strategy.type === undefined || (strategy.type as string) === '') strategy.type = 'RollingUpdate';
+  if (strategy.type === undefined || (strategy.type as string) === '')
+    strategy.type = 'RollingUpdate';
   if (strategy.type === 'RollingUpdate') {
     if (!isObject(strategy.rollingUpdate)) strategy.rollingUpdate = {};
     strategy.rollingUpdate.maxUnavailable ??= '25%';
@@ -34,7 +35,8 @@ export function setStatefulSetDefaults(ss: StatefulSet): void {
   if (!isObject(ss.spec)) return;
   const spec = ss.spec;
   spec.replicas ??= 1;
-  if (spec.podManagementPolicy === undefined || (spec.podManagementPolicy as string) === '') spec.podManagementPolicy = 'OrderedReady';
+  if (spec.podManagementPolicy === undefined || (spec.podManagementPolicy as string) === '')
+    spec.podManagementPolicy = 'OrderedReady';
   if (!isObject(spec.updateStrategy)) spec.updateStrategy = {};
   const us = spec.updateStrategy;
   if (us.type === undefined || (us.type as string) === '') us.type = 'RollingUpdate';

@@ -24,7 +24,11 @@ function otherFamily(f: IPFamily): IPFamily {
  * as 422 Invalid). `clusterFamilies` lists the families of --service-cluster-ip-range, primary first.
  * Nothing to do for ExternalName. Never throws.
  */
-export function initIPFamilyFields(svc: Service, old: Service | undefined, clusterFamilies: readonly IPFamily[]): FieldError[] {
+export function initIPFamilyFields(
+  svc: Service,
+  old: Service | undefined,
+  clusterFamilies: readonly IPFamily[],
+): FieldError[] {
   if (!isObject(svc.spec)) return [];
   const spec = svc.spec;
   if (spec.type === 'ExternalName') return [];
@@ -44,7 +48,8 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, clust
   }
 
   // On update, a missing policy keeps the old one.
-  if (!isSet(spec.ipFamilyPolicy) && old !== undefined && isSet(old.spec?.ipFamilyPolicy)) spec.ipFamilyPolicy = old.spec?.ipFamilyPolicy;
+  if (!isSet(spec.ipFamilyPolicy) && old !== undefined && isSet(old.spec?.ipFamilyPolicy))
+    spec.ipFamilyPolicy = old.spec?.ipFamilyPolicy;
 
   const pre = validateServiceClusterIPsRelatedFields(svc, arr(old?.spec?.clusterIPs).map(str));
   if (pre.length > 0) return pre;
@@ -53,18 +58,32 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, clust
   const policyPath = fieldPath('spec', 'ipFamilyPolicy');
   if (old !== undefined) {
     if (policyOf(svc) === 'SingleStack') {
-      if (same(spec.clusterIPs, old.spec?.clusterIPs) && arr(spec.clusterIPs).length > 1) spec.clusterIPs = arr(spec.clusterIPs).slice(0, 1) as string[];
-      if (same(spec.ipFamilies, old.spec?.ipFamilies) && arr(spec.ipFamilies).length > 1) spec.ipFamilies = arr(spec.ipFamilies).slice(0, 1) as IPFamily[];
+      if (same(spec.clusterIPs, old.spec?.clusterIPs) && arr(spec.clusterIPs).length > 1)
+        spec.clusterIPs = arr(spec.clusterIPs).slice(0, 1) as string[];
+      if (same(spec.ipFamilies, old.spec?.ipFamilies) && arr(spec.ipFamilies).length > 1)
+        spec.ipFamilies = arr(spec.ipFamilies).slice(0, 1) as IPFamily[];
     } else {
       const oldIPs = arr(old.spec?.clusterIPs);
       const newIPs = arr(spec.clusterIPs);
       if (newIPs.length > 0 && newIPs.length < oldIPs.length) {
-        errs.push(fieldErrors.invalid(policyPath, spec.ipFamilyPolicy ?? null, 'must be \'SingleStack\' to release the secondary cluster IP'));
+        errs.push(
+          fieldErrors.invalid(
+            policyPath,
+            spec.ipFamilyPolicy ?? null,
+            "must be 'SingleStack' to release the secondary cluster IP",
+          ),
+        );
       }
       const oldF = arr(old.spec?.ipFamilies);
       const newF = arr(spec.ipFamilies);
       if (newF.length > 0 && newF.length < oldF.length) {
-        errs.push(fieldErrors.invalid(policyPath, spec.ipFamilyPolicy ?? null, 'must be \'SingleStack\' to release the secondary IP family'));
+        errs.push(
+          fieldErrors.invalid(
+            policyPath,
+            spec.ipFamilyPolicy ?? null,
+            "must be 'SingleStack' to release the secondary IP family",
+          ),
+        );
       }
     }
   }
@@ -72,10 +91,22 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, clust
   if (policyOf(svc) === 'SingleStack') {
     const policyValue = spec.ipFamilyPolicy ?? null;
     if (arr(spec.clusterIPs).length === 2) {
-      errs.push(fieldErrors.invalid(policyPath, policyValue, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"));
+      errs.push(
+        fieldErrors.invalid(
+          policyPath,
+          policyValue,
+          "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
+        ),
+      );
     }
     if (arr(spec.ipFamilies).length === 2) {
-      errs.push(fieldErrors.invalid(policyPath, policyValue, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+      errs.push(
+        fieldErrors.invalid(
+          policyPath,
+          policyValue,
+          "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+        ),
+      );
     }
   }
 
@@ -87,7 +118,14 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, clust
     const fam = ipFamilyOf(ip);
     if (fam === undefined) continue;
     if (i >= families.length) {
-      if (!configured.has(fam)) errs.push(fieldErrors.invalid(fieldPath('spec', 'clusterIPs').index(i), clusterIPs, `${fam} is not configured on this cluster`));
+      if (!configured.has(fam))
+        errs.push(
+          fieldErrors.invalid(
+            fieldPath('spec', 'clusterIPs').index(i),
+            clusterIPs,
+            `${fam} is not configured on this cluster`,
+          ),
+        );
       else families.push(fam);
     }
   }
@@ -101,22 +139,41 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, clust
     if (!isSet(spec.ipFamilyPolicy)) spec.ipFamilyPolicy = 'RequireDualStack';
     if (arr(spec.ipFamilies).length === 0) spec.ipFamilies = [primary];
     const fams = spec.ipFamilies ?? [];
-    if (spec.ipFamilyPolicy !== 'SingleStack' && fams.length === 1 && fams[0] !== undefined) spec.ipFamilies = [fams[0], otherFamily(fams[0])];
+    if (spec.ipFamilyPolicy !== 'SingleStack' && fams.length === 1 && fams[0] !== undefined)
+      spec.ipFamilies = [fams[0], otherFamily(fams[0])];
     return [];
   }
 
   if (!isSet(spec.ipFamilyPolicy)) spec.ipFamilyPolicy = 'SingleStack';
   if (spec.ipFamilyPolicy === 'RequireDualStack' && configured.size < 2) {
-    errs.push(fieldErrors.invalid(policyPath, spec.ipFamilyPolicy, 'this cluster is not configured for dual-stack services'));
+    errs.push(
+      fieldErrors.invalid(
+        policyPath,
+        spec.ipFamilyPolicy,
+        'this cluster is not configured for dual-stack services',
+      ),
+    );
   }
   arr(spec.ipFamilies).forEach((f, i) => {
-    if (!configured.has(str(f))) errs.push(fieldErrors.invalid(fieldPath('spec', 'ipFamilies').index(i), str(f), 'not configured on this cluster'));
+    if (!configured.has(str(f)))
+      errs.push(
+        fieldErrors.invalid(
+          fieldPath('spec', 'ipFamilies').index(i),
+          str(f),
+          'not configured on this cluster',
+        ),
+      );
   });
   if (errs.length > 0) return errs;
 
   if (arr(spec.ipFamilies).length === 0) spec.ipFamilies = [primary];
   const fams = spec.ipFamilies ?? [];
-  if (spec.ipFamilyPolicy !== 'SingleStack' && fams.length === 1 && configured.size === 2 && fams[0] !== undefined) {
+  if (
+    spec.ipFamilyPolicy !== 'SingleStack' &&
+    fams.length === 1 &&
+    configured.size === 2 &&
+    fams[0] !== undefined
+  ) {
     spec.ipFamilies = [fams[0], otherFamily(fams[0])];
   }
   return [];

@@ -32,7 +32,11 @@ function setProbeDefaults(p: unknown): void {
 function setContainerDefaults(c: unknown): void {
   if (!isRecord(c)) return;
   const ctr = c as unknown as Container;
-  if (ctr.imagePullPolicy === undefined) ctr.imagePullPolicy = imageTag(typeof ctr.image === 'string' ? ctr.image : '') === 'latest' ? 'Always' : 'IfNotPresent';
+  if (ctr.imagePullPolicy === undefined)
+    ctr.imagePullPolicy =
+      imageTag(typeof ctr.image === 'string' ? ctr.image : '') === 'latest'
+        ? 'Always'
+        : 'IfNotPresent';
   ctr.terminationMessagePath ??= '/dev/termination-log';
   ctr.terminationMessagePolicy ??= 'File';
   for (const p of arr(ctr.ports)) {
@@ -47,7 +51,8 @@ function setContainerDefaults(c: unknown): void {
 export function setPodSpecDefaults(spec: unknown): void {
   if (!isRecord(spec)) return;
   const s = spec as unknown as PodSpec;
-  if (s.restartPolicy === undefined || (s.restartPolicy as string) === '') s.restartPolicy = 'Always';
+  if (s.restartPolicy === undefined || (s.restartPolicy as string) === '')
+    s.restartPolicy = 'Always';
   s.terminationGracePeriodSeconds ??= DefaultTerminationGracePeriodSeconds;
   if (s.dnsPolicy === undefined || s.dnsPolicy === '') s.dnsPolicy = 'ClusterFirst';
   s.schedulerName ??= 'default-scheduler';

@@ -3,10 +3,24 @@
 // matters to svclab's workloads.
 import type { Pod } from '@svclab/api';
 import { type FieldError, fieldErrors, fieldPath, type FieldPath } from '@svclab/apimachinery';
-import { arr, canonicalJSON, isRecord, isSet, optNum, rec, str, type Json } from '../meta/accessors.js';
+import {
+  arr,
+  canonicalJSON,
+  isRecord,
+  isSet,
+  optNum,
+  rec,
+  str,
+  type Json,
+} from '../meta/accessors.js';
 import { isValidPortName, isValidPortNum } from '../meta/ip-validation.js';
 import { isDNS1123Subdomain, nameIsDNSSubdomain } from '../meta/name-validation.js';
-import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../meta/validation.js';
+import {
+  validateAnnotations,
+  validateLabels,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from '../meta/validation.js';
 import { validateDNS1123Label, validatePortNumOrName } from './service-validation.js';
 
 const supportedPortProtocols = ['SCTP', 'TCP', 'UDP'];
@@ -17,7 +31,9 @@ const supportedPullPolicies = ['Always', 'IfNotPresent', 'Never'];
 /** `ValidateNonnegativeField`. */
 export function validateNonnegativeField(value: unknown, path: FieldPath): FieldError[] {
   const n = optNum(value);
-  return n !== undefined && n < 0 ? [fieldErrors.invalid(path, n, 'must be greater than or equal to 0')] : [];
+  return n !== undefined && n < 0
+    ? [fieldErrors.invalid(path, n, 'must be greater than or equal to 0')]
+    : [];
 }
 
 function validateContainerPorts(ports: unknown, path: FieldPath): FieldError[] {
@@ -29,18 +45,26 @@ function validateContainerPorts(ports: unknown, path: FieldPath): FieldError[] {
     const name = str(p['name']);
     if (name !== '') {
       const msgs = isValidPortName(name);
-      if (msgs.length > 0) for (const m of msgs) errs.push(fieldErrors.invalid(idx.child('name'), name, m));
+      if (msgs.length > 0)
+        for (const m of msgs) errs.push(fieldErrors.invalid(idx.child('name'), name, m));
       else if (names.has(name)) errs.push(fieldErrors.duplicate(idx.child('name'), name));
       else names.add(name);
     }
     const cp = p['containerPort'];
     if (!isSet(cp) || cp === 0) errs.push(fieldErrors.required(idx.child('containerPort')));
-    else for (const m of isValidPortNum(cp)) errs.push(fieldErrors.invalid(idx.child('containerPort'), typeof cp === 'number' ? cp : 0, m));
+    else
+      for (const m of isValidPortNum(cp))
+        errs.push(
+          fieldErrors.invalid(idx.child('containerPort'), typeof cp === 'number' ? cp : 0, m),
+        );
     const hp = p['hostPort'];
-    if (isSet(hp) && hp !== 0) for (const m of isValidPortNum(hp)) errs.push(fieldErrors.invalid(idx.child('hostPort'), typeof hp === 'number' ? hp : 0, m));
+    if (isSet(hp) && hp !== 0)
+      for (const m of isValidPortNum(hp))
+        errs.push(fieldErrors.invalid(idx.child('hostPort'), typeof hp === 'number' ? hp : 0, m));
     const protocol = str(p['protocol']);
     if (protocol === '') errs.push(fieldErrors.required(idx.child('protocol')));
-    else if (!supportedPortProtocols.includes(protocol)) errs.push(fieldErrors.notSupported(idx.child('protocol'), protocol, supportedPortProtocols));
+    else if (!supportedPortProtocols.includes(protocol))
+      errs.push(fieldErrors.notSupported(idx.child('protocol'), protocol, supportedPortProtocols));
   });
   return errs;
 }
@@ -50,20 +74,40 @@ function validateProbe(raw: unknown, path: FieldPath, requireSuccessOne: boolean
   if (!isSet(raw)) return [];
   const probe = rec(raw);
   const errs: FieldError[] = [];
-  const handlers = (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((h) => isSet(probe[h]));
+  const handlers = (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((h) =>
+    isSet(probe[h]),
+  );
   if (handlers.length === 0) errs.push(fieldErrors.required(path, 'must specify a handler type'));
-  for (const h of handlers.slice(1)) errs.push(fieldErrors.forbidden(path.child(h), 'may not specify more than 1 handler type'));
-  if (isSet(probe['httpGet'])) errs.push(...validatePortNumOrName(rec(probe['httpGet'])['port'], path.child('httpGet', 'port')));
-  if (isSet(probe['tcpSocket'])) errs.push(...validatePortNumOrName(rec(probe['tcpSocket'])['port'], path.child('tcpSocket', 'port')));
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const) {
+  for (const h of handlers.slice(1))
+    errs.push(fieldErrors.forbidden(path.child(h), 'may not specify more than 1 handler type'));
+  if (isSet(probe['httpGet']))
+    errs.push(
+      ...validatePortNumOrName(rec(probe['httpGet'])['port'], path.child('httpGet', 'port')),
+    );
+  if (isSet(probe['tcpSocket']))
+    errs.push(
+      ...validatePortNumOrName(rec(probe['tcpSocket'])['port'], path.child('tcpSocket', 'port')),
+    );
+  for (const f of [
+    'initialDelaySeconds',
+    'timeoutSeconds',
+    'periodSeconds',
+    'successThreshold',
+    'failureThreshold',
+  ] as const) {
     errs.push(...validateNonnegativeField(probe[f], path.child(f)));
   }
   const st = optNum(probe['successThreshold']);
-  if (requireSuccessOne && st !== undefined && st !== 1) errs.push(fieldErrors.invalid(path.child('successThreshold'), st, 'must be 1'));
+  if (requireSuccessOne && st !== undefined && st !== 1)
+    errs.push(fieldErrors.invalid(path.child('successThreshold'), st, 'must be 1'));
   return errs;
 }
 
-function validateContainers(containers: unknown, path: FieldPath, names: Set<string>): FieldError[] {
+function validateContainers(
+  containers: unknown,
+  path: FieldPath,
+  names: Set<string>,
+): FieldError[] {
   const errs: FieldError[] = [];
   arr(containers).forEach((raw, i) => {
     const c: Json = rec(raw);
@@ -78,7 +122,14 @@ function validateContainers(containers: unknown, path: FieldPath, names: Set<str
     const image = str(c['image']);
     if (image === '' || image.trim() !== image) {
       if (image === '') errs.push(fieldErrors.required(idx.child('image')));
-      else errs.push(fieldErrors.invalid(idx.child('image'), image, 'must not have leading or trailing whitespace'));
+      else
+        errs.push(
+          fieldErrors.invalid(
+            idx.child('image'),
+            image,
+            'must not have leading or trailing whitespace',
+          ),
+        );
     }
     errs.push(...validateContainerPorts(c['ports'], idx.child('ports')));
     errs.push(...validateProbe(c['livenessProbe'], idx.child('livenessProbe'), true));
@@ -86,7 +137,10 @@ function validateContainers(containers: unknown, path: FieldPath, names: Set<str
     errs.push(...validateProbe(c['startupProbe'], idx.child('startupProbe'), true));
     const pull = str(c['imagePullPolicy']);
     if (pull === '') errs.push(fieldErrors.required(idx.child('imagePullPolicy')));
-    else if (!supportedPullPolicies.includes(pull)) errs.push(fieldErrors.notSupported(idx.child('imagePullPolicy'), pull, supportedPullPolicies));
+    else if (!supportedPullPolicies.includes(pull))
+      errs.push(
+        fieldErrors.notSupported(idx.child('imagePullPolicy'), pull, supportedPullPolicies),
+      );
   });
   return errs;
 }
@@ -97,19 +151,38 @@ export function validatePodSpec(spec: unknown, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   errs.push(...validateContainers(spec['initContainers'], path.child('initContainers'), names));
-  if (arr(spec['containers']).length === 0) errs.push(fieldErrors.required(path.child('containers')));
+  if (arr(spec['containers']).length === 0)
+    errs.push(fieldErrors.required(path.child('containers')));
   else errs.push(...validateContainers(spec['containers'], path.child('containers'), names));
   const restart = str(spec['restartPolicy']);
   if (restart === '') errs.push(fieldErrors.required(path.child('restartPolicy')));
-  else if (!supportedRestartPolicies.includes(restart)) errs.push(fieldErrors.notSupported(path.child('restartPolicy'), restart, supportedRestartPolicies));
+  else if (!supportedRestartPolicies.includes(restart))
+    errs.push(
+      fieldErrors.notSupported(path.child('restartPolicy'), restart, supportedRestartPolicies),
+    );
   const dns = str(spec['dnsPolicy']);
   if (dns === '') errs.push(fieldErrors.required(path.child('dnsPolicy')));
-  else if (!supportedDNSPolicies.includes(dns)) errs.push(fieldErrors.notSupported(path.child('dnsPolicy'), dns, supportedDNSPolicies));
-  errs.push(...validateNonnegativeField(spec['terminationGracePeriodSeconds'], path.child('terminationGracePeriodSeconds')));
+  else if (!supportedDNSPolicies.includes(dns))
+    errs.push(fieldErrors.notSupported(path.child('dnsPolicy'), dns, supportedDNSPolicies));
+  errs.push(
+    ...validateNonnegativeField(
+      spec['terminationGracePeriodSeconds'],
+      path.child('terminationGracePeriodSeconds'),
+    ),
+  );
   const ads = optNum(spec['activeDeadlineSeconds']);
-  if (ads !== undefined && ads < 1) errs.push(fieldErrors.invalid(path.child('activeDeadlineSeconds'), ads, 'must be between 1 and 2147483647, inclusive'));
+  if (ads !== undefined && ads < 1)
+    errs.push(
+      fieldErrors.invalid(
+        path.child('activeDeadlineSeconds'),
+        ads,
+        'must be between 1 and 2147483647, inclusive',
+      ),
+    );
   const nodeName = str(spec['nodeName']);
-  if (nodeName !== '') for (const m of isDNS1123Subdomain(nodeName)) errs.push(fieldErrors.invalid(path.child('nodeName'), nodeName, m));
+  if (nodeName !== '')
+    for (const m of isDNS1123Subdomain(nodeName))
+      errs.push(fieldErrors.invalid(path.child('nodeName'), nodeName, m));
   errs.push(...validateLabels(spec['nodeSelector'], path.child('nodeSelector')));
   const hostname = str(spec['hostname']);
   if (hostname !== '') errs.push(...validateDNS1123Label(hostname, path.child('hostname')));
@@ -130,7 +203,14 @@ export function validatePodTemplateSpec(template: unknown, path: FieldPath): Fie
 }
 
 export function validatePod(pod: Pod): FieldError[] {
-  return [...validateObjectMeta(pod.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain }, fieldPath('metadata')), ...validatePodSpec(pod.spec, fieldPath('spec'))];
+  return [
+    ...validateObjectMeta(
+      pod.metadata,
+      { namespaced: true, nameFn: nameIsDNSSubdomain },
+      fieldPath('metadata'),
+    ),
+    ...validatePodSpec(pod.spec, fieldPath('spec')),
+  ];
 }
 
 const podUpdateForbidden =
@@ -159,6 +239,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   const newSpec = rec(pod.spec);
   const oldMasked = structuredClone(oldSpec);
   if (str(oldSpec['nodeName']) === '') delete oldMasked['nodeName'];
-  if (maskMutable(newSpec, oldSpec) !== maskMutable(oldMasked, oldSpec)) errs.push(fieldErrors.forbidden(fieldPath('spec'), podUpdateForbidden));
+  if (maskMutable(newSpec, oldSpec) !== maskMutable(oldMasked, oldSpec))
+    errs.push(fieldErrors.forbidden(fieldPath('spec'), podUpdateForbidden));
   return errs;
 }

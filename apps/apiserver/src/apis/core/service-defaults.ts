@@ -15,14 +15,17 @@ export function setServiceDefaults(svc: Service): void {
     svc.spec = {};
   }
   const spec = svc.spec;
-  if (spec.sessionAffinity === undefined || (spec.sessionAffinity as string) === '') spec.sessionAffinity = 'None';
+  if (spec.sessionAffinity === undefined || (spec.sessionAffinity as string) === '')
+    spec.sessionAffinity = 'None';
   if (spec.sessionAffinity === 'None') {
     delete spec.sessionAffinityConfig;
   } else if ((spec.sessionAffinity as string) === 'ClientIP') {
     const cfg = isObject(spec.sessionAffinityConfig) ? spec.sessionAffinityConfig : undefined;
     const clientIP = cfg && isObject(cfg.clientIP) ? cfg.clientIP : undefined;
     if (cfg === undefined || clientIP === undefined || !isSet(clientIP.timeoutSeconds)) {
-      spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DefaultClientIPServiceAffinitySeconds } };
+      spec.sessionAffinityConfig = {
+        clientIP: { timeoutSeconds: DefaultClientIPServiceAffinitySeconds },
+      };
     }
   }
   if (spec.type === undefined || (spec.type as string) === '') spec.type = 'ClusterIP';
@@ -31,20 +34,32 @@ export function setServiceDefaults(svc: Service): void {
       if (!isRecord(p)) continue;
       const port = p as unknown as ServicePort;
       if (port.protocol === undefined || (port.protocol as string) === '') port.protocol = 'TCP';
-      if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
+      if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '')
+        port.targetPort = port.port;
     }
   }
-  if (externallyAccessible(svc) && (spec.externalTrafficPolicy === undefined || (spec.externalTrafficPolicy as string) === '')) {
+  if (
+    externallyAccessible(svc) &&
+    (spec.externalTrafficPolicy === undefined || (spec.externalTrafficPolicy as string) === '')
+  ) {
     spec.externalTrafficPolicy = 'Cluster';
   }
-  if (spec.internalTrafficPolicy === undefined && (spec.type === 'ClusterIP' || spec.type === 'NodePort' || spec.type === 'LoadBalancer')) {
+  if (
+    spec.internalTrafficPolicy === undefined &&
+    (spec.type === 'ClusterIP' || spec.type === 'NodePort' || spec.type === 'LoadBalancer')
+  ) {
     spec.internalTrafficPolicy = 'Cluster';
   }
-  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === undefined) spec.allocateLoadBalancerNodePorts = true;
-  const ingress = isObject(svc.status) && isObject(svc.status.loadBalancer) ? svc.status.loadBalancer.ingress : undefined;
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === undefined)
+    spec.allocateLoadBalancerNodePorts = true;
+  const ingress =
+    isObject(svc.status) && isObject(svc.status.loadBalancer)
+      ? svc.status.loadBalancer.ingress
+      : undefined;
   if (spec.type === 'LoadBalancer' && Array.isArray(ingress)) {
     for (const ing of ingress) {
-      if (isObject(ing) && typeof ing.ip === 'string' && ing.ip !== '' && ing.ipMode === undefined) ing.ipMode = 'VIP';
+      if (isObject(ing) && typeof ing.ip === 'string' && ing.ip !== '' && ing.ipMode === undefined)
+        ing.ipMode = 'VIP';
     }
   }
   syncClusterIPs(svc);

@@ -22,7 +22,11 @@ export function isHeadlessStrict(svc: { readonly spec?: unknown } | undefined): 
 export function externallyAccessible(svc: { readonly spec?: unknown } | undefined): boolean {
   const spec = rec(svc?.spec);
   const type = str(spec['type']);
-  return type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && arr(spec['externalIPs']).length > 0);
+  return (
+    type === 'LoadBalancer' ||
+    type === 'NodePort' ||
+    (type === 'ClusterIP' && arr(spec['externalIPs']).length > 0)
+  );
 }
 
 /** `NeedsHealthCheck`: LoadBalancer with externalTrafficPolicy Local. */

@@ -5,17 +5,44 @@ import { setServiceDefaults } from './service-defaults.js';
 import { prepareServiceForUpdate, validateServiceUpdate } from './service-update.js';
 
 function svc(spec: Service['spec'], status?: Service['status']): Service {
-  const s: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default', uid: 'u1', resourceVersion: '5' }, spec: structuredClone(spec) };
+  const s: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default', uid: 'u1', resourceVersion: '5' },
+    spec: structuredClone(spec),
+  };
   if (status !== undefined) s.status = structuredClone(status);
   setServiceDefaults(s);
   return s;
 }
 
-const base = { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }], clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4' as const], ipFamilyPolicy: 'SingleStack' as const };
-const nodePortBase = { ...base, type: 'NodePort' as const, ports: [{ name: 'http', port: 80, nodePort: 30080 }] };
-const lbLocal = { ...base, type: 'LoadBalancer' as const, externalTrafficPolicy: 'Local' as const, healthCheckNodePort: 30100, ports: [{ name: 'http', port: 80, nodePort: 30080 }], loadBalancerClass: 'example.com/a' };
+const base = {
+  selector: { app: 'web' },
+  ports: [{ name: 'http', port: 80 }],
+  clusterIP: '10.96.0.10',
+  clusterIPs: ['10.96.0.10'],
+  ipFamilies: ['IPv4' as const],
+  ipFamilyPolicy: 'SingleStack' as const,
+};
+const nodePortBase = {
+  ...base,
+  type: 'NodePort' as const,
+  ports: [{ name: 'http', port: 80, nodePort: 30080 }],
+};
+const lbLocal = {
+  ...base,
+  type: 'LoadBalancer' as const,
+  externalTrafficPolicy: 'Local' as const,
+  healthCheckNodePort: 30100,
+  ports: [{ name: 'http', port: 80, nodePort: 30080 }],
+  loadBalancerClass: 'example.com/a',
+};
 
-function update(oldSpec: Service['spec'], newSpec: Service['spec'], oldStatus?: Service['status']): { svc: Service; errs: string[] } {
+function update(
+  oldSpec: Service['spec'],
+  newSpec: Service['spec'],
+  oldStatus?: Service['status'],
+): { svc: Service; errs: string[] } {
   const old = svc(oldSpec, oldStatus);
   const cur = svc(newSpec, oldStatus);
   prepareServiceForUpdate(cur, old);
@@ -23,12 +50,24 @@ function update(oldSpec: Service['spec'], newSpec: Service['spec'], oldStatus?: 
 }
 
 describe('prepareServiceForUpdate', () => {
-  it.each<{ name: string; old: Service['spec']; next: Service['spec']; oldStatus?: Service['status']; want: Record<string, unknown>; wantPorts?: unknown[] }>([
+  it.each<{
+    name: string;
+    old: Service['spec'];
+    next: Service['spec'];
+    oldStatus?: Service['status'];
+    want: Record<string, unknown>;
+    wantPorts?: unknown[];
+  }>([
     {
       name: 'PUT without clusterIP keeps the allocated IPs and families',
       old: base,
       next: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
-      want: { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' },
+      want: {
+        clusterIP: '10.96.0.10',
+        clusterIPs: ['10.96.0.10'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+      },
     },
     {
       name: 'PUT without nodePort keeps the allocated one (matched by name)',
@@ -37,12 +76,22 @@ describe('prepareServiceForUpdate', () => {
       want: {},
       wantPorts: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80, nodePort: 30080 }],
     },
-    { name: 'PUT without healthCheckNodePort keeps it', old: lbLocal, next: { ...lbLocal, healthCheckNodePort: undefined }, want: { healthCheckNodePort: 30100 } },
+    {
+      name: 'PUT without healthCheckNodePort keeps it',
+      old: lbLocal,
+      next: { ...lbLocal, healthCheckNodePort: undefined },
+      want: { healthCheckNodePort: 30100 },
+    },
     {
       name: '→ ExternalName clears IPs, families and policy',
       old: base,
       next: { ...base, type: 'ExternalName', externalName: 'db.example.com' },
-      want: { clusterIP: undefined, clusterIPs: undefined, ipFamilies: undefined, ipFamilyPolicy: undefined },
+      want: {
+        clusterIP: undefined,
+        clusterIPs: undefined,
+        ipFamilies: undefined,
+        ipFamilyPolicy: undefined,
+      },
     },
     {
       name: 'NodePort → ClusterIP clears nodePorts and ETP',
@@ -54,7 +103,11 @@ describe('prepareServiceForUpdate', () => {
     {
       name: 'NodePort → ClusterIP keeps a newly added nodePort (validation rejects it)',
       old: nodePortBase,
-      next: { ...nodePortBase, type: 'ClusterIP', ports: [{ name: 'http', port: 80, nodePort: 30081 }] },
+      next: {
+        ...nodePortBase,
+        type: 'ClusterIP',
+        ports: [{ name: 'http', port: 80, nodePort: 30081 }],
+      },
       want: {},
       wantPorts: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80, nodePort: 30081 }],
     },
@@ -63,7 +116,12 @@ describe('prepareServiceForUpdate', () => {
       old: { ...lbLocal, allocateLoadBalancerNodePorts: true },
       next: { ...lbLocal, type: 'ClusterIP', allocateLoadBalancerNodePorts: true },
       oldStatus: { loadBalancer: { ingress: [{ ip: '127.200.0.1' }] } },
-      want: { healthCheckNodePort: undefined, allocateLoadBalancerNodePorts: undefined, loadBalancerClass: undefined, externalTrafficPolicy: undefined },
+      want: {
+        healthCheckNodePort: undefined,
+        allocateLoadBalancerNodePorts: undefined,
+        loadBalancerClass: undefined,
+        externalTrafficPolicy: undefined,
+      },
     },
     {
       name: 'singular clusterIP changed, plural untouched: plural follows',
@@ -73,16 +131,23 @@ describe('prepareServiceForUpdate', () => {
     },
   ])('$name', ({ old, next, oldStatus, want, wantPorts }) => {
     const { svc: s } = update(old, next, oldStatus);
-    for (const [k, v] of Object.entries(want)) expect((s.spec as Record<string, unknown>)[k]).toEqual(v);
+    for (const [k, v] of Object.entries(want))
+      expect((s.spec as Record<string, unknown>)[k]).toEqual(v);
     if (wantPorts !== undefined) expect(s.spec?.ports).toEqual(wantPorts);
-    if (oldStatus !== undefined && s.spec?.type !== 'LoadBalancer') expect(s.status?.loadBalancer).toEqual({});
+    if (oldStatus !== undefined && s.spec?.type !== 'LoadBalancer')
+      expect(s.status?.loadBalancer).toEqual({});
   });
 });
 
 describe('validateServiceUpdate', () => {
   it.each<{ name: string; old: Service['spec']; next: Service['spec']; want: string[] }>([
     { name: 'unchanged', old: base, next: base, want: [] },
-    { name: 'PUT without clusterIP is fine', old: base, next: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }, want: [] },
+    {
+      name: 'PUT without clusterIP is fine',
+      old: base,
+      next: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
+      want: [],
+    },
     {
       name: 'changing the cluster IP',
       old: base,
@@ -91,17 +156,37 @@ describe('validateServiceUpdate', () => {
     },
     {
       name: 'releasing the secondary without SingleStack',
-      old: { ...base, clusterIPs: ['10.96.0.10', 'fd00::10'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'PreferDualStack' },
-      next: { ...base, clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'PreferDualStack' },
+      old: {
+        ...base,
+        clusterIPs: ['10.96.0.10', 'fd00::10'],
+        ipFamilies: ['IPv4', 'IPv6'],
+        ipFamilyPolicy: 'PreferDualStack',
+      },
+      next: {
+        ...base,
+        clusterIPs: ['10.96.0.10'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'PreferDualStack',
+      },
       want: [
-        "spec.clusterIPs[0]: Invalid value: [\"10.96.0.10\"]: `ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP",
-        "spec.clusterIPs[0]: Invalid value: [\"10.96.0.10\"]: `ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary ipFamily",
+        'spec.clusterIPs[0]: Invalid value: ["10.96.0.10"]: `ipFamilyPolicy` must be set to \'SingleStack\' when releasing the secondary clusterIP',
+        'spec.clusterIPs[0]: Invalid value: ["10.96.0.10"]: `ipFamilyPolicy` must be set to \'SingleStack\' when releasing the secondary ipFamily',
       ],
     },
     {
       name: 'releasing the secondary with SingleStack',
-      old: { ...base, clusterIPs: ['10.96.0.10', 'fd00::10'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'PreferDualStack' },
-      next: { ...base, clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' },
+      old: {
+        ...base,
+        clusterIPs: ['10.96.0.10', 'fd00::10'],
+        ipFamilies: ['IPv4', 'IPv6'],
+        ipFamilyPolicy: 'PreferDualStack',
+      },
+      next: {
+        ...base,
+        clusterIPs: ['10.96.0.10'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+      },
       want: [],
     },
     {
@@ -113,12 +198,28 @@ describe('validateServiceUpdate', () => {
         'spec.clusterIPs[0]: Invalid value: "10.96.0.10": expected an IPv6 value as indicated by `ipFamilies[0]`',
       ],
     },
-    { name: 'headless may change families', old: { ...base, clusterIP: 'None', clusterIPs: ['None'] }, next: { ...base, clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv6'] }, want: [] },
-    { name: 'to ExternalName with unchanged IPs is fine', old: base, next: { ...base, type: 'ExternalName', externalName: 'db.example.com' }, want: [] },
+    {
+      name: 'headless may change families',
+      old: { ...base, clusterIP: 'None', clusterIPs: ['None'] },
+      next: { ...base, clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv6'] },
+      want: [],
+    },
+    {
+      name: 'to ExternalName with unchanged IPs is fine',
+      old: base,
+      next: { ...base, type: 'ExternalName', externalName: 'db.example.com' },
+      want: [],
+    },
     {
       name: 'to ExternalName with a new clusterIP fails',
       old: base,
-      next: { ...base, type: 'ExternalName', externalName: 'db.example.com', clusterIP: '10.96.0.11', clusterIPs: ['10.96.0.11'] },
+      next: {
+        ...base,
+        type: 'ExternalName',
+        externalName: 'db.example.com',
+        clusterIP: '10.96.0.11',
+        clusterIPs: ['10.96.0.11'],
+      },
       want: ['spec.clusterIPs: Forbidden: may not be set for ExternalName services'],
     },
     {
@@ -127,15 +228,32 @@ describe('validateServiceUpdate', () => {
       next: { ...lbLocal, loadBalancerClass: 'example.com/b' },
       want: ['spec.loadBalancerClass: Invalid value: "example.com/b": may not change once set'],
     },
-    { name: 'healthCheckNodePort is immutable', old: lbLocal, next: { ...lbLocal, healthCheckNodePort: 30101 }, want: ['spec.healthCheckNodePort: Forbidden: field is immutable'] },
+    {
+      name: 'healthCheckNodePort is immutable',
+      old: lbLocal,
+      next: { ...lbLocal, healthCheckNodePort: 30101 },
+      want: ['spec.healthCheckNodePort: Forbidden: field is immutable'],
+    },
   ])('$name', ({ old, next, want }) => {
     expect(update(old, next).errs).toEqual(want);
   });
 
   it.each([
-    { name: 'name', edit: (s: Service) => (s.metadata.name = 'other'), want: 'metadata.name: Invalid value: "other": field is immutable' },
-    { name: 'namespace', edit: (s: Service) => (s.metadata.namespace = 'other'), want: 'metadata.namespace: Invalid value: "other": field is immutable' },
-    { name: 'uid', edit: (s: Service) => (s.metadata.uid = 'u2'), want: 'metadata.uid: Invalid value: "u2": field is immutable' },
+    {
+      name: 'name',
+      edit: (s: Service) => (s.metadata.name = 'other'),
+      want: 'metadata.name: Invalid value: "other": field is immutable',
+    },
+    {
+      name: 'namespace',
+      edit: (s: Service) => (s.metadata.namespace = 'other'),
+      want: 'metadata.namespace: Invalid value: "other": field is immutable',
+    },
+    {
+      name: 'uid',
+      edit: (s: Service) => (s.metadata.uid = 'u2'),
+      want: 'metadata.uid: Invalid value: "u2": field is immutable',
+    },
   ])('metadata $name is immutable', ({ edit, want }) => {
     const old = svc(base);
     const cur = svc(base);

@@ -5,7 +5,13 @@ import type { IPFamily, Service, ServicePort } from '@svclab/api';
 import { type FieldError, fieldErrors, fieldPath } from '@svclab/apimachinery';
 import { arr, isObject, isRecord, isSet, num, rec, str } from '../meta/accessors.js';
 import { validateObjectMetaUpdate } from '../meta/validation.js';
-import { externallyAccessible, isHeadlessStrict, needsClusterIP, needsHealthCheck, needsNodePort } from './service-helpers.js';
+import {
+  externallyAccessible,
+  isHeadlessStrict,
+  needsClusterIP,
+  needsHealthCheck,
+  needsNodePort,
+} from './service-helpers.js';
 import { validateService } from './service-validation.js';
 
 function same(a: unknown, b: unknown): boolean {
@@ -21,7 +27,11 @@ function portsOf(svc: Service): ServicePort[] {
 }
 
 function nodePortSet(svc: Service): Set<number> {
-  return new Set(portsOf(svc).map((p) => num(p.nodePort)).filter((n) => n !== 0));
+  return new Set(
+    portsOf(svc)
+      .map((p) => num(p.nodePort))
+      .filter((n) => n !== 0),
+  );
 }
 
 /** `patchAllocatedValues`: a resubmitted manifest without allocated values keeps them. */
@@ -30,12 +40,16 @@ export function patchAllocatedValues(svc: Service, old: Service): void {
   const spec = svc.spec;
   const oldSpec = old.spec;
   if (needsClusterIP(old) && needsClusterIP(svc)) {
-    if (str(spec.clusterIP) === '' && str(oldSpec.clusterIP) !== '') spec.clusterIP = oldSpec.clusterIP;
-    if (arr(spec.clusterIPs).length === 0 && arr(oldSpec.clusterIPs).length > 0) spec.clusterIPs = [...arr(oldSpec.clusterIPs)] as string[];
+    if (str(spec.clusterIP) === '' && str(oldSpec.clusterIP) !== '')
+      spec.clusterIP = oldSpec.clusterIP;
+    if (arr(spec.clusterIPs).length === 0 && arr(oldSpec.clusterIPs).length > 0)
+      spec.clusterIPs = [...arr(oldSpec.clusterIPs)] as string[];
     // svclab: the allocator's family fields follow the IPs they describe (initIPFamilyFields keeps them on update).
     if (sameClusterIPs(svc, old)) {
-      if (arr(spec.ipFamilies).length === 0 && arr(oldSpec.ipFamilies).length > 0) spec.ipFamilies = [...arr(oldSpec.ipFamilies)] as IPFamily[];
-      if (!isSet(spec.ipFamilyPolicy) && isSet(oldSpec.ipFamilyPolicy)) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
+      if (arr(spec.ipFamilies).length === 0 && arr(oldSpec.ipFamilies).length > 0)
+        spec.ipFamilies = [...arr(oldSpec.ipFamilies)] as IPFamily[];
+      if (!isSet(spec.ipFamilyPolicy) && isSet(oldSpec.ipFamilyPolicy))
+        spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
     }
   }
   if (needsNodePort(old) && needsNodePort(svc)) {
@@ -50,7 +64,12 @@ export function patchAllocatedValues(svc: Service, old: Service): void {
       }
     }
   }
-  if (needsHealthCheck(old) && needsHealthCheck(svc) && num(spec.healthCheckNodePort) === 0 && num(oldSpec.healthCheckNodePort) !== 0) {
+  if (
+    needsHealthCheck(old) &&
+    needsHealthCheck(svc) &&
+    num(spec.healthCheckNodePort) === 0 &&
+    num(oldSpec.healthCheckNodePort) !== 0
+  ) {
     spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
   }
 }
@@ -77,7 +96,12 @@ export function normalizeClusterIPs(svc: Service, old: Service): void {
     return;
   }
   // Plural changed, singular untouched: the singular follows.
-  if (oldIP === newIP && !sameClusterIPs(svc, old) && ips.length > 0 && typeof ips[0] === 'string') {
+  if (
+    oldIP === newIP &&
+    !sameClusterIPs(svc, old) &&
+    ips.length > 0 &&
+    typeof ips[0] === 'string'
+  ) {
     spec.clusterIP = ips[0];
   }
 }
@@ -97,18 +121,31 @@ export function dropTypeDependentFields(svc: Service, old: Service): void {
   }
   if (needsNodePort(old) && !needsNodePort(svc)) {
     const oldPorts = nodePortSet(old);
-    if ([...nodePortSet(svc)].every((p) => oldPorts.has(p))) for (const p of portsOf(svc)) delete p.nodePort;
+    if ([...nodePortSet(svc)].every((p) => oldPorts.has(p)))
+      for (const p of portsOf(svc)) delete p.nodePort;
   }
-  if (needsHealthCheck(old) && !needsHealthCheck(svc) && num(spec.healthCheckNodePort) === num(oldSpec['healthCheckNodePort'])) {
+  if (
+    needsHealthCheck(old) &&
+    !needsHealthCheck(svc) &&
+    num(spec.healthCheckNodePort) === num(oldSpec['healthCheckNodePort'])
+  ) {
     delete spec.healthCheckNodePort;
   }
   if (oldSpec['type'] === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
-    if (isSet(spec.allocateLoadBalancerNodePorts) && isSet(oldSpec['allocateLoadBalancerNodePorts']) && spec.allocateLoadBalancerNodePorts === oldSpec['allocateLoadBalancerNodePorts']) {
+    if (
+      isSet(spec.allocateLoadBalancerNodePorts) &&
+      isSet(oldSpec['allocateLoadBalancerNodePorts']) &&
+      spec.allocateLoadBalancerNodePorts === oldSpec['allocateLoadBalancerNodePorts']
+    ) {
       delete spec.allocateLoadBalancerNodePorts;
     }
     if (same(spec.loadBalancerClass, oldSpec['loadBalancerClass'])) delete spec.loadBalancerClass;
   }
-  if (externallyAccessible(old) && !externallyAccessible(svc) && same(spec.externalTrafficPolicy, oldSpec['externalTrafficPolicy'])) {
+  if (
+    externallyAccessible(old) &&
+    !externallyAccessible(svc) &&
+    same(spec.externalTrafficPolicy, oldSpec['externalTrafficPolicy'])
+  ) {
     delete spec.externalTrafficPolicy;
   }
   if (spec.type !== 'LoadBalancer' && isObject(svc.status)) svc.status.loadBalancer = {};
@@ -130,13 +167,22 @@ function validateUpgradeDowngradeClusterIPs(old: Service, svc: Service): FieldEr
   const path = fieldPath('spec', 'clusterIPs');
   if (oldIPs.length === newIPs.length) {
     oldIPs.forEach((ip, i) => {
-      if (ip !== newIPs[i]) errs.push(fieldErrors.invalid(path.index(i), newIPs, 'may not change once set'));
+      if (ip !== newIPs[i])
+        errs.push(fieldErrors.invalid(path.index(i), newIPs, 'may not change once set'));
     });
   } else if (oldIPs.length > newIPs.length) {
-    if (newIPs.length === 0) errs.push(fieldErrors.invalid(path.index(0), newIPs, 'primary clusterIP can not be unset'));
-    if (oldIPs.length > 0 && newIPs.length > 0 && newIPs[0] !== oldIPs[0]) errs.push(fieldErrors.invalid(path.index(0), newIPs, 'may not change once set'));
+    if (newIPs.length === 0)
+      errs.push(fieldErrors.invalid(path.index(0), newIPs, 'primary clusterIP can not be unset'));
+    if (oldIPs.length > 0 && newIPs.length > 0 && newIPs[0] !== oldIPs[0])
+      errs.push(fieldErrors.invalid(path.index(0), newIPs, 'may not change once set'));
     if (newIPs.length === 1 && svc.spec?.ipFamilyPolicy !== 'SingleStack') {
-      errs.push(fieldErrors.invalid(path.index(0), newIPs, "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP"));
+      errs.push(
+        fieldErrors.invalid(
+          path.index(0),
+          newIPs,
+          "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP",
+        ),
+      );
     }
   } else if (oldIPs.length > 0 && newIPs[0] !== oldIPs[0]) {
     errs.push(fieldErrors.invalid(path.index(0), newIPs, 'may not change once set'));
@@ -155,14 +201,21 @@ function validateUpgradeDowngradeIPFamilies(old: Service, svc: Service): FieldEr
   const path = fieldPath('spec', 'ipFamilies');
   if (oldF.length === newF.length) {
     oldF.forEach((f, i) => {
-      if (f !== newF[i]) errs.push(fieldErrors.invalid(path.index(0), newF, 'may not change once set'));
+      if (f !== newF[i])
+        errs.push(fieldErrors.invalid(path.index(0), newF, 'may not change once set'));
     });
   } else if (oldF.length > newF.length) {
-    if (newF.length === 0) errs.push(fieldErrors.invalid(path.index(0), newF, 'primary ipFamily can not be unset'));
-    if (newF.length > 0 && newF[0] !== oldF[0]) errs.push(fieldErrors.invalid(path.index(0), newIPs, 'may not change once set'));
+    if (newF.length === 0)
+      errs.push(fieldErrors.invalid(path.index(0), newF, 'primary ipFamily can not be unset'));
+    if (newF.length > 0 && newF[0] !== oldF[0])
+      errs.push(fieldErrors.invalid(path.index(0), newIPs, 'may not change once set'));
     if (newF.length === 1 && svc.spec?.ipFamilyPolicy !== 'SingleStack') {
       errs.push(
-        fieldErrors.invalid(fieldPath('spec', 'clusterIPs').index(0), newIPs, "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary ipFamily"),
+        fieldErrors.invalid(
+          fieldPath('spec', 'clusterIPs').index(0),
+          newIPs,
+          "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary ipFamily",
+        ),
       );
     }
   } else if (oldF.length > 0 && newF.length > 0 && newF[0] !== oldF[0]) {
@@ -176,14 +229,29 @@ export function validateServiceUpdate(svc: Service, old: Service): FieldError[] 
   const errs = validateObjectMetaUpdate(svc.metadata, old.metadata, fieldPath('metadata'));
   errs.push(...validateUpgradeDowngradeClusterIPs(old, svc));
   errs.push(...validateUpgradeDowngradeIPFamilies(old, svc));
-  if (old.spec?.type === 'LoadBalancer' && svc.spec?.type === 'LoadBalancer' && !same(svc.spec.loadBalancerClass, old.spec.loadBalancerClass)) {
-    errs.push(fieldErrors.invalid(fieldPath('spec', 'loadBalancerClass'), svc.spec.loadBalancerClass ?? null, 'may not change once set'));
+  if (
+    old.spec?.type === 'LoadBalancer' &&
+    svc.spec?.type === 'LoadBalancer' &&
+    !same(svc.spec.loadBalancerClass, old.spec.loadBalancerClass)
+  ) {
+    errs.push(
+      fieldErrors.invalid(
+        fieldPath('spec', 'loadBalancerClass'),
+        svc.spec.loadBalancerClass ?? null,
+        'may not change once set',
+      ),
+    );
   }
-  if (needsHealthCheck(old) && needsHealthCheck(svc) && num(svc.spec?.healthCheckNodePort) !== num(old.spec?.healthCheckNodePort)) {
-    errs.push(fieldErrors.forbidden(fieldPath('spec', 'healthCheckNodePort'), 'field is immutable'));
+  if (
+    needsHealthCheck(old) &&
+    needsHealthCheck(svc) &&
+    num(svc.spec?.healthCheckNodePort) !== num(old.spec?.healthCheckNodePort)
+  ) {
+    errs.push(
+      fieldErrors.forbidden(fieldPath('spec', 'healthCheckNodePort'), 'field is immutable'),
+    );
   }
   const oldIPs = [...arr(old.spec?.clusterIPs), ...arr(old.spec?.externalIPs)].map(str);
   errs.push(...validateService(svc, oldIPs));
   return errs;
 }
-

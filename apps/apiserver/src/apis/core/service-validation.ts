@@ -4,8 +4,21 @@
 import { wellKnown } from '@svclab/api';
 import { type FieldError, fieldErrors, fieldPath, type FieldPath } from '@svclab/apimachinery';
 import { arr, isRecord, isSet, num, optStr, rec, str, type Json } from '../meta/accessors.js';
-import { isValidIP, isIPv6String, nonSpecialIPErrors, parseCIDR, parseIP, isValidPortName, isValidPortNum } from '../meta/ip-validation.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, nameIsDNS1035Label } from '../meta/name-validation.js';
+import {
+  isValidIP,
+  isIPv6String,
+  nonSpecialIPErrors,
+  parseCIDR,
+  parseIP,
+  isValidPortName,
+  isValidPortNum,
+} from '../meta/ip-validation.js';
+import {
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  nameIsDNS1035Label,
+} from '../meta/name-validation.js';
 import { validateLabels, validateObjectMeta } from '../meta/validation.js';
 import { externallyAccessible, isHeadlessStrict, needsHealthCheck } from './service-helpers.js';
 
@@ -45,9 +58,12 @@ export function validateDNS1123Subdomain(value: string, path: FieldPath): FieldE
 
 /** `ValidatePortNumOrName`: an int targetPort 1..65535 or an IANA_SVC_NAME. */
 export function validatePortNumOrName(port: unknown, path: FieldPath): FieldError[] {
-  if (typeof port === 'number') return isValidPortNum(port).map((m) => fieldErrors.invalid(path, port, m));
-  if (typeof port === 'string') return isValidPortName(port).map((m) => fieldErrors.invalid(path, port, m));
-  if (port === undefined || port === null) return isValidPortNum(0).map((m) => fieldErrors.invalid(path, 0, m));
+  if (typeof port === 'number')
+    return isValidPortNum(port).map((m) => fieldErrors.invalid(path, port, m));
+  if (typeof port === 'string')
+    return isValidPortName(port).map((m) => fieldErrors.invalid(path, port, m));
+  if (port === undefined || port === null)
+    return isValidPortNum(0).map((m) => fieldErrors.invalid(path, 0, m));
   return [fieldErrors.internal(path, `unknown type: ${typeof port}`)];
 }
 
@@ -58,7 +74,11 @@ export interface ServicePortContext {
   readonly allNames: Set<string>;
 }
 
-export function validateServicePort(sp: unknown, ctx: ServicePortContext, path: FieldPath): FieldError[] {
+export function validateServicePort(
+  sp: unknown,
+  ctx: ServicePortContext,
+  path: FieldPath,
+): FieldError[] {
   const { requireName, allNames } = ctx;
   const p = rec(sp);
   const errs: FieldError[] = [];
@@ -71,22 +91,32 @@ export function validateServicePort(sp: unknown, ctx: ServicePortContext, path: 
     else allNames.add(name);
   }
   const port = p['port'];
-  for (const m of isValidPortNum(port)) errs.push(fieldErrors.invalid(path.child('port'), typeof port === 'number' ? port : 0, m));
+  for (const m of isValidPortNum(port))
+    errs.push(fieldErrors.invalid(path.child('port'), typeof port === 'number' ? port : 0, m));
   const protocol = str(p['protocol']);
   if (protocol === '') errs.push(fieldErrors.required(path.child('protocol')));
-  else if (!supportedPortProtocols.includes(protocol)) errs.push(fieldErrors.notSupported(path.child('protocol'), protocol, supportedPortProtocols));
+  else if (!supportedPortProtocols.includes(protocol))
+    errs.push(fieldErrors.notSupported(path.child('protocol'), protocol, supportedPortProtocols));
   errs.push(...validatePortNumOrName(p['targetPort'], path.child('targetPort')));
   const appProtocol = optStr(p['appProtocol']);
-  if (appProtocol !== undefined) errs.push(...validateQualifiedName(appProtocol, path.child('appProtocol')));
+  if (appProtocol !== undefined)
+    errs.push(...validateQualifiedName(appProtocol, path.child('appProtocol')));
   return errs;
 }
 
 function validateClientIPAffinityConfig(cfg: unknown, path: FieldPath): FieldError[] {
   if (!isRecord(cfg)) return [fieldErrors.required(path, 'when session affinity type is ClientIP')];
   const clientIP = cfg['clientIP'];
-  if (!isRecord(clientIP)) return [fieldErrors.required(path.child('clientIP'), 'when session affinity type is ClientIP')];
+  if (!isRecord(clientIP))
+    return [fieldErrors.required(path.child('clientIP'), 'when session affinity type is ClientIP')];
   const t = clientIP['timeoutSeconds'];
-  if (!isSet(t)) return [fieldErrors.required(path.child('clientIP', 'timeoutSeconds'), 'when session affinity type is ClientIP')];
+  if (!isSet(t))
+    return [
+      fieldErrors.required(
+        path.child('clientIP', 'timeoutSeconds'),
+        'when session affinity type is ClientIP',
+      ),
+    ];
   const v = num(t);
   if (!(v > 0 && v <= MaxClientIPServiceAffinitySeconds)) {
     return [
@@ -111,7 +141,10 @@ function ipErrors(value: string, path: FieldPath, oldValues: readonly string[]):
  * `ValidateServiceClusterIPsRelatedFields` (§1.5). The registry also runs it before allocation.
  * `oldClusterIPs` are the values already stored (tolerated by the strict IP rules).
  */
-export function validateServiceClusterIPsRelatedFields(svc: Svc, oldClusterIPs: readonly string[] = []): FieldError[] {
+export function validateServiceClusterIPsRelatedFields(
+  svc: Svc,
+  oldClusterIPs: readonly string[] = [],
+): FieldError[] {
   const spec = specOf(svc);
   if (spec['type'] === 'ExternalName') return [];
   const errs: FieldError[] = [];
@@ -126,14 +159,24 @@ export function validateServiceClusterIPsRelatedFields(svc: Svc, oldClusterIPs: 
 
   if (clusterIP !== '') {
     if (clusterIPs.length === 0) errs.push(fieldErrors.required(clusterIPsField));
-    else if (clusterIPs[0] !== clusterIP) errs.push(fieldErrors.invalid(clusterIPsField, clusterIPsRaw, 'first value must match `clusterIP`'));
+    else if (clusterIPs[0] !== clusterIP)
+      errs.push(
+        fieldErrors.invalid(clusterIPsField, clusterIPsRaw, 'first value must match `clusterIP`'),
+      );
   } else if (clusterIPs.length !== 0) {
-    errs.push(fieldErrors.invalid(clusterIPsField, clusterIPsRaw, 'must be empty when `clusterIP` is not specified'));
+    errs.push(
+      fieldErrors.invalid(
+        clusterIPsField,
+        clusterIPsRaw,
+        'must be empty when `clusterIP` is not specified',
+      ),
+    );
   }
 
   const seen = new Set<string>();
   families.forEach((f, i) => {
-    if (!supportedIPFamilies.includes(f)) errs.push(fieldErrors.notSupported(ipFamiliesField.index(i), f, supportedIPFamilies));
+    if (!supportedIPFamilies.includes(f))
+      errs.push(fieldErrors.notSupported(ipFamiliesField.index(i), f, supportedIPFamilies));
     if (seen.has(f)) errs.push(fieldErrors.duplicate(ipFamiliesField.index(i), f));
     seen.add(f);
   });
@@ -141,7 +184,13 @@ export function validateServiceClusterIPsRelatedFields(svc: Svc, oldClusterIPs: 
   if (isSet(spec['ipFamilyPolicy'])) {
     const policy = str(spec['ipFamilyPolicy']);
     if (!supportedIPFamilyPolicies.includes(policy)) {
-      errs.push(fieldErrors.notSupported(specPath.child('ipFamilyPolicy'), spec['ipFamilyPolicy'] as string, supportedIPFamilyPolicies));
+      errs.push(
+        fieldErrors.notSupported(
+          specPath.child('ipFamilyPolicy'),
+          spec['ipFamilyPolicy'] as string,
+          supportedIPFamilyPolicies,
+        ),
+      );
     }
   }
 
@@ -149,7 +198,13 @@ export function validateServiceClusterIPsRelatedFields(svc: Svc, oldClusterIPs: 
     if (i === 0 && ip === 'None') {
       if (clusterIPs.length > 1) {
         hasInvalidIPs = true;
-        errs.push(fieldErrors.invalid(clusterIPsField, clusterIPsRaw, "'None' must be the first and only value"));
+        errs.push(
+          fieldErrors.invalid(
+            clusterIPsField,
+            clusterIPsRaw,
+            "'None' must be the first and only value",
+          ),
+        );
       }
       continue;
     }
@@ -158,23 +213,43 @@ export function validateServiceClusterIPsRelatedFields(svc: Svc, oldClusterIPs: 
     errs.push(...e);
   }
 
-  if (clusterIPs.length > 2) errs.push(fieldErrors.invalid(clusterIPsField, clusterIPsRaw, 'may only hold up to 2 values'));
+  if (clusterIPs.length > 2)
+    errs.push(fieldErrors.invalid(clusterIPsField, clusterIPsRaw, 'may only hold up to 2 values'));
   if (hasInvalidIPs) return errs;
 
   if (clusterIPs.length > 1) {
     const fams = clusterIPs.map((ip) => parseIP(ip)?.family);
     const dualStack = clusterIPs.length === 2 && fams[0] !== fams[1];
-    if (!dualStack) errs.push(fieldErrors.invalid(clusterIPsField, clusterIPsRaw, 'may specify no more than one IP for each IP family'));
+    if (!dualStack)
+      errs.push(
+        fieldErrors.invalid(
+          clusterIPsField,
+          clusterIPsRaw,
+          'may specify no more than one IP for each IP family',
+        ),
+      );
   }
 
   if (!isHeadlessStrict(svc) && clusterIPs.length > 0 && families.length > 0) {
     clusterIPs.forEach((ip, i) => {
       if (i > families.length - 1) return;
       if (families[i] === 'IPv4' && isIPv6String(ip)) {
-        errs.push(fieldErrors.invalid(clusterIPsField.index(i), ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
+        errs.push(
+          fieldErrors.invalid(
+            clusterIPsField.index(i),
+            ip,
+            `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``,
+          ),
+        );
       }
       if (families[i] === 'IPv6' && !isIPv6String(ip)) {
-        errs.push(fieldErrors.invalid(clusterIPsField.index(i), ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
+        errs.push(
+          fieldErrors.invalid(
+            clusterIPsField.index(i),
+            ip,
+            `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``,
+          ),
+        );
       }
     });
   }
@@ -210,8 +285,16 @@ function validateSourceRanges(svc: Svc): FieldError[] {
     const trimmed = value.trim();
     valid = trimmed === '' || sourceRangesValid(trimmed.split(','));
   }
-  if (spec['type'] !== 'LoadBalancer') errs.push(fieldErrors.forbidden(path, "may only be used when `type` is 'LoadBalancer'"));
-  if (!valid) errs.push(fieldErrors.invalid(path, value, 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '));
+  if (spec['type'] !== 'LoadBalancer')
+    errs.push(fieldErrors.forbidden(path, "may only be used when `type` is 'LoadBalancer'"));
+  if (!valid)
+    errs.push(
+      fieldErrors.invalid(
+        path,
+        value,
+        'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ',
+      ),
+    );
   return errs;
 }
 
@@ -221,7 +304,8 @@ function validateLoadBalancerClass(svc: Svc): FieldError[] {
   if (!isSet(spec['loadBalancerClass'])) return [];
   const path = fieldPath('spec', 'loadBalancerClass');
   const errs: FieldError[] = [];
-  if (spec['type'] !== 'LoadBalancer') errs.push(fieldErrors.forbidden(path, "may only be used when `type` is 'LoadBalancer'"));
+  if (spec['type'] !== 'LoadBalancer')
+    errs.push(fieldErrors.forbidden(path, "may only be used when `type` is 'LoadBalancer'"));
   errs.push(...validateQualifiedName(str(spec['loadBalancerClass']), path));
   return errs;
 }
@@ -233,11 +317,24 @@ export function validateServiceExternalTrafficPolicy(svc: Svc): FieldError[] {
   const specPath = fieldPath('spec');
   const etp = str(spec['externalTrafficPolicy']);
   if (!externallyAccessible(svc)) {
-    if (etp !== '') errs.push(fieldErrors.invalid(specPath.child('externalTrafficPolicy'), etp, 'may only be set for externally-accessible services'));
+    if (etp !== '')
+      errs.push(
+        fieldErrors.invalid(
+          specPath.child('externalTrafficPolicy'),
+          etp,
+          'may only be set for externally-accessible services',
+        ),
+      );
   } else if (etp === '') {
     errs.push(fieldErrors.required(specPath.child('externalTrafficPolicy')));
   } else if (!supportedTrafficPolicies.includes(etp)) {
-    errs.push(fieldErrors.notSupported(specPath.child('externalTrafficPolicy'), etp, supportedTrafficPolicies));
+    errs.push(
+      fieldErrors.notSupported(
+        specPath.child('externalTrafficPolicy'),
+        etp,
+        supportedTrafficPolicies,
+      ),
+    );
   }
   const hc = num(spec['healthCheckNodePort']);
   if (!needsHealthCheck(svc)) {
@@ -253,7 +350,8 @@ export function validateServiceExternalTrafficPolicy(svc: Svc): FieldError[] {
   } else if (hc === 0) {
     errs.push(fieldErrors.required(specPath.child('healthCheckNodePort')));
   } else {
-    for (const m of isValidPortNum(hc)) errs.push(fieldErrors.invalid(specPath.child('healthCheckNodePort'), hc, m));
+    for (const m of isValidPortNum(hc))
+      errs.push(fieldErrors.invalid(specPath.child('healthCheckNodePort'), hc, m));
   }
   return errs;
 }
@@ -265,10 +363,14 @@ export function validateServiceInternalTrafficFieldsValue(svc: Svc): FieldError[
   const itp = spec['internalTrafficPolicy'];
   const type = spec['type'];
   if (!isSet(itp)) {
-    return type === 'NodePort' || type === 'LoadBalancer' || type === 'ClusterIP' ? [fieldErrors.required(path)] : [];
+    return type === 'NodePort' || type === 'LoadBalancer' || type === 'ClusterIP'
+      ? [fieldErrors.required(path)]
+      : [];
   }
   const v = str(itp);
-  return supportedTrafficPolicies.includes(v) ? [] : [fieldErrors.notSupported(path, v, supportedTrafficPolicies)];
+  return supportedTrafficPolicies.includes(v)
+    ? []
+    : [fieldErrors.notSupported(path, v, supportedTrafficPolicies)];
 }
 
 function validateServiceTrafficDistribution(svc: Svc): FieldError[] {
@@ -277,12 +379,25 @@ function validateServiceTrafficDistribution(svc: Svc): FieldError[] {
   const v = str(td);
   return supportedTrafficDistribution.includes(v)
     ? []
-    : [fieldErrors.notSupported(fieldPath('spec', 'trafficDistribution'), v, supportedTrafficDistribution)];
+    : [
+        fieldErrors.notSupported(
+          fieldPath('spec', 'trafficDistribution'),
+          v,
+          supportedTrafficDistribution,
+        ),
+      ];
 }
 
 /** The internal `core.ServicePort{Protocol, Port}` key, rendered as upstream's JSON BadValue. */
 function servicePortKey(protocol: string, port: number): object {
-  return { Name: '', Protocol: protocol, AppProtocol: null, Port: port, TargetPort: 0, NodePort: 0 };
+  return {
+    Name: '',
+    Protocol: protocol,
+    AppProtocol: null,
+    Port: port,
+    TargetPort: 0,
+    NodePort: 0,
+  };
 }
 
 /**
@@ -291,7 +406,11 @@ function servicePortKey(protocol: string, port: number): object {
  */
 export function validateService(svc: Svc, oldClusterIPs: readonly string[] = []): FieldError[] {
   const metaPath = fieldPath('metadata');
-  const errs = validateObjectMeta(svc.metadata, { namespaced: true, nameFn: nameIsDNS1035Label }, metaPath);
+  const errs = validateObjectMeta(
+    svc.metadata,
+    { namespaced: true, nameFn: nameIsDNS1035Label },
+    metaPath,
+  );
   const annotations = rec(rec(svc.metadata)['annotations']);
 
   // 2: topology annotations must agree.
@@ -315,28 +434,68 @@ export function validateService(svc: Svc, oldClusterIPs: readonly string[] = [])
   const clusterIPs = arr(spec['clusterIPs']);
 
   // 3
-  if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(fieldErrors.required(specPath.child('ports')));
+  if (ports.length === 0 && !headless && type !== 'ExternalName')
+    errs.push(fieldErrors.required(specPath.child('ports')));
 
   // 4
   switch (type) {
     case 'LoadBalancer':
       ports.forEach((p, i) => {
         if (rec(p)['port'] === KubeletPort) {
-          errs.push(fieldErrors.invalid(specPath.child('ports').index(i), KubeletPort, `may not expose port ${KubeletPort} externally since it is used by kubelet`));
+          errs.push(
+            fieldErrors.invalid(
+              specPath.child('ports').index(i),
+              KubeletPort,
+              `may not expose port ${KubeletPort} externally since it is used by kubelet`,
+            ),
+          );
         }
       });
-      if (headless) errs.push(fieldErrors.invalid(specPath.child('clusterIPs').index(0), 'None', "may not be set to 'None' for LoadBalancer services"));
+      if (headless)
+        errs.push(
+          fieldErrors.invalid(
+            specPath.child('clusterIPs').index(0),
+            'None',
+            "may not be set to 'None' for LoadBalancer services",
+          ),
+        );
       break;
     case 'NodePort':
-      if (headless) errs.push(fieldErrors.invalid(specPath.child('clusterIPs').index(0), 'None', "may not be set to 'None' for NodePort services"));
+      if (headless)
+        errs.push(
+          fieldErrors.invalid(
+            specPath.child('clusterIPs').index(0),
+            'None',
+            "may not be set to 'None' for NodePort services",
+          ),
+        );
       break;
     case 'ExternalName': {
-      if (clusterIPs.length > 0) errs.push(fieldErrors.forbidden(specPath.child('clusterIPs'), 'may not be set for ExternalName services'));
-      if (arr(spec['ipFamilies']).length > 0) errs.push(fieldErrors.forbidden(specPath.child('ipFamilies'), 'may not be set for ExternalName services'));
-      if (isSet(spec['ipFamilyPolicy'])) errs.push(fieldErrors.forbidden(specPath.child('ipFamilyPolicy'), 'may not be set for ExternalName services'));
+      if (clusterIPs.length > 0)
+        errs.push(
+          fieldErrors.forbidden(
+            specPath.child('clusterIPs'),
+            'may not be set for ExternalName services',
+          ),
+        );
+      if (arr(spec['ipFamilies']).length > 0)
+        errs.push(
+          fieldErrors.forbidden(
+            specPath.child('ipFamilies'),
+            'may not be set for ExternalName services',
+          ),
+        );
+      if (isSet(spec['ipFamilyPolicy']))
+        errs.push(
+          fieldErrors.forbidden(
+            specPath.child('ipFamilyPolicy'),
+            'may not be set for ExternalName services',
+          ),
+        );
       const externalName = str(spec['externalName']);
       const cname = externalName.endsWith('.') ? externalName.slice(0, -1) : externalName;
-      if (cname.length > 0) errs.push(...validateDNS1123Subdomain(cname, specPath.child('externalName')));
+      if (cname.length > 0)
+        errs.push(...validateDNS1123Subdomain(cname, specPath.child('externalName')));
       else errs.push(fieldErrors.required(specPath.child('externalName')));
       break;
     }
@@ -346,19 +505,45 @@ export function validateService(svc: Svc, oldClusterIPs: readonly string[] = [])
 
   // 5
   const allNames = new Set<string>();
-  ports.forEach((p, i) => errs.push(...validateServicePort(p, { requireName: ports.length > 1, allNames }, specPath.child('ports').index(i))));
+  ports.forEach((p, i) =>
+    errs.push(
+      ...validateServicePort(
+        p,
+        { requireName: ports.length > 1, allNames },
+        specPath.child('ports').index(i),
+      ),
+    ),
+  );
 
   // 6
-  if (isSet(spec['selector'])) errs.push(...validateLabels(spec['selector'], specPath.child('selector')));
+  if (isSet(spec['selector']))
+    errs.push(...validateLabels(spec['selector'], specPath.child('selector')));
 
   // 7, 8
   const affinity = str(spec['sessionAffinity']);
   if (affinity === '') errs.push(fieldErrors.required(specPath.child('sessionAffinity')));
-  else if (!supportedSessionAffinity.includes(affinity)) errs.push(fieldErrors.notSupported(specPath.child('sessionAffinity'), affinity, supportedSessionAffinity));
+  else if (!supportedSessionAffinity.includes(affinity))
+    errs.push(
+      fieldErrors.notSupported(
+        specPath.child('sessionAffinity'),
+        affinity,
+        supportedSessionAffinity,
+      ),
+    );
   if (affinity === 'ClientIP') {
-    errs.push(...validateClientIPAffinityConfig(spec['sessionAffinityConfig'], specPath.child('sessionAffinityConfig')));
+    errs.push(
+      ...validateClientIPAffinityConfig(
+        spec['sessionAffinityConfig'],
+        specPath.child('sessionAffinityConfig'),
+      ),
+    );
   } else if (affinity === 'None' && isSet(spec['sessionAffinityConfig'])) {
-    errs.push(fieldErrors.forbidden(specPath.child('sessionAffinityConfig'), 'must not be set when session affinity is None'));
+    errs.push(
+      fieldErrors.forbidden(
+        specPath.child('sessionAffinityConfig'),
+        'must not be set when session affinity is None',
+      ),
+    );
   }
 
   // 9
@@ -375,13 +560,19 @@ export function validateService(svc: Svc, oldClusterIPs: readonly string[] = [])
 
   // 11
   if (type === '') errs.push(fieldErrors.required(specPath.child('type')));
-  else if (!supportedServiceTypes.includes(type)) errs.push(fieldErrors.notSupported(specPath.child('type'), type, supportedServiceTypes));
+  else if (!supportedServiceTypes.includes(type))
+    errs.push(fieldErrors.notSupported(specPath.child('type'), type, supportedServiceTypes));
 
   // 12
   if (type === 'ClusterIP') {
     ports.forEach((p, i) => {
       if (num(rec(p)['nodePort']) !== 0) {
-        errs.push(fieldErrors.forbidden(specPath.child('ports').index(i).child('nodePort'), "may not be used when `type` is 'ClusterIP'"));
+        errs.push(
+          fieldErrors.forbidden(
+            specPath.child('ports').index(i).child('nodePort'),
+            "may not be used when `type` is 'ClusterIP'",
+          ),
+        );
       }
     });
   }
@@ -392,7 +583,8 @@ export function validateService(svc: Svc, oldClusterIPs: readonly string[] = [])
     const np = num(rec(p)['nodePort']);
     if (np === 0) return;
     const key = `${str(rec(p)['protocol'])}/${np}`;
-    if (nodePorts.has(key)) errs.push(fieldErrors.duplicate(specPath.child('ports').index(i).child('nodePort'), np));
+    if (nodePorts.has(key))
+      errs.push(fieldErrors.duplicate(specPath.child('ports').index(i).child('nodePort'), np));
     nodePorts.add(key);
   });
 
@@ -402,7 +594,10 @@ export function validateService(svc: Svc, oldClusterIPs: readonly string[] = [])
     const protocol = str(rec(p)['protocol']);
     const port = num(rec(p)['port']);
     const key = `${protocol}/${port}`;
-    if (seenPorts.has(key)) errs.push(fieldErrors.duplicate(specPath.child('ports').index(i), servicePortKey(protocol, port)));
+    if (seenPorts.has(key))
+      errs.push(
+        fieldErrors.duplicate(specPath.child('ports').index(i), servicePortKey(protocol, port)),
+      );
     seenPorts.add(key);
   });
 
@@ -411,7 +606,12 @@ export function validateService(svc: Svc, oldClusterIPs: readonly string[] = [])
 
   // 16
   if (isSet(spec['allocateLoadBalancerNodePorts']) && type !== 'LoadBalancer') {
-    errs.push(fieldErrors.forbidden(specPath.child('allocateLoadBalancerNodePorts'), "may only be used when `type` is 'LoadBalancer'"));
+    errs.push(
+      fieldErrors.forbidden(
+        specPath.child('allocateLoadBalancerNodePorts'),
+        "may only be used when `type` is 'LoadBalancer'",
+      ),
+    );
   }
   if (type === 'LoadBalancer' && !isSet(spec['allocateLoadBalancerNodePorts'])) {
     errs.push(fieldErrors.required(fieldPath('allocateLoadBalancerNodePorts')));

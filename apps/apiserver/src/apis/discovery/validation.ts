@@ -3,9 +3,24 @@
 import type { EndpointSlice } from '@svclab/api';
 import { type FieldError, fieldErrors, fieldPath, type FieldPath } from '@svclab/apimachinery';
 import { arr, isRecord, isSet, optStr, rec, str } from '../meta/accessors.js';
-import { isValidIPv4Address, isValidIPv6Address, nonSpecialIPErrors, parseIP } from '../meta/ip-validation.js';
-import { isDNS1123Label, isDNS1123Subdomain, isValidLabelValue, nameIsDNSSubdomain } from '../meta/name-validation.js';
-import { validateImmutableField, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../meta/validation.js';
+import {
+  isValidIPv4Address,
+  isValidIPv6Address,
+  nonSpecialIPErrors,
+  parseIP,
+} from '../meta/ip-validation.js';
+import {
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isValidLabelValue,
+  nameIsDNSSubdomain,
+} from '../meta/name-validation.js';
+import {
+  validateImmutableField,
+  validateLabels,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from '../meta/validation.js';
 import { validateDNS1123Label, validateQualifiedName } from '../core/service-validation.js';
 
 /** Per-object limits (discovery validation constants). */
@@ -23,7 +38,8 @@ export function setEndpointSliceDefaults(slice: EndpointSlice): void {
   for (const p of arr(slice.ports)) {
     if (!isRecord(p)) continue;
     if (p['name'] === undefined || p['name'] === null) p['name'] = '';
-    if (p['protocol'] === undefined || p['protocol'] === null || p['protocol'] === '') p['protocol'] = 'TCP';
+    if (p['protocol'] === undefined || p['protocol'] === null || p['protocol'] === '')
+      p['protocol'] = 'TCP';
   }
 }
 
@@ -37,7 +53,14 @@ function fqdnErrors(value: string, path: FieldPath): FieldError[] {
   const errs = isDNS1123Subdomain(name).map((m) => fieldErrors.invalid(path, name, m));
   if (errs.length > 0) return errs;
   const labels = name.split('.');
-  if (labels.length < 2) return [fieldErrors.invalid(path, name, 'should be a domain with at least two segments separated by dots')];
+  if (labels.length < 2)
+    return [
+      fieldErrors.invalid(
+        path,
+        name,
+        'should be a domain with at least two segments separated by dots',
+      ),
+    ];
   for (const l of labels) {
     const m = isDNS1123Label(l)[0];
     if (m !== undefined) errs.push(fieldErrors.invalid(path, l, m));
@@ -48,7 +71,12 @@ function fqdnErrors(value: string, path: FieldPath): FieldError[] {
 /** Addresses that need no messages: valid for the type and not special (the common case, checked once). */
 function cleanIP(address: string, addressType: string): boolean {
   const ip = parseIP(address);
-  return ip !== undefined && ip.family === addressType && (addressType === 'IPv6' || ip.bytes.length === 4) && nonSpecialIPErrors(address, true, ip).length === 0;
+  return (
+    ip !== undefined &&
+    ip.family === addressType &&
+    (addressType === 'IPv6' || ip.bytes.length === 4) &&
+    nonSpecialIPErrors(address, true, ip).length === 0
+  );
 }
 
 function validateEndpoints(endpoints: unknown, addressType: string, path: FieldPath): FieldError[] {
@@ -62,17 +90,23 @@ function validateEndpoints(endpoints: unknown, addressType: string, path: FieldP
   for (let i = 0; i < list.length; i++) {
     const ep = rec(list[i]);
     const addresses = arr(ep['addresses']);
-    if (addresses.length === 0) errs.push(fieldErrors.required(path.index(i).child('addresses'), 'must contain at least 1 address'));
-    else if (addresses.length > maxAddresses) errs.push(tooMany(path.index(i).child('addresses'), addresses.length, maxAddresses));
+    if (addresses.length === 0)
+      errs.push(
+        fieldErrors.required(path.index(i).child('addresses'), 'must contain at least 1 address'),
+      );
+    else if (addresses.length > maxAddresses)
+      errs.push(tooMany(path.index(i).child('addresses'), addresses.length, maxAddresses));
     for (let j = 0; j < addresses.length; j++) {
       const address = str(addresses[j]);
       if (addressType === 'IPv4' || addressType === 'IPv6') {
         if (cleanIP(address, addressType)) continue;
         const p = path.index(i).child('addresses').index(j);
-        const msgs = addressType === 'IPv4' ? isValidIPv4Address(address) : isValidIPv6Address(address);
+        const msgs =
+          addressType === 'IPv4' ? isValidIPv4Address(address) : isValidIPv6Address(address);
         for (const m of msgs) errs.push(fieldErrors.invalid(p, address, m));
         // ValidateEndpointIP. svclab: pod addresses are loopback, so the loopback rule is relaxed.
-        for (const m of nonSpecialIPErrors(address, true)) errs.push(fieldErrors.invalid(p, address, m));
+        for (const m of nonSpecialIPErrors(address, true))
+          errs.push(fieldErrors.invalid(p, address, m));
       } else if (addressType === 'FQDN') {
         errs.push(...fqdnErrors(address, path.index(i).child('addresses').index(j)));
       }
@@ -80,13 +114,16 @@ function validateEndpoints(endpoints: unknown, addressType: string, path: FieldP
     const nodeName = optStr(ep['nodeName']);
     if (nodeName !== undefined && !goodNodeNames.has(nodeName)) {
       const msgs = isDNS1123Subdomain(nodeName);
-      for (const m of msgs) errs.push(fieldErrors.invalid(path.index(i).child('nodeName'), nodeName, m));
+      for (const m of msgs)
+        errs.push(fieldErrors.invalid(path.index(i).child('nodeName'), nodeName, m));
       if (msgs.length === 0) goodNodeNames.add(nodeName);
     }
     const topology = ep['deprecatedTopology'];
-    if (isSet(topology)) errs.push(...validateTopology(topology, path.index(i).child('deprecatedTopology')));
+    if (isSet(topology))
+      errs.push(...validateTopology(topology, path.index(i).child('deprecatedTopology')));
     const hostname = optStr(ep['hostname']);
-    if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, path.index(i).child('hostname')));
+    if (hostname !== undefined)
+      errs.push(...validateDNS1123Label(hostname, path.index(i).child('hostname')));
     if (isSet(ep['hints'])) errs.push(...validateHints(ep['hints'], path.index(i).child('hints')));
   }
   return errs;
@@ -98,7 +135,12 @@ function validateTopology(topology: unknown, topoPath: FieldPath): FieldError[] 
   if (keys.length > maxTopologyLabels) errs.push(tooMany(topoPath, keys.length, maxTopologyLabels));
   errs.push(...validateLabels(topology, topoPath));
   if (keys.includes('topology.kubernetes.io/zone')) {
-    errs.push(fieldErrors.internal(topoPath.key('topology.kubernetes.io/zone'), 'reserved key was not removed in conversion'));
+    errs.push(
+      fieldErrors.internal(
+        topoPath.key('topology.kubernetes.io/zone'),
+        'reserved key was not removed in conversion',
+      ),
+    );
   }
   return errs;
 }
@@ -134,9 +176,13 @@ function validatePorts(ports: unknown, path: FieldPath): FieldError[] {
     else names.add(name);
     const protocol = p['protocol'];
     if (!isSet(protocol)) errs.push(fieldErrors.required(idx.child('protocol')));
-    else if (!supportedPortProtocols.includes(str(protocol))) errs.push(fieldErrors.notSupported(idx.child('protocol'), str(protocol), supportedPortProtocols));
+    else if (!supportedPortProtocols.includes(str(protocol)))
+      errs.push(
+        fieldErrors.notSupported(idx.child('protocol'), str(protocol), supportedPortProtocols),
+      );
     const appProtocol = optStr(p['appProtocol']);
-    if (appProtocol !== undefined) errs.push(...validateQualifiedName(appProtocol, idx.child('appProtocol')));
+    if (appProtocol !== undefined)
+      errs.push(...validateQualifiedName(appProtocol, idx.child('appProtocol')));
   });
   return errs;
 }
@@ -144,14 +190,20 @@ function validatePorts(ports: unknown, path: FieldPath): FieldError[] {
 function validateAddressType(addressType: unknown): FieldError[] {
   const t = str(addressType);
   if (t === '') return [fieldErrors.required(fieldPath('addressType'))];
-  return supportedAddressTypes.includes(t) ? [] : [fieldErrors.notSupported(fieldPath('addressType'), t, supportedAddressTypes)];
+  return supportedAddressTypes.includes(t)
+    ? []
+    : [fieldErrors.notSupported(fieldPath('addressType'), t, supportedAddressTypes)];
 }
 
 /** `ValidateEndpointSliceCreate`. */
 export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
   const addressType = str((slice as { addressType?: unknown }).addressType);
   return [
-    ...validateObjectMeta(slice.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain }, fieldPath('metadata')),
+    ...validateObjectMeta(
+      slice.metadata,
+      { namespaced: true, nameFn: nameIsDNSSubdomain },
+      fieldPath('metadata'),
+    ),
     ...validateAddressType(addressType),
     ...validateEndpoints(slice.endpoints, addressType, fieldPath('endpoints')),
     ...validatePorts(slice.ports, fieldPath('ports')),
@@ -159,7 +211,10 @@ export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
 }
 
 /** `ValidateEndpointSliceUpdate`: addressType is immutable. */
-export function validateEndpointSliceUpdate(slice: EndpointSlice, old: EndpointSlice): FieldError[] {
+export function validateEndpointSliceUpdate(
+  slice: EndpointSlice,
+  old: EndpointSlice,
+): FieldError[] {
   const addressType = str((slice as { addressType?: unknown }).addressType);
   return [
     ...validateObjectMetaUpdate(slice.metadata, old.metadata, fieldPath('metadata')),

@@ -45,7 +45,9 @@ export function isSet(v: unknown): boolean {
 }
 
 /** Narrows a typed optional section to present-and-an-object (keeps its declared type). */
-export function isObject<T>(v: T): v is Exclude<T, undefined | null | readonly unknown[] | string | number | boolean> {
+export function isObject<T>(
+  v: T,
+): v is Exclude<T, undefined | null | readonly unknown[] | string | number | boolean> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

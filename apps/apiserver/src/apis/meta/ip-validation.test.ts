@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCIDR, isValidIP, isValidPortName, isValidPortNum, nonSpecialIPErrors, parseCIDR, parseIP } from './ip-validation.js';
+import {
+  isValidCIDR,
+  isValidIP,
+  isValidPortName,
+  isValidPortNum,
+  nonSpecialIPErrors,
+  parseCIDR,
+  parseIP,
+} from './ip-validation.js';
 
 const bad = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
 
@@ -24,8 +32,14 @@ describe('isValidIP', () => {
     { name: 'sign', value: '+1.2.3.4', want: [bad] },
     { name: 'space', value: '1.2.3.4 ', want: [bad] },
     { name: 'huge octet', value: '1234567890.1.1.1', want: [bad] },
-    { name: 'ipv4-mapped', value: '::ffff:1.2.3.4', want: ['must not be an IPv4-mapped IPv6 address'] },
-  ])('$name', ({ value, want }) => { expect(isValidIP(value)).toEqual(want); });
+    {
+      name: 'ipv4-mapped',
+      value: '::ffff:1.2.3.4',
+      want: ['must not be an IPv4-mapped IPv6 address'],
+    },
+  ])('$name', ({ value, want }) => {
+    expect(isValidIP(value)).toEqual(want);
+  });
 
   it('parses families and bytes', () => {
     expect(parseIP('1.2.3.4')).toMatchObject({ family: 'IPv4', bytes: [1, 2, 3, 4] });
@@ -37,16 +51,53 @@ describe('isValidIP', () => {
 describe('nonSpecialIPErrors', () => {
   it.each([
     { name: 'public', value: '80.11.12.10', loop: false, want: [] },
-    { name: 'unspecified v4', value: '0.0.0.0', loop: false, want: ['may not be unspecified (0.0.0.0)'] },
+    {
+      name: 'unspecified v4',
+      value: '0.0.0.0',
+      loop: false,
+      want: ['may not be unspecified (0.0.0.0)'],
+    },
     { name: 'unspecified v6', value: '::', loop: false, want: ['may not be unspecified (::)'] },
-    { name: 'loopback', value: '127.0.0.1', loop: false, want: ['may not be in the loopback range (127.0.0.0/8, ::1/128)'] },
+    {
+      name: 'loopback',
+      value: '127.0.0.1',
+      loop: false,
+      want: ['may not be in the loopback range (127.0.0.0/8, ::1/128)'],
+    },
     { name: 'loopback allowed in svclab', value: '127.0.0.1', loop: true, want: [] },
-    { name: 'v6 loopback', value: '::1', loop: false, want: ['may not be in the loopback range (127.0.0.0/8, ::1/128)'] },
-    { name: 'link-local', value: '169.254.1.1', loop: false, want: ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'] },
-    { name: 'v6 link-local', value: 'fe80::1', loop: false, want: ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'] },
-    { name: 'link-local multicast', value: '224.0.0.5', loop: false, want: ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'] },
-    { name: 'v6 link-local multicast', value: 'ff02::1', loop: false, want: ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'] },
-  ])('$name', ({ value, loop, want }) => { expect(nonSpecialIPErrors(value, loop)).toEqual(want); });
+    {
+      name: 'v6 loopback',
+      value: '::1',
+      loop: false,
+      want: ['may not be in the loopback range (127.0.0.0/8, ::1/128)'],
+    },
+    {
+      name: 'link-local',
+      value: '169.254.1.1',
+      loop: false,
+      want: ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'],
+    },
+    {
+      name: 'v6 link-local',
+      value: 'fe80::1',
+      loop: false,
+      want: ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'],
+    },
+    {
+      name: 'link-local multicast',
+      value: '224.0.0.5',
+      loop: false,
+      want: ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'],
+    },
+    {
+      name: 'v6 link-local multicast',
+      value: 'ff02::1',
+      loop: false,
+      want: ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'],
+    },
+  ])('$name', ({ value, loop, want }) => {
+    expect(nonSpecialIPErrors(value, loop)).toEqual(want);
+  });
 });
 
 describe('CIDR', () => {
@@ -69,19 +120,34 @@ describe('ports', () => {
     { name: '0', port: 0, want: ['must be between 1 and 65535, inclusive'] },
     { name: '65536', port: 65536, want: ['must be between 1 and 65535, inclusive'] },
     { name: 'string', port: '80', want: ['must be between 1 and 65535, inclusive'] },
-  ])('port num $name', ({ port, want }) => { expect(isValidPortNum(port)).toEqual(want); });
+  ])('port num $name', ({ port, want }) => {
+    expect(isValidPortNum(port)).toEqual(want);
+  });
 
   it.each([
     { name: 'http', value: 'http', want: [] },
     { name: 'too long', value: 'a'.repeat(16), want: ['must be no more than 15 characters'] },
-    { name: 'upper case', value: 'HTTP', want: ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)', 'must contain at least one letter (a-z)'] },
+    {
+      name: 'upper case',
+      value: 'HTTP',
+      want: [
+        'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+        'must contain at least one letter (a-z)',
+      ],
+    },
     { name: 'digits only', value: '8080', want: ['must contain at least one letter (a-z)'] },
     { name: 'double hyphen', value: 'a--b', want: ['must not contain consecutive hyphens'] },
     { name: 'edge hyphen', value: '-ab', want: ['must not begin or end with a hyphen'] },
     {
       name: 'everything wrong',
       value: '--',
-      want: ['must contain at least one letter (a-z)', 'must not contain consecutive hyphens', 'must not begin or end with a hyphen'],
+      want: [
+        'must contain at least one letter (a-z)',
+        'must not contain consecutive hyphens',
+        'must not begin or end with a hyphen',
+      ],
     },
-  ])('port name $name', ({ value, want }) => { expect(isValidPortName(value)).toEqual(want); });
+  ])('port name $name', ({ value, want }) => {
+    expect(isValidPortName(value)).toEqual(want);
+  });
 });

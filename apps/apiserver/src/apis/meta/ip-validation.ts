@@ -88,13 +88,21 @@ export function parseIP(s: unknown): ParsedIP | undefined {
   if (typeof s !== 'string' || s === '') return undefined;
   if (!s.includes(':')) {
     const v4 = parseIPv4(s);
-    return v4 && { family: 'IPv4', bytes: v4.bytes, leadingZeros: v4.leadingZeros, ipv4Mapped: false };
+    return (
+      v4 && { family: 'IPv4', bytes: v4.bytes, leadingZeros: v4.leadingZeros, ipv4Mapped: false }
+    );
   }
   const v6 = parseIPv6(s);
   if (v6 === undefined) return undefined;
-  const mapped = v6.bytes.slice(0, 10).every((b) => b === 0) && v6.bytes[10] === 0xff && v6.bytes[11] === 0xff;
+  const mapped =
+    v6.bytes.slice(0, 10).every((b) => b === 0) && v6.bytes[10] === 0xff && v6.bytes[11] === 0xff;
   // Go treats an IPv4-mapped IPv6 address as IPv4 for family purposes.
-  return { family: mapped ? 'IPv4' : 'IPv6', bytes: v6.bytes, leadingZeros: v6.leadingZeros, ipv4Mapped: mapped };
+  return {
+    family: mapped ? 'IPv4' : 'IPv6',
+    bytes: v6.bytes,
+    leadingZeros: v6.leadingZeros,
+    ipv4Mapped: mapped,
+  };
 }
 
 export function ipFamilyOf(s: string): IPFamilyName | undefined {
@@ -141,7 +149,11 @@ function v4Of(ip: ParsedIP): readonly number[] | undefined {
  * deviation: every svclab address is loopback (127.0.0.0/8), so callers that validate pod or
  * external addresses pass true.
  */
-export function nonSpecialIPErrors(value: string, allowLoopback = false, parsed?: ParsedIP): string[] {
+export function nonSpecialIPErrors(
+  value: string,
+  allowLoopback = false,
+  parsed?: ParsedIP,
+): string[] {
   const ip = parsed ?? parseIP(value);
   if (ip === undefined) return ['must be a valid IP address'];
   const errs: string[] = [];
@@ -149,12 +161,18 @@ export function nonSpecialIPErrors(value: string, allowLoopback = false, parsed?
   const b = ip.bytes;
   const unspecified = v4 ? v4.every((x) => x === 0) : b.every((x) => x === 0);
   const loopback = v4 ? v4[0] === 127 : b.slice(0, 15).every((x) => x === 0) && b[15] === 1;
-  const linkLocalUnicast = v4 ? v4[0] === 169 && v4[1] === 254 : b[0] === 0xfe && ((b[1] ?? 0) & 0xc0) === 0x80;
-  const linkLocalMulticast = v4 ? v4[0] === 224 && v4[1] === 0 && v4[2] === 0 : b[0] === 0xff && ((b[1] ?? 0) & 0x0f) === 0x02;
+  const linkLocalUnicast = v4
+    ? v4[0] === 169 && v4[1] === 254
+    : b[0] === 0xfe && ((b[1] ?? 0) & 0xc0) === 0x80;
+  const linkLocalMulticast = v4
+    ? v4[0] === 224 && v4[1] === 0 && v4[2] === 0
+    : b[0] === 0xff && ((b[1] ?? 0) & 0x0f) === 0x02;
   if (unspecified) errs.push(`may not be unspecified (${value})`);
-  if (loopback && !allowLoopback) errs.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
+  if (loopback && !allowLoopback)
+    errs.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
   if (linkLocalUnicast) errs.push('may not be in the link-local range (169.254.0.0/16, fe80::/10)');
-  if (linkLocalMulticast) errs.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
+  if (linkLocalMulticast)
+    errs.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
   return errs;
 }
 
@@ -186,7 +204,9 @@ export function isValidCIDR(value: string): string[] {
 
 /** `IsValidPortNum`. */
 export function isValidPortNum(port: unknown): string[] {
-  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
+  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535
+    ? []
+    : [inclusiveRangeError(1, 65535)];
 }
 
 /** `IsInRange`-style check used for nodePort-like fields that may be 0. */
@@ -198,9 +218,11 @@ export function isValidPortNumOrZero(port: unknown): string[] {
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
   if (port.length > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/^[-a-z0-9]+$/.test(port))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
+  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-')))
+    errs.push('must not begin or end with a hyphen');
   return errs;
 }

@@ -30,7 +30,9 @@ describe('isDNS1123Label', () => {
     { name: 'empty', value: '', want: [label1123] },
     { name: '63 chars', value: 'a'.repeat(63), want: [] },
     { name: '64 chars', value: 'a'.repeat(64), want: ['must be no more than 63 characters'] },
-  ])('$name', ({ value, want }) => { expect(isDNS1123Label(value)).toEqual(want); });
+  ])('$name', ({ value, want }) => {
+    expect(isDNS1123Label(value)).toEqual(want);
+  });
 });
 
 describe('isDNS1123Subdomain', () => {
@@ -39,15 +41,23 @@ describe('isDNS1123Subdomain', () => {
     { name: 'underscore', value: 'Foo_bar', want: [sub1123] },
     { name: 'double dot', value: 'a..b', want: [sub1123] },
     { name: '254 chars', value: 'a'.repeat(254), want: ['must be no more than 253 characters'] },
-  ])('$name', ({ value, want }) => { expect(isDNS1123Subdomain(value)).toEqual(want); });
+  ])('$name', ({ value, want }) => {
+    expect(isDNS1123Subdomain(value)).toEqual(want);
+  });
 });
 
 describe('isDNS1035Label', () => {
   it.each([
     { name: 'valid', value: 'web-1', want: [] },
     { name: 'leading digit', value: '1ab', want: [label1035] },
-    { name: 'too long and bad', value: `1${'a'.repeat(63)}`, want: ['must be no more than 63 characters', label1035] },
-  ])('$name', ({ value, want }) => { expect(isDNS1035Label(value)).toEqual(want); });
+    {
+      name: 'too long and bad',
+      value: `1${'a'.repeat(63)}`,
+      want: ['must be no more than 63 characters', label1035],
+    },
+  ])('$name', ({ value, want }) => {
+    expect(isDNS1035Label(value)).toEqual(want);
+  });
 });
 
 describe('isQualifiedName', () => {
@@ -58,7 +68,11 @@ describe('isQualifiedName', () => {
     { name: 'empty prefix', value: '/name', want: ['prefix part must be non-empty'] },
     { name: 'bad prefix', value: 'Foo_/x', want: [`prefix part ${sub1123}`] },
     { name: 'empty name', value: 'example.com/', want: ['name part must be non-empty', qname] },
-    { name: 'long name', value: 'a'.repeat(64), want: ['name part must be no more than 63 characters'] },
+    {
+      name: 'long name',
+      value: 'a'.repeat(64),
+      want: ['name part must be no more than 63 characters'],
+    },
     { name: 'bad chars', value: 'a b', want: [qname] },
     {
       name: 'two slashes',
@@ -67,7 +81,9 @@ describe('isQualifiedName', () => {
         "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
       ],
     },
-  ])('$name', ({ value, want }) => { expect(isQualifiedName(value)).toEqual(want); });
+  ])('$name', ({ value, want }) => {
+    expect(isQualifiedName(value)).toEqual(want);
+  });
 });
 
 describe('isValidLabelValue', () => {
@@ -76,7 +92,9 @@ describe('isValidLabelValue', () => {
     { name: 'mixed', value: 'My_value.1', want: [] },
     { name: 'trailing dash', value: 'v-', want: [labelValue] },
     { name: 'too long', value: 'a'.repeat(64), want: ['must be no more than 63 characters'] },
-  ])('$name', ({ value, want }) => { expect(isValidLabelValue(value)).toEqual(want); });
+  ])('$name', ({ value, want }) => {
+    expect(isValidLabelValue(value)).toEqual(want);
+  });
 });
 
 describe('generateName prefixes', () => {
@@ -84,7 +102,11 @@ describe('generateName prefixes', () => {
     { name: 'trailing dash masked', value: 'web-', want: 'wea' },
     { name: 'single dash kept', value: '-', want: '-' },
     { name: 'no dash', value: 'web', want: 'web' },
-  ])('$name', ({ value, want }) => { expect(maskTrailingDash(value)).toBe(want); });
+  ])('$name', ({ value, want }) => {
+    expect(maskTrailingDash(value)).toBe(want);
+  });
 
-  it('accepts a prefix ending in a dash', () => { expect(nameIsDNSSubdomain('web-', true)).toEqual([]); });
+  it('accepts a prefix ending in a dash', () => {
+    expect(nameIsDNSSubdomain('web-', true)).toEqual([]);
+  });
 });
