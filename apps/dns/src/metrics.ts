@@ -9,17 +9,28 @@ export class DnsMetrics {
   readonly registry = new Registry();
   /** Label children by key: prom-client validates label objects on every call, children skip that. */
   private readonly children = new Map<string, { inc(): void } | { observe(v: number): void }>();
+  /**
+   * Per-query counter increments, added up here and handed to prom-client when it collects (a scrape,
+   * or `get()`): an `inc()` per query hashes the labels every time, which cost more than the lookup.
+   */
+  private readonly pending = new Map<string, { readonly child: { inc(n: number): void }; n: number }>();
   readonly requests = new Counter({
     name: 'coredns_dns_requests_total',
     help: 'Counter of DNS requests made per zone, protocol and family.',
     labelNames: ['server', 'zone', 'view', 'proto', 'family', 'type'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.flushCounts();
+    },
   });
   readonly responses = new Counter({
     name: 'coredns_dns_responses_total',
     help: 'Counter of response status codes.',
     labelNames: ['server', 'zone', 'view', 'rcode', 'plugin'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.flushCounts();
+    },
   });
   readonly duration = new Histogram({
     name: 'coredns_dns_request_duration_seconds',
@@ -98,12 +109,12 @@ export class DnsMetrics {
   /** One query answered: the three server metrics, through cached label children. */
   observeQuery(q: { server: string; proto: string; family: string; type: string; rcode: string; plugin: string }, seconds: number): void {
     const reqKey = `r\u0000${q.server}\u0000${q.proto}\u0000${q.family}\u0000${q.type}`;
-    let req = this.children.get(reqKey) as { inc(): void } | undefined;
-    if (!req) {
-      req = this.requests.labels({ server: q.server, zone: '.', view: '', proto: q.proto, family: q.family, type: q.type });
-      this.children.set(reqKey, req);
+    const req = this.pending.get(reqKey);
+    if (req) req.n++;
+    else {
+      const child = this.requests.labels({ server: q.server, zone: '.', view: '', proto: q.proto, family: q.family, type: q.type });
+      this.pending.set(reqKey, { child, n: 1 });
     }
-    req.inc();
     this.observeResponse(q);
     const durKey = `d\u0000${q.server}\u0000${q.type}`;
     let dur = this.children.get(durKey) as { observe(v: number): void } | undefined;
@@ -117,11 +128,20 @@ export class DnsMetrics {
   /** coredns_dns_responses_total for one reply. */
   observeResponse(q: { server: string; rcode: string; plugin: string }): void {
     const key = `s\u0000${q.server}\u0000${q.rcode}\u0000${q.plugin}`;
-    let c = this.children.get(key) as { inc(): void } | undefined;
-    if (!c) {
-      c = this.responses.labels({ server: q.server, zone: '.', view: '', rcode: q.rcode, plugin: q.plugin });
-      this.children.set(key, c);
+    const c = this.pending.get(key);
+    if (c) c.n++;
+    else {
+      const child = this.responses.labels({ server: q.server, zone: '.', view: '', rcode: q.rcode, plugin: q.plugin });
+      this.pending.set(key, { child, n: 1 });
     }
-    c.inc();
+  }
+
+  /** Hands the added-up request/response counts to prom-client; runs on every collect. */
+  flushCounts(): void {
+    for (const p of this.pending.values()) {
+      if (p.n === 0) continue;
+      p.child.inc(p.n);
+      p.n = 0;
+    }
   }
 }
