@@ -155,46 +155,50 @@ export function udpLimit(req: DnsRequest): number {
 export function encodeReply(req: DnsRequest, rep: DnsReply, limit = 65535): Buffer {
   const question = rep.qname !== undefined && rep.qname !== req.qname ? newRequest(req, rep.qname, req.qtype).question : req.question;
   const opt = req.edns ? [optRecord(udpLimit(req), req.edns.do)] : [];
-  let answers = rep.answers;
-  let authorities = rep.authorities;
-  let additionals = rep.additionals;
-  let tc = rep.tc;
-  const size = (l: readonly Answer[]): number => l.reduce((n, a) => n + codec.answer.encodingLength(a), 0);
-  const fixed = 12 + question.length + size(opt);
-  if (fixed + size(answers) + size(authorities) + size(additionals) > limit) {
-    additionals = [];
-    let room = limit - fixed;
-    const keep = (l: readonly Answer[]): Answer[] => {
-      const out: Answer[] = [];
-      for (const a of l) {
-        const n = codec.answer.encodingLength(a);
-        if (n > room) break;
-        room -= n;
-        out.push(a);
-      }
-      return out;
-    };
-    answers = keep(answers);
-    const cut = answers.length < rep.answers.length;
-    authorities = cut ? [] : keep(authorities);
-    if (cut || authorities.length < rep.authorities.length) tc = true;
+  interface Sections {
+    readonly answers: readonly Answer[];
+    readonly authorities: readonly Answer[];
+    readonly additionals: readonly Answer[];
+    readonly tc: boolean;
   }
-  const flags =
-    (req.rd ? 0x100 : 0) |
-    (rep.aa ? 0x400 : 0) |
-    (tc ? 0x200 : 0) |
-    (rep.ra ? 0x80 : 0) |
-    (req.cd ? 0x10 : 0) |
-    (rep.rcode & 0xf);
-  const body = dnsPacket.encode({
-    type: 'response',
-    id: req.id,
-    flags,
-    questions: [],
-    answers: [...answers],
-    authorities: [...authorities],
-    additionals: [...additionals, ...opt],
-  });
-  body.writeUInt16BE(1, 4);
-  return Buffer.concat([body.subarray(0, 12), question, body.subarray(12)]);
+  const encode = ({ answers, authorities, additionals, tc }: Sections): Buffer => {
+    const flags =
+      (req.rd ? 0x100 : 0) |
+      (rep.aa ? 0x400 : 0) |
+      (tc ? 0x200 : 0) |
+      (rep.ra ? 0x80 : 0) |
+      (req.cd ? 0x10 : 0) |
+      (rep.rcode & 0xf);
+    const body = dnsPacket.encode({
+      type: 'response',
+      id: req.id,
+      flags,
+      questions: [],
+      answers: answers as Answer[],
+      authorities: authorities as Answer[],
+      additionals: opt.length > 0 ? [...additionals, ...opt] : (additionals as Answer[]),
+    });
+    body.writeUInt16BE(1, 4);
+    return Buffer.concat([body.subarray(0, 12), question, body.subarray(12)]);
+  };
+  // Most replies fit: encode once, and measure record by record only when it does not.
+  const whole = encode(rep);
+  if (whole.length <= limit) return whole;
+  const size = (l: readonly Answer[]): number => l.reduce((n, a) => n + codec.answer.encodingLength(a), 0);
+  let room = limit - (12 + question.length + size(opt));
+  const keep = (l: readonly Answer[]): Answer[] => {
+    const out: Answer[] = [];
+    for (const a of l) {
+      const n = codec.answer.encodingLength(a);
+      if (n > room) break;
+      room -= n;
+      out.push(a);
+    }
+    return out;
+  };
+  const answers = keep(rep.answers);
+  const cut = answers.length < rep.answers.length;
+  const authorities = cut ? [] : keep(rep.authorities);
+  const tc = rep.tc || cut || authorities.length < rep.authorities.length;
+  return encode({ answers, authorities, additionals: [], tc });
 }
