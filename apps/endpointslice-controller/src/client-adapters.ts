@@ -8,8 +8,10 @@ import type { LeaseClient } from './leader-election.js';
 
 export function cacheListerFrom<T extends KubeObject>(lister: Lister<T>): CacheLister<T> {
   return {
-    list: (namespace) => (namespace === undefined ? lister.list() : lister.namespace(namespace).list()),
-    get: (namespace, name) => (namespace === '' ? lister.find(name) : lister.namespace(namespace).find(name)),
+    list: (namespace) =>
+      namespace === undefined ? lister.list() : lister.namespace(namespace).list(),
+    get: (namespace, name) =>
+      namespace === '' ? lister.find(name) : lister.namespace(namespace).find(name),
   };
 }
 

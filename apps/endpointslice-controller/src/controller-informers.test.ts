@@ -12,16 +12,27 @@ import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writ
 import { makeNode, makePod, makePods, makeService } from './testing-fixtures.js';
 
 /** A writer that behaves like the apiserver over a FakeListerWatcher (the "storage"). */
-function lwWriter<T extends KubeObject>(lw: FakeListerWatcher<T>, resource: string): { create(o: T): Promise<T>; update(o: T): Promise<T>; delete(ns: string, name: string): Promise<void> } {
+function lwWriter<T extends KubeObject>(
+  lw: FakeListerWatcher<T>,
+  resource: string,
+): {
+  create(o: T): Promise<T>;
+  update(o: T): Promise<T>;
+  delete(ns: string, name: string): Promise<void>;
+} {
   let seq = 0;
   const gr = { group: '', resource };
   const find = async (ns: string, name: string): Promise<T | undefined> =>
-    (await lw.list()).items.find((o) => (o.metadata.namespace ?? '') === ns && o.metadata.name === name);
+    (await lw.list()).items.find(
+      (o) => (o.metadata.namespace ?? '') === ns && o.metadata.name === name,
+    );
   return {
     create: async (o) => {
       const obj = structuredClone(o);
-      if ((obj.metadata.name ?? '') === '') obj.metadata.name = `${obj.metadata.generateName ?? ''}${String(++seq).padStart(5, '0')}`;
-      if ((await find(obj.metadata.namespace ?? '', obj.metadata.name ?? '')) !== undefined) throw newAlreadyExists(gr, obj.metadata.name ?? '');
+      if ((obj.metadata.name ?? '') === '')
+        obj.metadata.name = `${obj.metadata.generateName ?? ''}${String(++seq).padStart(5, '0')}`;
+      if ((await find(obj.metadata.namespace ?? '', obj.metadata.name ?? '')) !== undefined)
+        throw newAlreadyExists(gr, obj.metadata.name ?? '');
       obj.metadata.uid = `uid-${obj.metadata.name ?? ''}`;
       obj.metadata.generation = 1;
       return lw.add(obj);
@@ -60,7 +71,10 @@ function start(init: { services?: Service[]; pods?: Pod[]; nodes?: Node[] }) {
   const pair = <T extends KubeObject>(lw: FakeListerWatcher<T>, resource: string) => {
     const informer = newSharedIndexInformer<T>(lw, { name: resource });
     void informer.run(ac.signal);
-    return { informer, lister: cacheListerFrom(newLister<T>(informer.getIndexer(), { group: '', resource })) };
+    return {
+      informer,
+      lister: cacheListerFrom(newLister<T>(informer.getIndexer(), { group: '', resource })),
+    };
   };
   const c = new Controller({
     services: pair(lws.services, 'services'),
@@ -74,9 +88,13 @@ function start(init: { services?: Service[]; pods?: Pod[]; nodes?: Node[] }) {
   });
   const done = c.run(2, ac.signal);
   const ips = async (): Promise<string[]> =>
-    (await lws.endpointslices.list()).items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)).sort();
+    (await lws.endpointslices.list()).items
+      .flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses))
+      .sort();
   const endpointsIPs = async (): Promise<string[]> =>
-    (await lws.endpoints.list()).items.flatMap((e) => (e.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip))).sort();
+    (await lws.endpoints.list()).items
+      .flatMap((e) => (e.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)))
+      .sort();
   return { lws, c, ac, done, ips, endpointsIPs };
 }
 

@@ -36,14 +36,19 @@ function harness(opts: { batchMs?: number; autoPump?: boolean } = {}) {
   /** Deliver the writers' state to the informers, as the watch would. */
   const pump = (): void => {
     const stored = new Map(sliceWriter.slices().map((s) => [s.metadata.name ?? '', s]));
-    for (const s of slices.list()) if (!stored.has(s.metadata.name ?? '')) slices.delete(s.metadata.namespace ?? '', s.metadata.name ?? '');
+    for (const s of slices.list())
+      if (!stored.has(s.metadata.name ?? ''))
+        slices.delete(s.metadata.namespace ?? '', s.metadata.name ?? '');
     for (const s of stored.values()) {
       const cur = slices.get(s.metadata.namespace ?? '', s.metadata.name ?? '');
       if (cur?.metadata.resourceVersion !== s.metadata.resourceVersion) slices.set(s);
     }
     const storedEp = [...endpointsWriter.store.objects.values()];
     for (const e of endpoints.list()) {
-      if (!endpointsWriter.store.objects.has(`${e.metadata.namespace ?? ''}/${e.metadata.name ?? ''}`)) endpoints.delete(e.metadata.namespace ?? '', e.metadata.name ?? '');
+      if (
+        !endpointsWriter.store.objects.has(`${e.metadata.namespace ?? ''}/${e.metadata.name ?? ''}`)
+      )
+        endpoints.delete(e.metadata.namespace ?? '', e.metadata.name ?? '');
     }
     for (const e of storedEp) {
       const cur = endpoints.get(e.metadata.namespace ?? '', e.metadata.name ?? '');
@@ -58,22 +63,53 @@ function harness(opts: { batchMs?: number; autoPump?: boolean } = {}) {
     sliceWriter.afterWrite = later;
     endpointsWriter.afterWrite = later;
   }
-  return { services, pods, nodes, slices, endpoints, sliceWriter, endpointsWriter, queue, metrics, logger, c, pump };
+  return {
+    services,
+    pods,
+    nodes,
+    slices,
+    endpoints,
+    sliceWriter,
+    endpointsWriter,
+    queue,
+    metrics,
+    logger,
+    c,
+    pump,
+  };
 }
 
 type H = ReturnType<typeof harness>;
 
 describe('Controller handlers enqueue keys only', () => {
   const svcA = makeService({ name: 'a' });
-  const svcB = { ...makeService({ name: 'b' }), spec: { ...makeService().spec, selector: { app: 'other' } } };
+  const svcB = {
+    ...makeService({ name: 'b' }),
+    spec: { ...makeService().spec, selector: { app: 'other' } },
+  };
   const selectorless = makeService({ name: 'manual', spec: { selector: undefined } });
 
   it.each([
-    { name: 'pod added → Services selecting it', act: (h: H) => { h.pods.set(makePod({ name: 'p', ips: ['10.0.0.1'] })); }, want: ['default/a'] },
-    { name: 'pod in another namespace never matches', act: (h: H) => { h.pods.set(makePod({ name: 'p', namespace: 'other', ips: ['10.0.0.1'] })); }, want: [] },
+    {
+      name: 'pod added → Services selecting it',
+      act: (h: H) => {
+        h.pods.set(makePod({ name: 'p', ips: ['10.0.0.1'] }));
+      },
+      want: ['default/a'],
+    },
+    {
+      name: 'pod in another namespace never matches',
+      act: (h: H) => {
+        h.pods.set(makePod({ name: 'p', namespace: 'other', ips: ['10.0.0.1'] }));
+      },
+      want: [],
+    },
     {
       name: 'pod resync (same resourceVersion) → nothing',
-      act: (h: H) => { h.pods.setSilently(makePod({ name: 'p', ips: ['10.0.0.1'] })); h.pods.set(makePod({ name: 'p', ips: ['10.0.0.1'] })); },
+      act: (h: H) => {
+        h.pods.setSilently(makePod({ name: 'p', ips: ['10.0.0.1'] }));
+        h.pods.set(makePod({ name: 'p', ips: ['10.0.0.1'] }));
+      },
       want: [],
     },
     {
@@ -96,10 +132,43 @@ describe('Controller handlers enqueue keys only', () => {
       },
       want: ['default/a', 'default/b'],
     },
-    { name: 'pod deleted (tombstone) → its Services', act: (h: H) => { h.pods.setSilently(makePod({ name: 'p', ips: ['10.0.0.1'] })); h.pods.delete('default', 'p', { tombstone: true }); }, want: ['default/a'] },
-    { name: 'Service added → itself', act: (h: H) => { h.services.set(makeService({ name: 'new' })); }, want: ['default/new'] },
-    { name: 'Endpoints of a selector-less Service → that Service', act: (h: H) => { h.endpoints.set({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'manual', namespace: 'default' } }); }, want: ['default/manual'] },
-    { name: 'Endpoints update of a selector Service → nothing', act: (h: H) => { h.endpoints.set({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'a', namespace: 'default' } }); }, want: [] },
+    {
+      name: 'pod deleted (tombstone) → its Services',
+      act: (h: H) => {
+        h.pods.setSilently(makePod({ name: 'p', ips: ['10.0.0.1'] }));
+        h.pods.delete('default', 'p', { tombstone: true });
+      },
+      want: ['default/a'],
+    },
+    {
+      name: 'Service added → itself',
+      act: (h: H) => {
+        h.services.set(makeService({ name: 'new' }));
+      },
+      want: ['default/new'],
+    },
+    {
+      name: 'Endpoints of a selector-less Service → that Service',
+      act: (h: H) => {
+        h.endpoints.set({
+          apiVersion: 'v1',
+          kind: 'Endpoints',
+          metadata: { name: 'manual', namespace: 'default' },
+        });
+      },
+      want: ['default/manual'],
+    },
+    {
+      name: 'Endpoints update of a selector Service → nothing',
+      act: (h: H) => {
+        h.endpoints.set({
+          apiVersion: 'v1',
+          kind: 'Endpoints',
+          metadata: { name: 'a', namespace: 'default' },
+        });
+      },
+      want: [],
+    },
   ])('$name', ({ act, want }) => {
     const h = harness();
     for (const s of [svcA, svcB, selectorless]) h.services.setSilently(s);
@@ -166,16 +235,25 @@ describe('Controller.syncService', () => {
       apiVersion: 'v1',
       kind: 'Endpoints',
       metadata: { name: 'manual', namespace: 'default', uid: 'uid-ep' },
-      subsets: [{ addresses: [{ ip: '192.168.1.1' }], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
+      subsets: [
+        {
+          addresses: [{ ip: '192.168.1.1' }],
+          ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+        },
+      ],
     });
     await h.c.syncService('default/manual');
     const [s] = h.sliceWriter.slices();
-    expect(s?.metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe('endpointslicemirroring-controller.k8s.io');
+    expect(s?.metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe(
+      'endpointslicemirroring-controller.k8s.io',
+    );
     expect(h.endpointsWriter.actions).toEqual([]);
     h.pump();
     h.services.setSilently(makeService({ name: 'manual' }));
     await h.c.syncService('default/manual');
-    const managers = h.sliceWriter.slices().map((x) => x.metadata.labels?.['endpointslice.kubernetes.io/managed-by']);
+    const managers = h.sliceWriter
+      .slices()
+      .map((x) => x.metadata.labels?.['endpointslice.kubernetes.io/managed-by']);
     expect(managers).toEqual(['endpointslice-controller.k8s.io']);
   });
 
@@ -201,7 +279,9 @@ describe('Controller.syncService', () => {
 
   it('ExternalName Service → nothing written', async () => {
     const h = harness();
-    h.services.setSilently(makeService({ spec: { type: 'ExternalName', externalName: 'x.example' } }));
+    h.services.setSilently(
+      makeService({ spec: { type: 'ExternalName', externalName: 'x.example' } }),
+    );
     await h.c.syncService('default/web');
     expect([...h.sliceWriter.actions, ...h.endpointsWriter.actions]).toEqual([]);
   });
@@ -209,9 +289,27 @@ describe('Controller.syncService', () => {
 
 describe('Controller retries and metrics', () => {
   it.each([
-    { name: 'success → forget', requeues: 3, fail: false, wantRequeued: false, wantForgotten: true },
-    { name: 'failure below maxRetries → rate-limited requeue', requeues: MaxRetries - 1, fail: true, wantRequeued: true, wantForgotten: false },
-    { name: 'failure at maxRetries → dropped', requeues: MaxRetries, fail: true, wantRequeued: false, wantForgotten: true },
+    {
+      name: 'success → forget',
+      requeues: 3,
+      fail: false,
+      wantRequeued: false,
+      wantForgotten: true,
+    },
+    {
+      name: 'failure below maxRetries → rate-limited requeue',
+      requeues: MaxRetries - 1,
+      fail: true,
+      wantRequeued: true,
+      wantForgotten: false,
+    },
+    {
+      name: 'failure at maxRetries → dropped',
+      requeues: MaxRetries,
+      fail: true,
+      wantRequeued: false,
+      wantForgotten: true,
+    },
   ])('handleErr: $name', ({ requeues, fail, wantRequeued, wantForgotten }) => {
     const h = harness();
     for (let i = 0; i < requeues; i++) h.queue.addRateLimited('default/web');
@@ -230,10 +328,13 @@ describe('Controller retries and metrics', () => {
     const done = h.c.run(2, ac.signal);
     expect(h.c.synced).toBe(false);
     h.pods.synced = true;
-    await vi.waitFor(() => {
-      expect(h.sliceWriter.slices()).toHaveLength(1);
-      expect(h.endpointsWriter.get('default', 'web')).toBeDefined();
-    }, { timeout: 20_000, interval: 20 });
+    await vi.waitFor(
+      () => {
+        expect(h.sliceWriter.slices()).toHaveLength(1);
+        expect(h.endpointsWriter.get('default', 'web')).toBeDefined();
+      },
+      { timeout: 20_000, interval: 20 },
+    );
     ac.abort();
     await done;
     const text = await h.metrics.registry.metrics();
@@ -250,14 +351,19 @@ describe('Controller retries and metrics', () => {
     h.sliceWriter.store.failNext = { create: new Error('apiserver down') };
     const ac = new AbortController();
     const done = h.c.run(1, ac.signal);
-    await vi.waitFor(() => {
-      expect(h.sliceWriter.slices()).toHaveLength(1);
-    }, { timeout: 20_000, interval: 20 });
+    await vi.waitFor(
+      () => {
+        expect(h.sliceWriter.slices()).toHaveLength(1);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
     ac.abort();
     await done;
     expect(h.queue.rateLimited).toContain('default/web');
     const text = await h.metrics.registry.metrics();
-    expect(text.split('\n').filter((l) => l.startsWith('endpoint_slice_controller_syncs{'))).toEqual([
+    expect(
+      text.split('\n').filter((l) => l.startsWith('endpoint_slice_controller_syncs{')),
+    ).toEqual([
       'endpoint_slice_controller_syncs{result="error"} 1',
       'endpoint_slice_controller_syncs{result="success"} 1',
     ]);

@@ -7,7 +7,13 @@ import { context, trace } from '@opentelemetry/api';
 import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 import type { Clock } from '@svclab/apimachinery';
-import { metaNamespaceKey, namespacedKey, realClock, selectorFromSet, splitMetaNamespaceKey } from '@svclab/apimachinery';
+import {
+  metaNamespaceKey,
+  namespacedKey,
+  realClock,
+  selectorFromSet,
+  splitMetaNamespaceKey,
+} from '@svclab/apimachinery';
 import type { Logger } from '@svclab/telemetry';
 import { contextFromTraceparent, nopLogger, traceparentOf, withSpan } from '@svclab/telemetry';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
@@ -66,7 +72,10 @@ export interface ControllerQueue {
   addRateLimited(key: string): void;
   forget(key: string): void;
   numRequeues(key: string): number;
-  get(): Promise<{ readonly item: string; readonly shutdown: false } | { readonly item: undefined; readonly shutdown: true }>;
+  get(): Promise<
+    | { readonly item: string; readonly shutdown: false }
+    | { readonly item: undefined; readonly shutdown: true }
+  >;
   done(key: string): void;
   shutDown(): void;
   len(): number;
@@ -149,7 +158,11 @@ export class Controller {
       },
     });
     this.endpointsReconciler = new EndpointsReconciler({ writer: opts.endpointsWriter });
-    this.mirroringReconciler = new MirroringReconciler({ writer: opts.sliceWriter, tracker: this.mirroringTracker, onSliceChange });
+    this.mirroringReconciler = new MirroringReconciler({
+      writer: opts.sliceWriter,
+      tracker: this.mirroringTracker,
+      onSliceChange,
+    });
     this.#registerHandlers();
   }
 
@@ -160,7 +173,9 @@ export class Controller {
 
   hasSynced(): boolean {
     const o = this.#o;
-    return [o.services, o.pods, o.nodes, o.endpointSlices, o.endpoints].every((x) => x.informer.hasSynced());
+    return [o.services, o.pods, o.nodes, o.endpointSlices, o.endpoints].every((x) =>
+      x.informer.hasSynced(),
+    );
   }
 
   #registerHandlers(): void {
@@ -192,7 +207,11 @@ export class Controller {
         this.#queueServicesForNode(node);
       },
       onUpdate: (old, cur) => {
-        if (old.metadata.labels?.[wellKnown.LabelTopologyZone] !== cur.metadata.labels?.[wellKnown.LabelTopologyZone]) this.#queueServicesForNode(cur);
+        if (
+          old.metadata.labels?.[wellKnown.LabelTopologyZone] !==
+          cur.metadata.labels?.[wellKnown.LabelTopologyZone]
+        )
+          this.#queueServicesForNode(cur);
       },
       onDelete: (node) => {
         this.#queueServicesForNode(unwrap(node));
@@ -232,7 +251,10 @@ export class Controller {
   }
 
   /** Services (same namespace, non-nil selector) whose selector matches these labels. */
-  #servicesSelecting(namespace: string, labels: Readonly<Record<string, string>> | undefined): Set<string> {
+  #servicesSelecting(
+    namespace: string,
+    labels: Readonly<Record<string, string>> | undefined,
+  ): Set<string> {
     const out = new Set<string>();
     for (const svc of this.#o.services.lister.list(namespace)) {
       if ((svc.metadata.namespace ?? '') !== namespace) continue;
@@ -292,7 +314,8 @@ export class Controller {
     const keys = new Set<string>();
     for (const pod of this.#o.pods.lister.list()) {
       if (pod.spec?.nodeName !== name) continue;
-      for (const k of this.#servicesSelecting(pod.metadata.namespace ?? '', pod.metadata.labels)) keys.add(k);
+      for (const k of this.#servicesSelecting(pod.metadata.namespace ?? '', pod.metadata.labels))
+        keys.add(k);
     }
     for (const k of keys) this.#o.queue.add(k);
   }
@@ -305,7 +328,8 @@ export class Controller {
 
   #queueForSlice(s: EndpointSlice): void {
     const key = this.#sliceServiceKey(s);
-    if (key !== undefined) this.#o.queue.addAfter(key, Math.max(EndpointSliceChangeMinDelayMs, this.#batchMs));
+    if (key !== undefined)
+      this.#o.queue.addAfter(key, Math.max(EndpointSliceChangeMinDelayMs, this.#batchMs));
   }
 
   #isMirrored(s: EndpointSlice): boolean {
@@ -323,7 +347,10 @@ export class Controller {
     if (old !== undefined) {
       const oldKey = this.#sliceServiceKey(old);
       if (oldKey !== this.#sliceServiceKey(cur) && oldKey !== undefined) this.#queueForSlice(old);
-      if (this.sliceReconciler.managedByChanged(old, cur) || this.#isMirrored(old) !== this.#isMirrored(cur)) {
+      if (
+        this.sliceReconciler.managedByChanged(old, cur) ||
+        this.#isMirrored(old) !== this.#isMirrored(cur)
+      ) {
         this.#queueForSlice(cur);
         return;
       }
@@ -370,20 +397,30 @@ export class Controller {
       o.metrics?.deleteService(key);
       // Slices go with the Service through ownerReferences (garbage collection); Endpoints have no
       // owner, so the endpoints controller deletes them.
-      if (o.manageEndpoints !== false) await attempt(() => this.endpointsReconciler.deleteForService(namespace, name));
+      if (o.manageEndpoints !== false)
+        await attempt(() => this.endpointsReconciler.deleteForService(namespace, name));
       throwIfAny(errs);
       return;
     }
 
     const allSlices = o.endpointSlices.lister
       .list(namespace)
-      .filter((s) => (s.metadata.namespace ?? '') === namespace && s.metadata.labels?.[wellKnown.LabelServiceName] === name);
+      .filter(
+        (s) =>
+          (s.metadata.namespace ?? '') === namespace &&
+          s.metadata.labels?.[wellKnown.LabelServiceName] === name,
+      );
 
     if (o.mirrorEndpoints !== false) await attempt(() => this.#syncMirroring(svc, allSlices));
 
     if (svc.spec?.type !== 'ExternalName' && svc.spec?.selector !== undefined) {
       const selector = selectorFromSet(svc.spec.selector);
-      const pods = o.pods.lister.list(namespace).filter((p) => (p.metadata.namespace ?? '') === namespace && selector.matches(p.metadata.labels ?? {}));
+      const pods = o.pods.lister
+        .list(namespace)
+        .filter(
+          (p) =>
+            (p.metadata.namespace ?? '') === namespace && selector.matches(p.metadata.labels ?? {}),
+        );
       await attempt(() => this.#syncSlices(svc, pods, allSlices));
       if (o.manageEndpoints !== false) {
         await attempt(async () => {
@@ -403,20 +440,38 @@ export class Controller {
     throwIfAny(errs);
   }
 
-  async #syncSlices(svc: Service, pods: readonly Pod[], allSlices: readonly EndpointSlice[]): Promise<void> {
+  async #syncSlices(
+    svc: Service,
+    pods: readonly Pod[],
+    allSlices: readonly EndpointSlice[],
+  ): Promise<void> {
     const key = metaNamespaceKey(svc);
     // Computed even when nothing is written, to keep the tracker's state current.
     const triggerTime = this.#sliceTriggerTimes.compute(svc, pods);
-    const slices = allSlices.filter((s) => this.sliceReconciler.managedByController(s) && s.metadata.deletionTimestamp === undefined);
+    const slices = allSlices.filter(
+      (s) =>
+        this.sliceReconciler.managedByController(s) && s.metadata.deletionTimestamp === undefined,
+    );
     if (this.sliceTracker.staleSlices(svc, slices)) {
-      throw new StaleInformerCacheError(`EndpointSlice informer cache is out of date for Service ${key}`);
+      throw new StaleInformerCacheError(
+        `EndpointSlice informer cache is out of date for Service ${key}`,
+      );
     }
     const nodes = { get: (n: string) => this.#o.nodes.lister.get('', n) };
-    await this.sliceReconciler.reconcile({ service: svc, pods, existingSlices: slices, nodes, triggerTime });
+    await this.sliceReconciler.reconcile({
+      service: svc,
+      pods,
+      existingSlices: slices,
+      nodes,
+      triggerTime,
+    });
   }
 
   async #syncMirroring(svc: Service, allSlices: readonly EndpointSlice[]): Promise<void> {
-    const { namespace, name } = { namespace: svc.metadata.namespace ?? '', name: svc.metadata.name ?? '' };
+    const { namespace, name } = {
+      namespace: svc.metadata.namespace ?? '',
+      name: svc.metadata.name ?? '',
+    };
     const ep = this.#o.endpoints.lister.get(namespace, name);
     const mirrored = allSlices.filter((s) => this.#isMirrored(s));
     switch (mirroringAction(svc, ep)) {
@@ -424,13 +479,16 @@ export class Controller {
         this.mirroringTracker.deleteService(namespace, name);
         return;
       case 'delete':
-        if (mirrored.length > 0) await this.mirroringReconciler.deleteAll(namespace, name, mirrored);
+        if (mirrored.length > 0)
+          await this.mirroringReconciler.deleteAll(namespace, name, mirrored);
         return;
       case 'mirror': {
         if (ep === undefined) return;
         const live = mirrored.filter((s) => s.metadata.deletionTimestamp === undefined);
         if (this.mirroringTracker.staleSlices(svc, live)) {
-          throw new StaleInformerCacheError(`EndpointSlice informer cache is out of date for Endpoints ${namespace}/${name}`);
+          throw new StaleInformerCacheError(
+            `EndpointSlice informer cache is out of date for Endpoints ${namespace}/${name}`,
+          );
         }
         await this.mirroringReconciler.reconcile(ep, live);
         return;
@@ -473,7 +531,8 @@ export class Controller {
     } catch (err) {
       failure = err;
     }
-    const result = failure === undefined ? 'success' : isStaleInformerCache(failure) ? 'stale' : 'error';
+    const result =
+      failure === undefined ? 'success' : isStaleInformerCache(failure) ? 'stale' : 'error';
     this.#o.metrics?.syncResult(result, this.#clock.since(start) / 1000);
     this.handleErr(key, failure);
     this.#o.queue.done(key);
@@ -485,9 +544,13 @@ export class Controller {
    * worker loops until `signal` aborts. Resolves when every worker has stopped.
    */
   async run(workers: number, signal: AbortSignal): Promise<void> {
-    signal.addEventListener('abort', () => {
-      this.#o.queue.shutDown();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.#o.queue.shutDown();
+      },
+      { once: true },
+    );
     while (!this.hasSynced()) {
       if (signal.aborted) return;
       await this.#clock.sleep(50, signal);
@@ -497,7 +560,8 @@ export class Controller {
     // Leftover Endpoints without a Service, and every Service, are checked once at start.
     for (const svc of this.#o.services.lister.list()) this.#enqueue(svc);
     for (const ep of this.#o.endpoints.lister.list()) {
-      if (ep.metadata.annotations?.['control-plane.alpha.kubernetes.io/leader'] === undefined) this.#enqueue(ep);
+      if (ep.metadata.annotations?.['control-plane.alpha.kubernetes.io/leader'] === undefined)
+        this.#enqueue(ep);
     }
     const loop = async (): Promise<void> => {
       while (await this.processNextWorkItem()) {
@@ -520,5 +584,8 @@ function effectiveTrafficDistribution(svc: Service): string {
 function throwIfAny(errs: unknown[]): void {
   if (errs.length === 0) return;
   if (errs.length === 1) throw errs[0];
-  throw new AggregateError(errs, errs.map((e) => (e instanceof Error ? e.message : String(e))).join('; '));
+  throw new AggregateError(
+    errs,
+    errs.map((e) => (e instanceof Error ? e.message : String(e))).join('; '),
+  );
 }

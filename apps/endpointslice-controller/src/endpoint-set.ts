@@ -10,7 +10,12 @@ import type { Endpoint, EndpointSlicePort, ObjectReference } from '@svclab/api';
 export function hashEndpoint(ep: Endpoint): string {
   // The key itself (not a digest of it): cheaper, and Map keys need no fixed length.
   const addrs = ep.addresses.length > 1 ? [...ep.addresses].sort() : ep.addresses;
-  return JSON.stringify([addrs, ep.hostname ?? '', ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '']);
+  return JSON.stringify([
+    addrs,
+    ep.hostname ?? '',
+    ep.targetRef?.namespace ?? '',
+    ep.targetRef?.name ?? '',
+  ]);
 }
 
 /**
@@ -49,7 +54,12 @@ export class EndpointSet {
 
 /** Port as compared/hashed: name/protocol/port/appProtocol with nil and "" kept distinct as upstream. */
 function portForHash(p: EndpointSlicePort): string {
-  return JSON.stringify([p.name ?? null, p.protocol ?? null, p.port ?? null, p.appProtocol ?? null]);
+  return JSON.stringify([
+    p.name ?? null,
+    p.protocol ?? null,
+    p.port ?? null,
+    p.appProtocol ?? null,
+  ]);
 }
 
 /** NewPortMapKey: a hash of the ports sorted by their own hash (order-insensitive); nil ≡ []. */
@@ -58,7 +68,10 @@ export function portMapKey(ports: readonly EndpointSlicePort[] | null | undefine
   return JSON.stringify(hashes);
 }
 
-function targetRefEqualIgnoringRV(a: ObjectReference | undefined, b: ObjectReference | undefined): boolean {
+function targetRefEqualIgnoringRV(
+  a: ObjectReference | undefined,
+  b: ObjectReference | undefined,
+): boolean {
   if (a === undefined || b === undefined) return a === b;
   return (
     a.kind === b.kind &&

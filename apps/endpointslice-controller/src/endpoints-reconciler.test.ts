@@ -26,44 +26,93 @@ const count = (ep: Endpoints | undefined, f: 'addresses' | 'notReadyAddresses'):
 describe('EndpointsReconciler', () => {
   it('ready and not-ready pods → addresses and notReadyAddresses of one subset, sorted by IP bytes', async () => {
     const e = env();
-    await sync(e, makeService({ labels: { team: 'a' } }), [
-      makePod({ name: 'b', ips: ['10.0.0.10'] }),
-      makePod({ name: 'a', ips: ['10.0.0.9'] }),
-      makePod({ name: 'c', ips: ['10.0.0.2'], ready: false }),
-    ], new Date('2024-01-01T00:00:00Z'));
+    await sync(
+      e,
+      makeService({ labels: { team: 'a' } }),
+      [
+        makePod({ name: 'b', ips: ['10.0.0.10'] }),
+        makePod({ name: 'a', ips: ['10.0.0.9'] }),
+        makePod({ name: 'c', ips: ['10.0.0.2'], ready: false }),
+      ],
+      new Date('2024-01-01T00:00:00Z'),
+    );
     const ep = e.writer.get('default', 'web');
     expect(ep?.subsets).toEqual([
       {
         addresses: [
-          { ip: '10.0.0.9', nodeName: 'node-1', targetRef: { kind: 'Pod', namespace: 'default', name: 'a', uid: 'uid-a' } },
-          { ip: '10.0.0.10', nodeName: 'node-1', targetRef: { kind: 'Pod', namespace: 'default', name: 'b', uid: 'uid-b' } },
+          {
+            ip: '10.0.0.9',
+            nodeName: 'node-1',
+            targetRef: { kind: 'Pod', namespace: 'default', name: 'a', uid: 'uid-a' },
+          },
+          {
+            ip: '10.0.0.10',
+            nodeName: 'node-1',
+            targetRef: { kind: 'Pod', namespace: 'default', name: 'b', uid: 'uid-b' },
+          },
         ],
-        notReadyAddresses: [{ ip: '10.0.0.2', nodeName: 'node-1', targetRef: { kind: 'Pod', namespace: 'default', name: 'c', uid: 'uid-c' } }],
+        notReadyAddresses: [
+          {
+            ip: '10.0.0.2',
+            nodeName: 'node-1',
+            targetRef: { kind: 'Pod', namespace: 'default', name: 'c', uid: 'uid-c' },
+          },
+        ],
         ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
       },
     ]);
     expect(ep?.metadata.labels).toEqual({ team: 'a' });
-    expect(ep?.metadata.annotations).toEqual({ 'endpoints.kubernetes.io/last-change-trigger-time': '2024-01-01T00:00:00Z' });
+    expect(ep?.metadata.annotations).toEqual({
+      'endpoints.kubernetes.io/last-change-trigger-time': '2024-01-01T00:00:00Z',
+    });
     expect(ep?.metadata.ownerReferences).toBeUndefined();
   });
 
   it.each([
-    { name: 'terminating pod is left out', pod: { deleting: true }, svc: {}, want: { ready: 0, notReady: 0 } },
-    { name: 'publishNotReadyAddresses: not-ready pod is ready', pod: { ready: false }, svc: { publishNotReadyAddresses: true }, want: { ready: 1, notReady: 0 } },
-    { name: 'publishNotReadyAddresses keeps a terminating pod', pod: { deleting: true }, svc: { publishNotReadyAddresses: true }, want: { ready: 1, notReady: 0 } },
-    { name: 'Failed pod is left out', pod: { phase: 'Failed' as const }, svc: {}, want: { ready: 0, notReady: 0 } },
+    {
+      name: 'terminating pod is left out',
+      pod: { deleting: true },
+      svc: {},
+      want: { ready: 0, notReady: 0 },
+    },
+    {
+      name: 'publishNotReadyAddresses: not-ready pod is ready',
+      pod: { ready: false },
+      svc: { publishNotReadyAddresses: true },
+      want: { ready: 1, notReady: 0 },
+    },
+    {
+      name: 'publishNotReadyAddresses keeps a terminating pod',
+      pod: { deleting: true },
+      svc: { publishNotReadyAddresses: true },
+      want: { ready: 1, notReady: 0 },
+    },
+    {
+      name: 'Failed pod is left out',
+      pod: { phase: 'Failed' as const },
+      svc: {},
+      want: { ready: 0, notReady: 0 },
+    },
   ])('$name', async ({ pod, svc, want }) => {
     const e = env();
     await sync(e, makeService({ spec: svc }), [makePod({ name: 'p', ips: ['10.0.0.1'], ...pod })]);
     const ep = e.writer.get('default', 'web');
-    expect({ ready: count(ep, 'addresses'), notReady: count(ep, 'notReadyAddresses') }).toEqual(want);
+    expect({ ready: count(ep, 'addresses'), notReady: count(ep, 'notReadyAddresses') }).toEqual(
+      want,
+    );
   });
 
   it('pods whose named port resolves differently land in different subsets', async () => {
     const e = env();
     await sync(e, makeService(), [
       makePod({ name: 'a', ips: ['10.0.0.1'] }),
-      makePod({ name: 'b', ips: ['10.0.0.2'], containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 9090, protocol: 'TCP' }] }] }),
+      makePod({
+        name: 'b',
+        ips: ['10.0.0.2'],
+        containers: [
+          { name: 'c', ports: [{ name: 'http', containerPort: 9090, protocol: 'TCP' }] },
+        ],
+      }),
     ]);
     const subsets = e.writer.get('default', 'web')?.subsets ?? [];
     expect(subsets.map((s) => [ips(s.addresses), s.ports?.[0]?.port]).sort()).toEqual([
@@ -73,8 +122,18 @@ describe('EndpointsReconciler', () => {
   });
 
   it.each([
-    { name: 'headless without ports → subset without ports', svc: makeService({ ports: [], spec: { clusterIP: 'None' } }), wantSubsets: 1, headless: true },
-    { name: 'clusterIP Service without ports → no subsets', svc: makeService({ ports: [] }), wantSubsets: 0, headless: false },
+    {
+      name: 'headless without ports → subset without ports',
+      svc: makeService({ ports: [], spec: { clusterIP: 'None' } }),
+      wantSubsets: 1,
+      headless: true,
+    },
+    {
+      name: 'clusterIP Service without ports → no subsets',
+      svc: makeService({ ports: [] }),
+      wantSubsets: 0,
+      headless: false,
+    },
   ])('$name', async ({ svc, wantSubsets, headless }) => {
     const e = env();
     await sync(e, svc, makePods(2));
@@ -86,22 +145,42 @@ describe('EndpointsReconciler', () => {
 
   it('hostname when subdomain matches the Service', async () => {
     const e = env();
-    await sync(e, makeService(), [makePod({ name: 'p', ips: ['10.0.0.1'], hostname: 'h', subdomain: 'web' })]);
+    await sync(e, makeService(), [
+      makePod({ name: 'p', ips: ['10.0.0.1'], hostname: 'h', subdomain: 'web' }),
+    ]);
     expect(e.writer.get('default', 'web')?.subsets?.[0]?.addresses?.[0]?.hostname).toBe('h');
   });
 
   it.each([
-    { name: 'IPv6 primary family picks the v6 IP', families: ['IPv6', 'IPv4'] as const, want: 'fd00::1' },
-    { name: 'IPv4 primary family picks the v4 IP', families: ['IPv4', 'IPv6'] as const, want: '10.0.0.1' },
+    {
+      name: 'IPv6 primary family picks the v6 IP',
+      families: ['IPv6', 'IPv4'] as const,
+      want: 'fd00::1',
+    },
+    {
+      name: 'IPv4 primary family picks the v4 IP',
+      families: ['IPv4', 'IPv6'] as const,
+      want: '10.0.0.1',
+    },
   ])('$name', async ({ families, want }) => {
     const e = env();
-    await sync(e, makeService({ spec: { ipFamilies: [...families] } }), [makePod({ name: 'p', ips: ['10.0.0.1', 'fd00::1'] })]);
+    await sync(e, makeService({ spec: { ipFamilies: [...families] } }), [
+      makePod({ name: 'p', ips: ['10.0.0.1', 'fd00::1'] }),
+    ]);
     expect(e.writer.get('default', 'web')?.subsets?.[0]?.addresses?.[0]?.ip).toBe(want);
   });
 
   it.each([
-    { name: 'no selector', svc: makeService({ spec: { selector: undefined } }), reason: 'no-selector' },
-    { name: 'ExternalName', svc: makeService({ spec: { type: 'ExternalName' } }), reason: 'external-name' },
+    {
+      name: 'no selector',
+      svc: makeService({ spec: { selector: undefined } }),
+      reason: 'no-selector',
+    },
+    {
+      name: 'ExternalName',
+      svc: makeService({ spec: { type: 'ExternalName' } }),
+      reason: 'external-name',
+    },
   ])('skips: $name', async ({ svc, reason }) => {
     const e = env();
     const p = await sync(e, svc, makePods(1));
@@ -111,9 +190,25 @@ describe('EndpointsReconciler', () => {
 
   it.each([
     { name: 'nothing changed', change: (p: Pod[]) => p, svc: makeService(), verbs: [] },
-    { name: 'only pod resourceVersions changed', change: (p: Pod[]) => p.map((x) => ({ ...x, metadata: { ...x.metadata, resourceVersion: '7' } })), svc: makeService(), verbs: [] },
-    { name: 'a pod added', change: (p: Pod[]) => [...p, ...makePods(1, 10)], svc: makeService(), verbs: ['update'] },
-    { name: 'Service labels changed', change: (p: Pod[]) => p, svc: makeService({ labels: { x: 'y' } }), verbs: ['update'] },
+    {
+      name: 'only pod resourceVersions changed',
+      change: (p: Pod[]) =>
+        p.map((x) => ({ ...x, metadata: { ...x.metadata, resourceVersion: '7' } })),
+      svc: makeService(),
+      verbs: [],
+    },
+    {
+      name: 'a pod added',
+      change: (p: Pod[]) => [...p, ...makePods(1, 10)],
+      svc: makeService(),
+      verbs: ['update'],
+    },
+    {
+      name: 'Service labels changed',
+      change: (p: Pod[]) => p,
+      svc: makeService({ labels: { x: 'y' } }),
+      verbs: ['update'],
+    },
   ])('second sync: $name', async ({ change, svc, verbs }) => {
     const e = env();
     const pods = makePods(3);
@@ -151,7 +246,10 @@ describe('EndpointsReconciler', () => {
 });
 
 const addr = (ip: string) => ({ ip, targetRef: { kind: 'Pod', uid: `u-${ip}` } });
-const range = (n: number, from: number) => Array.from({ length: n }, (_, i) => addr(`10.1.${Math.floor((from + i) / 250)}.${((from + i) % 250) + 1}`));
+const range = (n: number, from: number) =>
+  Array.from({ length: n }, (_, i) =>
+    addr(`10.1.${Math.floor((from + i) / 250)}.${((from + i) % 250) + 1}`),
+  );
 
 describe('truncateSubsets', () => {
   it.each([
@@ -169,7 +267,10 @@ describe('truncateSubsets', () => {
         { addresses: range(2, 200), notReadyAddresses: range(2, 300) },
       ],
       max: 10,
-      want: [{ ready: 6, notReady: 2 }, { ready: 2, notReady: 0 }],
+      want: [
+        { ready: 6, notReady: 2 },
+        { ready: 2, notReady: 0 },
+      ],
       truncated: true,
     },
     {
@@ -179,13 +280,21 @@ describe('truncateSubsets', () => {
         { addresses: range(3, 200) },
       ],
       max: 10,
-      want: [{ ready: 8, notReady: 0 }, { ready: 2, notReady: 0 }],
+      want: [
+        { ready: 8, notReady: 0 },
+        { ready: 2, notReady: 0 },
+      ],
       truncated: true,
     },
   ])('$name', ({ subsets, max, want, truncated }) => {
     const got = truncateSubsets(subsets, max);
     expect(got.truncated).toBe(truncated);
-    expect(got.subsets.map((s) => ({ ready: s.addresses?.length ?? 0, notReady: s.notReadyAddresses?.length ?? 0 }))).toEqual(want);
+    expect(
+      got.subsets.map((s) => ({
+        ready: s.addresses?.length ?? 0,
+        notReady: s.notReadyAddresses?.length ?? 0,
+      })),
+    ).toEqual(want);
   });
 });
 
@@ -195,12 +304,18 @@ describe('repackSubsets', () => {
   it.each([
     {
       name: 'same address for two ports → one subset with both ports',
-      in: [{ addresses: [addr('10.0.0.1')], ports: [p80] }, { addresses: [addr('10.0.0.1')], ports: [p90] }],
+      in: [
+        { addresses: [addr('10.0.0.1')], ports: [p80] },
+        { addresses: [addr('10.0.0.1')], ports: [p90] },
+      ],
       want: [{ ready: ['10.0.0.1'], notReady: [], ports: [80, 90] }],
     },
     {
       name: 'not ready for one port → not ready for that port only',
-      in: [{ addresses: [addr('10.0.0.1')], ports: [p80] }, { notReadyAddresses: [addr('10.0.0.1')], ports: [p90] }],
+      in: [
+        { addresses: [addr('10.0.0.1')], ports: [p80] },
+        { notReadyAddresses: [addr('10.0.0.1')], ports: [p90] },
+      ],
       want: [
         { ready: ['10.0.0.1'], notReady: [], ports: [80] },
         { ready: [], notReady: ['10.0.0.1'], ports: [90] },
@@ -208,17 +323,27 @@ describe('repackSubsets', () => {
     },
     {
       name: 'ready and not-ready for the same port → not ready wins',
-      in: [{ addresses: [addr('10.0.0.1')], ports: [p80] }, { notReadyAddresses: [addr('10.0.0.1')], ports: [p80] }],
+      in: [
+        { addresses: [addr('10.0.0.1')], ports: [p80] },
+        { notReadyAddresses: [addr('10.0.0.1')], ports: [p80] },
+      ],
       want: [{ ready: [], notReady: ['10.0.0.1'], ports: [80] }],
     },
     {
       name: 'addresses merged and sorted numerically',
-      in: [{ addresses: [addr('10.0.0.10')], ports: [p80] }, { addresses: [addr('10.0.0.9')], ports: [p80] }],
+      in: [
+        { addresses: [addr('10.0.0.10')], ports: [p80] },
+        { addresses: [addr('10.0.0.9')], ports: [p80] },
+      ],
       want: [{ ready: ['10.0.0.9', '10.0.0.10'], notReady: [], ports: [80] }],
     },
   ])('$name', ({ in: input, want }) => {
     const got = repackSubsets(input)
-      .map((s) => ({ ready: ips(s.addresses), notReady: ips(s.notReadyAddresses), ports: (s.ports ?? []).map((p) => p.port).sort() }))
+      .map((s) => ({
+        ready: ips(s.addresses),
+        notReady: ips(s.notReadyAddresses),
+        ports: (s.ports ?? []).map((p) => p.port).sort(),
+      }))
       .sort((a, b) => a.ports[0]! - b.ports[0]!);
     expect(got).toEqual(want);
   });

@@ -2,13 +2,27 @@
 // endpoints controller writes it (pkg/controller/endpoint/endpoints_controller.go syncService):
 // ready `addresses` and `notReadyAddresses`, repacked; the 1000-address cap with the
 // over-capacity annotation; Service labels + headless label; the trigger-time annotation.
-import type { EndpointAddress, EndpointPort, Endpoints, EndpointSubset, IPFamily, Pod, Service } from '@svclab/api';
+import type {
+  EndpointAddress,
+  EndpointPort,
+  Endpoints,
+  EndpointSubset,
+  IPFamily,
+  Pod,
+  Service,
+} from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 import { isNotFound } from '@svclab/apimachinery';
 import { canonicalJSON } from './deep-hash.js';
 import type { EndpointsWriter } from './endpoint-slice-writer.js';
 import { isIPv6String } from './ip.js';
-import { findPort, isPodReady, isServiceIPSet, shouldPodBeInEndpoints, shouldSetHostname } from './pod-util.js';
+import {
+  findPort,
+  isPodReady,
+  isServiceIPSet,
+  shouldPodBeInEndpoints,
+  shouldSetHostname,
+} from './pod-util.js';
 import { repackSubsets } from './repack-subsets.js';
 import { withTriggerTime } from './trigger-time.js';
 
@@ -28,7 +42,12 @@ export interface EndpointsInput {
 
 export type EndpointsPlan =
   | { readonly action: 'none'; readonly reason: 'unchanged' | 'no-selector' | 'external-name' }
-  | { readonly action: 'create' | 'update'; readonly endpoints: Endpoints; readonly ready: number; readonly notReady: number };
+  | {
+      readonly action: 'create' | 'update';
+      readonly endpoints: Endpoints;
+      readonly ready: number;
+      readonly notReady: number;
+    };
 
 /**
  * podToEndpointAddressForService: the first pod IP of the Service's primary family
@@ -50,7 +69,12 @@ export function podToEndpointAddress(svc: Service, pod: Pod): EndpointAddress | 
   if (ip === undefined) return undefined;
   const epa: EndpointAddress = {
     ip,
-    targetRef: { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' },
+    targetRef: {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace ?? '',
+      name: pod.metadata.name ?? '',
+      uid: pod.metadata.uid ?? '',
+    },
   };
   // Upstream always points nodeName at pod.spec.nodeName; an empty one would fail validation, so omit it.
   const nodeName = pod.spec?.nodeName ?? '';
@@ -59,7 +83,10 @@ export function podToEndpointAddress(svc: Service, pod: Pod): EndpointAddress | 
 }
 
 /** The repacked subsets for a Service and its pods (before truncation). */
-export function desiredSubsets(service: Service, pods: readonly Pod[]): { subsets: EndpointSubset[]; ready: number; notReady: number } {
+export function desiredSubsets(
+  service: Service,
+  pods: readonly Pod[],
+): { subsets: EndpointSubset[]; ready: number; notReady: number } {
   const raw: EndpointSubset[] = [];
   let ready = 0;
   let notReady = 0;
@@ -100,7 +127,10 @@ export function desiredSubsets(service: Service, pods: readonly Pod[]): { subset
  * proportional to its size (rounded up, capped by what remains); when ready alone exceeds the cap
  * every not-ready address is dropped. Returns new subsets and whether anything was cut.
  */
-export function truncateSubsets(subsets: readonly EndpointSubset[], maxCapacity = EndpointsMaxCapacity): { subsets: EndpointSubset[]; truncated: boolean } {
+export function truncateSubsets(
+  subsets: readonly EndpointSubset[],
+  maxCapacity = EndpointsMaxCapacity,
+): { subsets: EndpointSubset[]; truncated: boolean } {
   let totalReady = 0;
   let totalNotReady = 0;
   for (const s of subsets) {
@@ -114,7 +144,9 @@ export function truncateSubsets(subsets: readonly EndpointSubset[], maxCapacity 
   let canBeAdded = max;
   const out = subsets.map((orig) => {
     const s: EndpointSubset = { ...orig };
-    const numInSubset = truncateReady ? (s.addresses?.length ?? 0) : (s.notReadyAddresses?.length ?? 0);
+    const numInSubset = truncateReady
+      ? (s.addresses?.length ?? 0)
+      : (s.notReadyAddresses?.length ?? 0);
     const toBeAdded = Math.min(Math.ceil((numInSubset / numTotal) * max), canBeAdded);
     if (truncateReady) {
       s.addresses = (s.addresses ?? []).slice(0, toBeAdded);
@@ -133,9 +165,11 @@ export function truncateSubsets(subsets: readonly EndpointSubset[], maxCapacity 
 function subsetsView(subsets: readonly EndpointSubset[] | undefined): string {
   const addr = (a: EndpointAddress): unknown => ({
     ...a,
-    targetRef: a.targetRef === undefined ? undefined : { ...a.targetRef, resourceVersion: undefined },
+    targetRef:
+      a.targetRef === undefined ? undefined : { ...a.targetRef, resourceVersion: undefined },
   });
-  const nonEmpty = <T>(xs: readonly T[] | undefined): T[] | undefined => (xs === undefined || xs.length === 0 ? undefined : [...xs]);
+  const nonEmpty = <T>(xs: readonly T[] | undefined): T[] | undefined =>
+    xs === undefined || xs.length === 0 ? undefined : [...xs];
   return canonicalJSON(
     (subsets ?? []).map((s) => ({
       addresses: nonEmpty(s.addresses)?.map(addr),
@@ -146,7 +180,9 @@ function subsetsView(subsets: readonly EndpointSubset[] | undefined): string {
 }
 
 function labelsFor(service: Service): Record<string, string> {
-  const labels = Object.fromEntries(Object.entries(service.metadata.labels ?? {}).filter(([k]) => k !== wellKnown.LabelHeadless));
+  const labels = Object.fromEntries(
+    Object.entries(service.metadata.labels ?? {}).filter(([k]) => k !== wellKnown.LabelHeadless),
+  );
   if (!isServiceIPSet(service)) labels[wellKnown.LabelHeadless] = '';
   return labels;
 }
@@ -184,16 +220,27 @@ export class EndpointsReconciler {
       !create &&
       subsetsView(current?.subsets) === subsetsView(finalSubsets) &&
       canonicalJSON(current?.metadata.labels ?? {}) === canonicalJSON(labels) &&
-      (current?.metadata.annotations?.[wellKnown.AnnotationEndpointsOverCapacity] === OverCapacityTruncated) === truncated
+      (current?.metadata.annotations?.[wellKnown.AnnotationEndpointsOverCapacity] ===
+        OverCapacityTruncated) ===
+        truncated
     ) {
       return { action: 'none', reason: 'unchanged' };
     }
     const base: Endpoints =
       current === undefined || create
-        ? { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: service.metadata.name ?? '', namespace: service.metadata.namespace ?? '' } }
+        ? {
+            apiVersion: 'v1',
+            kind: 'Endpoints',
+            metadata: {
+              name: service.metadata.name ?? '',
+              namespace: service.metadata.namespace ?? '',
+            },
+          }
         : structuredClone(current);
     const annotations = Object.fromEntries(
-      Object.entries(withTriggerTime(base.metadata.annotations, input.triggerTime)).filter(([k]) => k !== wellKnown.AnnotationEndpointsOverCapacity),
+      Object.entries(withTriggerTime(base.metadata.annotations, input.triggerTime)).filter(
+        ([k]) => k !== wellKnown.AnnotationEndpointsOverCapacity,
+      ),
     );
     if (truncated) annotations[wellKnown.AnnotationEndpointsOverCapacity] = OverCapacityTruncated;
     const endpoints: Endpoints = {

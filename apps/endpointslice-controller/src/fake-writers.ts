@@ -51,7 +51,8 @@ class FakeStore<T extends KubeObject> {
     this.#fail('create');
     const o = structuredClone(obj);
     const ns = o.metadata.namespace ?? '';
-    if ((o.metadata.name ?? '') === '') o.metadata.name = `${o.metadata.generateName ?? ''}${(++this.#seq).toString(36).padStart(5, 'x')}`;
+    if ((o.metadata.name ?? '') === '')
+      o.metadata.name = `${o.metadata.generateName ?? ''}${(++this.#seq).toString(36).padStart(5, 'x')}`;
     const name = o.metadata.name ?? '';
     if (this.objects.has(this.#key(ns, name))) throw newAlreadyExists(this.gr, name);
     o.metadata.uid = `uid-${name}`;
@@ -90,7 +91,10 @@ class FakeStore<T extends KubeObject> {
 }
 
 export class FakeEndpointSliceWriter implements EndpointSliceWriter {
-  readonly store = new FakeStore<EndpointSlice>({ group: 'discovery.k8s.io', resource: 'endpointslices' });
+  readonly store = new FakeStore<EndpointSlice>({
+    group: 'discovery.k8s.io',
+    resource: 'endpointslices',
+  });
   /** Called after every successful write (e.g. to deliver it to a fake informer, like a watch). */
   afterWrite: () => void = () => undefined;
   #after<T>(x: T): T {

@@ -25,8 +25,20 @@ describe('health server', () => {
     const m = new EndpointSliceMetrics({ maxEndpointsPerSlice: 100 });
     m.onSliceChange('create');
     m.syncResult('success', 0.01);
-    m.observeSync('default/a', { added: 1, removed: 0, changed: 1, efficiency: [], trafficDistribution: 'PreferClose' });
-    m.observeSync('default/b', { added: 1, removed: 0, changed: 1, efficiency: [], trafficDistribution: 'PreferClose' });
+    m.observeSync('default/a', {
+      added: 1,
+      removed: 0,
+      changed: 1,
+      efficiency: [],
+      trafficDistribution: 'PreferClose',
+    });
+    m.observeSync('default/b', {
+      added: 1,
+      removed: 0,
+      changed: 1,
+      efficiency: [],
+      trafficDistribution: 'PreferClose',
+    });
     srv = await startHealthServer('127.0.0.1:0', { registry: m.registry, ready: () => true });
     const body = await (await fetch(`http://${srv.address}/metrics`)).text();
     for (const name of [
@@ -42,6 +54,8 @@ describe('health server', () => {
     }
     expect(body).toContain('endpoint_slice_controller_changes{operation="create"} 1');
     expect(body).toContain('endpoint_slice_controller_syncs{result="success"} 1');
-    expect(body).toContain('endpoint_slice_controller_services_count_by_traffic_distribution{traffic_distribution="PreferClose"} 2');
+    expect(body).toContain(
+      'endpoint_slice_controller_services_count_by_traffic_distribution{traffic_distribution="PreferClose"} 2',
+    );
   });
 });

@@ -23,11 +23,15 @@ function splitHostPort(bind: string): { host: string; port: number } {
   if (i < 0) throw new Error(`invalid bind address "${bind}": missing port`);
   const host = bind.slice(0, i).replace(/^\[|\]$/g, '');
   const port = Number(bind.slice(i + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid bind address "${bind}": bad port`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid bind address "${bind}": bad port`);
   return { host: host === '' ? '0.0.0.0' : host, port };
 }
 
-export async function startHealthServer(bind: string, opts: HealthServerOptions): Promise<HealthServer> {
+export async function startHealthServer(
+  bind: string,
+  opts: HealthServerOptions,
+): Promise<HealthServer> {
   const { host, port } = splitHostPort(bind);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

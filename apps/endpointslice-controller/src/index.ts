@@ -17,11 +17,25 @@ export {
   MinMaxEndpointsPerSlice,
   validateMaxEndpointsPerSlice,
 } from './reconciler.js';
-export type { EndpointsInput, EndpointsPlan, EndpointsReconcilerOptions } from './endpoints-reconciler.js';
-export { EndpointsMaxCapacity, EndpointsReconciler, OverCapacityTruncated, truncateSubsets } from './endpoints-reconciler.js';
+export type {
+  EndpointsInput,
+  EndpointsPlan,
+  EndpointsReconcilerOptions,
+} from './endpoints-reconciler.js';
+export {
+  EndpointsMaxCapacity,
+  EndpointsReconciler,
+  OverCapacityTruncated,
+  truncateSubsets,
+} from './endpoints-reconciler.js';
 export { repackSubsets, sortSubsets } from './repack-subsets.js';
 export type { MirroringPlan, MirroringReconcilerOptions } from './mirroring-reconciler.js';
-export { DefaultMirroringMaxEndpointsPerSubset, mirroringAction, MirroringReconciler, shouldMirror } from './mirroring-reconciler.js';
+export {
+  DefaultMirroringMaxEndpointsPerSubset,
+  mirroringAction,
+  MirroringReconciler,
+  shouldMirror,
+} from './mirroring-reconciler.js';
 export { EndpointSliceTracker } from './slice-tracker.js';
 export { isStaleInformerCache, StaleInformerCacheError } from './stale-informer-cache-error.js';
 export { TriggerTimeTracker } from './trigger-time-tracker.js';
@@ -38,7 +52,12 @@ export type {
 export { Controller, EndpointSliceChangeMinDelayMs, MaxRetries } from './controller.js';
 export type { SyncResult } from './metrics.js';
 export { EndpointSliceMetrics, MetricsSubsystem } from './metrics.js';
-export { cacheListerFrom, endpointSliceWriterFrom, endpointsWriterFrom, leaseClientFrom } from './client-adapters.js';
+export {
+  cacheListerFrom,
+  endpointSliceWriterFrom,
+  endpointsWriterFrom,
+  leaseClientFrom,
+} from './client-adapters.js';
 export type { LeaderElectionConfig, LeaseClient } from './leader-election.js';
 export { LeaderElector } from './leader-election.js';
 export type { ControllerConfig } from './options.js';

@@ -31,10 +31,12 @@ function parseIPv6(s: string): number[] | undefined {
   const halves = head.split('::');
   const left = halves[0] ?? '';
   const right = halves[1];
-  const groups = (x: string): number[] => (x === '' ? [] : x.split(':').map((g) => Number.parseInt(g, 16)));
+  const groups = (x: string): number[] =>
+    x === '' ? [] : x.split(':').map((g) => Number.parseInt(g, 16));
   const l = groups(left);
   const r = right === undefined ? [] : groups(right);
-  const words = right === undefined ? l : [...l, ...Array<number>(8 - l.length - r.length).fill(0), ...r];
+  const words =
+    right === undefined ? l : [...l, ...Array<number>(8 - l.length - r.length).fill(0), ...r];
   if (words.length !== 8) return undefined;
   const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
   if (tail4.length === 4) bytes.splice(12, 4, ...tail4);
@@ -70,7 +72,7 @@ export function canonicalIP(ip: string): string | undefined {
   // RFC 5952: compress the longest run (>= 2) of zero words, the first one on ties.
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;

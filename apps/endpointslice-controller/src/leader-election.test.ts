@@ -10,18 +10,27 @@ class FakeLeases implements LeaseClient {
   lease: Lease | undefined;
   #rv = 0;
   get(name: string): Promise<Lease> {
-    return this.lease === undefined ? Promise.reject(newNotFound(gr, name)) : Promise.resolve(structuredClone(this.lease));
+    return this.lease === undefined
+      ? Promise.reject(newNotFound(gr, name))
+      : Promise.resolve(structuredClone(this.lease));
   }
   create(l: Lease): Promise<Lease> {
-    if (this.lease !== undefined) return Promise.reject(newAlreadyExists(gr, l.metadata.name ?? ''));
-    this.lease = { ...structuredClone(l), metadata: { ...l.metadata, resourceVersion: String(++this.#rv) } };
+    if (this.lease !== undefined)
+      return Promise.reject(newAlreadyExists(gr, l.metadata.name ?? ''));
+    this.lease = {
+      ...structuredClone(l),
+      metadata: { ...l.metadata, resourceVersion: String(++this.#rv) },
+    };
     return Promise.resolve(structuredClone(this.lease));
   }
   update(l: Lease): Promise<Lease> {
     if (l.metadata.resourceVersion !== this.lease?.metadata.resourceVersion) {
       return Promise.reject(newConflict(gr, l.metadata.name ?? '', 'the object has been modified'));
     }
-    this.lease = { ...structuredClone(l), metadata: { ...l.metadata, resourceVersion: String(++this.#rv) } };
+    this.lease = {
+      ...structuredClone(l),
+      metadata: { ...l.metadata, resourceVersion: String(++this.#rv) },
+    };
     return Promise.resolve(structuredClone(this.lease));
   }
 }
@@ -46,7 +55,11 @@ describe('LeaderElector', () => {
     const a = elector(leases, 'a', clock);
     const b = elector(leases, 'b', clock);
     expect(await a.tryAcquireOrRenew()).toBe(true);
-    expect(leases.lease?.spec).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
+    expect(leases.lease?.spec).toMatchObject({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      leaseTransitions: 0,
+    });
     expect(await b.tryAcquireOrRenew()).toBe(false);
     expect(b.getLeader()).toBe('a');
     clock.step(10_000);
@@ -87,7 +100,16 @@ describe('LeaderElector', () => {
     { name: 'renew deadline <= retry', lease: 15_000, renew: 2_000, retry: 2_000 },
   ])('rejects bad timing: $name', ({ lease, renew, retry }) => {
     expect(
-      () => new LeaderElector({ client: new FakeLeases(), namespace: 'n', name: 'x', identity: 'a', leaseDurationMs: lease, renewDeadlineMs: renew, retryPeriodMs: retry }),
+      () =>
+        new LeaderElector({
+          client: new FakeLeases(),
+          namespace: 'n',
+          name: 'x',
+          identity: 'a',
+          leaseDurationMs: lease,
+          renewDeadlineMs: renew,
+          retryPeriodMs: retry,
+        }),
     ).toThrow();
   });
 

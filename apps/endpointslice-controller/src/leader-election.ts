@@ -42,8 +42,10 @@ export class LeaderElector {
   #leader = false;
 
   constructor(config: LeaderElectionConfig) {
-    if (config.leaseDurationMs <= config.renewDeadlineMs) throw new Error('leaseDuration must be greater than renewDeadline');
-    if (config.renewDeadlineMs <= config.retryPeriodMs) throw new Error('renewDeadline must be greater than retryPeriod');
+    if (config.leaseDurationMs <= config.renewDeadlineMs)
+      throw new Error('leaseDuration must be greater than renewDeadline');
+    if (config.renewDeadlineMs <= config.retryPeriodMs)
+      throw new Error('renewDeadline must be greater than retryPeriod');
     this.#c = config;
     this.#clock = config.clock ?? realClock;
     this.#logger = config.logger ?? nopLogger;
@@ -70,13 +72,18 @@ export class LeaderElector {
       return {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
-        metadata: prev === undefined ? { name: c.name, namespace: c.namespace } : { ...prev.metadata },
+        metadata:
+          prev === undefined ? { name: c.name, namespace: c.namespace } : { ...prev.metadata },
         spec: {
           holderIdentity: c.identity,
           leaseDurationSeconds: Math.ceil(c.leaseDurationMs / 1000),
-          acquireTime: mine ? (prev.spec?.acquireTime ?? formatMicroTime(now)) : formatMicroTime(now),
+          acquireTime: mine
+            ? (prev.spec?.acquireTime ?? formatMicroTime(now))
+            : formatMicroTime(now),
           renewTime: formatMicroTime(now),
-          leaseTransitions: mine ? (prev.spec?.leaseTransitions ?? 0) : (prev?.spec?.leaseTransitions ?? -1) + 1,
+          leaseTransitions: mine
+            ? (prev.spec?.leaseTransitions ?? 0)
+            : (prev?.spec?.leaseTransitions ?? -1) + 1,
         },
       };
     };
@@ -85,18 +92,23 @@ export class LeaderElector {
       current = await c.client.get(c.name);
     } catch (err) {
       if (!isNotFound(err)) {
-        this.#logger.warn('error retrieving resource lock', { lease: `${c.namespace}/${c.name}`, err });
+        this.#logger.warn('error retrieving resource lock', {
+          lease: `${c.namespace}/${c.name}`,
+          err,
+        });
         return this.#setLeader(false);
       }
       try {
         this.#record(await c.client.create(desired(undefined)), now);
         return this.#setLeader(true);
       } catch (createErr) {
-        if (!isAlreadyExists(createErr)) this.#logger.warn('error initially creating leader election record', { err: createErr });
+        if (!isAlreadyExists(createErr))
+          this.#logger.warn('error initially creating leader election record', { err: createErr });
         return this.#setLeader(false);
       }
     }
-    if (JSON.stringify(current.spec) !== JSON.stringify(this.#observed?.spec)) this.#record(current, now);
+    if (JSON.stringify(current.spec) !== JSON.stringify(this.#observed?.spec))
+      this.#record(current, now);
     const holder = current.spec?.holderIdentity ?? '';
     const durationMs = (current.spec?.leaseDurationSeconds ?? 0) * 1000;
     if (holder !== '' && holder !== c.identity && this.#observedAt + durationMs > now) {
@@ -121,7 +133,10 @@ export class LeaderElector {
       await this.#clock.sleep(this.#jittered(), signal);
     }
     if (signal.aborted) return false;
-    this.#logger.info('successfully acquired lease', { lease: `${this.#c.namespace}/${this.#c.name}`, identity: this.#c.identity });
+    this.#logger.info('successfully acquired lease', {
+      lease: `${this.#c.namespace}/${this.#c.name}`,
+      identity: this.#c.identity,
+    });
     void this.#renewLoop(signal, onStoppedLeading);
     return true;
   }
@@ -138,7 +153,9 @@ export class LeaderElector {
       }
       if (this.#clock.since(lastRenew) >= this.#c.renewDeadlineMs) {
         this.#leader = false;
-        this.#logger.error('failed to renew lease, leaderelection lost', { lease: `${this.#c.namespace}/${this.#c.name}` });
+        this.#logger.error('failed to renew lease, leaderelection lost', {
+          lease: `${this.#c.namespace}/${this.#c.name}`,
+        });
         onStoppedLeading();
         return;
       }
@@ -151,7 +168,12 @@ export class LeaderElector {
     const l = this.#observed;
     const released: Lease = {
       ...l,
-      spec: { ...l.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: formatMicroTime(this.#clock.now()) },
+      spec: {
+        ...l.spec,
+        holderIdentity: '',
+        leaseDurationSeconds: 1,
+        renewTime: formatMicroTime(this.#clock.now()),
+      },
     };
     try {
       await this.#c.client.update(released);

@@ -3,10 +3,20 @@
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient, natsListerWatcherFactory, newRateLimitingQueue, SharedInformerFactory } from '@svclab/client';
+import {
+  createClient,
+  natsListerWatcherFactory,
+  newRateLimitingQueue,
+  SharedInformerFactory,
+} from '@svclab/client';
 import { connect } from 'nats';
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
-import { cacheListerFrom, endpointSliceWriterFrom, endpointsWriterFrom, leaseClientFrom } from './client-adapters.js';
+import {
+  cacheListerFrom,
+  endpointSliceWriterFrom,
+  endpointsWriterFrom,
+  leaseClientFrom,
+} from './client-adapters.js';
 import { Controller } from './controller.js';
 import { startHealthServer } from './http-server.js';
 import { LeaderElector } from './leader-election.js';
@@ -42,27 +52,53 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const metrics = new EndpointSliceMetrics({ maxEndpointsPerSlice: config.maxEndpointsPerSlice });
   let ready = (): boolean => false;
-  const health = await startHealthServer(config.metricsBindAddress, { registry: metrics.registry, ready: () => ready() });
+  const health = await startHealthServer(config.metricsBindAddress, {
+    registry: metrics.registry,
+    ready: () => ready(),
+  });
   logger.info('serving health and metrics', { address: health.address });
-  const client = createClient({ server: config.apiserverURL, userAgent: component, ...(config.token === '' ? {} : { token: config.token }) });
+  const client = createClient({
+    server: config.apiserverURL,
+    userAgent: component,
+    ...(config.token === '' ? {} : { token: config.token }),
+  });
   // Lists over REST, watches over NATS (gap → replay, 410 → relist). waitOnFirstConnect keeps
   // retrying when NATS is not up yet; reconnects are unlimited.
   const aborted = new Promise<undefined>((resolve) => {
-    ac.signal.addEventListener('abort', () => {
-      resolve(undefined);
-    }, { once: true });
+    ac.signal.addEventListener(
+      'abort',
+      () => {
+        resolve(undefined);
+      },
+      { once: true },
+    );
   });
-  const connecting = connect({ servers: config.natsURL, name: component, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  const connecting = connect({
+    servers: config.natsURL,
+    name: component,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  });
   const nc = await Promise.race([connecting, aborted]);
   if (nc === undefined) {
-    void connecting.then((c) => c.close(), () => undefined);
+    void connecting.then(
+      (c) => c.close(),
+      () => undefined,
+    );
     await health.close();
     await telemetry.shutdown();
     return 0;
   }
   logger.info('connected to NATS', { url: config.natsURL });
-  const factory = new SharedInformerFactory({ client, logger, newListerWatcher: natsListerWatcherFactory(client, nc, logger) });
-  const pair = <R extends 'services' | 'pods' | 'nodes' | 'endpointslices' | 'endpoints'>(r: R) => ({
+  const factory = new SharedInformerFactory({
+    client,
+    logger,
+    newListerWatcher: natsListerWatcherFactory(client, nc, logger),
+  });
+  const pair = <R extends 'services' | 'pods' | 'nodes' | 'endpointslices' | 'endpoints'>(
+    r: R,
+  ) => ({
     informer: factory.informerFor(r),
     lister: cacheListerFrom(factory.lister(r)),
   });
@@ -81,7 +117,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     logger,
     tracer: telemetry.tracer,
   });
-
 
   ready = () => controller.hasSynced();
   factory.start(ac.signal);
@@ -118,7 +153,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   return exitCode;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href
+) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

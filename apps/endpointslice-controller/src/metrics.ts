@@ -48,23 +48,51 @@ export class EndpointSliceMetrics {
     this.registry = opts.registry ?? new Registry();
     const registers = [this.registry];
     const perSyncBuckets = exponentialBuckets(2, 2, 15);
-    this.endpointsAddedPerSync = new Histogram({ name: name('endpoints_added_per_sync'), help: 'Number of endpoints added on each Service sync', buckets: perSyncBuckets, registers });
-    this.endpointsRemovedPerSync = new Histogram({ name: name('endpoints_removed_per_sync'), help: 'Number of endpoints removed on each Service sync', buckets: perSyncBuckets, registers });
-    this.endpointsDesired = new Gauge({ name: name('endpoints_desired'), help: 'Number of endpoints desired', registers });
-    this.numEndpointSlices = new Gauge({ name: name('num_endpoint_slices'), help: 'Number of EndpointSlices', registers });
+    this.endpointsAddedPerSync = new Histogram({
+      name: name('endpoints_added_per_sync'),
+      help: 'Number of endpoints added on each Service sync',
+      buckets: perSyncBuckets,
+      registers,
+    });
+    this.endpointsRemovedPerSync = new Histogram({
+      name: name('endpoints_removed_per_sync'),
+      help: 'Number of endpoints removed on each Service sync',
+      buckets: perSyncBuckets,
+      registers,
+    });
+    this.endpointsDesired = new Gauge({
+      name: name('endpoints_desired'),
+      help: 'Number of endpoints desired',
+      registers,
+    });
+    this.numEndpointSlices = new Gauge({
+      name: name('num_endpoint_slices'),
+      help: 'Number of EndpointSlices',
+      registers,
+    });
     this.desiredEndpointSlices = new Gauge({
       name: name('desired_endpoint_slices'),
       help: 'Number of EndpointSlices that would exist with perfect endpoint allocation',
       registers,
     });
-    this.changes = new Counter({ name: name('changes'), help: 'Number of EndpointSlice changes', labelNames: ['operation'], registers });
+    this.changes = new Counter({
+      name: name('changes'),
+      help: 'Number of EndpointSlice changes',
+      labelNames: ['operation'],
+      registers,
+    });
     this.endpointSlicesChangedPerSync = new Histogram({
       name: name('endpointslices_changed_per_sync'),
       help: 'Number of EndpointSlices changed on each Service sync',
       labelNames: ['topology', 'traffic_distribution'],
       registers,
     });
-    this.syncs = new Counter({ name: name('syncs'), help: 'Number of EndpointSlice syncs', labelNames: ['result'], registers });
+    this.syncs = new Counter({
+      name: name('syncs'),
+      help: 'Number of EndpointSlice syncs',
+      labelNames: ['result'],
+      registers,
+    });
     this.servicesCountByTrafficDistribution = new Gauge({
       name: name('services_count_by_traffic_distribution'),
       help: 'Number of Services using some specific trafficDistribution',
@@ -85,10 +113,22 @@ export class EndpointSliceMetrics {
   };
 
   /** Records one planned sync of a Service's slices. */
-  observeSync(serviceKey: string, p: { added: number; removed: number; changed: number; efficiency: readonly PortMapEfficiency[]; trafficDistribution: string }): void {
+  observeSync(
+    serviceKey: string,
+    p: {
+      added: number;
+      removed: number;
+      changed: number;
+      efficiency: readonly PortMapEfficiency[];
+      trafficDistribution: string;
+    },
+  ): void {
     this.endpointsAddedPerSync.observe(p.added);
     this.endpointsRemovedPerSync.observe(p.removed);
-    this.endpointSlicesChangedPerSync.observe({ topology: 'Disabled', traffic_distribution: p.trafficDistribution }, p.changed);
+    this.endpointSlicesChangedPerSync.observe(
+      { topology: 'Disabled', traffic_distribution: p.trafficDistribution },
+      p.changed,
+    );
     this.#cache.set(serviceKey, p.efficiency);
     if (p.trafficDistribution === '') this.#trafficDistribution.delete(serviceKey);
     else this.#trafficDistribution.set(serviceKey, p.trafficDistribution);
@@ -120,7 +160,8 @@ export class EndpointSliceMetrics {
     this.servicesCountByTrafficDistribution.reset();
     const byTD = new Map<string, number>();
     for (const td of this.#trafficDistribution.values()) byTD.set(td, (byTD.get(td) ?? 0) + 1);
-    for (const [td, n] of byTD) this.servicesCountByTrafficDistribution.set({ traffic_distribution: td }, n);
+    for (const [td, n] of byTD)
+      this.servicesCountByTrafficDistribution.set({ traffic_distribution: td }, n);
     this.endpointsDesired.set(endpoints);
     this.numEndpointSlices.set(slices);
     this.desiredEndpointSlices.set(desired);

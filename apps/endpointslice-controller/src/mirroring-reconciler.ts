@@ -1,7 +1,16 @@
 // MirroringReconciler: mirrors a user-managed Endpoints object of a selector-less Service into
 // EndpointSlices managed by endpointslicemirroring-controller.k8s.io
 // (pkg/controller/endpointslicemirroring/{reconciler,reconciler_helpers,utils}.go).
-import type { AddressType, Endpoint, EndpointAddress, EndpointSlice, EndpointSlicePort, Endpoints, OwnerReference, Service } from '@svclab/api';
+import type {
+  AddressType,
+  Endpoint,
+  EndpointAddress,
+  EndpointSlice,
+  EndpointSlicePort,
+  Endpoints,
+  OwnerReference,
+  Service,
+} from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 import { isNotFound } from '@svclab/apimachinery';
 import { canonicalJSON } from './deep-hash.js';
@@ -21,7 +30,8 @@ export const LeaderElectionRecordAnnotationKey = 'control-plane.alpha.kubernetes
 export function shouldMirror(endpoints: Endpoints | undefined): boolean {
   if (endpoints === undefined) return false;
   if (endpoints.metadata.labels?.[wellKnown.LabelSkipMirror] === 'true') return false;
-  if (endpoints.metadata.annotations?.[LeaderElectionRecordAnnotationKey] !== undefined) return false;
+  if (endpoints.metadata.annotations?.[LeaderElectionRecordAnnotationKey] !== undefined)
+    return false;
   return true;
 }
 
@@ -31,7 +41,10 @@ export function shouldMirror(endpoints: Endpoints | undefined): boolean {
  * - `delete`: the Service has a selector, or the Endpoints are gone / not mirrorable → delete mirrored slices;
  * - `mirror`: reconcile the Endpoints into slices.
  */
-export function mirroringAction(service: Service | undefined, endpoints: Endpoints | undefined): 'forget' | 'delete' | 'mirror' {
+export function mirroringAction(
+  service: Service | undefined,
+  endpoints: Endpoints | undefined,
+): 'forget' | 'delete' | 'mirror' {
   if (service === undefined) return 'forget';
   if (service.spec?.type === 'ExternalName') return 'forget';
   if (service.spec?.selector !== undefined) return 'delete';
@@ -39,10 +52,17 @@ export function mirroringAction(service: Service | undefined, endpoints: Endpoin
   return 'mirror';
 }
 
-const excludedAnnotations = new Set<string>([wellKnown.AnnotationEndpointsLastChangeTriggerTime, wellKnown.AnnotationLastApplied]);
+const excludedAnnotations = new Set<string>([
+  wellKnown.AnnotationEndpointsLastChangeTriggerTime,
+  wellKnown.AnnotationLastApplied,
+]);
 
 function mirroredAnnotations(endpoints: Endpoints): Record<string, string> {
-  return Object.fromEntries(Object.entries(endpoints.metadata.annotations ?? {}).filter(([k]) => !excludedAnnotations.has(k)));
+  return Object.fromEntries(
+    Object.entries(endpoints.metadata.annotations ?? {}).filter(
+      ([k]) => !excludedAnnotations.has(k),
+    ),
+  );
 }
 
 function endpointsControllerRef(endpoints: Endpoints): OwnerReference {
@@ -57,7 +77,11 @@ function endpointsControllerRef(endpoints: Endpoints): OwnerReference {
 }
 
 /** newEndpointSlice (mirroring): Endpoints labels + service-name + managed-by; annotations minus excluded. */
-export function newMirroredSlice(endpoints: Endpoints, meta: { ports: EndpointSlicePort[]; addressType: AddressType }, name: string): EndpointSlice {
+export function newMirroredSlice(
+  endpoints: Endpoints,
+  meta: { ports: EndpointSlicePort[]; addressType: AddressType },
+  name: string,
+): EndpointSlice {
   const slice: EndpointSlice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -92,7 +116,10 @@ function addressToEndpoint(address: EndpointAddress, ready: boolean): Endpoint {
 /** needRebuildExistingSlices: the slice points at an older Endpoints object of the same name. */
 function needRebuild(endpoints: Endpoints, slice: EndpointSlice): boolean {
   return (slice.metadata.ownerReferences ?? []).some(
-    (o) => o.kind === 'Endpoints' && o.name === (endpoints.metadata.name ?? '') && o.uid !== (endpoints.metadata.uid ?? ''),
+    (o) =>
+      o.kind === 'Endpoints' &&
+      o.name === (endpoints.metadata.name ?? '') &&
+      o.uid !== (endpoints.metadata.uid ?? ''),
   );
 }
 
@@ -116,7 +143,8 @@ export interface MirroringReconcilerOptions {
   readonly onSliceChange?: ((op: SliceOperation) => void) | undefined;
 }
 
-const key = (ports: readonly EndpointSlicePort[], addressType: AddressType): string => `${addressType}/${portMapKey(ports)}`;
+const key = (ports: readonly EndpointSlicePort[], addressType: AddressType): string =>
+  `${addressType}/${portMapKey(ports)}`;
 
 export class MirroringReconciler {
   readonly #writer: EndpointSliceWriter;
@@ -133,12 +161,19 @@ export class MirroringReconciler {
 
   /** Pure: the slices to create/update/delete for `endpoints` given its mirrored slices. */
   plan(endpoints: Endpoints, existingSlices: readonly EndpointSlice[]): MirroringPlan {
-    const desired = new Map<string, { ports: EndpointSlicePort[]; addressType: AddressType; set: EndpointSet }>();
+    const desired = new Map<
+      string,
+      { ports: EndpointSlicePort[]; addressType: AddressType; set: EndpointSet }
+    >();
     let invalidAddresses = 0;
     let addressesSkipped = 0;
     for (const subset of repackSubsets(endpoints.subsets ?? [])) {
       const ports: EndpointSlicePort[] = (subset.ports ?? []).map((p) => {
-        const out: EndpointSlicePort = { name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' };
+        const out: EndpointSlicePort = {
+          name: p.name ?? '',
+          port: p.port,
+          protocol: p.protocol ?? 'TCP',
+        };
         if (p.appProtocol !== undefined) out.appProtocol = p.appProtocol;
         return out;
       });
@@ -191,21 +226,25 @@ export class MirroringReconciler {
         updated += t.updated;
         removed += t.removed;
         const compareLabels = Object.fromEntries(
-          Object.entries(first.metadata.labels ?? {}).filter(([l]) => l !== wellKnown.LabelManagedBy && l !== wellKnown.LabelServiceName),
+          Object.entries(first.metadata.labels ?? {}).filter(
+            ([l]) => l !== wellKnown.LabelManagedBy && l !== wellKnown.LabelServiceName,
+          ),
         );
         if (
           t.added === 0 &&
           t.updated === 0 &&
           t.removed === 0 &&
           canonicalJSON(endpoints.metadata.labels ?? {}) === canonicalJSON(compareLabels) &&
-          canonicalJSON(mirroredAnnotations(endpoints)) === canonicalJSON(first.metadata.annotations ?? {}) &&
+          canonicalJSON(mirroredAnnotations(endpoints)) ===
+            canonicalJSON(first.metadata.annotations ?? {}) &&
           !needRebuild(endpoints, first)
         ) {
           continue;
         }
       }
       const slice = newMirroredSlice(endpoints, d, first?.metadata.name ?? '');
-      if (first?.metadata.resourceVersion !== undefined) slice.metadata.resourceVersion = first.metadata.resourceVersion;
+      if (first?.metadata.resourceVersion !== undefined)
+        slice.metadata.resourceVersion = first.metadata.resourceVersion;
       const eps: Endpoint[] = [];
       while (d.set.size > 0 && eps.length < this.#max) {
         const ep = d.set.popAny();
@@ -228,19 +267,35 @@ export class MirroringReconciler {
       const idx = create.findIndex((c) => c.addressType === d?.addressType);
       const c = create[idx];
       if (d === undefined || c === undefined) continue;
-      const recycled: EndpointSlice = { ...c, metadata: { ...c.metadata, name: d.metadata.name ?? '' } };
+      const recycled: EndpointSlice = {
+        ...c,
+        metadata: { ...c.metadata, name: d.metadata.name ?? '' },
+      };
       delete recycled.metadata.generateName;
-      if (d.metadata.resourceVersion !== undefined) recycled.metadata.resourceVersion = d.metadata.resourceVersion;
+      if (d.metadata.resourceVersion !== undefined)
+        recycled.metadata.resourceVersion = d.metadata.resourceVersion;
       update.push(recycled);
       create = create.filter((_, j) => j !== idx);
       del = del.filter((_, j) => j !== i);
     }
     if (endpoints.metadata.deletionTimestamp !== undefined) create = [];
-    return { create, update, delete: del, added, updated, removed, addressesSkipped, invalidAddresses };
+    return {
+      create,
+      update,
+      delete: del,
+      added,
+      updated,
+      removed,
+      addressesSkipped,
+      invalidAddresses,
+    };
   }
 
   /** Plans and writes (creates, updates, deletes); rejects with upstream's wording on failure. */
-  async reconcile(endpoints: Endpoints, existingSlices: readonly EndpointSlice[]): Promise<MirroringPlan> {
+  async reconcile(
+    endpoints: Endpoints,
+    existingSlices: readonly EndpointSlice[],
+  ): Promise<MirroringPlan> {
     const p = this.plan(endpoints, existingSlices);
     const epKey = `${endpoints.metadata.namespace ?? ''}/${endpoints.metadata.name ?? ''}`;
     for (const s of p.create) {
@@ -249,7 +304,9 @@ export class MirroringReconciler {
         created = await this.#writer.create(s);
       } catch (err) {
         if (hasStatusCause(err, 'NamespaceTerminating')) return p;
-        throw new Error(`failed to create EndpointSlice for Endpoints ${epKey}: ${msg(err)}`, { cause: err });
+        throw new Error(`failed to create EndpointSlice for Endpoints ${epKey}: ${msg(err)}`, {
+          cause: err,
+        });
       }
       this.#tracker?.update(created);
       this.#onSliceChange('create');
@@ -259,7 +316,10 @@ export class MirroringReconciler {
       try {
         updated = await this.#writer.update(s);
       } catch (err) {
-        throw new Error(`failed to update ${s.metadata.name ?? ''} EndpointSlice for Endpoints ${epKey}: ${msg(err)}`, { cause: err });
+        throw new Error(
+          `failed to update ${s.metadata.name ?? ''} EndpointSlice for Endpoints ${epKey}: ${msg(err)}`,
+          { cause: err },
+        );
       }
       this.#tracker?.update(updated);
       this.#onSliceChange('update');
@@ -268,7 +328,11 @@ export class MirroringReconciler {
       try {
         await this.#writer.delete(s.metadata.namespace ?? '', s.metadata.name ?? '');
       } catch (err) {
-        if (!isNotFound(err)) throw new Error(`failed to delete ${s.metadata.name ?? ''} EndpointSlice for Endpoints ${epKey}: ${msg(err)}`, { cause: err });
+        if (!isNotFound(err))
+          throw new Error(
+            `failed to delete ${s.metadata.name ?? ''} EndpointSlice for Endpoints ${epKey}: ${msg(err)}`,
+            { cause: err },
+          );
       }
       this.#tracker?.expectDeletion(s);
       this.#onSliceChange('delete');
@@ -277,7 +341,11 @@ export class MirroringReconciler {
   }
 
   /** deleteMirroredSlices: remove every mirrored slice of this Endpoints name. */
-  async deleteAll(namespace: string, name: string, slices: readonly EndpointSlice[]): Promise<void> {
+  async deleteAll(
+    namespace: string,
+    name: string,
+    slices: readonly EndpointSlice[],
+  ): Promise<void> {
     const errs: unknown[] = [];
     for (const s of slices) {
       try {
@@ -289,14 +357,20 @@ export class MirroringReconciler {
       }
     }
     if (errs.length > 0) {
-      throw new Error(`Error(s) deleting ${errs.length}/${slices.length} EndpointSlices for ${namespace}/${name} Endpoints, including: ${msg(errs[0])}`, {
-        cause: errs[0],
-      });
+      throw new Error(
+        `Error(s) deleting ${errs.length}/${slices.length} EndpointSlices for ${namespace}/${name} Endpoints, including: ${msg(errs[0])}`,
+        {
+          cause: errs[0],
+        },
+      );
     }
   }
 }
 
-function totalChanges(slice: EndpointSlice, desired: EndpointSet): { added: number; updated: number; removed: number } {
+function totalChanges(
+  slice: EndpointSlice,
+  desired: EndpointSet,
+): { added: number; updated: number; removed: number } {
   let removed = 0;
   let updated = 0;
   let matches = 0;

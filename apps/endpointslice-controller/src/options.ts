@@ -49,22 +49,31 @@ export function parseDuration(s: string, flag: string): number {
   for (const m of s.matchAll(re)) {
     const n = Number(m[1]);
     const unit = m[2];
-    total += unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+    total +=
+      unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
     consumed += m[0].length;
   }
-  if (consumed !== s.length || s.length === 0) throw new ConfigError(`invalid argument "${s}" for "--${flag}" flag: time: invalid duration "${s}"`);
+  if (consumed !== s.length || s.length === 0)
+    throw new ConfigError(
+      `invalid argument "${s}" for "--${flag}" flag: time: invalid duration "${s}"`,
+    );
   return total;
 }
 
 function parseIntFlag(v: string, flag: string): number {
-  if (!/^-?\d+$/.test(v)) throw new ConfigError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  if (!/^-?\d+$/.test(v))
+    throw new ConfigError(
+      `invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`,
+    );
   return Number(v);
 }
 
 function parseBool(v: string, flag: string): boolean {
   if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
   if (['false', '0', 'f', 'F', 'FALSE', 'False'].includes(v)) return false;
-  throw new ConfigError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+  throw new ConfigError(
+    `invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`,
+  );
 }
 
 const knownFlags = new Set([
@@ -84,7 +93,10 @@ const knownFlags = new Set([
 const boolFlags = new Set(['leader-elect']);
 
 /** Parses argv (without node and script) and env; throws ConfigError with a clear message. */
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ControllerConfig {
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ControllerConfig {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -104,15 +116,30 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     flags.set(name, value);
   }
 
-  const maxEndpointsPerSlice = parseIntFlag(flags.get('max-endpoints-per-slice') ?? String(DefaultMaxEndpointsPerSlice), 'max-endpoints-per-slice');
+  const maxEndpointsPerSlice = parseIntFlag(
+    flags.get('max-endpoints-per-slice') ?? String(DefaultMaxEndpointsPerSlice),
+    'max-endpoints-per-slice',
+  );
   const invalid = validateMaxEndpointsPerSlice(maxEndpointsPerSlice);
   if (invalid !== undefined) throw new ConfigError(invalid);
 
-  const concurrent = parseIntFlag(flags.get('concurrent-service-endpoint-syncs') ?? '5', 'concurrent-service-endpoint-syncs');
-  if (concurrent < 1) throw new ConfigError(`concurrent-service-endpoint-syncs must not be less than 1, but got ${concurrent}`);
-  if (concurrent > 50) throw new ConfigError(`concurrent-service-endpoint-syncs must not be more than 50, but got ${concurrent}`);
+  const concurrent = parseIntFlag(
+    flags.get('concurrent-service-endpoint-syncs') ?? '5',
+    'concurrent-service-endpoint-syncs',
+  );
+  if (concurrent < 1)
+    throw new ConfigError(
+      `concurrent-service-endpoint-syncs must not be less than 1, but got ${concurrent}`,
+    );
+  if (concurrent > 50)
+    throw new ConfigError(
+      `concurrent-service-endpoint-syncs must not be more than 50, but got ${concurrent}`,
+    );
 
-  const batchFlag = flags.get('endpointslice-updates-batch-period') ?? flags.get('endpoint-updates-batch-period') ?? '0';
+  const batchFlag =
+    flags.get('endpointslice-updates-batch-period') ??
+    flags.get('endpoint-updates-batch-period') ??
+    '0';
   const batch = parseDuration(batchFlag, 'endpoint-updates-batch-period');
 
   const apiserverURL = env['APISERVER_URL'] ?? '';
@@ -128,9 +155,18 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     concurrentServiceEndpointSyncs: concurrent,
     endpointUpdatesBatchPeriodMs: batch,
     leaderElect: parseBool(flags.get('leader-elect') ?? 'true', 'leader-elect'),
-    leaseDurationMs: parseDuration(flags.get('leader-elect-lease-duration') ?? '15s', 'leader-elect-lease-duration'),
-    renewDeadlineMs: parseDuration(flags.get('leader-elect-renew-deadline') ?? '10s', 'leader-elect-renew-deadline'),
-    retryPeriodMs: parseDuration(flags.get('leader-elect-retry-period') ?? '2s', 'leader-elect-retry-period'),
+    leaseDurationMs: parseDuration(
+      flags.get('leader-elect-lease-duration') ?? '15s',
+      'leader-elect-lease-duration',
+    ),
+    renewDeadlineMs: parseDuration(
+      flags.get('leader-elect-renew-deadline') ?? '10s',
+      'leader-elect-renew-deadline',
+    ),
+    retryPeriodMs: parseDuration(
+      flags.get('leader-elect-retry-period') ?? '2s',
+      'leader-elect-retry-period',
+    ),
     leaseNamespace: flags.get('leader-elect-resource-namespace') ?? 'kube-system',
     leaseName: flags.get('leader-elect-resource-name') ?? 'endpointslice-controller',
     metricsBindAddress: flags.get('metrics-bind-address') ?? '127.0.0.1:10257',

@@ -2,7 +2,11 @@ import type { EndpointSlice, Node, Pod, Service } from '@svclab/api';
 import { newInternalError } from '@svclab/apimachinery';
 import { describe, expect, it } from 'vitest';
 import { deepFreeze, FakeEndpointSliceWriter } from './fake-writers.js';
-import { EndpointSliceReconciler, endpointSlicePrefix, validateMaxEndpointsPerSlice } from './reconciler.js';
+import {
+  EndpointSliceReconciler,
+  endpointSlicePrefix,
+  validateMaxEndpointsPerSlice,
+} from './reconciler.js';
 import { EndpointSliceTracker } from './slice-tracker.js';
 import { makeNode, makePod, makePods, makeService, nodeMap } from './testing-fixtures.js';
 
@@ -17,10 +21,19 @@ interface Env {
 function env(max?: number): Env {
   const writer = new FakeEndpointSliceWriter();
   const tracker = new EndpointSliceTracker();
-  return { writer, tracker, r: new EndpointSliceReconciler({ writer, tracker, maxEndpointsPerSlice: max }) };
+  return {
+    writer,
+    tracker,
+    r: new EndpointSliceReconciler({ writer, tracker, maxEndpointsPerSlice: max }),
+  };
 }
 
-async function sync(e: Env, svc: Service, pods: Pod[], opts: { nodes?: Map<string, Node>; triggerTime?: Date } = {}) {
+async function sync(
+  e: Env,
+  svc: Service,
+  pods: Pod[],
+  opts: { nodes?: Map<string, Node>; triggerTime?: Date } = {},
+) {
   const existingSlices = e.writer.slices();
   return e.r.reconcile({
     service: deepFreeze(structuredClone(svc)),
@@ -31,8 +44,10 @@ async function sync(e: Env, svc: Service, pods: Pod[], opts: { nodes?: Map<strin
   });
 }
 
-const sizes = (slices: EndpointSlice[]): number[] => slices.map((s) => s.endpoints?.length ?? 0).sort((a, b) => b - a);
-const allIPs = (slices: EndpointSlice[]): string[] => slices.flatMap((s) => (s.endpoints ?? []).flatMap((ep) => ep.addresses)).sort();
+const sizes = (slices: EndpointSlice[]): number[] =>
+  slices.map((s) => s.endpoints?.length ?? 0).sort((a, b) => b - a);
+const allIPs = (slices: EndpointSlice[]): string[] =>
+  slices.flatMap((s) => (s.endpoints ?? []).flatMap((ep) => ep.addresses)).sort();
 const verbs = (e: Env) => e.writer.actions.map((a) => a.verb);
 const only = (slices: EndpointSlice[]): EndpointSlice => {
   expect(slices).toHaveLength(1);
@@ -63,7 +78,8 @@ describe('EndpointSliceReconciler packing and churn', () => {
     },
     {
       name: 'pods removed from two slices → one update each, no create',
-      change: (p: Pod[]) => p.filter((x) => x.metadata.name !== 'web-0' && x.metadata.name !== 'web-150'),
+      change: (p: Pod[]) =>
+        p.filter((x) => x.metadata.name !== 'web-0' && x.metadata.name !== 'web-150'),
       wantVerbs: ['update', 'update'],
       wantSizes: [99, 99, 50],
     },
@@ -75,7 +91,8 @@ describe('EndpointSliceReconciler packing and churn', () => {
     },
     {
       name: 'pod resourceVersion bump only → no writes',
-      change: (p: Pod[]) => p.map((x) => ({ ...x, metadata: { ...x.metadata, resourceVersion: '99' } })),
+      change: (p: Pod[]) =>
+        p.map((x) => ({ ...x, metadata: { ...x.metadata, resourceVersion: '99' } })),
       wantVerbs: [],
       wantSizes: [100, 100, 50],
     },
@@ -87,7 +104,12 @@ describe('EndpointSliceReconciler packing and churn', () => {
     },
     {
       name: 'one pod becomes not ready → one update, in place',
-      change: (p: Pod[]) => p.map((x) => (x.metadata.name === 'web-7' ? makePod({ name: 'web-7', ips: ['10.0.0.8'], ready: false }) : x)),
+      change: (p: Pod[]) =>
+        p.map((x) =>
+          x.metadata.name === 'web-7'
+            ? makePod({ name: 'web-7', ips: ['10.0.0.8'], ready: false })
+            : x,
+        ),
       wantVerbs: ['update'],
       wantSizes: [100, 100, 50],
     },
@@ -106,7 +128,11 @@ describe('EndpointSliceReconciler packing and churn', () => {
     const pods = makePods(300);
     await sync(e, makeService(), pods);
     e.writer.actions.length = 0;
-    await sync(e, makeService({ ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 9000 }] }), pods);
+    await sync(
+      e,
+      makeService({ ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 9000 }] }),
+      pods,
+    );
     expect(verbs(e)).toEqual(['update', 'update', 'update']);
     expect(e.writer.slices().every((s) => s.ports?.[0]?.port === 9000)).toBe(true);
     expect(sizes(e.writer.slices())).toEqual([100, 100, 100]);
@@ -119,8 +145,14 @@ describe('EndpointSliceReconciler packing and churn', () => {
     e.writer.actions.length = 0;
     // Remove 10 pods from the first (full) slice and 10 from the half slice, add 15 new ones:
     // both slices are updated; the fuller one (90) is topped up to 100 first, the rest (5) go to the other.
-    const names = new Set([...Array.from({ length: 10 }, (_, i) => `web-${i}`), ...Array.from({ length: 10 }, (_, i) => `web-${200 + i}`)]);
-    await sync(e, makeService(), [...pods.filter((p) => !names.has(p.metadata.name ?? '')), ...makePods(15, 300)]);
+    const names = new Set([
+      ...Array.from({ length: 10 }, (_, i) => `web-${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `web-${200 + i}`),
+    ]);
+    await sync(e, makeService(), [
+      ...pods.filter((p) => !names.has(p.metadata.name ?? '')),
+      ...makePods(15, 300),
+    ]);
     expect(verbs(e)).toEqual(['update', 'update']);
     expect(sizes(e.writer.slices())).toEqual([100, 100, 45]);
   });
@@ -138,12 +170,42 @@ describe('EndpointSliceReconciler packing and churn', () => {
 
 describe('EndpointSliceReconciler endpoint shape', () => {
   it.each([
-    { name: 'ready pod', pod: { ready: true }, svc: {}, want: { ready: true, serving: true, terminating: false } },
-    { name: 'not ready pod', pod: { ready: false }, svc: {}, want: { ready: false, serving: false, terminating: false } },
-    { name: 'terminating ready pod: serving+terminating, not ready', pod: { ready: true, deleting: true }, svc: {}, want: { ready: false, serving: true, terminating: true } },
-    { name: 'terminating not-ready pod', pod: { ready: false, deleting: true }, svc: {}, want: { ready: false, serving: false, terminating: true } },
-    { name: 'publishNotReadyAddresses → ready true', pod: { ready: false }, svc: { publishNotReadyAddresses: true }, want: { ready: true, serving: false, terminating: false } },
-    { name: 'publishNotReadyAddresses + terminating → ready true', pod: { ready: true, deleting: true }, svc: { publishNotReadyAddresses: true }, want: { ready: true, serving: true, terminating: true } },
+    {
+      name: 'ready pod',
+      pod: { ready: true },
+      svc: {},
+      want: { ready: true, serving: true, terminating: false },
+    },
+    {
+      name: 'not ready pod',
+      pod: { ready: false },
+      svc: {},
+      want: { ready: false, serving: false, terminating: false },
+    },
+    {
+      name: 'terminating ready pod: serving+terminating, not ready',
+      pod: { ready: true, deleting: true },
+      svc: {},
+      want: { ready: false, serving: true, terminating: true },
+    },
+    {
+      name: 'terminating not-ready pod',
+      pod: { ready: false, deleting: true },
+      svc: {},
+      want: { ready: false, serving: false, terminating: true },
+    },
+    {
+      name: 'publishNotReadyAddresses → ready true',
+      pod: { ready: false },
+      svc: { publishNotReadyAddresses: true },
+      want: { ready: true, serving: false, terminating: false },
+    },
+    {
+      name: 'publishNotReadyAddresses + terminating → ready true',
+      pod: { ready: true, deleting: true },
+      svc: { publishNotReadyAddresses: true },
+      want: { ready: true, serving: true, terminating: true },
+    },
   ])('conditions: $name', async ({ pod, svc, want }) => {
     const e = env();
     await sync(e, makeService({ spec: svc }), [makePod({ name: 'p', ips: ['10.0.0.1'], ...pod })]);
@@ -165,10 +227,16 @@ describe('EndpointSliceReconciler endpoint shape', () => {
   it('full slice shape: labels, generateName, ownerRef, ports, endpoint fields, trigger time', async () => {
     const e = env();
     const svc = makeService({
-      labels: { team: 'a', 'kubernetes.io/service-name': 'evil', 'endpointslice.kubernetes.io/managed-by': 'evil' },
+      labels: {
+        team: 'a',
+        'kubernetes.io/service-name': 'evil',
+        'endpointslice.kubernetes.io/managed-by': 'evil',
+      },
       ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', appProtocol: 'http' }],
     });
-    await sync(e, svc, [makePod({ name: 'p', ips: ['10.0.0.1'] })], { triggerTime: new Date('2024-03-04T05:06:07.120Z') });
+    await sync(e, svc, [makePod({ name: 'p', ips: ['10.0.0.1'] })], {
+      triggerTime: new Date('2024-03-04T05:06:07.120Z'),
+    });
     const s = only(e.writer.slices());
     expect(s.metadata.generateName).toBe('web-');
     expect(s.metadata.labels).toEqual({
@@ -176,9 +244,18 @@ describe('EndpointSliceReconciler endpoint shape', () => {
       'kubernetes.io/service-name': 'web',
       'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
     });
-    expect(s.metadata.annotations).toEqual({ 'endpoints.kubernetes.io/last-change-trigger-time': '2024-03-04T05:06:07.12Z' });
+    expect(s.metadata.annotations).toEqual({
+      'endpoints.kubernetes.io/last-change-trigger-time': '2024-03-04T05:06:07.12Z',
+    });
     expect(s.metadata.ownerReferences).toEqual([
-      { apiVersion: 'v1', kind: 'Service', name: 'web', uid: 'uid-svc-web', controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        name: 'web',
+        uid: 'uid-svc-web',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ]);
     expect(s.addressType).toBe('IPv4');
     expect(s.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP', appProtocol: 'http' }]);
@@ -205,7 +282,11 @@ describe('EndpointSliceReconciler endpoint shape', () => {
 
   it.each([
     { name: 'node with zone', node: 'node-2', want: { zone: 'zone-b', nodeName: 'node-2' } },
-    { name: 'node without zone label', node: 'node-3', want: { zone: undefined, nodeName: 'node-3' } },
+    {
+      name: 'node without zone label',
+      node: 'node-3',
+      want: { zone: undefined, nodeName: 'node-3' },
+    },
   ])('zones: $name', async ({ node, want }) => {
     const e = env();
     await sync(e, makeService(), [makePod({ name: 'p', ips: ['10.0.0.1'], node })], {
@@ -216,21 +297,39 @@ describe('EndpointSliceReconciler endpoint shape', () => {
   });
 
   it.each([
-    { name: 'missing node → pod skipped, slices still written, error reported', publish: false, wantIPs: ['10.0.0.2'] },
-    { name: 'missing node with publishNotReadyAddresses → pod kept', publish: true, wantIPs: ['10.0.0.1', '10.0.0.2'] },
+    {
+      name: 'missing node → pod skipped, slices still written, error reported',
+      publish: false,
+      wantIPs: ['10.0.0.2'],
+    },
+    {
+      name: 'missing node with publishNotReadyAddresses → pod kept',
+      publish: true,
+      wantIPs: ['10.0.0.1', '10.0.0.2'],
+    },
   ])('$name', async ({ publish, wantIPs }) => {
     const e = env();
-    const pods = [makePod({ name: 'gone', ips: ['10.0.0.1'], node: 'nope' }), makePod({ name: 'ok', ips: ['10.0.0.2'] })];
+    const pods = [
+      makePod({ name: 'gone', ips: ['10.0.0.1'], node: 'nope' }),
+      makePod({ name: 'ok', ips: ['10.0.0.2'] }),
+    ];
     const run = sync(e, makeService({ spec: { publishNotReadyAddresses: publish } }), pods);
     if (publish) await run;
-    else await expect(run).rejects.toThrow(/skipping Pod gone for Service default\/web: Node nope Not Found/);
+    else
+      await expect(run).rejects.toThrow(
+        /skipping Pod gone for Service default\/web: Node nope Not Found/,
+      );
     expect(allIPs(e.writer.slices())).toEqual(wantIPs);
   });
 });
 
 describe('EndpointSliceReconciler ports and address types', () => {
-  const v1 = [{ name: 'c', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' as const }] }];
-  const v2 = [{ name: 'c', ports: [{ name: 'http', containerPort: 9090, protocol: 'TCP' as const }] }];
+  const v1 = [
+    { name: 'c', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' as const }] },
+  ];
+  const v2 = [
+    { name: 'c', ports: [{ name: 'http', containerPort: 9090, protocol: 'TCP' as const }] },
+  ];
 
   it('named targetPort: two pod versions → two slices with their own port numbers', async () => {
     const e = env();
@@ -239,14 +338,40 @@ describe('EndpointSliceReconciler ports and address types', () => {
       makePod({ name: 'a2', ips: ['10.0.0.2'], containers: v1 }),
       makePod({ name: 'b1', ips: ['10.0.0.3'], containers: v2 }),
     ]);
-    const byPort = Object.fromEntries(e.writer.slices().map((s) => [String(s.ports?.[0]?.port), (s.endpoints ?? []).length]));
+    const byPort = Object.fromEntries(
+      e.writer.slices().map((s) => [String(s.ports?.[0]?.port), (s.endpoints ?? []).length]),
+    );
     expect(byPort).toEqual({ 8080: 2, 9090: 1 });
   });
 
   it.each([
-    { name: 'protocol must match too (UDP port not used for TCP)', containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 53, protocol: 'UDP' as const }] }], want: [] },
-    { name: 'sidecar init container port is found', init: [{ name: 's', restartPolicy: 'Always' as const, ports: [{ name: 'http', containerPort: 7000, protocol: 'TCP' as const }] }], containers: [], want: [7000] },
-    { name: 'plain init container port is not', init: [{ name: 's', ports: [{ name: 'http', containerPort: 7000, protocol: 'TCP' as const }] }], containers: [], want: [] },
+    {
+      name: 'protocol must match too (UDP port not used for TCP)',
+      containers: [
+        { name: 'c', ports: [{ name: 'http', containerPort: 53, protocol: 'UDP' as const }] },
+      ],
+      want: [],
+    },
+    {
+      name: 'sidecar init container port is found',
+      init: [
+        {
+          name: 's',
+          restartPolicy: 'Always' as const,
+          ports: [{ name: 'http', containerPort: 7000, protocol: 'TCP' as const }],
+        },
+      ],
+      containers: [],
+      want: [7000],
+    },
+    {
+      name: 'plain init container port is not',
+      init: [
+        { name: 's', ports: [{ name: 'http', containerPort: 7000, protocol: 'TCP' as const }] },
+      ],
+      containers: [],
+      want: [],
+    },
   ])('FindPort: $name', async ({ containers, init, want }) => {
     const e = env();
     const pod = makePod({ name: 'p', ips: ['10.0.0.1'], containers });
@@ -259,24 +384,40 @@ describe('EndpointSliceReconciler ports and address types', () => {
 
   it('numeric targetPort is used as is', async () => {
     const e = env();
-    await sync(e, makeService({ ports: [{ name: 'x', port: 80, protocol: 'TCP', targetPort: 1234 }] }), [makePod({ name: 'p', ips: ['10.0.0.1'] })]);
+    await sync(
+      e,
+      makeService({ ports: [{ name: 'x', port: 80, protocol: 'TCP', targetPort: 1234 }] }),
+      [makePod({ name: 'p', ips: ['10.0.0.1'] })],
+    );
     expect(only(e.writer.slices()).ports).toEqual([{ name: 'x', port: 1234, protocol: 'TCP' }]);
   });
 
   it.each([
     { name: 'IPv4 service, dual-stack pod', families: ['IPv4'], want: { IPv4: ['10.0.0.1'] } },
     { name: 'IPv6 service, dual-stack pod', families: ['IPv6'], want: { IPv6: ['fd00::1'] } },
-    { name: 'dual-stack service', families: ['IPv4', 'IPv6'], want: { IPv4: ['10.0.0.1'], IPv6: ['fd00::1'] } },
+    {
+      name: 'dual-stack service',
+      families: ['IPv4', 'IPv6'],
+      want: { IPv4: ['10.0.0.1'], IPv6: ['fd00::1'] },
+    },
   ] as const)('address types: $name', async ({ families, want }) => {
     const e = env();
-    await sync(e, makeService({ spec: { ipFamilies: [...families] } }), [makePod({ name: 'p', ips: ['10.0.0.1', 'fd00:0:0::1'] })]);
-    const got = Object.fromEntries(e.writer.slices().map((s) => [s.addressType, (s.endpoints ?? []).flatMap((x) => x.addresses)]));
+    await sync(e, makeService({ spec: { ipFamilies: [...families] } }), [
+      makePod({ name: 'p', ips: ['10.0.0.1', 'fd00:0:0::1'] }),
+    ]);
+    const got = Object.fromEntries(
+      e.writer
+        .slices()
+        .map((s) => [s.addressType, (s.endpoints ?? []).flatMap((x) => x.addresses)]),
+    );
     expect(got).toEqual(want);
   });
 
   it('IPv6 service with IPv4-only pods → IPv6 placeholder', async () => {
     const e = env();
-    await sync(e, makeService({ spec: { ipFamilies: ['IPv6'] } }), [makePod({ name: 'p', ips: ['10.0.0.1'] })]);
+    await sync(e, makeService({ spec: { ipFamilies: ['IPv6'] } }), [
+      makePod({ name: 'p', ips: ['10.0.0.1'] }),
+    ]);
     const s = only(e.writer.slices());
     expect(s.addressType).toBe('IPv6');
     expect(s.endpoints).toEqual([]);
@@ -298,7 +439,11 @@ describe('EndpointSliceReconciler ports and address types', () => {
     await sync(e, makeService(), pods);
     const before = only(e.writer.slices()).metadata.name;
     e.writer.actions.length = 0;
-    await sync(e, makeService({ ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 9999 }] }), pods);
+    await sync(
+      e,
+      makeService({ ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 9999 }] }),
+      pods,
+    );
     expect(verbs(e)).toEqual(['update']);
     const after = only(e.writer.slices());
     expect(after.metadata.name).toBe(before);
@@ -344,7 +489,9 @@ describe('EndpointSliceReconciler placeholder, headless, labels, ownership', () 
   ])('headless label: $name', async ({ clusterIP, headless }) => {
     const e = env();
     await sync(e, makeService({ spec: { clusterIP } }), makePods(1));
-    expect('service.kubernetes.io/headless' in (only(e.writer.slices()).metadata.labels ?? {})).toBe(headless);
+    expect(
+      'service.kubernetes.io/headless' in (only(e.writer.slices()).metadata.labels ?? {}),
+    ).toBe(headless);
   });
 
   it('headless Service without ports → endpoints with ports []', async () => {
@@ -385,7 +532,12 @@ describe('EndpointSliceReconciler placeholder, headless, labels, ownership', () 
 
   it('plan() is pure and matches what reconcile writes', async () => {
     const e = env();
-    const input = { service: deepFreeze(makeService()), pods: deepFreeze(makePods(120)), existingSlices: [], nodes };
+    const input = {
+      service: deepFreeze(makeService()),
+      pods: deepFreeze(makePods(120)),
+      existingSlices: [],
+      nodes,
+    };
     const p = e.r.plan(input);
     expect(p.create.map((s) => s.endpoints?.length)).toEqual([100, 20]);
     expect(p.added).toBe(120);
@@ -397,13 +549,24 @@ describe('EndpointSliceReconciler placeholder, headless, labels, ownership', () 
 
 describe('EndpointSliceReconciler hints', () => {
   it.each([
-    { name: 'PreferClose → forZones on ready endpoints', td: 'PreferClose', want: { forZones: [{ name: 'zone-a' }] } },
-    { name: 'PreferSameNode → forZones + forNodes', td: 'PreferSameNode', want: { forZones: [{ name: 'zone-a' }], forNodes: [{ name: 'node-1' }] } },
+    {
+      name: 'PreferClose → forZones on ready endpoints',
+      td: 'PreferClose',
+      want: { forZones: [{ name: 'zone-a' }] },
+    },
+    {
+      name: 'PreferSameNode → forZones + forNodes',
+      td: 'PreferSameNode',
+      want: { forZones: [{ name: 'zone-a' }], forNodes: [{ name: 'node-1' }] },
+    },
     { name: 'no trafficDistribution → no hints', td: undefined, want: undefined },
   ])('$name', async ({ td, want }) => {
     const e = env();
     const spec = td === undefined ? {} : { trafficDistribution: td };
-    await sync(e, makeService({ spec }), [makePod({ name: 'p', ips: ['10.0.0.1'] }), makePod({ name: 'q', ips: ['10.0.0.2'], ready: false })]);
+    await sync(e, makeService({ spec }), [
+      makePod({ name: 'p', ips: ['10.0.0.1'] }),
+      makePod({ name: 'q', ips: ['10.0.0.2'], ready: false }),
+    ]);
     const eps = only(e.writer.slices()).endpoints ?? [];
     expect(eps.find((x) => x.addresses[0] === '10.0.0.1')?.hints).toEqual(want);
     expect(eps.find((x) => x.addresses[0] === '10.0.0.2')?.hints).toBeUndefined();
@@ -415,7 +578,9 @@ describe('EndpointSliceReconciler hints', () => {
     e.writer.actions.length = 0;
     await sync(e, makeService(), makePods(2));
     expect(verbs(e)).toEqual(['update']);
-    expect((only(e.writer.slices()).endpoints ?? []).every((x) => x.hints === undefined)).toBe(true);
+    expect((only(e.writer.slices()).endpoints ?? []).every((x) => x.hints === undefined)).toBe(
+      true,
+    );
   });
 });
 
@@ -430,7 +595,9 @@ describe('EndpointSliceReconciler writes and tracker', () => {
   it('create failure → rejected with upstream wording', async () => {
     const e = env();
     e.writer.store.failNext = { create: newInternalError(new Error('boom')) };
-    await expect(sync(e, makeService(), makePods(1))).rejects.toThrow(/failed to create EndpointSlice for Service default\/web/);
+    await expect(sync(e, makeService(), makePods(1))).rejects.toThrow(
+      /failed to create EndpointSlice for Service default\/web/,
+    );
   });
 
   it('deleting an already-deleted slice is fine', async () => {
@@ -439,7 +606,12 @@ describe('EndpointSliceReconciler writes and tracker', () => {
     const stale = e.writer.slices();
     const half = stale.find((s) => (s.endpoints ?? []).length === 50)!;
     await e.writer.delete('default', half.metadata.name ?? '');
-    await e.r.reconcile({ service: makeService(), pods: makePods(100), existingSlices: stale, nodes });
+    await e.r.reconcile({
+      service: makeService(),
+      pods: makePods(100),
+      existingSlices: stale,
+      nodes,
+    });
     expect(sizes(e.writer.slices())).toEqual([100]);
   });
 });

@@ -20,7 +20,14 @@ import { canonicalJSON } from './deep-hash.js';
 import { EndpointSet, endpointsEqualBeyondHash, portMapKey } from './endpoint-set.js';
 import type { EndpointSliceWriter } from './endpoint-slice-writer.js';
 import { canonicalIP, isIPv6String } from './ip.js';
-import { findPort, isPodReady, isServiceIPSet, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from './pod-util.js';
+import {
+  findPort,
+  isPodReady,
+  isServiceIPSet,
+  podIPs,
+  shouldPodBeInEndpoints,
+  shouldSetHostname,
+} from './pod-util.js';
 import type { EndpointSliceTracker } from './slice-tracker.js';
 import { withTriggerTime } from './trigger-time.js';
 
@@ -31,9 +38,12 @@ export const MaxMaxEndpointsPerSlice = 1000;
 
 /** Validates --max-endpoints-per-slice with upstream's wording; returns the error text or undefined. */
 export function validateMaxEndpointsPerSlice(n: number): string | undefined {
-  if (!Number.isInteger(n)) return `max-endpoints-per-slice must be an integer, but got ${String(n)}`;
-  if (n < MinMaxEndpointsPerSlice) return `max-endpoints-per-slice must not be less than 1, but got ${n}`;
-  if (n > MaxMaxEndpointsPerSlice) return `max-endpoints-per-slice must not be more than 1000, but got ${n}`;
+  if (!Number.isInteger(n))
+    return `max-endpoints-per-slice must be an integer, but got ${String(n)}`;
+  if (n < MinMaxEndpointsPerSlice)
+    return `max-endpoints-per-slice must not be less than 1, but got ${n}`;
+  if (n > MaxMaxEndpointsPerSlice)
+    return `max-endpoints-per-slice must not be more than 1000, but got ${n}`;
   return undefined;
 }
 
@@ -96,7 +106,11 @@ interface EndpointMeta {
   readonly addressType: AddressType;
 }
 
-const reservedLabelKeys = new Set<string>([wellKnown.LabelServiceName, wellKnown.LabelManagedBy, wellKnown.LabelHeadless]);
+const reservedLabelKeys = new Set<string>([
+  wellKnown.LabelServiceName,
+  wellKnown.LabelManagedBy,
+  wellKnown.LabelHeadless,
+]);
 
 /** getAddressTypesForService: from spec.ipFamilies; else the clusterIP's family; headless → both. */
 export function addressTypesForService(service: Service): Set<AddressType> {
@@ -120,7 +134,9 @@ export function addressTypesForService(service: Service): Set<AddressType> {
 export function endpointSlicePrefix(serviceName: string): string {
   const prefix = `${serviceName}-`;
   const candidate = `${prefix}a`;
-  const valid = candidate.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(candidate);
+  const valid =
+    candidate.length <= 253 &&
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(candidate);
   return valid ? prefix : serviceName;
 }
 
@@ -153,9 +169,11 @@ export function endpointSliceLabels(
   controllerName: string,
 ): { labels: Record<string, string>; changed: boolean } {
   const sliceLabels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(slice.metadata.labels ?? {})) if (!reservedLabelKeys.has(k)) sliceLabels[k] = v;
+  for (const [k, v] of Object.entries(slice.metadata.labels ?? {}))
+    if (!reservedLabelKeys.has(k)) sliceLabels[k] = v;
   const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(service.metadata.labels ?? {})) if (!reservedLabelKeys.has(k)) labels[k] = v;
+  for (const [k, v] of Object.entries(service.metadata.labels ?? {}))
+    if (!reservedLabelKeys.has(k)) labels[k] = v;
   const changed = canonicalJSON(sliceLabels) !== canonicalJSON(labels);
   if (!isServiceIPSet(service)) labels[wellKnown.LabelHeadless] = '';
   labels[wellKnown.LabelServiceName] = service.metadata.name ?? '';
@@ -192,7 +210,11 @@ function endpointAddresses(pod: Pod, addressType: AddressType): string[] {
 }
 
 /** podToEndpoint: conditions, targetRef, nodeName, zone (from the Node), hostname. */
-export function podToEndpoint(pod: Pod, service: Service, on: { node: Node | undefined; addressType: AddressType }): Endpoint {
+export function podToEndpoint(
+  pod: Pod,
+  service: Service,
+  on: { node: Node | undefined; addressType: AddressType },
+): Endpoint {
   const { node, addressType } = on;
   const serving = isPodReady(pod);
   const terminating = pod.metadata.deletionTimestamp !== undefined;
@@ -216,7 +238,11 @@ export function podToEndpoint(pod: Pod, service: Service, on: { node: Node | und
 }
 
 /** newEndpointSlice: generateName, namespace, labels, controller ownerRef, empty endpoints. */
-export function newEndpointSlice(service: Service, meta: EndpointMeta, controllerName: string): EndpointSlice {
+export function newEndpointSlice(
+  service: Service,
+  meta: EndpointMeta,
+  controllerName: string,
+): EndpointSlice {
   const slice: EndpointSlice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -262,7 +288,11 @@ function copySliceShell(s: EndpointSlice): EndpointSlice {
 }
 
 /** getSliceToFill: the slice closest to full after adding `n`, or undefined if none fits. */
-function sliceToFill(slices: readonly EndpointSlice[], n: number, max: number): EndpointSlice | undefined {
+function sliceToFill(
+  slices: readonly EndpointSlice[],
+  n: number,
+  max: number,
+): EndpointSlice | undefined {
   let closestDiff = max;
   let closest: EndpointSlice | undefined;
   for (const s of slices) {
@@ -306,7 +336,9 @@ function needsHintUpdate(slice: EndpointSlice, h: TrafficHeuristic): boolean {
 }
 
 function hintsEnabled(annotations: Readonly<Record<string, string>> | undefined): boolean {
-  const val = annotations?.[wellKnown.AnnotationTopologyAwareHints] ?? annotations?.[wellKnown.AnnotationTopologyMode];
+  const val =
+    annotations?.[wellKnown.AnnotationTopologyAwareHints] ??
+    annotations?.[wellKnown.AnnotationTopologyMode];
   return val === 'Auto' || val === 'auto';
 }
 
@@ -418,7 +450,12 @@ export class EndpointSliceReconciler {
       try {
         await this.#deleteSlice(s);
       } catch (err) {
-        errs.push(new Error(`error deleting ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`, { cause: err }));
+        errs.push(
+          new Error(
+            `error deleting ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`,
+            { cause: err },
+          ),
+        );
       }
     }
     if (errs.length > 0) throw new AggregateError(errs, errs.map((e) => e.message).join('; '));
@@ -487,7 +524,11 @@ export class EndpointSliceReconciler {
           service: `${svcNs}/${svcName}`,
           node: nodeName,
         });
-        errors.push(new Error(`skipping Pod ${pod.metadata.name ?? ''} for Service ${svcNs}/${svcName}: Node ${nodeName} Not Found`));
+        errors.push(
+          new Error(
+            `skipping Pod ${pod.metadata.name ?? ''} for Service ${svcNs}/${svcName}: Node ${nodeName} Not Found`,
+          ),
+        );
         continue;
       }
       const ep = podToEndpoint(pod, service, { node, addressType });
@@ -501,10 +542,19 @@ export class EndpointSliceReconciler {
       const numEndpoints = set.size;
       const meta = desiredMeta.get(k) ?? { addressType, ports: [] };
       const existing = existingByPortMap.get(k) ?? [];
-      const r = this.#reconcileByPortMapping(service, { existingSlices: existing, desired: set, meta });
+      const r = this.#reconcileByPortMapping(service, {
+        existingSlices: existing,
+        desired: set,
+        meta,
+      });
       added += r.added;
       removed += r.removed;
-      efficiency.push({ addressType, portMapKey: k, endpoints: numEndpoints, slices: existing.length + r.create.length - r.delete.length });
+      efficiency.push({
+        addressType,
+        portMapKey: k,
+        endpoints: numEndpoints,
+        slices: existing.length + r.create.length - r.delete.length,
+      });
       toCreate.push(...r.create);
       toUpdate.push(...r.update);
       toDelete.push(...r.delete);
@@ -515,7 +565,11 @@ export class EndpointSliceReconciler {
 
     // Placeholder: every selector Service keeps at least one slice per address type.
     if (existingSlices.length === toDelete.length && toCreate.length < 1) {
-      const placeholder = newEndpointSlice(service, { addressType, ports: [] }, this.controllerName);
+      const placeholder = newEndpointSlice(
+        service,
+        { addressType, ports: [] },
+        this.controllerName,
+      );
       const only = toDelete[0];
       if (toDelete.length === 1 && only !== undefined && placeholderEqual(only, placeholder)) {
         toDelete = [];
@@ -549,7 +603,8 @@ export class EndpointSliceReconciler {
         }
       }
     } else {
-      for (const s of [...toCreate, ...toUpdate]) for (const ep of endpointsOf(s)) applyHint(ep, heuristic);
+      for (const s of [...toCreate, ...toUpdate])
+        for (const ep of endpointsOf(s)) applyHint(ep, heuristic);
       for (const s of unchanged()) {
         if (needsHintUpdate(s, heuristic)) {
           const copy = structuredClone(s);
@@ -560,7 +615,7 @@ export class EndpointSliceReconciler {
     }
 
     // finalize, part 1 (pure): turn create+delete pairs into updates of the slice to delete.
-    for (let i = 0; i < toDelete.length; ) {
+    for (let i = 0; i < toDelete.length;) {
       if (toCreate.length === 0) break;
       const del = toDelete[i];
       const create = toCreate[toCreate.length - 1];
@@ -568,8 +623,12 @@ export class EndpointSliceReconciler {
       if (del.addressType === create.addressType && ownedBy(del, service)) {
         // The create takes over the name (and, unlike upstream, the resourceVersion and uid of the
         // cached copy, so the update is a guarded one rather than unconditional).
-        const updated: EndpointSlice = { ...create, metadata: { ...create.metadata, name: sliceName(del) } };
-        if (del.metadata.resourceVersion !== undefined) updated.metadata.resourceVersion = del.metadata.resourceVersion;
+        const updated: EndpointSlice = {
+          ...create,
+          metadata: { ...create.metadata, name: sliceName(del) },
+        };
+        if (del.metadata.resourceVersion !== undefined)
+          updated.metadata.resourceVersion = del.metadata.resourceVersion;
         if (del.metadata.uid !== undefined) updated.metadata.uid = del.metadata.uid;
         toCreate = toCreate.slice(0, -1);
         toUpdate.push(updated);
@@ -580,9 +639,18 @@ export class EndpointSliceReconciler {
     }
     // Don't create while the Service is being deleted (race with the garbage collector).
     if (service.metadata.deletionTimestamp !== undefined) toCreate = [];
-    for (const s of [...toCreate, ...toUpdate]) s.metadata.annotations = withTriggerTime(s.metadata.annotations, input.triggerTime);
+    for (const s of [...toCreate, ...toUpdate])
+      s.metadata.annotations = withTriggerTime(s.metadata.annotations, input.triggerTime);
 
-    return { create: toCreate, update: toUpdate, delete: toDelete, added, removed, efficiency, errors };
+    return {
+      create: toCreate,
+      update: toUpdate,
+      delete: toDelete,
+      added,
+      removed,
+      efficiency,
+      errors,
+    };
   }
 
   /** reconcileByPortMapping: steps 1–3 of upstream's churn-minimising algorithm. */
@@ -611,7 +679,11 @@ export class EndpointSliceReconciler {
         if (!endpointsEqualBeyondHash(got, ep)) endpointUpdated = true;
         desired.delete(ep);
       }
-      const { labels, changed: labelsChanged } = endpointSliceLabels(existing, service, this.controllerName);
+      const { labels, changed: labelsChanged } = endpointSliceLabels(
+        existing,
+        service,
+        this.controllerName,
+      );
       const existingCount = endpointsOf(existing).length;
       if (endpointUpdated || existingCount !== kept.length) {
         if (existingCount > kept.length) removed += existingCount - kept.length;
@@ -639,7 +711,9 @@ export class EndpointSliceReconciler {
 
     // 2. Fill the slices already being updated, fullest first.
     if (desired.size > 0 && updateNames.size > 0) {
-      const slices = [...updateNames].map((n) => byName.get(n)).filter((s): s is EndpointSlice => s !== undefined);
+      const slices = [...updateNames]
+        .map((n) => byName.get(n))
+        .filter((s): s is EndpointSlice => s !== undefined);
       slices.sort((a, b) => endpointsOf(b).length - endpointsOf(a).length);
       for (const s of slices) {
         const eps = endpointsOf(s);
@@ -656,7 +730,9 @@ export class EndpointSliceReconciler {
     while (desired.size > 0) {
       let fill: EndpointSlice | undefined;
       if (desired.size < max && unchangedNames.size > 0) {
-        const unchanged = [...unchangedNames].map((n) => byName.get(n)).filter((s): s is EndpointSlice => s !== undefined);
+        const unchanged = [...unchangedNames]
+          .map((n) => byName.get(n))
+          .filter((s): s is EndpointSlice => s !== undefined);
         fill = sliceToFill(unchanged, desired.size, max);
       }
       if (fill === undefined) {
@@ -693,7 +769,9 @@ export class EndpointSliceReconciler {
       } catch (err) {
         // A terminating namespace refuses creates forever: drop the item.
         if (hasStatusCause(err, 'NamespaceTerminating')) return;
-        throw new Error(`failed to create EndpointSlice for Service ${svcKey}: ${errMsg(err)}`, { cause: err });
+        throw new Error(`failed to create EndpointSlice for Service ${svcKey}: ${errMsg(err)}`, {
+          cause: err,
+        });
       }
       this.#tracker?.update(created);
       this.#onSliceChange('create');
@@ -703,7 +781,10 @@ export class EndpointSliceReconciler {
       try {
         updated = await this.#writer.update(s);
       } catch (err) {
-        throw new Error(`failed to update ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`, { cause: err });
+        throw new Error(
+          `failed to update ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`,
+          { cause: err },
+        );
       }
       this.#tracker?.update(updated);
       this.#onSliceChange('update');
@@ -712,7 +793,10 @@ export class EndpointSliceReconciler {
       try {
         await this.#deleteSlice(s);
       } catch (err) {
-        throw new Error(`failed to delete ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`, { cause: err });
+        throw new Error(
+          `failed to delete ${sliceName(s)} EndpointSlice for Service ${svcKey}: ${errMsg(err)}`,
+          { cause: err },
+        );
       }
     }
   }

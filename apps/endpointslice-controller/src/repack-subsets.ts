@@ -24,8 +24,10 @@ export function sortSubsets(subsets: readonly EndpointSubset[]): EndpointSubset[
   const out = subsets.map((ss) => {
     const s: EndpointSubset = {};
     if (ss.addresses !== undefined) s.addresses = [...ss.addresses].sort(compareAddresses);
-    if (ss.notReadyAddresses !== undefined) s.notReadyAddresses = [...ss.notReadyAddresses].sort(compareAddresses);
-    if (ss.ports !== undefined) s.ports = [...ss.ports].sort((x, y) => cmp(deepHash(x), deepHash(y)));
+    if (ss.notReadyAddresses !== undefined)
+      s.notReadyAddresses = [...ss.notReadyAddresses].sort(compareAddresses);
+    if (ss.ports !== undefined)
+      s.ports = [...ss.ports].sort((x, y) => cmp(deepHash(x), deepHash(y)));
     return s;
   });
   return out.sort((x, y) => cmp(deepHash(x), deepHash(y)));

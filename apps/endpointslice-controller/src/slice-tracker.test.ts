@@ -8,7 +8,13 @@ function slice(uid: string, generation: number, svc = 'web'): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: `s-${uid}`, namespace: 'default', uid, generation, labels: { 'kubernetes.io/service-name': svc } },
+    metadata: {
+      name: `s-${uid}`,
+      namespace: 'default',
+      uid,
+      generation,
+      labels: { 'kubernetes.io/service-name': svc },
+    },
     addressType: 'IPv4',
     endpoints: [],
   };
@@ -16,13 +22,55 @@ function slice(uid: string, generation: number, svc = 'web'): EndpointSlice {
 
 describe('EndpointSliceTracker.staleSlices', () => {
   it.each([
-    { name: 'nothing tracked → not stale', track: [], expectDel: [], provided: [slice('a', 1)], want: false },
-    { name: 'same generations → not stale', track: [slice('a', 2)], expectDel: [], provided: [slice('a', 2)], want: false },
-    { name: 'newer in cache → not stale', track: [slice('a', 2)], expectDel: [], provided: [slice('a', 3)], want: false },
-    { name: 'older generation in cache → stale', track: [slice('a', 2)], expectDel: [], provided: [slice('a', 1)], want: true },
-    { name: 'tracked slice missing from cache → stale', track: [slice('a', 1), slice('b', 1)], expectDel: [], provided: [slice('a', 1)], want: true },
-    { name: 'expected deletion still in cache → stale', track: [], expectDel: [slice('a', 1)], provided: [slice('a', 1)], want: true },
-    { name: 'expected deletion gone from cache → not stale', track: [], expectDel: [slice('a', 1)], provided: [], want: false },
+    {
+      name: 'nothing tracked → not stale',
+      track: [],
+      expectDel: [],
+      provided: [slice('a', 1)],
+      want: false,
+    },
+    {
+      name: 'same generations → not stale',
+      track: [slice('a', 2)],
+      expectDel: [],
+      provided: [slice('a', 2)],
+      want: false,
+    },
+    {
+      name: 'newer in cache → not stale',
+      track: [slice('a', 2)],
+      expectDel: [],
+      provided: [slice('a', 3)],
+      want: false,
+    },
+    {
+      name: 'older generation in cache → stale',
+      track: [slice('a', 2)],
+      expectDel: [],
+      provided: [slice('a', 1)],
+      want: true,
+    },
+    {
+      name: 'tracked slice missing from cache → stale',
+      track: [slice('a', 1), slice('b', 1)],
+      expectDel: [],
+      provided: [slice('a', 1)],
+      want: true,
+    },
+    {
+      name: 'expected deletion still in cache → stale',
+      track: [],
+      expectDel: [slice('a', 1)],
+      provided: [slice('a', 1)],
+      want: true,
+    },
+    {
+      name: 'expected deletion gone from cache → not stale',
+      track: [],
+      expectDel: [slice('a', 1)],
+      provided: [],
+      want: false,
+    },
   ])('$name', ({ track, expectDel, provided, want }) => {
     const t = new EndpointSliceTracker();
     for (const s of track) t.update(s);
@@ -43,8 +91,18 @@ describe('EndpointSliceTracker.staleSlices', () => {
 describe('EndpointSliceTracker bookkeeping', () => {
   it.each([
     { name: 'unknown slice → should sync', tracked: undefined, seen: slice('a', 1), want: true },
-    { name: 'our own write echoed → no sync', tracked: slice('a', 2), seen: slice('a', 2), want: false },
-    { name: 'someone else bumped it → sync', tracked: slice('a', 2), seen: slice('a', 3), want: true },
+    {
+      name: 'our own write echoed → no sync',
+      tracked: slice('a', 2),
+      seen: slice('a', 2),
+      want: false,
+    },
+    {
+      name: 'someone else bumped it → sync',
+      tracked: slice('a', 2),
+      seen: slice('a', 3),
+      want: true,
+    },
   ])('shouldSync: $name', ({ tracked, seen, want }) => {
     const t = new EndpointSliceTracker();
     if (tracked) t.update(tracked);
@@ -72,9 +130,21 @@ describe('EndpointSliceTracker bookkeeping', () => {
 describe('isStaleInformerCache', () => {
   it.each([
     { name: 'the error itself', err: new StaleInformerCacheError(), want: true },
-    { name: 'wrapped as cause', err: new Error('sync failed', { cause: new StaleInformerCacheError() }), want: true },
-    { name: 'inside an AggregateError', err: new AggregateError([new Error('x'), new StaleInformerCacheError()]), want: true },
-    { name: 'duplicate module copy (by name)', err: Object.assign(new Error('x'), { name: 'StaleInformerCacheError' }), want: true },
+    {
+      name: 'wrapped as cause',
+      err: new Error('sync failed', { cause: new StaleInformerCacheError() }),
+      want: true,
+    },
+    {
+      name: 'inside an AggregateError',
+      err: new AggregateError([new Error('x'), new StaleInformerCacheError()]),
+      want: true,
+    },
+    {
+      name: 'duplicate module copy (by name)',
+      err: Object.assign(new Error('x'), { name: 'StaleInformerCacheError' }),
+      want: true,
+    },
     { name: 'other error', err: new Error('x'), want: false },
     { name: 'not an error', err: 'x', want: false },
   ])('$name', ({ err, want }) => {

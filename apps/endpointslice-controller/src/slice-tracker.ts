@@ -12,7 +12,10 @@ const deletionExpected = -1;
 type GenerationsBySlice = Map<string, number>;
 
 function serviceKeyOf(slice: EndpointSlice): string {
-  return namespacedKey(slice.metadata.namespace ?? '', slice.metadata.labels?.[wellKnown.LabelServiceName] ?? '');
+  return namespacedKey(
+    slice.metadata.namespace ?? '',
+    slice.metadata.labels?.[wellKnown.LabelServiceName] ?? '',
+  );
 }
 
 const uidOf = (s: EndpointSlice): string => s.metadata.uid ?? '';

@@ -29,13 +29,19 @@ export function makePod(o: PodOpts): Pod {
     },
     spec: {
       nodeName: o.node ?? 'node-1',
-      containers: o.containers ?? [{ name: 'c', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] }],
+      containers: o.containers ?? [
+        { name: 'c', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
+      ],
     },
     status: {
       phase: o.phase ?? 'Running',
       podIPs: (o.ips ?? []).map((ip) => ({ ip })),
       conditions: [
-        { type: 'Ready', status: (o.ready ?? true) ? 'True' : 'False', lastTransitionTime: o.readySince ?? '2024-01-01T00:00:00Z' },
+        {
+          type: 'Ready',
+          status: (o.ready ?? true) ? 'True' : 'False',
+          lastTransitionTime: o.readySince ?? '2024-01-01T00:00:00Z',
+        },
       ],
     },
   };
@@ -90,7 +96,10 @@ export function makeNode(name: string, zone?: string): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, ...(zone === undefined ? {} : { labels: { 'topology.kubernetes.io/zone': zone } }) },
+    metadata: {
+      name,
+      ...(zone === undefined ? {} : { labels: { 'topology.kubernetes.io/zone': zone } }),
+    },
   };
 }
 

@@ -3,7 +3,13 @@
 // are recorded instead of waited for.
 import type { KubeObject } from '@svclab/api';
 import { metaNamespaceKey } from '@svclab/apimachinery';
-import type { CacheLister, ControllerQueue, DeletedFinalStateUnknown, InformerSource, ResourceEventHandler } from './controller.js';
+import type {
+  CacheLister,
+  ControllerQueue,
+  DeletedFinalStateUnknown,
+  InformerSource,
+  ResourceEventHandler,
+} from './controller.js';
 import { deepFreeze } from './fake-writers.js';
 
 export class FakeInformer<T extends KubeObject> implements InformerSource<T>, CacheLister<T> {
@@ -19,7 +25,9 @@ export class FakeInformer<T extends KubeObject> implements InformerSource<T>, Ca
   }
   list(namespace?: string): readonly T[] {
     const all = [...this.#items.values()];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata.namespace ?? '') === namespace);
+    return namespace === undefined
+      ? all
+      : all.filter((o) => (o.metadata.namespace ?? '') === namespace);
   }
   get(namespace: string, name: string): T | undefined {
     return this.#items.get(namespace === '' ? name : `${namespace}/${name}`);
@@ -53,7 +61,9 @@ export class FakeInformer<T extends KubeObject> implements InformerSource<T>, Ca
   }
 }
 
-type GetResult = { readonly item: string; readonly shutdown: false } | { readonly item: undefined; readonly shutdown: true };
+type GetResult =
+  | { readonly item: string; readonly shutdown: false }
+  | { readonly item: undefined; readonly shutdown: true };
 
 export class FakeQueue implements ControllerQueue {
   readonly #queue: string[] = [];

@@ -11,9 +11,13 @@ export function formatRFC3339Nano(t: Date): string {
  * addTriggerTimeAnnotation: returns `annotations` with the trigger time set, or removed when no
  * trigger time is known. Never mutates its input.
  */
-export function withTriggerTime(annotations: Readonly<Record<string, string>> | undefined, triggerTime: Date | undefined): Record<string, string> {
+export function withTriggerTime(
+  annotations: Readonly<Record<string, string>> | undefined,
+  triggerTime: Date | undefined,
+): Record<string, string> {
   const key = wellKnown.AnnotationEndpointsLastChangeTriggerTime;
   const out = Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => k !== key));
-  if (triggerTime !== undefined && !Number.isNaN(triggerTime.getTime())) out[key] = formatRFC3339Nano(triggerTime);
+  if (triggerTime !== undefined && !Number.isNaN(triggerTime.getTime()))
+    out[key] = formatRFC3339Nano(triggerTime);
   return out;
 }
