@@ -100,7 +100,7 @@ export class AgentHost {
   private async heartbeat(agent: NodeAgent, signal: AbortSignal): Promise<void> {
     const interval = this.opts.leaseRenewIntervalMs ?? NodeLeaseRenewIntervalMs;
     let delay = 0;
-    while (!signal.aborted) {
+    for (;;) {
       await sleep(delay, signal);
       if (signal.aborted) return;
       try {

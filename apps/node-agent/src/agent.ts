@@ -105,7 +105,7 @@ export class NodeAgent {
     try {
       if (this.lease === undefined) {
         try {
-          this.lease = await leases.create(leaseFor(this.name, this.now(), undefined, this.opts.leaseDurationSeconds));
+          this.lease = await leases.create(leaseFor(this.name, this.now(), { durationSeconds: this.opts.leaseDurationSeconds }));
           this.opts.metrics?.leaseRenewals.inc({ result: 'success' });
           return;
         } catch (err) {
@@ -113,7 +113,7 @@ export class NodeAgent {
           this.lease = await leases.get(this.name);
         }
       }
-      this.lease = await leases.update(leaseFor(this.name, this.now(), this.lease, this.opts.leaseDurationSeconds));
+      this.lease = await leases.update(leaseFor(this.name, this.now(), { prev: this.lease, durationSeconds: this.opts.leaseDurationSeconds }));
       this.opts.metrics?.leaseRenewals.inc({ result: 'success' });
     } catch (err) {
       this.lease = undefined; // re-read on the next try (conflict, deleted, apiserver restarted)
@@ -130,7 +130,7 @@ export class NodeAgent {
     if (!ours) return;
     const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     let r = this.pods.get(key);
-    if (pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null) {
+    if (pod.metadata.deletionTimestamp !== undefined) {
       const left = Date.parse(pod.metadata.deletionTimestamp) - this.now();
       if (r !== undefined && left > 0) {
         // Graceful deletion: keep serving until the grace period ends.
@@ -145,7 +145,7 @@ export class NodeAgent {
       r = this.startPod(key, pod);
       await r.runtime.start();
     }
-    if (r !== undefined) await this.writeStatus(pod, r);
+    await this.writeStatus(pod, r);
   }
 
   private startPod(key: string, pod: Pod): RunningPod {

@@ -44,7 +44,7 @@ describe('leaseFor', () => {
     { name: 'new lease', prev: undefined, duration: undefined, wantDuration: 40 },
     { name: 'renewal keeps metadata', prev: leaseFor('node-2', t0 - 10_000), duration: 4, wantDuration: 4 },
   ])('$name', ({ prev, duration, wantDuration }) => {
-    const l = leaseFor('node-2', t0, prev, duration);
+    const l = leaseFor('node-2', t0, { prev, durationSeconds: duration });
     expect(l.metadata).toMatchObject({ name: 'node-2', namespace: 'kube-node-lease' });
     expect(l.spec).toEqual({ holderIdentity: 'node-2', leaseDurationSeconds: wantDuration, renewTime: '2026-01-02T03:04:05.678000Z' });
   });

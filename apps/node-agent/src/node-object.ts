@@ -45,7 +45,7 @@ export function formatMicroTime(ms: number): string {
 
 export function readyConditions(nowMs: number, prev?: readonly NodeCondition[]): NodeCondition[] {
   const ts = formatTime(nowMs);
-  const c = (type: string, status: 'True' | 'False', reason: string, message: string): NodeCondition => {
+  const c = ([type, status, reason, message]: readonly [string, 'True' | 'False', string, string]): NodeCondition => {
     const old = prev?.find((x) => x.type === type);
     return {
       type,
@@ -57,10 +57,10 @@ export function readyConditions(nowMs: number, prev?: readonly NodeCondition[]):
     };
   };
   return [
-    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+    c(['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available']),
+    c(['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure']),
+    c(['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available']),
+    c(['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status']),
   ];
 }
 
@@ -111,14 +111,15 @@ export function nodeFor(id: NodeIdentity, nowMs: number): Node {
 }
 
 /** The node's Lease in kube-node-lease, renewed at `nowMs`. */
-export function leaseFor(name: string, nowMs: number, prev?: Lease, durationSeconds = NodeLeaseDurationSeconds): Lease {
+export function leaseFor(name: string, nowMs: number, opts: { prev?: Lease | undefined; durationSeconds?: number | undefined } = {}): Lease {
+  const prev = opts.prev;
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: prev === undefined ? { name, namespace: NodeLeaseNamespace } : structuredClone(prev.metadata),
     spec: {
       holderIdentity: name,
-      leaseDurationSeconds: durationSeconds,
+      leaseDurationSeconds: opts.durationSeconds ?? NodeLeaseDurationSeconds,
       renewTime: formatMicroTime(nowMs),
     },
   };

@@ -5,12 +5,12 @@ import type { ClientSet } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 
 export interface EventRecorder {
-  event(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  event(ref: ObjectReference, e: { type: 'Normal' | 'Warning'; reason: string; message: string }): void;
 }
 
 export function newEventRecorder(client: ClientSet, component: string, logger: Logger): EventRecorder {
   return {
-    event(ref, type, reason, message) {
+    event(ref, { type, reason, message }) {
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       const suffix = (Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16);
       const ev: Event = {

@@ -10,8 +10,9 @@ export const MaxReplicasAnnotation = 'deployment.kubernetes.io/max-replicas';
 export const PodTemplateHashLabel = 'pod-template-hash';
 
 /** Resolves an int-or-percent against `total` (surge rounds up, unavailable rounds down). */
-export function resolveIntOrPercent(v: IntOrString | undefined, total: number, roundUp: boolean, dflt: string): number {
-  const x = v ?? dflt;
+export function resolveIntOrPercent(v: IntOrString | undefined, total: number, opts: { roundUp: boolean; dflt: string }): number {
+  const { roundUp } = opts;
+  const x = v ?? opts.dflt;
   if (typeof x === 'number') return x;
   const m = /^(\d+)%$/.exec(x);
   if (m === null) return Number(x) || 0;
@@ -22,8 +23,8 @@ export function resolveIntOrPercent(v: IntOrString | undefined, total: number, r
 export function resolveFenceposts(d: Deployment): { maxSurge: number; maxUnavailable: number } {
   const replicas = d.spec?.replicas ?? 1;
   const ru = d.spec?.strategy?.rollingUpdate;
-  let maxSurge = resolveIntOrPercent(ru?.maxSurge, replicas, true, '25%');
-  let maxUnavailable = resolveIntOrPercent(ru?.maxUnavailable, replicas, false, '25%');
+  let maxSurge = resolveIntOrPercent(ru?.maxSurge, replicas, { roundUp: true, dflt: '25%' });
+  let maxUnavailable = resolveIntOrPercent(ru?.maxUnavailable, replicas, { roundUp: false, dflt: '25%' });
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   if (d.spec?.strategy?.type === 'Recreate') {
     maxSurge = 0;
@@ -34,7 +35,9 @@ export function resolveFenceposts(d: Deployment): { maxSurge: number; maxUnavail
 
 function templateWithoutHash(rs: ReplicaSet): unknown {
   const t = structuredClone(rs.spec?.template ?? { spec: { containers: [] } });
-  if (t.metadata?.labels) delete t.metadata.labels[PodTemplateHashLabel];
+  if (t.metadata?.labels) {
+    t.metadata.labels = Object.fromEntries(Object.entries(t.metadata.labels).filter(([k]) => k !== PodTemplateHashLabel));
+  }
   return t;
 }
 
@@ -164,7 +167,8 @@ export function planRollout(d: Deployment, owned: readonly ReplicaSet[]): Rollou
   return { scale };
 }
 
-function cond(type: string, ok: boolean, reason: string, message: string, prev: WorkloadCondition[] | undefined, now: string): WorkloadCondition {
+function cond([type, ok, reason, message]: readonly [string, boolean, string, string], at: { prev: WorkloadCondition[] | undefined; now: string }): WorkloadCondition {
+  const { prev, now } = at;
   const status = ok ? 'True' : 'False';
   const old = prev?.find((c) => c.type === type);
   return {
@@ -198,11 +202,11 @@ export function deploymentStatus(d: Deployment, owned: readonly ReplicaSet[], no
     unavailableReplicas: Math.max(0, replicas - available, want - available),
     conditions: [
       available >= want - maxUnavailable
-        ? cond('Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.', d.status?.conditions, ts)
-        : cond('Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', d.status?.conditions, ts),
+        ? cond(['Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.'], { prev: d.status?.conditions, now: ts })
+        : cond(['Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'], { prev: d.status?.conditions, now: ts }),
       complete
-        ? cond('Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`, d.status?.conditions, ts)
-        : cond('Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`, d.status?.conditions, ts),
+        ? cond(['Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`], { prev: d.status?.conditions, now: ts })
+        : cond(['Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`], { prev: d.status?.conditions, now: ts }),
     ],
     ...(d.status?.collisionCount === undefined ? {} : { collisionCount: d.status.collisionCount }),
   };

@@ -12,13 +12,13 @@ describe('node lifecycle', () => {
     { name: 'renewed 41 s ago: Unknown', n: node('True'), l: lease('2026-01-01T00:00:19.000000Z'), stale: true },
     { name: 'already Unknown: nothing to write', n: node('Unknown'), l: lease('2026-01-01T00:00:00.000000Z'), stale: false },
   ])('$name', ({ n, l, stale }) => {
-    const c = staleReadyCondition(n, l, new Date('2026-01-01T00:01:00Z'), opts);
+    const c = staleReadyCondition(n, l, { now: new Date('2026-01-01T00:01:00Z'), ...opts });
     expect(c !== undefined).toBe(stale);
     if (c) expect(c).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
   });
 
   it('grants a grace period from when the controller started watching', () => {
-    const c = staleReadyCondition(node('True'), undefined, new Date(30_000), { gracePeriodMs: 40_000, watchingSince: 0 });
+    const c = staleReadyCondition(node('True'), undefined, { now: new Date(30_000), gracePeriodMs: 40_000, watchingSince: 0 });
     expect(c).toBeUndefined();
   });
 });

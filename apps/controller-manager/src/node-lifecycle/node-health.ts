@@ -17,14 +17,13 @@ export function leaseRenewedAt(lease: Lease | undefined): number | undefined {
 export function staleReadyCondition(
   node: Node,
   lease: Lease | undefined,
-  now: Date,
-  opts: { gracePeriodMs: number; watchingSince: number },
+  opts: { now: Date; gracePeriodMs: number; watchingSince: number },
 ): NodeCondition | undefined {
   const renewed = leaseRenewedAt(lease) ?? opts.watchingSince;
-  if (now.getTime() - Math.max(renewed, opts.watchingSince) <= opts.gracePeriodMs) return undefined;
+  if (opts.now.getTime() - Math.max(renewed, opts.watchingSince) <= opts.gracePeriodMs) return undefined;
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   if (ready?.status === 'Unknown') return undefined;
-  const ts = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const ts = opts.now.toISOString().replace(/\.\d+Z$/, 'Z');
   return {
     type: 'Ready',
     status: 'Unknown',

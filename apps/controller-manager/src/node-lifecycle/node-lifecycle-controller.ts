@@ -61,7 +61,7 @@ export class NodeLifecycleController {
       for (const node of this.nodes.list()) {
         const name = node.metadata.name ?? '';
         const lease = this.leases.namespace('kube-node-lease').find(name);
-        const cond = staleReadyCondition(node, lease, now, { gracePeriodMs: this.opts.gracePeriodMs, watchingSince: this.watchingSince });
+        const cond = staleReadyCondition(node, lease, { now, gracePeriodMs: this.opts.gracePeriodMs, watchingSince: this.watchingSince });
         let ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
         if (cond !== undefined) {
           await this.markUnknown(node, cond);

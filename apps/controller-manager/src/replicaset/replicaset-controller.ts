@@ -95,7 +95,7 @@ export class ReplicaSetController {
         });
         const gone = new Set(plan.delete.map((p) => p.metadata.name));
         active = active.filter((p) => !gone.has(p.metadata.name));
-        if (failed !== undefined) throw failed;
+        if (failed !== undefined) throw failed instanceof Error ? failed : new Error('pod write failed', { cause: failed });
       }
     }
     const now = new Date();

@@ -99,7 +99,7 @@ export class Scheduler {
       const msg = unschedulableMessage(pod, nodes);
       if (this.lastFailure.get(key) !== msg) {
         this.lastFailure.set(key, msg);
-        this.opts.events.event(ref, 'Warning', 'FailedScheduling', msg);
+        this.opts.events.event(ref, { type: 'Warning', reason: 'FailedScheduling', message: msg });
         await this.setUnschedulable(pod, msg);
       }
       throw new Error(`pod ${key} is unschedulable: ${msg}`);
@@ -116,7 +116,7 @@ export class Scheduler {
       throw err;
     }
     this.lastFailure.delete(key);
-    this.opts.events.event(ref, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
+    this.opts.events.event(ref, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to ${node}` });
   }
 
   /** PodScheduled=False/Unschedulable as the scheduler reports it (kubectl get shows Pending). */

@@ -12,7 +12,7 @@ export function resolveProbePort(port: IntOrString, container: Container): numbe
   return container.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-export function httpGetCheck(host: string, port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
+export function httpGetCheck({ host, port, path, timeoutMs }: { host: string; port: number; path: string; timeoutMs: number }): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, headers: { 'user-agent': 'kube-probe/1.32' } }, (res) => {
       res.resume();
@@ -20,7 +20,7 @@ export function httpGetCheck(host: string, port: number, path: string, timeoutMs
       resolve(code >= 200 && code < 400 ? 'success' : 'failure');
     });
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve('failure'));
+    req.on('error', () => { resolve('failure'); });
     req.end();
   });
 }
@@ -36,7 +36,7 @@ export function tcpCheck(host: string, port: number, timeoutMs: number): Promise
       s.destroy();
       resolve('success');
     });
-    s.once('error', () => resolve('failure'));
+    s.once('error', () => { resolve('failure'); });
   });
 }
 
@@ -46,7 +46,7 @@ export async function runProbe(probe: Probe, container: Container, podIP: string
   if (probe.httpGet) {
     const port = resolveProbePort(probe.httpGet.port, container);
     if (port === undefined) return 'failure';
-    return httpGetCheck(probe.httpGet.host ?? podIP, port, probe.httpGet.path ?? '/', timeoutMs);
+    return httpGetCheck({ host: probe.httpGet.host ?? podIP, port, path: probe.httpGet.path ?? '/', timeoutMs });
   }
   if (probe.tcpSocket) {
     const port = resolveProbePort(probe.tcpSocket.port, container);

@@ -11,7 +11,7 @@ export interface ProberTimers {
 
 const realTimers: ProberTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  clearTimeout: (h) => { clearTimeout(h as NodeJS.Timeout); },
 };
 
 export interface ProbeWorkerOptions {

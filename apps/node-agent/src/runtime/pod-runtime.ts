@@ -184,7 +184,7 @@ export class PodRuntime {
     slot.restartTimer = setTimeout(() => {
       if (this.stopped) return;
       slot.restartCount++;
-      void this.startContainer(slot).then(() => this.changed());
+      void this.startContainer(slot).then(() => { this.changed(); });
     }, delay);
   }
 

@@ -17,7 +17,8 @@ export interface PodRuntimeState {
   readonly containers: readonly ContainerRuntimeState[];
 }
 
-function condition(type: string, ok: boolean, prev: PodStatus | undefined, now: string, notReady?: string[]): PodCondition {
+function condition(type: string, ok: boolean, at: { prev: PodStatus | undefined; now: string; notReady?: string[] }): PodCondition {
+  const { prev, now, notReady } = at;
   const status = ok ? 'True' : 'False';
   const old = prev?.conditions?.find((c) => c.type === type);
   const c: PodCondition = {
@@ -66,11 +67,11 @@ export function computePodStatus(pod: Pod, rt: PodRuntimeState, now: string): Po
   const status: PodStatus = {
     phase,
     conditions: [
-      condition('PodReadyToStartContainers', rt.podIP !== undefined, prev, now),
-      condition('Initialized', true, prev, now),
-      condition('Ready', allReady, prev, now, notReady),
-      condition('ContainersReady', allReady, prev, now, notReady),
-      scheduled ?? condition('PodScheduled', true, prev, now),
+      condition('PodReadyToStartContainers', rt.podIP !== undefined, { prev, now }),
+      condition('Initialized', true, { prev, now }),
+      condition('Ready', allReady, { prev, now, notReady }),
+      condition('ContainersReady', allReady, { prev, now, notReady }),
+      scheduled ?? condition('PodScheduled', true, { prev, now }),
     ],
     hostIP: rt.hostIP,
     hostIPs: [{ ip: rt.hostIP }],

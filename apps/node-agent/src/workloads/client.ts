@@ -33,12 +33,12 @@ export async function startClient(ctx: WorkloadContext): Promise<Workload> {
   };
 
   const once = (): void => {
-    if (target === '') return fail('TARGET_URL is not set');
-    if (ctx.nodeEntry === undefined) return fail('no node network entry on this node');
+    if (target === '') { fail('TARGET_URL is not set'); return; }
+    if (ctx.nodeEntry === undefined) { fail('no node network entry on this node'); return; }
     stats.sent++;
     const t0 = performance.now();
     const port = Number(url.port || 80);
-    socks5Connect(ctx.nodeEntry, url.hostname, port).then(
+    socks5Connect(ctx.nodeEntry, { host: url.hostname, port }).then(
       (sock) => {
         const req = request({ createConnection: () => sock, host: url.hostname, port, path: url.pathname + url.search, timeout: 5000 }, (res) => {
           res.resume();
@@ -50,11 +50,11 @@ export async function startClient(ctx: WorkloadContext): Promise<Workload> {
             } else fail(`HTTP ${res.statusCode ?? 0}`);
           });
         });
-        req.on('error', (e) => fail(e.message));
+        req.on('error', (e) => { fail(e.message); });
         req.on('timeout', () => req.destroy(new Error('timeout')));
         req.end();
       },
-      (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => { fail(e instanceof Error ? e.message : String(e)); },
     );
   };
   const timer = setInterval(once, 1000 / rate);
@@ -79,7 +79,7 @@ export async function startClient(ctx: WorkloadContext): Promise<Workload> {
     });
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
-      s.listen(p.port, ctx.podIP, () => resolve());
+      s.listen(p.port, ctx.podIP, () => { resolve(); });
     });
     servers.push(s);
   }

@@ -96,7 +96,7 @@ export async function startEchoHttp(ctx: WorkloadContext, now: () => number = Da
         servers.map(
           (s) =>
             new Promise<void>((resolve) => {
-              s.close(() => resolve());
+              s.close(() => { resolve(); });
               s.closeAllConnections();
             }),
         ),

@@ -18,7 +18,7 @@ export async function startTcpEcho(ctx: WorkloadContext, now: () => number = Dat
     });
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
-      s.listen(p.port, ctx.podIP, () => resolve());
+      s.listen(p.port, ctx.podIP, () => { resolve(); });
     });
     servers.push(s);
   }
@@ -38,11 +38,11 @@ export async function startUdpEcho(ctx: WorkloadContext, now: () => number = Dat
   const sockets: UdpSocket[] = [];
   for (const p of ctx.ports.filter((x) => x.protocol === 'UDP')) {
     const s = createSocket('udp4');
-    s.on('message', (msg, rinfo) => s.send(msg, rinfo.port, rinfo.address));
+    s.on('message', (msg, rinfo) => { s.send(msg, rinfo.port, rinfo.address); });
     s.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
-      s.bind(p.port, ctx.podIP, () => resolve());
+      s.bind(p.port, ctx.podIP, () => { resolve(); });
     });
     sockets.push(s);
   }
@@ -50,7 +50,7 @@ export async function startUdpEcho(ctx: WorkloadContext, now: () => number = Dat
     onExit: () => undefined,
     selfReady: () => readyAt(knobs, now() - started),
     stop: async () => {
-      await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => { r(); }))));
     },
   };
 }

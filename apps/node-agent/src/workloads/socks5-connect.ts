@@ -26,7 +26,7 @@ function readBytes(sock: Socket, n: number): Promise<Buffer> {
         resolve(buf.subarray(0, n));
       }
     };
-    const onClose = (): void => reject(new Error('SOCKS proxy closed the connection'));
+    const onClose = (): void => { reject(new Error('SOCKS proxy closed the connection')); };
     sock.on('data', onData);
     sock.once('error', reject);
     sock.once('close', onClose);
@@ -34,7 +34,8 @@ function readBytes(sock: Socket, n: number): Promise<Buffer> {
 }
 
 /** Opens a TCP stream to host:port through the SOCKS5 proxy at `proxy` ("host:port"). */
-export async function socks5Connect(proxy: string, host: string, port: number, timeoutMs = 5000): Promise<Socket> {
+export async function socks5Connect(proxy: string, target: { host: string; port: number }, timeoutMs = 5000): Promise<Socket> {
+  const { host, port } = target;
   const [ph = '127.0.0.1', pp = '1080'] = proxy.split(':');
   const sock = connect({ host: ph, port: Number(pp) });
   sock.setTimeout(timeoutMs, () => sock.destroy(new Error(`SOCKS connect to ${host}:${port} timed out`)));

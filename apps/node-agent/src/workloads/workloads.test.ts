@@ -53,7 +53,7 @@ describe('built-in workloads', () => {
     await start('svclab/udp-echo', [{ port, protocol: 'UDP' }]);
     const s = createSocket('udp4');
     const got = await new Promise<string>((resolve) => {
-      s.once('message', (m) => resolve(m.toString()));
+      s.once('message', (m) => { resolve(m.toString()); });
       s.send('dgram', port, podIP);
     });
     s.close();
