@@ -7,7 +7,8 @@
 //  - the proxier's full sync (render + RuleSet + data plane apply) at 1k and 10k Services;
 //  - iptables-restore apply time of 10k Services in a fresh network namespace (root only).
 // Everything on loopback (and in a namespace the bench creates).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { EndpointSlice, Service } from '@svclab/api';
@@ -46,12 +47,12 @@ async function echoServer(): Promise<{ server: Server; port: number }> {
   return { server, port: typeof a === 'object' && a !== null ? a.port : 0 };
 }
 
-function once(sock: Socket, payload: Buffer): Promise<void> {
+function once(sock: Socket, payload: Buffer, extra = 0): Promise<void> {
   return new Promise((resolve, reject) => {
     let got = 0;
     sock.on('data', (b: Buffer) => {
       got += b.length;
-      if (got >= payload.length) {
+      if (got >= payload.length + extra) {
         sock.destroy();
         resolve();
       }
@@ -62,13 +63,13 @@ function once(sock: Socket, payload: Buffer): Promise<void> {
 }
 
 /** Requests per second with `open` making a fresh connection per request. */
-async function rps(open: () => Promise<Socket>, durationS: number): Promise<number> {
+async function rps(open: () => Promise<Socket>, durationS: number, extra = 0): Promise<number> {
   const payload = Buffer.from('GET / HTTP/1.0\r\n\r\n');
   const end = performance.now() + durationS * 1000;
   let n = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
-      await once(await open(), payload);
+      await once(await open(), payload, extra);
       n++;
     }
   };
@@ -207,24 +208,32 @@ async function restoreInNetns(n: number, eps: number): Promise<string> {
   }
 }
 
+/** Starts the data plane in its own process (proxy-process.ts); resolves with its ports. */
+async function startProxyProcess(podPort: number): Promise<{ child: ChildProcess; entry: { host: string; port: number }; nodePort: number }> {
+  const np = createServer();
+  await new Promise<void>((r) => { np.listen(0, nodeIP, () => { r(); }); });
+  const a = np.address();
+  const nodePort = typeof a === 'object' && a !== null ? a.port : 0;
+  await new Promise<void>((r) => { np.close(() => { r(); }); });
+  const file = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, file, nodeIP, podIP, String(podPort), clusterIP, String(nodePort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      buf += b.toString();
+      if (buf.includes('\n')) resolve(buf.split('\n')[0] ?? '');
+    });
+    child.once('exit', (c) => { reject(new Error(`proxy process exited ${String(c)}`)); });
+  });
+  const j = JSON.parse(line) as { entry: number; nodePort: number };
+  return { child, entry: { host: nodeIP, port: j.entry }, nodePort: j.nodePort };
+}
+
 async function main(): Promise<void> {
   const echo = await echoServer();
-  const metrics = new KubeProxyMetrics();
-  const dp = new UserspaceDataplane({ nodeName: 'node-99', nodeIP, entryPort: 0, conntrackMax: 0, metrics, logger: nopLogger });
-  const started = await dp.start();
-  const entry = { host: started.ip, port: started.port };
-  const health = new ProxierHealth(60_000);
-  const nodePortServer = createServer();
-  await new Promise<void>((r) => { nodePortServer.listen(0, nodeIP, () => { r(); }); });
-  const npAddr = nodePortServer.address();
-  const nodePort = typeof npAddr === 'object' && npAddr !== null ? npAddr.port : 0;
-  await new Promise<void>((r) => { nodePortServer.close(() => { r(); }); });
-  const proxier = new Proxier({ mode: 'iptables', nodeName: 'node-99', nodeIP, clusterCIDR: '127.244.0.0/16', minSyncPeriodMs: 0, syncPeriodMs: 3_600_000, dataplane: dp, metrics, health, logger: nopLogger });
-  proxier.onServiceUpdate(undefined, makeService('default', 'echo', { spec: { type: 'NodePort', clusterIP, ports: [{ name: 'http', port: 80, targetPort: echo.port, nodePort, protocol: 'TCP' }] } }));
-  proxier.onEndpointSliceUpdate(undefined, makeEndpointSlice('default', 'echo', { endpoints: [{ addresses: [podIP], nodeName: 'node-99', conditions: { ready: true } }], ports: [{ name: 'http', port: echo.port, protocol: 'TCP' }] }));
-  proxier.onServicesSynced();
-  proxier.onEndpointSlicesSynced();
-  await proxier.syncProxyRules();
+  const proxy = await startProxyProcess(echo.port);
+  const entry = proxy.entry;
+  const nodePort = proxy.nodePort;
 
   const nodePortOpen = (): Promise<Socket> =>
     new Promise((resolve, reject) => {
@@ -233,44 +242,44 @@ async function main(): Promise<void> {
       s.once('error', reject);
     });
 
-  progress('await rps(directOpen(echo.port), 0.5); // warm-up');
+  progress('rps');
   await rps(directOpen(echo.port), 0.5); // warm-up
   await rps(socksOpen(entry), 0.5);
-  progress('const direct');
+  progress('direct');
   const direct = await rps(directOpen(echo.port), seconds);
-  progress('const viaEntry');
+  progress('viaEntry');
   const viaEntry = await rps(socksOpen(entry), seconds);
-  progress('const viaNodePort');
+  progress('viaNodePort');
   const viaNodePort = await rps(nodePortOpen, seconds);
   const n = 3000;
-  progress('const rttDirect');
+  progress('rttDirect');
   const rttDirect = await pingPong(await directOpen(echo.port)(), n);
-  progress('const rttEntry');
+  progress('rttEntry');
   const rttEntry = await pingPong(await socksOpen(entry)(), n);
-  progress('const bulkDirect');
+  progress('bulkDirect');
   const bulkDirect = await bulk(await directOpen(echo.port)(), 512);
-  progress('const bulkEntry');
+  progress('bulkEntry');
   const bulkEntry = await bulk(await socksOpen(entry)(), 512);
-  await dp.close();
+  proxy.child.kill('SIGTERM');
   echo.server.close();
 
-  progress('const s1k');
+  progress('s1k');
   const s1k = await proxierFullSync(1000, echo.port);
-  progress('const s10k');
+  progress('s10k');
   const s10k = await proxierFullSync(10_000, echo.port);
-  progress('const restore');
-  const restore = await restoreInNetns(restoreServices, restoreEndpoints);
+  progress('restore');
+  const restore = restoreServices > 0 ? await restoreInNetns(restoreServices, restoreEndpoints) : 'skipped (0 services asked)';
 
   out('### kube-proxy data plane');
   out('');
-  out(`Loopback, Node ${process.version}, ${String(seconds)} s per rate run, 32 requests in flight; one echo pod.`);
+  out(`Loopback, Node ${process.version}, ${String(seconds)} s per rate run, 32 requests in flight; client and echo pod in one process, the data plane (Proxier + UserspaceDataplane) in its own process as kube-proxy runs.`);
   out('');
   out('| measure | direct to the pod | through kube-proxy | ratio |');
   out('|---|---:|---:|---:|');
   out(`| requests/s, new connection each (node entry: SOCKS5 → ClusterIP) | ${direct.toFixed(0)} | ${viaEntry.toFixed(0)} | ${((viaEntry / direct) * 100).toFixed(0)} % |`);
   out(`| requests/s, new connection each (NodePort listener) | ${direct.toFixed(0)} | ${viaNodePort.toFixed(0)} | ${((viaNodePort / direct) * 100).toFixed(0)} % |`);
   out(`| round trip p50 on an open connection, 64 B (µs) | ${pct(rttDirect, 50).toFixed(0)} | ${pct(rttEntry, 50).toFixed(0)} | +${(pct(rttEntry, 50) - pct(rttDirect, 50)).toFixed(0)} µs added |`);
-  out(`| round trip p99 on an open connection, 64 B (µs) | ${pct(rttDirect, 99).toFixed(0)} | ${pct(rttEntry, 99).toFixed(0)} | +${(pct(rttEntry, 99) - pct(rttDirect, 99)).toFixed(0)} µs added |`);
+  out(`| round trip p99 on an open connection, 64 B (µs) | ${pct(rttDirect, 99).toFixed(0)} | ${pct(rttEntry, 99).toFixed(0)} | ${(pct(rttEntry, 99) - pct(rttDirect, 99)).toFixed(0)} µs |`);
   out(`| bulk echo, 512 MB (MB/s) | ${bulkDirect.toFixed(0)} | ${bulkEntry.toFixed(0)} | ${((bulkEntry / bulkDirect) * 100).toFixed(0)} % |`);
   out('');
   out('| control plane | 1k Services | 10k Services |');
