@@ -9,7 +9,7 @@
 // Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (per run, default 10).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
@@ -196,14 +196,23 @@ function startKnot(port: number): ChildProcess {
   return spawn('knotd', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function startSvclab(upstreamPort: number): Promise<{ proc: ChildProcess; port: number }> {
+/**
+ * The built server (`make bench` builds first) when dist is newer than every source file; otherwise
+ * the sources through tsx, which run slower (esbuild's keepNames wraps every closure it creates).
+ */
+function serverEntry(): { args: string[]; label: string } {
+  const dist = join(root, 'apps/dns/dist/main.js');
+  const src = join(root, 'apps/dns/src');
+  const newest = Math.max(...readdirSync(src, { recursive: true }).map((f) => statSync(join(src, String(f))).mtimeMs));
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newest) return { args: [dist], label: 'built (`dist/main.js`)' };
+  return { args: ['--conditions=@svclab/source', '--import', 'tsx', join(src, 'main.ts')], label: 'from source via tsx (dist missing or stale)' };
+}
+
+async function startSvclab(upstreamPort: number, entry: string[]): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(
     process.execPath,
     [
-      '--conditions=@svclab/source',
-      '--import',
-      'tsx',
-      join(root, 'apps/dns/src/main.ts'),
+      ...entry,
       '--objects',
       objectsFile(),
       '--dns-address',
@@ -335,7 +344,8 @@ async function main(): Promise<void> {
   process.on('exit', kill);
   try {
     await waitAnswering(knotPort, svcName(HEADLESS), 'knotd', knot);
-    const s = await startSvclab(knotPort);
+    const entry = serverEntry();
+    const s = await startSvclab(knotPort, entry.args);
     svclab = s.proc;
     await waitAnswering(s.port, svcName(HEADLESS), 'svclab dns', s.proc);
     const diffs = await sameAnswers(s.port, knotPort);
@@ -362,7 +372,7 @@ async function main(): Promise<void> {
         '',
         `${fmt(SERVICES)} Services in ${NAMESPACES} namespaces (${fmt(HEADLESS)} headless × ${ENDPOINTS} endpoints), TTL ${TTL}. dnsperf ${dnsperfVersion} over UDP, ` +
           `\`-c 8 -T 1 -q 200\`, ${SECONDS} s per run; peak = unlimited, then \`-Q\` 80 % of that server's own peak with per-query latencies from \`-v\`. ` +
-          `${knotVersion} with 1 UDP worker serves the same records from a generated zone file. svclab dns runs from source with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
+          `${knotVersion} with 1 UDP worker serves the same records from a generated zone file. svclab dns runs ${entry.label} with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
           `(\`example.test.\`, ${fmt(FORWARDED)} names, each asked once before measuring). Every run is preceded by 3 s of unmeasured warm-up (JIT). Cluster names: ½ A ClusterIP, ¼ A headless, ¼ SRV \`_http._tcp\`.`,
         '',
         '| server | query mix | peak QPS | svclab / native | QPS at 80 % | p50 ms at 80 % | p99 ms at 80 % | avg ms at 80 % | lost at 80 % |',
