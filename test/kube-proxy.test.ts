@@ -1,7 +1,9 @@
 // End to end: three BUILT kube-proxy processes (`node apps/kube-proxy/dist/main.js`, userspace data
 // plane) against a real apiserver on real NATS + Redis, carrying real TCP/UDP to "pods" listening
 // on 127.244.N.x; and the kernel data plane applying rendered rules in a network namespace.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import dnsPacket from 'dns-packet';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderIptables } from '@svclab/proxy-rules';
@@ -62,6 +64,8 @@ describe('kube-proxy processes on a real apiserver (userspace data plane)', () =
   let pods: EchoPod[] = [];
   let podPort = 0;
   const svc: Record<string, { clusterIP: string; nodePort: number }> = {};
+  // A stand-in cluster DNS on loopback: `<svc>.default.svc.cluster.local` → the Service's ClusterIP.
+  const dns = createSocket('udp4');
 
   const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
     const r = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -112,6 +116,15 @@ describe('kube-proxy processes on a real apiserver (userspace data plane)', () =
     await createSlice('etp-local', [endpoint(1)]);
     await createSlice('itp-local', [endpoint(0), endpoint(1)]);
     await createSlice('udp', [endpoint(2)], 'UDP');
+    dns.on('message', (m, r) => {
+      const q = dnsPacket.decode(m);
+      const name = q.questions?.[0]?.name ?? '';
+      const hit = /^([a-z0-9-]+)\.default\.svc\.cluster\.local$/.exec(name);
+      const ip = hit?.[1] === undefined ? undefined : svc[hit[1]]?.clusterIP;
+      const answers = ip !== undefined && q.questions?.[0]?.type === 'A' ? [{ type: 'A' as const, name, ttl: 5, data: ip }] : [];
+      dns.send(dnsPacket.encode({ type: 'response', id: q.id ?? 0, flags: dnsPacket.AUTHORITATIVE_ANSWER | (ip === undefined ? 3 : 0), questions: q.questions ?? [], answers }), r.port, r.address);
+    });
+    await new Promise<void>((r) => { dns.bind(0, '127.0.0.1', () => { r(); }); });
     nodes = await Promise.all(
       nodeIPs.map(async (ip, i) => {
         const [entryPort, hzPort] = await Promise.all([freePort(), freePort()]);
@@ -127,17 +140,22 @@ describe('kube-proxy processes on a real apiserver (userspace data plane)', () =
           '--proxy-mode=iptables',
           '--min-sync-period=200ms',
           '--cluster-cidr=127.244.0.0/16',
+          `--cluster-dns=127.0.0.1:${String(dns.address().port)}`,
           `--node-entry-port=${String(entryPort)}`,
           `--healthz-bind-address=${ip}:${String(hzPort)}`,
           `--metrics-bind-address=${ip}:${String(hzPort)}`,
         ]);
-        await waitForPort(ip, entryPort, 30_000);
+        try {
+          await waitForPort(ip, entryPort, 90_000);
+        } catch (err) {
+          throw new Error(`${name} did not open its node entry:\n${proc.output()}`, { cause: err });
+        }
         return { name, ip, entry: { host: ip, port: entryPort }, healthz: `http://${ip}:${String(hzPort)}`, proc };
       }),
     );
     // Ready = the first sync happened (after both informers synced).
     for (const n of nodes) {
-      await until(async () => ((await fetch(`${n.healthz}/readyz`)).status === 200 ? true : undefined), `${n.name} ready`);
+      await until(async () => ((await fetch(`${n.healthz}/readyz`)).status === 200 ? true : undefined), `${n.name} ready`, 90_000);
     }
   });
 
@@ -145,6 +163,26 @@ describe('kube-proxy processes on a real apiserver (userspace data plane)', () =
     await Promise.all(nodes.map((n) => n.proc.stop(10_000)));
     await Promise.all(pods.map((p) => p.close()));
     await api?.stop();
+    dns.close();
+  });
+
+  const curl = (args: string[]): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      execFile('curl', ['-s', '--http0.9', '--max-time', '20', ...args], (err, stdout) => {
+        resolve({ code: err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1, out: stdout });
+      });
+    });
+
+  it.runIf(spawnSync('curl', ['--version']).status === 0)('the real curl works through the node entry (--socks5 and --socks5-hostname)', async () => {
+    const proxy = `${entry(0).host}:${String(entry(0).port)}`;
+    const byIP = await curl(['--socks5', proxy, `http://${svc['web']?.clusterIP ?? ''}/`]);
+    expect(byIP.out).toMatch(/^pod-[123] 127\.0\.1\.61\n$/);
+    const byName = await curl(['--socks5-hostname', proxy, 'http://web/']);
+    expect(byName.out).toMatch(/^pod-[123] /);
+    const withNs = await curl(['--socks5-hostname', proxy, '--proxy-user', 'ns=default:x', 'http://sticky/']);
+    expect(withNs.out).toMatch(/^pod-[123] /);
+    const unknown = await curl(['--socks5-hostname', proxy, 'http://nope/']);
+    expect(unknown.code).not.toBe(0);
   });
 
   it('spreads 300 requests through node-1 over the 3 endpoints on 3 nodes (chi-square)', async () => {
