@@ -298,9 +298,51 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     expect(rs.code).toBe(0);
   });
 
+  it('an unschedulable pod gets FailedScheduling with the scheduler\'s message', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'nowhere', namespace: ns },
+      spec: { nodeSelector: { disktype: 'ssd' }, containers: [{ name: 'echo', image: 'svclab/echo' }] },
+    };
+    const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
+    expect(applied.code, applied.stdout).toBe(0);
+    const msg = await until('FailedScheduling event', async () => {
+      const r = await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=nowhere,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
+      return r.stdout === '' ? undefined : r.stdout;
+    }, 60_000, procs());
+    expect(msg).toContain("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.");
+    const p = await client.resource('pods').namespace(ns).get('nowhere');
+    expect(p.spec?.nodeName ?? '').toBe('');
+    expect(p.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+    await kubectl(['delete', 'pod', 'nowhere', '--wait=false']);
+  });
+
+  it('a restarted node agent keeps its pods\' IPs and serves them again', async () => {
+    const first = nodes[0];
+    const before = (await pods('app=echo')).filter((p) => alive(p) && p.spec?.nodeName === first?.name);
+    expect(before.length).toBeGreaterThan(0);
+    await agents[0]?.stop(10_000);
+    const common = { APISERVER_URL: api.url, NATS_URL: api.nats.url, LOG_LEVEL: 'warn' };
+    agents[0] = runSource('node-agent', { ...common, NODE_NAME: first?.name ?? '', NODE_IP: first?.ip ?? '' }, ['--healthz-bind-address', '127.0.0.1:0', '--node-lease-duration-seconds', '4']);
+    for (const p of before) {
+      const ip = p.status?.podIP ?? '';
+      const body = await until(`${p.metadata.name ?? ''} answering again on ${ip}`, async () => {
+        const res = await fetch(`http://${ip}:8080/`);
+        return (await res.json()) as { pod: string };
+      }, 90_000, procs());
+      expect(body.pod).toBe(p.metadata.name);
+    }
+    await until('pods Ready again with the same IPs', async () => {
+      const now = (await pods('app=echo')).filter((p) => alive(p) && p.spec?.nodeName === first?.name);
+      return now.length === before.length && now.every((p) => isReady(p) && before.some((b) => b.metadata.name === p.metadata.name && b.status?.podIP === p.status?.podIP));
+    }, 90_000, procs());
+  });
+
   it('a stopped node agent makes its node Unknown after the grace period and its pods not Ready', async () => {
     const victim = nodes[1]?.name ?? '';
-    const before = (await pods('app=echo')).filter((p) => p.spec?.nodeName === victim && isReady(p));
+    // Every pod on the victim (echo, roll, web…): the scheduler spread them over both nodes.
+    const before = (await client.resource('pods').namespace(ns).list()).items.filter((p) => alive(p) && p.spec?.nodeName === victim && isReady(p));
     expect(before.length).toBeGreaterThan(0);
     await agents[1]?.kill();
     await until(`${victim} Ready=Unknown`, async () => {
@@ -310,7 +352,7 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     const n = await client.resource('nodes').get(victim);
     expect(n.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
     await until('its pods not Ready', async () => {
-      const l = (await pods('app=echo')).filter((p) => p.spec?.nodeName === victim);
+      const l = (await client.resource('pods').namespace(ns).list()).items.filter((p) => before.some((b) => b.metadata.uid === p.metadata.uid));
       return l.length > 0 && l.every((p) => !isReady(p));
     }, 60_000, procs());
     const r = await kubectl(['get', 'node', victim]);
