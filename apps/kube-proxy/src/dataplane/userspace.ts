@@ -86,6 +86,8 @@ export class UserspaceDataplane implements Dataplane {
   /** IPVS persistence: `vsKey client` → backend and expiry (ms). */
   private readonly persistence = new Map<string, { ip: string; port: number; expires: number }>();
   private readonly listeners = new Map<string, Listener>();
+  /** Listeners that failed to open, so the warning is logged once, not at every sync. */
+  private readonly failedListeners = new Set<string>();
   private readonly udpFlows = new Map<string, UdpFlow>();
   private readonly resolvers = new Map<string, Resolver>();
   private readonly sockets = new Set<Socket>();
@@ -522,9 +524,17 @@ export class UserspaceDataplane implements Dataplane {
       if (this.listeners.has(k)) continue;
       opening.push(
         this.openListener(spec).then(
-          (l) => { this.listeners.set(k, l); },
+          (l) => {
+            this.listeners.set(k, l);
+            this.failedListeners.delete(k);
+          },
           (err: unknown) => {
             // e.g. EADDRINUSE: another node process serves this externalIP on the same machine.
+            if (this.failedListeners.has(k)) {
+              this.opts.logger.debug('cannot open listener', { listener: k, err });
+              return;
+            }
+            this.failedListeners.add(k);
             this.opts.logger.warn('cannot open listener', { listener: k, err });
           },
         ),
