@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUsageError } from './cluster-context.js';
-import { formatVerbose, parseCurlArgs, socks5Connect, socks5ConnectRequest, socks5ReplyMessage } from './curl.js';
+import { curl, formatVerbose, parseCurlArgs, socks5Connect, socks5ConnectRequest, socks5ReplyMessage } from './curl.js';
 
 describe('svclab curl', () => {
   it.each([
@@ -87,5 +92,53 @@ describe('svclab curl', () => {
       const port = await listening;
       await expect(socks5Connect({ host: '127.0.0.1', port }, 'nowhere.production', 80)).rejects.toThrow(/host unreachable/);
     });
+  });
+});
+
+describe('svclab curl against a cluster.json whose node entry is a fake SOCKS5 relay', () => {
+  it('sends the host name unresolved through the entry and prints the body', async () => {
+    const listen = (srv: Server): Promise<number> =>
+      new Promise((r) => srv.listen(0, '127.0.0.1', () => { const a = srv.address(); r(typeof a === 'object' && a !== null ? a.port : 0); }));
+    const web = http.createServer((req, res) => { res.end(`hello ${req.headers.host ?? ''}\n`); });
+    const webPort = await listen(web);
+    const asked: string[] = [];
+    const socks = net.createServer((s) => {
+      let stage = 0;
+      const onData = (b: Buffer): void => {
+        if (stage === 0) {
+          stage = 1;
+          s.write(Buffer.from([5, 0]));
+          return;
+        }
+        s.off('data', onData);
+        asked.push(b.subarray(5, 5 + (b[4] ?? 0)).toString());
+        const up = net.connect({ host: '127.0.0.1', port: webPort }, () => {
+          s.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+          s.pipe(up);
+          up.pipe(s);
+        });
+      };
+      s.on('data', onData);
+    });
+    const socksPort = await listen(socks);
+    const home = mkdtempSync(join(tmpdir(), 'svclab-curl-'));
+    writeFileSync(join(home, 'cluster.json'), JSON.stringify({ kubeconfig: '', apiserver: 'http://127.0.0.1:1', dns: null, jaeger: null, nats: '', redis: '', nodes: [{ name: 'node-1', ip: '127.0.0.1', proxy: `127.0.0.1:${socksPort}` }] }));
+    const saved = process.env['SVCLAB_HOME'];
+    process.env['SVCLAB_HOME'] = home;
+    let out = '';
+    let err = '';
+    try {
+      const code = await curl(['--node', '1', 'http://my-app.production/', '-v'], { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+      expect(code).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env['SVCLAB_HOME'];
+      else process.env['SVCLAB_HOME'] = saved;
+      rmSync(home, { recursive: true, force: true });
+      await new Promise<void>((r) => socks.close(() => { r(); }));
+      await new Promise<void>((r) => web.close(() => { r(); }));
+    }
+    expect(asked).toEqual(['my-app.production']);
+    expect(out).toBe('hello my-app.production\n');
+    expect(err).toContain('< HTTP/1.1 200 OK');
   });
 });

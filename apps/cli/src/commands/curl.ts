@@ -162,9 +162,13 @@ export async function curl(argv: readonly string[], io: Io): Promise<number> {
     return 7; // curl: failed to connect
   }
   const path = `${opts.url.pathname}${opts.url.search}`;
-  return new Promise((resolve) => {
+  return new Promise<number>((done) => {
+    const resolve = (code: number): void => {
+      sock.destroy();
+      done(code);
+    };
     const req = request(
-      { method: opts.method, host, port, path, headers: { host: opts.url.host, 'user-agent': 'svclab-curl', ...Object.fromEntries(opts.headers) }, createConnection: () => sock, agent: false },
+      { method: opts.method, host, port, path, headers: { host: opts.url.host, 'user-agent': 'svclab-curl', ...Object.fromEntries(opts.headers) }, createConnection: () => sock },
       (res) => {
         if (opts.verbose) io.stderr(formatVerbose({ method: opts.method, path, host: opts.url.host, via: node.proxy ?? '' }, { statusCode: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', headers: res.headers }));
         const chunks: Buffer[] = [];
