@@ -39,6 +39,7 @@ describe('local cluster plan', () => {
   it.each([
     { name: 'defaults', argv: [], want: { nodes: 3, proxyMode: 'iptables' } },
     { name: 'nodes and mode', argv: ['--nodes', '5', '--proxy-mode', 'ipvs'], want: { nodes: 5, proxyMode: 'ipvs' } },
+    { name: 'min sync period', argv: ['--min-sync-period', '0'], want: { nodes: 3, proxyMode: 'iptables', minSyncPeriod: '0' } },
   ])('parses up arguments: $name', ({ argv, want }) => {
     expect(parseUpArgs(argv)).toEqual(want);
   });

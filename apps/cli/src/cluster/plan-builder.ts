@@ -9,6 +9,8 @@ export interface LocalClusterConfig {
   readonly tokensFile: string;
   readonly nodes: number;
   readonly proxyMode: 'iptables' | 'ipvs';
+  /** kube-proxy --min-sync-period; its default (1s) when unset. */
+  readonly minSyncPeriod?: string;
   readonly ports: {
     readonly nats: number;
     readonly redis: number;
@@ -141,6 +143,7 @@ export function buildPlan(cfg: LocalClusterConfig, binaries: { nats: string; red
       name: `kube-proxy-${n.name}`,
       app: 'kube-proxy',
       args: [
+        ...(cfg.minSyncPeriod === undefined ? [] : ['--min-sync-period', cfg.minSyncPeriod]),
         '--proxy-mode', cfg.proxyMode, '--healthz-bind-address', `${n.ip}:10256`, '--metrics-bind-address', `${n.ip}:10249`,
         '--cluster-dns', `127.0.0.1:${cfg.ports.dns}`, '--cluster-cidr', '127.244.0.0/16',
       ],

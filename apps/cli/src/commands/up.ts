@@ -46,6 +46,8 @@ function hostNameserver(): string | undefined {
 export interface UpOptions {
   nodes: number;
   proxyMode: 'iptables' | 'ipvs';
+  /** kube-proxy's --min-sync-period (Go duration, e.g. `0`, `1s`); kube-proxy's default when unset. */
+  minSyncPeriod?: string;
 }
 
 export function parseUpArgs(argv: readonly string[]): UpOptions {
@@ -60,8 +62,11 @@ export function parseUpArgs(argv: readonly string[]): UpOptions {
     } else if (a === '--proxy-mode' && (v === 'iptables' || v === 'ipvs')) {
       o.proxyMode = v;
       i++;
+    } else if (a === '--min-sync-period' && v !== undefined && /^(\d+(\.\d+)?(ms|s|m)?)+$/.test(v)) {
+      o.minSyncPeriod = v;
+      i++;
     } else {
-      throw new Error(`unknown argument ${a ?? ''} (usage: svclab up [--nodes N] [--proxy-mode iptables|ipvs])`);
+      throw new Error(`unknown argument ${a ?? ''} (usage: svclab up [--nodes N] [--proxy-mode iptables|ipvs] [--min-sync-period D])`);
     }
   }
   return o;
@@ -96,7 +101,7 @@ export async function up(argv: readonly string[], io: Io): Promise<number> {
     envUpstream !== undefined ? (envUpstream === '' ? undefined : envUpstream) : process.env['CI'] === 'true' ? undefined : hostNameserver();
   const pki = ensurePKI(join(layout.dir, 'pki'));
   const plan = buildPlan(
-    { root: repoRoot(), dataDir: layout.data, tokensFile: layout.tokens, nodes: opts.nodes, proxyMode: opts.proxyMode, ports, token, pki, ...(dnsUpstream === undefined ? {} : { dnsUpstream }) },
+    { root: repoRoot(), dataDir: layout.data, tokensFile: layout.tokens, nodes: opts.nodes, proxyMode: opts.proxyMode, ports, token, pki, ...(opts.minSyncPeriod === undefined ? {} : { minSyncPeriod: opts.minSyncPeriod }), ...(dnsUpstream === undefined ? {} : { dnsUpstream }) },
     { nats: findBinary('nats-server'), redis: findBinary('redis-server') },
   );
   writeFileSync(layout.plan, JSON.stringify(plan, null, 2));
