@@ -2,6 +2,9 @@
 // kubectl with the written kubeconfig → `svclab demo` → `svclab curl` through a node's kube-proxy
 // entry → NodePort on every node IP → LoadBalancer IP (cloud-provider) answering and refusing by
 // loadBalancerSourceRanges → `svclab dig` → `svclab down`. CI=true: the cluster DNS forwards nowhere.
+// Node IPs are fixed by design (127.0.1.N), so this cannot run beside another local cluster on the
+// same loopback: it fails fast then. Beside one, run it in its own network namespace:
+//   unshare -n sh -c 'ip link set lo up && npx vitest run test/local-cluster.test.ts'
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -101,6 +104,11 @@ describe.skipIf(missing.length > 0)('local cluster: svclab up → demo → curl 
 
   beforeAll(async () => {
     ensureBuilt();
+    const busy = await new Promise<boolean>((r) => {
+      const s = connect({ host: '127.0.1.1', port: 1080 }, () => { s.destroy(); r(true); });
+      s.on('error', () => { r(false); });
+    });
+    if (busy) throw new Error('another local cluster holds 127.0.1.1:1080 (node-1\'s kube-proxy entry); stop it, or run this test in its own network namespace (see the header)');
     up = await svclab('up', '--nodes', '3');
     if (up.code !== 0) return;
     info = JSON.parse(readFileSync(join(home, 'cluster.json'), 'utf8')) as typeof info;
