@@ -94,6 +94,7 @@ export async function up(argv: readonly string[], io: Io): Promise<number> {
     dnsHttp: await pickPort(19153),
     esc: await pickPort(10257),
     cm: await pickPort(10252),
+    cloudProvider: await pickPort(10258),
   };
   // Never forward beyond loopback under CI: tests must only reach addresses they own.
   const envUpstream = process.env['SVCLAB_DNS_UPSTREAM'];
