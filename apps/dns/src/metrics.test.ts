@@ -1,15 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { DnsMetrics } from './metrics.js';
 
-const q = (type: string, rcode: string) => ({ server: 'dns://127.0.0.1:53', proto: 'udp', family: '1', type, rcode, plugin: 'kubernetes' });
+const q = (type: string, rcode: string) => ({
+  server: 'dns://127.0.0.1:53',
+  proto: 'udp',
+  family: '1',
+  type,
+  rcode,
+  plugin: 'kubernetes',
+});
 
 // Request/response counts are added up per label set and handed to prom-client when it collects:
 // every scrape (and every get()) sees every query observed before it.
 describe('DnsMetrics counts', () => {
   it.each([
-    { name: 'one batch', batches: [[q('A', 'NOERROR'), q('A', 'NOERROR'), q('SRV', 'NXDOMAIN')]], a: 2, srv: 1, noerror: 2, nxdomain: 1 },
-    { name: 'two scrapes add up', batches: [[q('A', 'NOERROR')], [q('A', 'NOERROR'), q('A', 'NXDOMAIN')]], a: 3, srv: 0, noerror: 2, nxdomain: 1 },
-    { name: 'a scrape with nothing new', batches: [[q('SRV', 'NOERROR')], []], a: 0, srv: 1, noerror: 1, nxdomain: 0 },
+    {
+      name: 'one batch',
+      batches: [[q('A', 'NOERROR'), q('A', 'NOERROR'), q('SRV', 'NXDOMAIN')]],
+      a: 2,
+      srv: 1,
+      noerror: 2,
+      nxdomain: 1,
+    },
+    {
+      name: 'two scrapes add up',
+      batches: [[q('A', 'NOERROR')], [q('A', 'NOERROR'), q('A', 'NXDOMAIN')]],
+      a: 3,
+      srv: 0,
+      noerror: 2,
+      nxdomain: 1,
+    },
+    {
+      name: 'a scrape with nothing new',
+      batches: [[q('SRV', 'NOERROR')], []],
+      a: 0,
+      srv: 1,
+      noerror: 1,
+      nxdomain: 0,
+    },
   ])('$name', async ({ batches, a, srv, noerror, nxdomain }) => {
     const m = new DnsMetrics();
     let text = '';
