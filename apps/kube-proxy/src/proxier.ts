@@ -7,7 +7,7 @@ import { BoundedFrequencyRunner, realClock, type Clock } from '@svclab/apimachin
 import type { IpvsResult, IpvsScheduler, IptablesResult, ProxyNode } from '@svclab/proxy-rules';
 import { IptablesCache, renderIptables, renderIpvs, servicePortInfos, usesLocalEndpoints } from '@svclab/proxy-rules';
 import type { Logger } from '@svclab/telemetry';
-import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Link, type Tracer } from '@opentelemetry/api';
 import type { Dataplane, DataplaneSnapshot, ListenerSpec } from './dataplane/dataplane.js';
 import { EndpointsChangeTracker } from './endpoints-change-tracker.js';
 import type { KubeProxyMetrics } from './metrics.js';
@@ -49,6 +49,9 @@ export type RulesFormat = 'iptables-save' | 'ipvsadm' | 'json';
  * runner, never concurrently with itself. Nothing is programmed before both `onServicesSynced`
  * and `onEndpointSlicesSynced` were called.
  */
+/** At most this many writes are linked from one sync span. */
+const MaxSyncLinks = 128;
+
 export class Proxier {
   readonly serviceChanges = new ServiceChangeTracker();
   readonly endpointsChanges: EndpointsChangeTracker;
@@ -65,6 +68,8 @@ export class Proxier {
   private lastIptables: IptablesResult | undefined;
   private lastIpvs: IpvsResult | undefined;
   private syncs = 0;
+  /** Span contexts of the writes behind changes not yet synced (links of the next sync span). */
+  private readonly pendingLinks: Link[] = [];
 
   constructor(private readonly opts: ProxierOptions) {
     this.clock = opts.clock ?? realClock;
@@ -91,13 +96,25 @@ export class Proxier {
   // ---- handlers (config.ts) ----
 
   onServiceUpdate(previous: Service | undefined, current: Service | undefined): void {
+    this.rememberTrace();
     if (this.serviceChanges.update(previous, current) && this.isInitialized()) this.queueSync();
     this.opts.metrics.serviceChangesPending.set(this.serviceChanges.pending());
   }
 
   onEndpointSliceUpdate(previous: EndpointSlice | undefined, current: EndpointSlice | undefined): void {
+    this.rememberTrace();
     if (this.endpointsChanges.update(previous, current) && this.isInitialized()) this.queueSync();
     this.opts.metrics.endpointChangesPending.set(this.endpointsChanges.pending());
+  }
+
+  /**
+   * The informer runs handlers in the trace context of the write behind the event; the next sync
+   * span links to every such write it applies (at most MaxSyncLinks).
+   */
+  private rememberTrace(): void {
+    const sc = trace.getSpanContext(context.active());
+    if (sc === undefined || !trace.isSpanContextValid(sc) || this.pendingLinks.length >= MaxSyncLinks) return;
+    if (!this.pendingLinks.some((l) => l.context.spanId === sc.spanId)) this.pendingLinks.push({ context: sc });
   }
 
   onServicesSynced(): void {
@@ -161,7 +178,9 @@ export class Proxier {
       }
       triggerTimes.push(...e.triggerTimes);
     }
+    const links = this.pendingLinks.splice(0);
     const span = this.opts.tracer?.startSpan('kube-proxy syncProxyRules', {
+      links,
       attributes: {
         'svclab.proxy.mode': this.opts.mode,
         'svclab.proxy.full_sync': full,
