@@ -13,7 +13,10 @@ export class DnsMetrics {
    * Per-query counter increments, added up here and handed to prom-client when it collects (a scrape,
    * or `get()`): an `inc()` per query hashes the labels every time, which cost more than the lookup.
    */
-  private readonly pending = new Map<string, { readonly child: { inc(n: number): void }; n: number }>();
+  private readonly pending = new Map<
+    string,
+    { readonly child: { inc(n: number): void }; n: number }
+  >();
   readonly requests = new Counter({
     name: 'coredns_dns_requests_total',
     help: 'Counter of DNS requests made per zone, protocol and family.',
@@ -107,12 +110,29 @@ export class DnsMetrics {
   });
 
   /** One query answered: the three server metrics, through cached label children. */
-  observeQuery(q: { server: string; proto: string; family: string; type: string; rcode: string; plugin: string }, seconds: number): void {
+  observeQuery(
+    q: {
+      server: string;
+      proto: string;
+      family: string;
+      type: string;
+      rcode: string;
+      plugin: string;
+    },
+    seconds: number,
+  ): void {
     const reqKey = `r\u0000${q.server}\u0000${q.proto}\u0000${q.family}\u0000${q.type}`;
     const req = this.pending.get(reqKey);
     if (req) req.n++;
     else {
-      const child = this.requests.labels({ server: q.server, zone: '.', view: '', proto: q.proto, family: q.family, type: q.type });
+      const child = this.requests.labels({
+        server: q.server,
+        zone: '.',
+        view: '',
+        proto: q.proto,
+        family: q.family,
+        type: q.type,
+      });
       this.pending.set(reqKey, { child, n: 1 });
     }
     this.observeResponse(q);
@@ -131,7 +151,13 @@ export class DnsMetrics {
     const c = this.pending.get(key);
     if (c) c.n++;
     else {
-      const child = this.responses.labels({ server: q.server, zone: '.', view: '', rcode: q.rcode, plugin: q.plugin });
+      const child = this.responses.labels({
+        server: q.server,
+        zone: '.',
+        view: '',
+        rcode: q.rcode,
+        plugin: q.plugin,
+      });
       this.pending.set(key, { child, n: 1 });
     }
   }

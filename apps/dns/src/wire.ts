@@ -12,7 +12,10 @@ export const MIN_UDP_SIZE = 512;
 
 interface Codec {
   question: { decode: ((buf: Buffer, offset: number) => { name: string }) & { bytes: number } };
-  answer: { encodingLength(a: Answer): number; decode: ((buf: Buffer, offset: number) => Answer) & { bytes: number } };
+  answer: {
+    encodingLength(a: Answer): number;
+    decode: ((buf: Buffer, offset: number) => Answer) & { bytes: number };
+  };
 }
 const codec = dnsPacket as unknown as Codec;
 
@@ -36,7 +39,8 @@ export function parseQuery(buf: Buffer, client: ClientInfo): ParsedQuery {
   const ns = buf.readUInt16BE(8);
   const ar = buf.readUInt16BE(10);
   // miekg DefaultMsgAcceptFunc: one question, at most one answer/ns record, at most two additionals.
-  if (qd !== 1 || an > 1 || ns > 1 || ar > 2) return { kind: 'error', rcode: Rcode.FORMERR, header };
+  if (qd !== 1 || an > 1 || ns > 1 || ar > 2)
+    return { kind: 'error', rcode: Rcode.FORMERR, header };
   let q: { name: string };
   let qlen: number;
   const records: Answer[] = [];
@@ -55,7 +59,8 @@ export function parseQuery(buf: Buffer, client: ClientInfo): ParsedQuery {
   }
   const question = Buffer.from(buf.subarray(12, 12 + qlen));
   const opts = records.slice(an + ns).filter((a): a is OptAnswer => a.type === 'OPT');
-  if (opts.length > 1) return { kind: 'error', rcode: Rcode.FORMERR, header: withQuestion(header, question) };
+  if (opts.length > 1)
+    return { kind: 'error', rcode: Rcode.FORMERR, header: withQuestion(header, question) };
   const opt = opts[0];
   const name = q.name === '.' ? '' : q.name;
   return {
@@ -69,7 +74,9 @@ export function parseQuery(buf: Buffer, client: ClientInfo): ParsedQuery {
       cd: (flags & 0x10) !== 0,
       question,
       raw: buf,
-      edns: opt ? { udpSize: opt.udpPayloadSize, do: opt.flag_do, version: opt.ednsVersion } : undefined,
+      edns: opt
+        ? { udpSize: opt.udpPayloadSize, do: opt.flag_do, version: opt.ednsVersion }
+        : undefined,
       client,
       internal: false,
     },
@@ -104,7 +111,14 @@ export function newRequest(from: DnsRequest, qname: string, qtype: number): DnsR
     additionals: from.edns ? [optRecord(from.edns.udpSize)] : [],
   });
   const qlen = pkt.length - 12 - (from.edns ? 11 : 0);
-  return { ...from, qname, qtype, question: Buffer.from(pkt.subarray(12, 12 + qlen)), raw: pkt, internal: true };
+  return {
+    ...from,
+    qname,
+    qtype,
+    question: Buffer.from(pkt.subarray(12, 12 + qlen)),
+    raw: pkt,
+    internal: true,
+  };
 }
 
 function typeName(t: number): dnsPacket.RecordType {
@@ -153,7 +167,10 @@ export function udpLimit(req: DnsRequest): number {
  * or authority record was dropped (miekg dns.Msg.Truncate).
  */
 export function encodeReply(req: DnsRequest, rep: DnsReply, limit = 65535): Buffer {
-  const question = rep.qname !== undefined && rep.qname !== req.qname ? newRequest(req, rep.qname, req.qtype).question : req.question;
+  const question =
+    rep.qname !== undefined && rep.qname !== req.qname
+      ? newRequest(req, rep.qname, req.qtype).question
+      : req.question;
   const opt = req.edns ? [optRecord(udpLimit(req), req.edns.do)] : [];
   interface Sections {
     readonly answers: readonly Answer[];
@@ -184,7 +201,8 @@ export function encodeReply(req: DnsRequest, rep: DnsReply, limit = 65535): Buff
   // Most replies fit: encode once, and measure record by record only when it does not.
   const whole = encode(rep);
   if (whole.length <= limit) return whole;
-  const size = (l: readonly Answer[]): number => l.reduce((n, a) => n + codec.answer.encodingLength(a), 0);
+  const size = (l: readonly Answer[]): number =>
+    l.reduce((n, a) => n + codec.answer.encodingLength(a), 0);
   let room = limit - (12 + question.length + size(opt));
   const keep = (l: readonly Answer[]): Answer[] => {
     const out: Answer[] = [];
