@@ -175,9 +175,8 @@ if $rebuild || [[ $have != "$hash" ]]; then
   tar -C "$repo" -c --exclude=./.git --exclude=./.turbo --exclude=./.svclab --exclude=./coverage \
     --exclude=./.bench "${excludes[@]}" --exclude='*.tsbuildinfo' . \
     | quiet_build -f deploy/Dockerfile --build-arg "BASE_IMAGE=$base_image" --label "svclab.context-hash=$hash" -t "$app_image" -
-  # Earlier app images and build stages are left untagged: drop those (only ours, by label).
+  # Earlier app images are left untagged: drop those (only ours, by label).
   docker image prune -f --filter label=svclab.context-hash >/dev/null 2>&1 || true
-  docker image prune -f --filter label=svclab.stage=build >/dev/null 2>&1 || true
 else
   log "$app_image is up to date ($hash)"
 fi
