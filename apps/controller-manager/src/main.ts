@@ -6,13 +6,19 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient, LeaderElector, natsListerWatcherFactory, SharedInformerFactory, type ClientSet } from '@svclab/client';
+import {
+  createClient,
+  LeaderElector,
+  natsListerWatcherFactory,
+  SharedInformerFactory,
+  type ClientSet,
+} from '@svclab/client';
 import { createLogger, initTelemetry, parseLogLevel, type Logger } from '@svclab/telemetry';
 import { connect } from 'nats';
 import { newEventRecorder } from './controller/event-recorder.js';
 import { untilAborted } from './controller/queue-worker.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
-import { startHealthServer } from './health-server.js';
+import { startHealthServer } from '@svclab/telemetry';
 import { ControllerManagerMetrics } from './metrics.js';
 import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
 import { isConfigError, parseOptions, type ControllerManagerOptions } from './options.js';
@@ -25,7 +31,12 @@ const component = 'controller-manager';
 /** Builds the enabled controllers on `factory`, starts informers, waits for sync, runs until `signal`. */
 export async function runControllers(
   config: Pick<ControllerManagerOptions, 'controllers' | 'nodeMonitorGracePeriodMs'>,
-  deps: { factory: SharedInformerFactory; client: ClientSet; logger: Logger; onSynced?: () => void },
+  deps: {
+    factory: SharedInformerFactory;
+    client: ClientSet;
+    logger: Logger;
+    onSynced?: () => void;
+  },
   signal: AbortSignal,
 ): Promise<void> {
   const { factory, client, logger } = deps;
@@ -33,11 +44,21 @@ export async function runControllers(
   const runs: ((s: AbortSignal) => Promise<void>)[] = [];
   const on = new Set(config.controllers);
   if (on.has('scheduler')) {
-    const s = new Scheduler({ factory, client, logger, events: newEventRecorder(client, 'default-scheduler', logger) });
+    const s = new Scheduler({
+      factory,
+      client,
+      logger,
+      events: newEventRecorder(client, 'default-scheduler', logger),
+    });
     runs.push((sig) => s.run(sig, 8));
   }
   if (on.has('nodelifecycle')) {
-    const c = new NodeLifecycleController({ factory, client, logger, gracePeriodMs: config.nodeMonitorGracePeriodMs });
+    const c = new NodeLifecycleController({
+      factory,
+      client,
+      logger,
+      gracePeriodMs: config.nodeMonitorGracePeriodMs,
+    });
     runs.push((sig) => c.run(sig));
   }
   if (on.has('replicaset')) {
@@ -63,7 +84,10 @@ export async function runControllers(
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config;
   try {
-    config = parseOptions(argv, { ...env, HOSTNAME: `${env['HOSTNAME'] ?? hostname()}_${randomUUID()}` });
+    config = parseOptions(argv, {
+      ...env,
+      HOSTNAME: `${env['HOSTNAME'] ?? hostname()}_${randomUUID()}`,
+    });
   } catch (err) {
     if (!isConfigError(err)) throw err;
     process.stderr.write(`Error: ${err.message}\n`);
@@ -84,22 +108,53 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const metrics = new ControllerManagerMetrics();
   let synced = false;
-  const health = await startHealthServer(config.bindAddress, { registry: metrics.registry, ready: () => synced });
+  const health = await startHealthServer(config.bindAddress, {
+    registry: metrics.registry,
+    ready: () => synced,
+  });
   logger.info('serving health and metrics', { address: health.address });
-  const client = createClient({ server: config.apiserverURL, userAgent: component, ...(config.token === '' ? {} : { token: config.token }) });
+  const client = createClient({
+    server: config.apiserverURL,
+    userAgent: component,
+    ...(config.token === '' ? {} : { token: config.token }),
+  });
   const aborted = untilAborted(ac.signal).then(() => undefined);
-  const connecting = connect({ servers: config.natsURL, name: component, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  const connecting = connect({
+    servers: config.natsURL,
+    name: component,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  });
   const nc = await Promise.race([connecting, aborted]);
   if (nc === undefined) {
-    void connecting.then((c) => c.close(), () => undefined);
+    void connecting.then(
+      (c) => c.close(),
+      () => undefined,
+    );
     await health.close();
     await telemetry.shutdown();
     return 0;
   }
-  const factory = new SharedInformerFactory({ client, logger, newListerWatcher: natsListerWatcherFactory(client, nc, logger) });
+  const factory = new SharedInformerFactory({
+    client,
+    logger,
+    newListerWatcher: natsListerWatcherFactory(client, nc, logger),
+  });
   const lead = (signal: AbortSignal): Promise<void> => {
     metrics.leader.set(1);
-    return runControllers(config, { factory, client, logger, onSynced: () => { synced = true; } }, signal);
+    return runControllers(
+      config,
+      {
+        factory,
+        client,
+        logger,
+        onSynced: () => {
+          synced = true;
+        },
+      },
+      signal,
+    );
   };
   try {
     if (!config.leaderElect) {
@@ -107,7 +162,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     } else {
       await new LeaderElector({
         client,
-        lock: { namespace: config.leaseNamespace, name: config.leaseName, identity: config.identity },
+        lock: {
+          namespace: config.leaseNamespace,
+          name: config.leaseName,
+          identity: config.identity,
+        },
         releaseOnCancel: true,
         logger,
         callbacks: {
@@ -137,7 +196,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   return exitCode;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href
+) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

@@ -17,10 +17,34 @@ describe('parseDuration', () => {
 
 describe('parseOptions', () => {
   it.each([
-    { name: 'defaults', argv: [], leaderElect: true, grace: 40_000, controllers: ['scheduler', 'nodelifecycle', 'replicaset', 'deployment', 'statefulset'] },
-    { name: 'grace period and no leader election', argv: ['--node-monitor-grace-period', '5s', '--leader-elect=false'], leaderElect: false, grace: 5_000, controllers: ['scheduler', 'nodelifecycle', 'replicaset', 'deployment', 'statefulset'] },
-    { name: 'bare --leader-elect', argv: ['--leader-elect', '--controllers', 'scheduler,replicaset'], leaderElect: true, grace: 40_000, controllers: ['scheduler', 'replicaset'] },
-    { name: 'all but one', argv: ['--controllers=*,-statefulset'], leaderElect: true, grace: 40_000, controllers: ['scheduler', 'nodelifecycle', 'replicaset', 'deployment'] },
+    {
+      name: 'defaults',
+      argv: [],
+      leaderElect: true,
+      grace: 40_000,
+      controllers: ['scheduler', 'nodelifecycle', 'replicaset', 'deployment', 'statefulset'],
+    },
+    {
+      name: 'grace period and no leader election',
+      argv: ['--node-monitor-grace-period', '5s', '--leader-elect=false'],
+      leaderElect: false,
+      grace: 5_000,
+      controllers: ['scheduler', 'nodelifecycle', 'replicaset', 'deployment', 'statefulset'],
+    },
+    {
+      name: 'bare --leader-elect',
+      argv: ['--leader-elect', '--controllers', 'scheduler,replicaset'],
+      leaderElect: true,
+      grace: 40_000,
+      controllers: ['scheduler', 'replicaset'],
+    },
+    {
+      name: 'all but one',
+      argv: ['--controllers=*,-statefulset'],
+      leaderElect: true,
+      grace: 40_000,
+      controllers: ['scheduler', 'nodelifecycle', 'replicaset', 'deployment'],
+    },
   ])('$name', ({ argv, leaderElect, grace, controllers }) => {
     const o = parseOptions(argv, {});
     expect(o.leaderElect).toBe(leaderElect);

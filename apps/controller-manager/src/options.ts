@@ -1,7 +1,13 @@
 // controller-manager configuration from env and flags (upstream flag names).
 import { NodeMonitorGracePeriodMs } from './node-lifecycle/node-health.js';
 
-export const AllControllers = ['scheduler', 'nodelifecycle', 'replicaset', 'deployment', 'statefulset'] as const;
+export const AllControllers = [
+  'scheduler',
+  'nodelifecycle',
+  'replicaset',
+  'deployment',
+  'statefulset',
+] as const;
 export type ControllerName = (typeof AllControllers)[number];
 
 export interface ControllerManagerOptions {
@@ -41,9 +47,19 @@ export function parseDuration(s: string): number {
   return total;
 }
 
-const known = new Set(['leader-elect', 'node-monitor-grace-period', 'controllers', 'bind-address', 'leader-elect-resource-namespace', 'leader-elect-resource-name']);
+const known = new Set([
+  'leader-elect',
+  'node-monitor-grace-period',
+  'controllers',
+  'bind-address',
+  'leader-elect-resource-namespace',
+  'leader-elect-resource-name',
+]);
 
-export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ControllerManagerOptions {
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ControllerManagerOptions {
   const f = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -52,7 +68,11 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     const k = eq >= 0 ? a.slice(2, eq) : a.slice(2);
     if (!known.has(k)) throw new ConfigError(`unknown flag: --${k}`);
     if (eq >= 0) f.set(k, a.slice(eq + 1));
-    else if (k === 'leader-elect' && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--') === true)) f.set(k, 'true');
+    else if (
+      k === 'leader-elect' &&
+      (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--') === true)
+    )
+      f.set(k, 'true');
     else {
       const v = argv[i + 1];
       if (v === undefined) throw new ConfigError(`flag needs an argument: ${a}`);
@@ -61,8 +81,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     }
   }
   const le = f.get('leader-elect') ?? 'true';
-  if (le !== 'true' && le !== 'false') throw new ConfigError(`--leader-elect must be true or false, got "${le}"`);
-  const list = (f.get('controllers') ?? '*').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (le !== 'true' && le !== 'false')
+    throw new ConfigError(`--leader-elect must be true or false, got "${le}"`);
+  const list = (f.get('controllers') ?? '*')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const enabled = new Set<ControllerName>();
   for (const c of list) {
     if (c === '*') for (const a of AllControllers) enabled.add(a);
@@ -79,7 +103,9 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     leaseNamespace: f.get('leader-elect-resource-namespace') ?? 'kube-system',
     leaseName: f.get('leader-elect-resource-name') ?? 'kube-controller-manager',
     identity: env['HOSTNAME'] ?? `controller-manager-${String(process.pid)}`,
-    nodeMonitorGracePeriodMs: f.has('node-monitor-grace-period') ? parseDuration(f.get('node-monitor-grace-period') ?? '') : NodeMonitorGracePeriodMs,
+    nodeMonitorGracePeriodMs: f.has('node-monitor-grace-period')
+      ? parseDuration(f.get('node-monitor-grace-period') ?? '')
+      : NodeMonitorGracePeriodMs,
     controllers: AllControllers.filter((c) => enabled.has(c)),
     bindAddress: f.get('bind-address') ?? '127.0.0.1:10257',
     logLevel: env['LOG_LEVEL'] ?? 'info',

@@ -3,15 +3,26 @@
 // the AgentHost's shared informer and work queue; `syncPod` is level-triggered: it reads the pod as
 // the cache has it now and converges the runtime to it.
 import type { Lease, Node, Pod } from '@svclab/api';
-import { isAlreadyExists, isConflict, isNotFound, parseResourceVersion } from '@svclab/apimachinery';
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  parseResourceVersion,
+} from '@svclab/apimachinery';
 import type { ClientSet } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { NodeAgentMetrics } from './metrics.js';
-import { leaseFor, NodeLeaseNamespace, nodeFor, nodeStatus, type NodeIdentity } from './node-object.js';
+import {
+  leaseFor,
+  NodeLeaseNamespace,
+  nodeFor,
+  nodeStatus,
+  type NodeIdentity,
+} from './node-object.js';
 import { PodIPAllocator } from './runtime/pod-ip-allocator.js';
 import { PodRuntime } from './runtime/pod-runtime.js';
 import { computePodStatus } from './runtime/pod-status.js';
-import { statusEqual } from './status-equal.js';
+import { semanticEqual } from '@svclab/apimachinery';
 
 export interface NodeAgentOptions {
   readonly id: NodeIdentity;
@@ -67,7 +78,8 @@ export class NodeAgent {
   /** Keeps the IP of a pod that already runs on this node (agent restart) before new pods allocate. */
   claimIP(key: string, pod: Pod): void {
     const ip = pod.status?.podIP;
-    if (ip !== undefined && ip !== '' && pod.metadata.deletionTimestamp === undefined) this.allocator.claim(ip, key);
+    if (ip !== undefined && ip !== '' && pod.metadata.deletionTimestamp === undefined)
+      this.allocator.claim(ip, key);
   }
 
   /** Creates the Node or posts its status again (after a restart or a NotReady mark). */
@@ -88,13 +100,19 @@ export class NodeAgent {
     }
     let node = cur;
     const wantLabels = want.metadata.labels ?? {};
-    if (Object.entries(wantLabels).some(([k, v]) => cur.metadata.labels?.[k] !== v) || cur.spec?.podCIDR !== want.spec?.podCIDR) {
+    if (
+      Object.entries(wantLabels).some(([k, v]) => cur.metadata.labels?.[k] !== v) ||
+      cur.spec?.podCIDR !== want.spec?.podCIDR
+    ) {
       const upd = structuredClone(cur);
       upd.metadata.labels = { ...(upd.metadata.labels ?? {}), ...wantLabels };
       upd.spec = { ...(upd.spec ?? {}), ...want.spec };
       node = await nodes.update(upd);
     }
-    await nodes.updateStatus({ ...structuredClone(node), status: nodeStatus(this.opts.id, this.now(), node) });
+    await nodes.updateStatus({
+      ...structuredClone(node),
+      status: nodeStatus(this.opts.id, this.now(), node),
+    });
     this.registered = true;
     this.opts.logger.info('updated node status', { node: this.name });
   }
@@ -105,7 +123,9 @@ export class NodeAgent {
     try {
       if (this.lease === undefined) {
         try {
-          this.lease = await leases.create(leaseFor(this.name, this.now(), { durationSeconds: this.opts.leaseDurationSeconds }));
+          this.lease = await leases.create(
+            leaseFor(this.name, this.now(), { durationSeconds: this.opts.leaseDurationSeconds }),
+          );
           this.opts.metrics?.leaseRenewals.inc({ result: 'success' });
           return;
         } catch (err) {
@@ -113,7 +133,12 @@ export class NodeAgent {
           this.lease = await leases.get(this.name);
         }
       }
-      this.lease = await leases.update(leaseFor(this.name, this.now(), { prev: this.lease, durationSeconds: this.opts.leaseDurationSeconds }));
+      this.lease = await leases.update(
+        leaseFor(this.name, this.now(), {
+          prev: this.lease,
+          durationSeconds: this.opts.leaseDurationSeconds,
+        }),
+      );
       this.opts.metrics?.leaseRenewals.inc({ result: 'success' });
     } catch (err) {
       this.lease = undefined; // re-read on the next try (conflict, deleted, apiserver restarted)
@@ -126,7 +151,8 @@ export class NodeAgent {
   async syncPod(key: string, pod: Pod | undefined): Promise<void> {
     const running = this.pods.get(key);
     const ours = pod !== undefined && pod.spec?.nodeName === this.name;
-    if (running !== undefined && (!ours || running.uid !== pod.metadata.uid)) await this.stopPod(key);
+    if (running !== undefined && (!ours || running.uid !== pod.metadata.uid))
+      await this.stopPod(key);
     if (!ours) return;
     const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     let r = this.pods.get(key);
@@ -168,13 +194,22 @@ export class NodeAgent {
   }
 
   private async writeStatus(pod: Pod, r: RunningPod): Promise<void> {
-    const status = computePodStatus(pod, r.runtime.state(), new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'));
-    if (statusEqual(status, pod.status)) return;
+    const status = computePodStatus(
+      pod,
+      r.runtime.state(),
+      new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+    );
+    if (semanticEqual(status, pod.status)) return;
     // Our last write is newer than the cache: its event will bring the pod back here; writing now
     // would only conflict.
-    if (r.lastWrittenRV !== undefined && parseResourceVersion(pod.metadata.resourceVersion) < parseResourceVersion(r.lastWrittenRV)) return;
+    if (
+      r.lastWrittenRV !== undefined &&
+      parseResourceVersion(pod.metadata.resourceVersion) < parseResourceVersion(r.lastWrittenRV)
+    )
+      return;
     // The server may normalise what we wrote; do not write the same thing again in a loop.
-    if (r.lastWrittenRV === pod.metadata.resourceVersion && statusEqual(status, r.lastWritten)) return;
+    if (r.lastWrittenRV === pod.metadata.resourceVersion && semanticEqual(status, r.lastWritten))
+      return;
     const pods = this.opts.client.resource('pods').namespace(pod.metadata.namespace ?? 'default');
     try {
       const out = await pods.updateStatus({ ...structuredClone(pod), status });
@@ -191,8 +226,14 @@ export class NodeAgent {
   private async deletePod(pod: Pod): Promise<void> {
     const pods = this.opts.client.resource('pods').namespace(pod.metadata.namespace ?? 'default');
     try {
-      await pods.delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, ...(pod.metadata.uid === undefined ? {} : { preconditions: { uid: pod.metadata.uid } }) });
-      this.opts.logger.debug('deleted pod', { pod: `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`, node: this.name });
+      await pods.delete(pod.metadata.name ?? '', {
+        gracePeriodSeconds: 0,
+        ...(pod.metadata.uid === undefined ? {} : { preconditions: { uid: pod.metadata.uid } }),
+      });
+      this.opts.logger.debug('deleted pod', {
+        pod: `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`,
+        node: this.name,
+      });
     } catch (err) {
       if (isNotFound(err) || isConflict(err)) return;
       throw err;

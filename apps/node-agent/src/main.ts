@@ -9,7 +9,7 @@ import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { connect } from 'nats';
 import { NodeAgent } from './agent.js';
 import { AgentHost } from './agent-host.js';
-import { startHealthServer } from './health-server.js';
+import { startHealthServer } from '@svclab/telemetry';
 import { NodeAgentMetrics } from './metrics.js';
 import { isConfigError, parseAgentOptions } from './options.js';
 
@@ -40,26 +40,68 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const metrics = new NodeAgentMetrics({ defaultMetrics: true });
   let ready = (): boolean => false;
-  const health = await startHealthServer(config.healthzBindAddress, { registry: metrics.registry, ready: () => ready() });
-  logger.info('serving health and metrics', { address: health.address, nodes: config.nodes.length });
-  const client = createClient({ server: config.apiserverURL, userAgent: component, ...(config.token === '' ? {} : { token: config.token }) });
-  const aborted = new Promise<undefined>((r) => {
-    ac.signal.addEventListener('abort', () => {
-      r(undefined);
-    }, { once: true });
+  const health = await startHealthServer(config.healthzBindAddress, {
+    registry: metrics.registry,
+    ready: () => ready(),
   });
-  const connecting = connect({ servers: config.natsURL, name: component, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  logger.info('serving health and metrics', {
+    address: health.address,
+    nodes: config.nodes.length,
+  });
+  const client = createClient({
+    server: config.apiserverURL,
+    userAgent: component,
+    ...(config.token === '' ? {} : { token: config.token }),
+  });
+  const aborted = new Promise<undefined>((r) => {
+    ac.signal.addEventListener(
+      'abort',
+      () => {
+        r(undefined);
+      },
+      { once: true },
+    );
+  });
+  const connecting = connect({
+    servers: config.natsURL,
+    name: component,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  });
   const nc = await Promise.race([connecting, aborted]);
   if (nc === undefined) {
-    void connecting.then((c) => c.close(), () => undefined);
+    void connecting.then(
+      (c) => c.close(),
+      () => undefined,
+    );
     await health.close();
     await telemetry.shutdown();
     return 0;
   }
-  const factory = new SharedInformerFactory({ client, logger, newListerWatcher: natsListerWatcherFactory(client, nc, logger) });
-  const host = new AgentHost({ factory, logger, workers: Math.min(32, 4 + config.nodes.length), leaseRenewIntervalMs: config.nodeLeaseDurationSeconds * 250 });
+  const factory = new SharedInformerFactory({
+    client,
+    logger,
+    newListerWatcher: natsListerWatcherFactory(client, nc, logger),
+  });
+  const host = new AgentHost({
+    factory,
+    logger,
+    workers: Math.min(32, 4 + config.nodes.length),
+    leaseRenewIntervalMs: config.nodeLeaseDurationSeconds * 250,
+  });
   for (const n of config.nodes) {
-    host.add(new NodeAgent({ id: n, nodeEntry: n.nodeEntry, client, logger, metrics, requeue: host.requeue, leaseDurationSeconds: config.nodeLeaseDurationSeconds }));
+    host.add(
+      new NodeAgent({
+        id: n,
+        nodeEntry: n.nodeEntry,
+        client,
+        logger,
+        metrics,
+        requeue: host.requeue,
+        leaseDurationSeconds: config.nodeLeaseDurationSeconds,
+      }),
+    );
   }
   ready = () => host.hasSynced();
   try {
@@ -74,7 +116,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href
+) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

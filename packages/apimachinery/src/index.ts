@@ -67,3 +67,4 @@ export type { BackoffOptions } from './backoff.js';
 export { Backoff, jitter } from './backoff.js';
 export type { BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
 export { BoundedFrequencyRunner, TokenBucket } from './bounded-frequency-runner.js';
+export { semanticEqual } from './semantic-equal.js';

@@ -5,10 +5,17 @@ import type { ClientSet } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 
 export interface EventRecorder {
-  event(ref: ObjectReference, e: { type: 'Normal' | 'Warning'; reason: string; message: string }): void;
+  event(
+    ref: ObjectReference,
+    e: { type: 'Normal' | 'Warning'; reason: string; message: string },
+  ): void;
 }
 
-export function newEventRecorder(client: ClientSet, component: string, logger: Logger): EventRecorder {
+export function newEventRecorder(
+  client: ClientSet,
+  component: string,
+  logger: Logger,
+): EventRecorder {
   return {
     event(ref, { type, reason, message }) {
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -33,7 +40,11 @@ export function newEventRecorder(client: ClientSet, component: string, logger: L
         .namespace(ref.namespace ?? 'default')
         .create(ev)
         .catch((err: unknown) => {
-          logger.warn('could not record event', { reason, object: `${ref.namespace ?? ''}/${ref.name ?? ''}`, err: err instanceof Error ? err.message : String(err) });
+          logger.warn('could not record event', {
+            reason,
+            object: `${ref.namespace ?? ''}/${ref.name ?? ''}`,
+            err: err instanceof Error ? err.message : String(err),
+          });
         });
     },
   };

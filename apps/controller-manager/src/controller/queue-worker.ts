@@ -19,7 +19,11 @@ export async function runWorkers(
         await sync(key);
         queue.forget(key);
       } catch (err) {
-        opts.logger.warn('sync failed', { controller: opts.name, key, err: err instanceof Error ? err.message : String(err) });
+        opts.logger.warn('sync failed', {
+          controller: opts.name,
+          key,
+          err: err instanceof Error ? err.message : String(err),
+        });
         if (queue.numRequeues(key) < MaxRetries) queue.addRateLimited(key);
         else queue.forget(key);
       } finally {
@@ -34,8 +38,13 @@ export async function runWorkers(
 export function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => {
-      resolve();
-    }, { once: true });
+    else
+      signal.addEventListener(
+        'abort',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
   });
 }

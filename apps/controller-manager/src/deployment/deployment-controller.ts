@@ -4,21 +4,42 @@
 // writes status. A step is planned only once every owned ReplicaSet's status has observed its
 // latest spec, so a stale availableReplicas never lets the rollout go below maxUnavailable.
 import type { Deployment, ReplicaSet } from '@svclab/api';
-import { isAlreadyExists, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
-import { newRateLimitingQueue, PatchType, type ClientSet, type Lister, type SharedInformerFactory } from '@svclab/client';
+import {
+  isAlreadyExists,
+  isNotFound,
+  metaNamespaceKey,
+  splitMetaNamespaceKey,
+} from '@svclab/apimachinery';
+import {
+  newRateLimitingQueue,
+  PatchType,
+  type ClientSet,
+  type Lister,
+  type SharedInformerFactory,
+} from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
-import { statusEqual } from '../util/status-equal.js';
+import { semanticEqual } from '@svclab/apimachinery';
 import { updateStatus } from '../util/update-status.js';
-import { DesiredReplicasAnnotation, deploymentStatus, findNewReplicaSet, MaxReplicasAnnotation, planRollout, resolveFenceposts, RevisionAnnotation } from './rolling.js';
+import {
+  DesiredReplicasAnnotation,
+  deploymentStatus,
+  findNewReplicaSet,
+  MaxReplicasAnnotation,
+  planRollout,
+  resolveFenceposts,
+  RevisionAnnotation,
+} from './rolling.js';
 
 export class DeploymentController {
   readonly queue = newRateLimitingQueue<string>({ name: 'deployment' });
   private readonly deployments: Lister<Deployment>;
   private readonly sets: Lister<ReplicaSet>;
 
-  constructor(private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger }) {
+  constructor(
+    private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger },
+  ) {
     this.deployments = opts.factory.lister('deployments');
     this.sets = opts.factory.lister('replicasets');
     const enqueue = (d: Deployment): void => {
@@ -50,7 +71,11 @@ export class DeploymentController {
   }
 
   async run(signal: AbortSignal, workers = 2): Promise<void> {
-    const w = runWorkers(this.queue, { workers, name: 'deployment', logger: this.opts.logger }, (k) => this.sync(k));
+    const w = runWorkers(
+      this.queue,
+      { workers, name: 'deployment', logger: this.opts.logger },
+      (k) => this.sync(k),
+    );
     await untilAborted(signal);
     this.queue.shutDown();
     await w;
@@ -63,22 +88,31 @@ export class DeploymentController {
     const owned = this.sets
       .namespace(namespace)
       .list()
-      .filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === d.metadata.uid));
-    const settled = owned.every((rs) => (rs.status?.observedGeneration ?? 0) >= (rs.metadata.generation ?? 1));
+      .filter((rs) =>
+        (rs.metadata.ownerReferences ?? []).some(
+          (o) => o.controller === true && o.uid === d.metadata.uid,
+        ),
+      );
+    const settled = owned.every(
+      (rs) => (rs.status?.observedGeneration ?? 0) >= (rs.metadata.generation ?? 1),
+    );
     if (d.spec?.paused !== true && settled) await this.applyStep(d, owned);
     const newRS = findNewReplicaSet(d, owned);
     const rev = newRS?.metadata.annotations?.[RevisionAnnotation];
     const deployments = this.opts.client.resource('deployments').namespace(namespace);
     if (rev !== undefined && d.metadata.annotations?.[RevisionAnnotation] !== rev) {
       try {
-        await deployments.patch(name, { type: PatchType.MergePatch, data: { metadata: { annotations: { [RevisionAnnotation]: rev } } } });
+        await deployments.patch(name, {
+          type: PatchType.MergePatch,
+          data: { metadata: { annotations: { [RevisionAnnotation]: rev } } },
+        });
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
       return; // the patch brings the Deployment back through the queue
     }
     const status = deploymentStatus(d, owned, new Date());
-    if (!statusEqual(status, d.status)) await updateStatus(deployments, d, status);
+    if (!semanticEqual(status, d.status)) await updateStatus(deployments, d, status);
   }
 
   private async applyStep(d: Deployment, owned: readonly ReplicaSet[]): Promise<void> {
@@ -99,7 +133,12 @@ export class DeploymentController {
         await sets.patch(rsName, {
           type: PatchType.MergePatch,
           data: {
-            metadata: { annotations: { [DesiredReplicasAnnotation]: String(want), [MaxReplicasAnnotation]: String(want + maxSurge) } },
+            metadata: {
+              annotations: {
+                [DesiredReplicasAnnotation]: String(want),
+                [MaxReplicasAnnotation]: String(want + maxSurge),
+              },
+            },
             spec: { replicas },
           },
         });

@@ -1,7 +1,13 @@
 // Deployment rollout planning (upstream pkg/controller/deployment: sync.go, rolling.go,
 // recreate.go, util/deployment_util.go), pure: given the Deployment and the ReplicaSets it owns,
 // what to create and how to scale. The controller applies the plan and calls again.
-import type { Deployment, DeploymentStatus, IntOrString, ReplicaSet, WorkloadCondition } from '@svclab/api';
+import type {
+  Deployment,
+  DeploymentStatus,
+  IntOrString,
+  ReplicaSet,
+  WorkloadCondition,
+} from '@svclab/api';
 import { computeHash } from '../util/hash.js';
 
 export const RevisionAnnotation = 'deployment.kubernetes.io/revision';
@@ -10,7 +16,11 @@ export const MaxReplicasAnnotation = 'deployment.kubernetes.io/max-replicas';
 export const PodTemplateHashLabel = 'pod-template-hash';
 
 /** Resolves an int-or-percent against `total` (surge rounds up, unavailable rounds down). */
-export function resolveIntOrPercent(v: IntOrString | undefined, total: number, opts: { roundUp: boolean; dflt: string }): number {
+export function resolveIntOrPercent(
+  v: IntOrString | undefined,
+  total: number,
+  opts: { roundUp: boolean; dflt: string },
+): number {
   const { roundUp } = opts;
   const x = v ?? opts.dflt;
   if (typeof x === 'number') return x;
@@ -24,7 +34,10 @@ export function resolveFenceposts(d: Deployment): { maxSurge: number; maxUnavail
   const replicas = d.spec?.replicas ?? 1;
   const ru = d.spec?.strategy?.rollingUpdate;
   let maxSurge = resolveIntOrPercent(ru?.maxSurge, replicas, { roundUp: true, dflt: '25%' });
-  let maxUnavailable = resolveIntOrPercent(ru?.maxUnavailable, replicas, { roundUp: false, dflt: '25%' });
+  let maxUnavailable = resolveIntOrPercent(ru?.maxUnavailable, replicas, {
+    roundUp: false,
+    dflt: '25%',
+  });
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   if (d.spec?.strategy?.type === 'Recreate') {
     maxSurge = 0;
@@ -36,7 +49,9 @@ export function resolveFenceposts(d: Deployment): { maxSurge: number; maxUnavail
 function templateWithoutHash(rs: ReplicaSet): unknown {
   const t = structuredClone(rs.spec?.template ?? { spec: { containers: [] } });
   if (t.metadata?.labels) {
-    t.metadata.labels = Object.fromEntries(Object.entries(t.metadata.labels).filter(([k]) => k !== PodTemplateHashLabel));
+    t.metadata.labels = Object.fromEntries(
+      Object.entries(t.metadata.labels).filter(([k]) => k !== PodTemplateHashLabel),
+    );
   }
   return t;
 }
@@ -46,10 +61,15 @@ export function templateHash(d: Deployment): string {
 }
 
 /** The ReplicaSet whose template equals the Deployment's (ignoring pod-template-hash). */
-export function findNewReplicaSet(d: Deployment, owned: readonly ReplicaSet[]): ReplicaSet | undefined {
+export function findNewReplicaSet(
+  d: Deployment,
+  owned: readonly ReplicaSet[],
+): ReplicaSet | undefined {
   const want = computeHash(d.spec?.template ?? {});
   return [...owned]
-    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))
+    .sort((a, b) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+    )
     .find((rs) => computeHash(templateWithoutHash(rs)) === want);
 }
 
@@ -57,11 +77,18 @@ function revision(rs: ReplicaSet): number {
   return Number(rs.metadata.annotations?.[RevisionAnnotation] ?? '0') || 0;
 }
 
-export function newReplicaSetFor(d: Deployment, owned: readonly ReplicaSet[], replicas: number): ReplicaSet {
+export function newReplicaSetFor(
+  d: Deployment,
+  owned: readonly ReplicaSet[],
+  replicas: number,
+): ReplicaSet {
   const hash = templateHash(d);
   const name = `${d.metadata.name ?? ''}-${hash}`;
   const template = structuredClone(d.spec?.template ?? { spec: { containers: [] } });
-  template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [PodTemplateHashLabel]: hash } };
+  template.metadata = {
+    ...(template.metadata ?? {}),
+    labels: { ...(template.metadata?.labels ?? {}), [PodTemplateHashLabel]: hash },
+  };
   const { maxSurge } = resolveFenceposts(d);
   const selector = structuredClone(d.spec?.selector ?? {});
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [PodTemplateHashLabel]: hash };
@@ -78,7 +105,14 @@ export function newReplicaSetFor(d: Deployment, owned: readonly ReplicaSet[], re
         [MaxReplicasAnnotation]: String((d.spec?.replicas ?? 1) + maxSurge),
       },
       ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name ?? '', uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: d.metadata.name ?? '',
+          uid: d.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: { replicas, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
@@ -105,7 +139,10 @@ export function planRollout(d: Deployment, owned: readonly ReplicaSet[]): Rollou
   const total = owned.reduce((s, rs) => s + replicasOf(rs), 0);
 
   if (d.spec?.strategy?.type === 'Recreate') {
-    const oldRunning = old.reduce((s, rs) => s + Math.max(replicasOf(rs), rs.status?.replicas ?? 0), 0);
+    const oldRunning = old.reduce(
+      (s, rs) => s + Math.max(replicasOf(rs), rs.status?.replicas ?? 0),
+      0,
+    );
     for (const rs of old) if (replicasOf(rs) !== 0) scale.set(rs.metadata.name ?? '', 0);
     if (oldRunning > 0) return newRS ? { scale } : { create: newReplicaSetFor(d, owned, 0), scale };
     if (!newRS) return { create: newReplicaSetFor(d, owned, want), scale };
@@ -136,7 +173,9 @@ export function planRollout(d: Deployment, owned: readonly ReplicaSet[]): Rollou
   const newUnavailable = replicasOf(newRS) - availableOf(newRS);
   let maxScaledDown = allCount - minAvailable - newUnavailable;
   if (maxScaledDown <= 0) return { scale };
-  const sorted = [...old].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+  const sorted = [...old].sort((a, b) =>
+    (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+  );
   const target = new Map(sorted.map((rs) => [rs.metadata.name ?? '', replicasOf(rs)]));
   // cleanupUnhealthyReplicas: unavailable old pods go first.
   for (const rs of sorted) {
@@ -167,14 +206,18 @@ export function planRollout(d: Deployment, owned: readonly ReplicaSet[]): Rollou
   return { scale };
 }
 
-function cond([type, ok, reason, message]: readonly [string, boolean, string, string], at: { prev: WorkloadCondition[] | undefined; now: string }): WorkloadCondition {
+function cond(
+  [type, ok, reason, message]: readonly [string, boolean, string, string],
+  at: { prev: WorkloadCondition[] | undefined; now: string },
+): WorkloadCondition {
   const { prev, now } = at;
   const status = ok ? 'True' : 'False';
   const old = prev?.find((c) => c.type === type);
   return {
     type,
     status,
-    lastUpdateTime: old?.status === status && old.reason === reason ? (old.lastUpdateTime ?? now) : now,
+    lastUpdateTime:
+      old?.status === status && old.reason === reason ? (old.lastUpdateTime ?? now) : now,
     lastTransitionTime: old?.status === status ? (old.lastTransitionTime ?? now) : now,
     reason,
     message,
@@ -182,7 +225,11 @@ function cond([type, ok, reason, message]: readonly [string, boolean, string, st
 }
 
 /** Deployment status from its ReplicaSets (upstream calculateStatus + conditions). */
-export function deploymentStatus(d: Deployment, owned: readonly ReplicaSet[], now: Date): DeploymentStatus {
+export function deploymentStatus(
+  d: Deployment,
+  owned: readonly ReplicaSet[],
+  now: Date,
+): DeploymentStatus {
   const want = d.spec?.replicas ?? 1;
   const newRS = findNewReplicaSet(d, owned);
   const sum = (f: (rs: ReplicaSet) => number): number => owned.reduce((s, rs) => s + f(rs), 0);
@@ -191,7 +238,11 @@ export function deploymentStatus(d: Deployment, owned: readonly ReplicaSet[], no
   const { maxUnavailable } = resolveFenceposts(d);
   const updated = newRS?.status?.replicas ?? 0;
   const replicas = sum((rs) => rs.status?.replicas ?? 0);
-  const complete = newRS !== undefined && updated === want && replicas === want && (newRS.status?.availableReplicas ?? 0) === want;
+  const complete =
+    newRS !== undefined &&
+    updated === want &&
+    replicas === want &&
+    (newRS.status?.availableReplicas ?? 0) === want;
   const newName = newRS?.metadata.name ?? '';
   return {
     observedGeneration: d.metadata.generation ?? 1,
@@ -202,11 +253,33 @@ export function deploymentStatus(d: Deployment, owned: readonly ReplicaSet[], no
     unavailableReplicas: Math.max(0, replicas - available, want - available),
     conditions: [
       available >= want - maxUnavailable
-        ? cond(['Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.'], { prev: d.status?.conditions, now: ts })
-        : cond(['Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'], { prev: d.status?.conditions, now: ts }),
+        ? cond(
+            ['Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.'],
+            { prev: d.status?.conditions, now: ts },
+          )
+        : cond(
+            [
+              'Available',
+              false,
+              'MinimumReplicasUnavailable',
+              'Deployment does not have minimum availability.',
+            ],
+            { prev: d.status?.conditions, now: ts },
+          ),
       complete
-        ? cond(['Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`], { prev: d.status?.conditions, now: ts })
-        : cond(['Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`], { prev: d.status?.conditions, now: ts }),
+        ? cond(
+            [
+              'Progressing',
+              true,
+              'NewReplicaSetAvailable',
+              `ReplicaSet "${newName}" has successfully progressed.`,
+            ],
+            { prev: d.status?.conditions, now: ts },
+          )
+        : cond(
+            ['Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`],
+            { prev: d.status?.conditions, now: ts },
+          ),
     ],
     ...(d.status?.collisionCount === undefined ? {} : { collisionCount: d.status.collisionCount }),
   };

@@ -20,7 +20,8 @@ export function staleReadyCondition(
   opts: { now: Date; gracePeriodMs: number; watchingSince: number },
 ): NodeCondition | undefined {
   const renewed = leaseRenewedAt(lease) ?? opts.watchingSince;
-  if (opts.now.getTime() - Math.max(renewed, opts.watchingSince) <= opts.gracePeriodMs) return undefined;
+  if (opts.now.getTime() - Math.max(renewed, opts.watchingSince) <= opts.gracePeriodMs)
+    return undefined;
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   if (ready?.status === 'Unknown') return undefined;
   const ts = opts.now.toISOString().replace(/\.\d+Z$/, 'Z');

@@ -40,10 +40,15 @@ export class NodeLifecycleController {
 
   async run(signal: AbortSignal): Promise<void> {
     this.watchingSince = this.now();
-    const period = Math.min(this.opts.monitorPeriodMs ?? NodeMonitorPeriodMs, Math.max(1000, this.opts.gracePeriodMs / 4));
+    const period = Math.min(
+      this.opts.monitorPeriodMs ?? NodeMonitorPeriodMs,
+      Math.max(1000, this.opts.gracePeriodMs / 4),
+    );
     const timer = setInterval(() => {
       this.monitorNodeHealth().catch((err: unknown) => {
-        this.opts.logger.warn('node health pass failed', { err: err instanceof Error ? err.message : String(err) });
+        this.opts.logger.warn('node health pass failed', {
+          err: err instanceof Error ? err.message : String(err),
+        });
       });
     }, period);
     await untilAborted(signal);
@@ -61,7 +66,11 @@ export class NodeLifecycleController {
       for (const node of this.nodes.list()) {
         const name = node.metadata.name ?? '';
         const lease = this.leases.namespace('kube-node-lease').find(name);
-        const cond = staleReadyCondition(node, lease, { now, gracePeriodMs: this.opts.gracePeriodMs, watchingSince: this.watchingSince });
+        const cond = staleReadyCondition(node, lease, {
+          now,
+          gracePeriodMs: this.opts.gracePeriodMs,
+          watchingSince: this.watchingSince,
+        });
         let ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
         if (cond !== undefined) {
           await this.markUnknown(node, cond);
@@ -74,7 +83,10 @@ export class NodeLifecycleController {
     }
   }
 
-  private async markUnknown(node: Node, ready: NonNullable<ReturnType<typeof staleReadyCondition>>): Promise<void> {
+  private async markUnknown(
+    node: Node,
+    ready: NonNullable<ReturnType<typeof staleReadyCondition>>,
+  ): Promise<void> {
     const upd = structuredClone(node);
     const status = upd.status ?? {};
     const conds = (status.conditions ?? []).map((c) =>
@@ -82,7 +94,13 @@ export class NodeLifecycleController {
         ? ready
         : c.status === 'Unknown'
           ? c
-          : { ...c, status: 'Unknown' as const, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: ready.lastTransitionTime ?? '' },
+          : {
+              ...c,
+              status: 'Unknown' as const,
+              reason: 'NodeStatusUnknown',
+              message: 'Kubelet stopped posting node status.',
+              lastTransitionTime: ready.lastTransitionTime ?? '',
+            },
     );
     if (!conds.some((c) => c.type === 'Ready')) conds.push(ready);
     status.conditions = conds;
@@ -103,9 +121,14 @@ export class NodeLifecycleController {
       if (ready === undefined || ready.status === 'False') continue;
       const upd = structuredClone(pod);
       upd.status = upd.status ?? {};
-      upd.status.conditions = (upd.status.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: ts } : c));
+      upd.status.conditions = (upd.status.conditions ?? []).map((c) =>
+        c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: ts } : c,
+      );
       try {
-        await this.opts.client.resource('pods').namespace(pod.metadata.namespace ?? 'default').updateStatus(upd);
+        await this.opts.client
+          .resource('pods')
+          .namespace(pod.metadata.namespace ?? 'default')
+          .updateStatus(upd);
       } catch (err) {
         if (!isNotFound(err) && !isConflict(err)) throw err;
       }

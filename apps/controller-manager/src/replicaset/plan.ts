@@ -15,16 +15,26 @@ export function planReplicaSet(rs: ReplicaSet, active: readonly Pod[]): ReplicaS
   const want = rs.spec?.replicas ?? 1;
   const diff = active.length - want;
   if (diff < 0) return { create: Math.min(-diff, BurstReplicas), delete: [] };
-  if (diff > 0) return { create: 0, delete: [...active].sort(deletionRank).slice(0, Math.min(diff, BurstReplicas)) };
+  if (diff > 0)
+    return {
+      create: 0,
+      delete: [...active].sort(deletionRank).slice(0, Math.min(diff, BurstReplicas)),
+    };
   return { create: 0, delete: [] };
 }
 
-export function replicaSetStatus(rs: ReplicaSet, active: readonly Pod[], now: Date): ReplicaSetStatus {
+export function replicaSetStatus(
+  rs: ReplicaSet,
+  active: readonly Pod[],
+  now: Date,
+): ReplicaSetStatus {
   const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
   const minReady = rs.spec?.minReadySeconds ?? 0;
   return {
     replicas: active.length,
-    fullyLabeledReplicas: active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+    fullyLabeledReplicas: active.filter((p) =>
+      Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+    ).length,
     readyReplicas: active.filter(isPodReady).length,
     availableReplicas: active.filter((p) => isPodAvailable(p, minReady, now)).length,
     observedGeneration: rs.metadata.generation ?? 1,
@@ -43,7 +53,14 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       labels: { ...(t?.metadata?.labels ?? {}) },
       ...(t?.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
       ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: rs.metadata.name ?? '',
+          uid: rs.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: structuredClone(t?.spec ?? { containers: [] }),

@@ -8,7 +8,10 @@ import { nopLogger } from '@svclab/telemetry';
 import { DeploymentController } from '../deployment/deployment-controller.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 
-const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'svclab/echo' }] } };
+const template = {
+  metadata: { labels: { app: 'web' } },
+  spec: { containers: [{ name: 'c', image: 'svclab/echo' }] },
+};
 
 function rs(replicas: number): ReplicaSet {
   return {
@@ -42,13 +45,16 @@ describe('ReplicaSetController', () => {
     { name: 'zero replicas creates nothing', replicas: 0 },
   ])('$name', async ({ replicas }) => {
     const cs = newFakeClientSet([{ resource: 'replicasets', object: rs(replicas) }]);
-    const factory = new SharedInformerFactory({ newListerWatcher: (r, ns) => cs.tracker.listerWatcher(r, ns) });
+    const factory = new SharedInformerFactory({
+      newListerWatcher: (r, ns) => cs.tracker.listerWatcher(r, ns),
+    });
     const c = new ReplicaSetController({ factory, client: cs, logger: nopLogger });
     const ac = new AbortController();
     factory.start(ac.signal);
     await factory.waitForCacheSync(ac.signal);
     const running = c.run(ac.signal);
-    const status = async (): Promise<ReplicaSet['status']> => (await cs.resource('replicasets').namespace('default').get('web')).status;
+    const status = async (): Promise<ReplicaSet['status']> =>
+      (await cs.resource('replicasets').namespace('default').get('web')).status;
     let st: ReplicaSet['status'];
     await until('status written', () => {
       void status().then((s) => (st = s));
@@ -60,7 +66,12 @@ describe('ReplicaSetController', () => {
     expect(pods).toHaveLength(replicas);
     for (const p of pods) {
       expect(p.metadata.labels).toEqual({ app: 'web' });
-      expect(p.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: 'web', uid: 'rs-uid', controller: true });
+      expect(p.metadata.ownerReferences?.[0]).toMatchObject({
+        kind: 'ReplicaSet',
+        name: 'web',
+        uid: 'rs-uid',
+        controller: true,
+      });
     }
     ac.abort();
     await running;
@@ -71,7 +82,9 @@ describe('ReplicaSetController', () => {
 describe('DeploymentController + ReplicaSetController', () => {
   it('a new Deployment gets a ReplicaSet named by its template hash and its pods', async () => {
     const cs = newFakeClientSet([{ resource: 'deployments', object: deployment(2) }]);
-    const factory = new SharedInformerFactory({ newListerWatcher: (r, ns) => cs.tracker.listerWatcher(r, ns) });
+    const factory = new SharedInformerFactory({
+      newListerWatcher: (r, ns) => cs.tracker.listerWatcher(r, ns),
+    });
     const d = new DeploymentController({ factory, client: cs, logger: nopLogger });
     const r = new ReplicaSetController({ factory, client: cs, logger: nopLogger });
     const ac = new AbortController();
@@ -81,15 +94,27 @@ describe('DeploymentController + ReplicaSetController', () => {
     let sets: ReplicaSet[] = [];
     let podCount = 0;
     await until('2 pods', () => {
-      void cs.resource('replicasets').namespace('default').list().then((l) => (sets = l.items));
-      void cs.resource('pods').namespace('default').list().then((l) => (podCount = l.items.length));
+      void cs
+        .resource('replicasets')
+        .namespace('default')
+        .list()
+        .then((l) => (sets = l.items));
+      void cs
+        .resource('pods')
+        .namespace('default')
+        .list()
+        .then((l) => (podCount = l.items.length));
       return podCount === 2 && sets.length === 1;
     });
     const set = sets[0];
     expect(set?.metadata.name).toMatch(/^web-[a-z0-9]+$/);
     expect(set?.spec?.replicas).toBe(2);
     expect(set?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
-    expect(set?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', uid: 'd-uid', controller: true });
+    expect(set?.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'Deployment',
+      uid: 'd-uid',
+      controller: true,
+    });
     ac.abort();
     await running;
     await factory.shutdown();

@@ -2,14 +2,24 @@
 // RS and its controlled pods from listers, plans with planReplicaSet (only when the expectations of
 // the previous sync were observed), creates/deletes pods, then writes status when it changed.
 import type { Pod, ReplicaSet } from '@svclab/api';
-import { isAlreadyExists, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
-import { newRateLimitingQueue, type ClientSet, type Lister, type SharedInformerFactory } from '@svclab/client';
+import {
+  isAlreadyExists,
+  isNotFound,
+  metaNamespaceKey,
+  splitMetaNamespaceKey,
+} from '@svclab/apimachinery';
+import {
+  newRateLimitingQueue,
+  type ClientSet,
+  type Lister,
+  type SharedInformerFactory,
+} from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { ControllerExpectations } from '../controller/expectations.js';
 import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
 import { isControlledBy, isPodActive } from '../util/pod-state.js';
-import { statusEqual } from '../util/status-equal.js';
+import { semanticEqual } from '@svclab/apimachinery';
 import { updateStatus } from '../util/update-status.js';
 import { planReplicaSet, podFromTemplate, replicaSetStatus } from './plan.js';
 
@@ -19,7 +29,9 @@ export class ReplicaSetController {
   private readonly sets: Lister<ReplicaSet>;
   private readonly pods: Lister<Pod>;
 
-  constructor(private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger }) {
+  constructor(
+    private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger },
+  ) {
     this.sets = opts.factory.lister('replicasets');
     this.pods = opts.factory.lister('pods');
     const enqueue = (rs: ReplicaSet): void => {
@@ -48,7 +60,8 @@ export class ReplicaSetController {
       onUpdate: (old, pod) => {
         const k = ownerKey(pod, 'ReplicaSet');
         if (k === undefined) return;
-        if (old.metadata.deletionTimestamp == null && pod.metadata.deletionTimestamp != null) this.expectations.deletionObserved(k);
+        if (old.metadata.deletionTimestamp == null && pod.metadata.deletionTimestamp != null)
+          this.expectations.deletionObserved(k);
         this.queue.add(k);
       },
       onDelete: (obj) => {
@@ -63,7 +76,11 @@ export class ReplicaSetController {
   }
 
   async run(signal: AbortSignal, workers = 4): Promise<void> {
-    const w = runWorkers(this.queue, { workers, name: 'replicaset', logger: this.opts.logger }, (k) => this.sync(k));
+    const w = runWorkers(
+      this.queue,
+      { workers, name: 'replicaset', logger: this.opts.logger },
+      (k) => this.sync(k),
+    );
     await untilAborted(signal);
     this.queue.shutDown();
     await w;
@@ -76,14 +93,19 @@ export class ReplicaSetController {
       this.expectations.delete(key);
       return;
     }
-    const owned = this.pods.namespace(namespace).list().filter((p) => isControlledBy(p, rs.metadata.uid));
+    const owned = this.pods
+      .namespace(namespace)
+      .list()
+      .filter((p) => isControlledBy(p, rs.metadata.uid));
     let active = owned.filter(isPodActive);
     const podsClient = this.opts.client.resource('pods').namespace(namespace);
     if (this.expectations.satisfied(key) && rs.metadata.deletionTimestamp == null) {
       const plan = planReplicaSet(rs, active);
       if (plan.create > 0 || plan.delete.length > 0) {
         this.expectations.expect(key, plan.create, plan.delete.length);
-        const creates = Array.from({ length: plan.create }, () => podsClient.create(podFromTemplate(rs)));
+        const creates = Array.from({ length: plan.create }, () =>
+          podsClient.create(podFromTemplate(rs)),
+        );
         const deletes = plan.delete.map((p) => podsClient.delete(p.metadata.name ?? ''));
         const results = await Promise.allSettled([...creates, ...deletes]);
         let failed: unknown;
@@ -95,13 +117,16 @@ export class ReplicaSetController {
         });
         const gone = new Set(plan.delete.map((p) => p.metadata.name));
         active = active.filter((p) => !gone.has(p.metadata.name));
-        if (failed !== undefined) throw failed instanceof Error ? failed : new Error('pod write failed', { cause: failed });
+        if (failed !== undefined)
+          throw failed instanceof Error ? failed : new Error('pod write failed', { cause: failed });
       }
     }
     const now = new Date();
     const status = replicaSetStatus(rs, active, now);
-    if (!statusEqual(status, rs.status)) await updateStatus(this.opts.client.resource('replicasets').namespace(namespace), rs, status);
+    if (!semanticEqual(status, rs.status))
+      await updateStatus(this.opts.client.resource('replicasets').namespace(namespace), rs, status);
     const minReady = rs.spec?.minReadySeconds ?? 0;
-    if (minReady > 0 && (status.readyReplicas ?? 0) > (status.availableReplicas ?? 0)) this.queue.addAfter(key, minReady * 1000);
+    if (minReady > 0 && (status.readyReplicas ?? 0) > (status.availableReplicas ?? 0))
+      this.queue.addAfter(key, minReady * 1000);
   }
 }

@@ -17,11 +17,41 @@ const pod = (nodeSelector?: Record<string, string>): Pod => ({
 
 describe('pickNode', () => {
   it.each([
-    { name: 'fewest pods wins', nodes: [node('a'), node('b')], counts: { a: 2, b: 1 }, sel: undefined, want: 'b' },
-    { name: 'ties broken by name', nodes: [node('b'), node('a')], counts: {}, sel: undefined, want: 'a' },
-    { name: 'not-ready nodes are skipped', nodes: [node('a', false), node('b')], counts: { b: 9 }, sel: undefined, want: 'b' },
-    { name: 'nodeSelector must match', nodes: [node('a'), node('b', true, { zone: 'z2' })], counts: { b: 5 }, sel: { zone: 'z2' }, want: 'b' },
-    { name: 'nothing fits', nodes: [node('a', false)], counts: {}, sel: undefined, want: undefined },
+    {
+      name: 'fewest pods wins',
+      nodes: [node('a'), node('b')],
+      counts: { a: 2, b: 1 },
+      sel: undefined,
+      want: 'b',
+    },
+    {
+      name: 'ties broken by name',
+      nodes: [node('b'), node('a')],
+      counts: {},
+      sel: undefined,
+      want: 'a',
+    },
+    {
+      name: 'not-ready nodes are skipped',
+      nodes: [node('a', false), node('b')],
+      counts: { b: 9 },
+      sel: undefined,
+      want: 'b',
+    },
+    {
+      name: 'nodeSelector must match',
+      nodes: [node('a'), node('b', true, { zone: 'z2' })],
+      counts: { b: 5 },
+      sel: { zone: 'z2' },
+      want: 'b',
+    },
+    {
+      name: 'nothing fits',
+      nodes: [node('a', false)],
+      counts: {},
+      sel: undefined,
+      want: undefined,
+    },
   ])('$name', ({ nodes, counts, sel, want }) => {
     expect(pickNode(pod(sel), nodes, new Map(Object.entries(counts)))).toBe(want);
   });

@@ -3,8 +3,18 @@
 // pods are "assumed" on their node so a burst spreads instead of piling onto one node. No node
 // fits → FailedScheduling event and a rate-limited retry; node changes requeue pending pods.
 import type { Binding, Node, Pod } from '@svclab/api';
-import { isConflict, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
-import { newRateLimitingQueue, type ClientSet, type Lister, type SharedInformerFactory } from '@svclab/client';
+import {
+  isConflict,
+  isNotFound,
+  metaNamespaceKey,
+  splitMetaNamespaceKey,
+} from '@svclab/apimachinery';
+import {
+  newRateLimitingQueue,
+  type ClientSet,
+  type Lister,
+  type SharedInformerFactory,
+} from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { EventRecorder } from '../controller/event-recorder.js';
 import { runWorkers, untilAborted } from '../controller/queue-worker.js';
@@ -31,7 +41,12 @@ export class Scheduler {
   private readonly lastFailure = new Map<string, string>();
 
   constructor(
-    private readonly opts: { factory: SharedInformerFactory; client: ClientSet; events: EventRecorder; logger: Logger },
+    private readonly opts: {
+      factory: SharedInformerFactory;
+      client: ClientSet;
+      events: EventRecorder;
+      logger: Logger;
+    },
   ) {
     this.pods = opts.factory.lister('pods');
     this.nodes = opts.factory.lister('nodes');
@@ -43,7 +58,8 @@ export class Scheduler {
         this.onPod(p);
       },
       onDelete: (obj) => {
-        const key = 'key' in obj && typeof obj.key === 'string' ? obj.key : metaNamespaceKey(obj as Pod);
+        const key =
+          'key' in obj && typeof obj.key === 'string' ? obj.key : metaNamespaceKey(obj as Pod);
         this.assumed.delete(key);
         this.lastFailure.delete(key);
       },
@@ -54,7 +70,8 @@ export class Scheduler {
     opts.factory.informerFor('nodes').addEventHandler({
       onAdd: requeuePending,
       onUpdate: (o, n) => {
-        const r = (x: Node): string | undefined => x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+        const r = (x: Node): string | undefined =>
+          x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
         if (r(o) !== r(n) || o.spec?.unschedulable !== n.spec?.unschedulable) requeuePending();
       },
       onDelete: () => undefined,
@@ -68,7 +85,11 @@ export class Scheduler {
   }
 
   async run(signal: AbortSignal, workers = 1): Promise<void> {
-    const w = runWorkers(this.queue, { workers, name: 'scheduler', logger: this.opts.logger }, (k) => this.sync(k));
+    const w = runWorkers(
+      this.queue,
+      { workers, name: 'scheduler', logger: this.opts.logger },
+      (k) => this.sync(k),
+    );
     await untilAborted(signal);
     this.queue.shutDown();
     await w;
@@ -78,11 +99,13 @@ export class Scheduler {
     const counts = new Map<string, number>();
     for (const p of this.pods.list()) {
       const n = p.spec?.nodeName ?? '';
-      if (n !== '' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') counts.set(n, (counts.get(n) ?? 0) + 1);
+      if (n !== '' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
+        counts.set(n, (counts.get(n) ?? 0) + 1);
     }
     for (const [key, n] of this.assumed) {
       const { namespace, name } = splitMetaNamespaceKey(key);
-      if ((this.pods.namespace(namespace).find(name)?.spec?.nodeName ?? '') === '') counts.set(n, (counts.get(n) ?? 0) + 1);
+      if ((this.pods.namespace(namespace).find(name)?.spec?.nodeName ?? '') === '')
+        counts.set(n, (counts.get(n) ?? 0) + 1);
     }
     return counts;
   }
@@ -104,11 +127,24 @@ export class Scheduler {
       }
       throw new Error(`pod ${key} is unschedulable: ${msg}`);
     }
-    const binding: Binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, ...(pod.metadata.uid === undefined ? {} : { uid: pod.metadata.uid }) }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
+    const binding: Binding = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: {
+        name,
+        namespace,
+        ...(pod.metadata.uid === undefined ? {} : { uid: pod.metadata.uid }),
+      },
+      target: { apiVersion: 'v1', kind: 'Node', name: node },
+    };
     // Assume first: concurrent workers count this pod on its node while the binding is in flight.
     this.assumed.set(key, node);
     try {
-      await this.opts.client.rest.request({ method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, body: binding });
+      await this.opts.client.rest.request({
+        method: 'POST',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`,
+        body: binding,
+      });
     } catch (err) {
       if (isConflict(err)) return; // already bound by someone else; the cache will show it
       this.assumed.delete(key);
@@ -116,7 +152,11 @@ export class Scheduler {
       throw err;
     }
     this.lastFailure.delete(key);
-    this.opts.events.event(ref, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to ${node}` });
+    this.opts.events.event(ref, {
+      type: 'Normal',
+      reason: 'Scheduled',
+      message: `Successfully assigned ${namespace}/${name} to ${node}`,
+    });
   }
 
   /** PodScheduled=False/Unschedulable as the scheduler reports it (kubectl get shows Pending). */
@@ -126,10 +166,20 @@ export class Scheduler {
     status.phase = status.phase ?? 'Pending';
     status.conditions = [
       ...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
-      { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: now },
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+        message,
+        lastProbeTime: null,
+        lastTransitionTime: now,
+      },
     ];
     try {
-      await this.opts.client.resource('pods').namespace(pod.metadata.namespace ?? 'default').updateStatus({ ...structuredClone(pod), status });
+      await this.opts.client
+        .resource('pods')
+        .namespace(pod.metadata.namespace ?? 'default')
+        .updateStatus({ ...structuredClone(pod), status });
     } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     }

@@ -34,9 +34,21 @@ export function podForOrdinal(sts: StatefulSet, ordinal: number): Pod {
     metadata: {
       name,
       namespace: sts.metadata.namespace ?? 'default',
-      labels: { ...(t?.metadata?.labels ?? {}), [PodNameLabel]: name, [PodIndexLabel]: String(ordinal), [RevisionLabel]: updateRevision(sts) },
+      labels: {
+        ...(t?.metadata?.labels ?? {}),
+        [PodNameLabel]: name,
+        [PodIndexLabel]: String(ordinal),
+        [RevisionLabel]: updateRevision(sts),
+      },
       ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: sts.metadata.name ?? '', uid: sts.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          name: sts.metadata.name ?? '',
+          uid: sts.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec,
@@ -48,7 +60,8 @@ export interface StatefulSetPlan {
   readonly delete: readonly Pod[];
 }
 
-const healthy = (p: Pod): boolean => p.status?.phase === 'Running' && isPodReady(p) && p.metadata.deletionTimestamp === undefined;
+const healthy = (p: Pod): boolean =>
+  p.status?.phase === 'Running' && isPodReady(p) && p.metadata.deletionTimestamp === undefined;
 
 /** `pods` are the pods the set controls. */
 export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[]): StatefulSetPlan {
@@ -76,7 +89,8 @@ export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[]): Statefu
   // Scale down from the highest ordinal.
   const extra = [...byOrdinal.entries()].filter(([o]) => o >= replicas).sort(([a], [b]) => b - a);
   if (extra.length > 0) {
-    if (extra.some(([, p]) => p.metadata.deletionTimestamp !== undefined) && !parallel) return { create, delete: [] };
+    if (extra.some(([, p]) => p.metadata.deletionTimestamp !== undefined) && !parallel)
+      return { create, delete: [] };
     const victims = parallel ? extra.map(([, p]) => p) : extra.slice(0, 1).map(([, p]) => p);
     return { create, delete: victims.filter((p) => p.metadata.deletionTimestamp === undefined) };
   }
@@ -86,14 +100,20 @@ export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[]): Statefu
     const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
     const all = [...byOrdinal.entries()].sort(([a], [b]) => b - a);
     if (all.every(([, p]) => healthy(p))) {
-      const stale = all.find(([o, p]) => o >= partition && p.metadata.labels?.[RevisionLabel] !== rev);
+      const stale = all.find(
+        ([o, p]) => o >= partition && p.metadata.labels?.[RevisionLabel] !== rev,
+      );
       if (stale) del.push(stale[1]);
     }
   }
   return { create, delete: del };
 }
 
-export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[], now: Date): StatefulSetStatus {
+export function statefulSetStatus(
+  sts: StatefulSet,
+  pods: readonly Pod[],
+  now: Date,
+): StatefulSetStatus {
   const rev = updateRevision(sts);
   const active = pods.filter((p) => p.metadata.deletionTimestamp === undefined);
   const updated = active.filter((p) => p.metadata.labels?.[RevisionLabel] === rev).length;
@@ -103,7 +123,8 @@ export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[], now: D
     readyReplicas: active.filter(isPodReady).length,
     currentReplicas: updated,
     updatedReplicas: updated,
-    availableReplicas: active.filter((p) => isPodAvailable(p, sts.spec?.minReadySeconds ?? 0, now)).length,
+    availableReplicas: active.filter((p) => isPodAvailable(p, sts.spec?.minReadySeconds ?? 0, now))
+      .length,
     currentRevision: rev,
     updateRevision: rev,
     collisionCount: 0,

@@ -2,13 +2,23 @@
 // pod events → set keys → sync plans with planStatefulSet (stable names make creates idempotent:
 // AlreadyExists is a no-op), applies the plan, then writes status when it changed.
 import type { Pod, StatefulSet } from '@svclab/api';
-import { isAlreadyExists, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
-import { newRateLimitingQueue, type ClientSet, type Lister, type SharedInformerFactory } from '@svclab/client';
+import {
+  isAlreadyExists,
+  isNotFound,
+  metaNamespaceKey,
+  splitMetaNamespaceKey,
+} from '@svclab/apimachinery';
+import {
+  newRateLimitingQueue,
+  type ClientSet,
+  type Lister,
+  type SharedInformerFactory,
+} from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
 import { isControlledBy } from '../util/pod-state.js';
-import { statusEqual } from '../util/status-equal.js';
+import { semanticEqual } from '@svclab/apimachinery';
 import { updateStatus } from '../util/update-status.js';
 import { planStatefulSet, statefulSetStatus } from './plan.js';
 
@@ -17,7 +27,9 @@ export class StatefulSetController {
   private readonly sets: Lister<StatefulSet>;
   private readonly pods: Lister<Pod>;
 
-  constructor(private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger }) {
+  constructor(
+    private readonly opts: { factory: SharedInformerFactory; client: ClientSet; logger: Logger },
+  ) {
     this.sets = opts.factory.lister('statefulsets');
     this.pods = opts.factory.lister('pods');
     const enqueue = (s: StatefulSet): void => {
@@ -49,7 +61,11 @@ export class StatefulSetController {
   }
 
   async run(signal: AbortSignal, workers = 2): Promise<void> {
-    const w = runWorkers(this.queue, { workers, name: 'statefulset', logger: this.opts.logger }, (k) => this.sync(k));
+    const w = runWorkers(
+      this.queue,
+      { workers, name: 'statefulset', logger: this.opts.logger },
+      (k) => this.sync(k),
+    );
     await untilAborted(signal);
     this.queue.shutDown();
     await w;
@@ -59,7 +75,10 @@ export class StatefulSetController {
     const { namespace, name } = splitMetaNamespaceKey(key);
     const sts = this.sets.namespace(namespace).find(name);
     if (sts === undefined) return;
-    const pods = this.pods.namespace(namespace).list().filter((p) => isControlledBy(p, sts.metadata.uid));
+    const pods = this.pods
+      .namespace(namespace)
+      .list()
+      .filter((p) => isControlledBy(p, sts.metadata.uid));
     const podsClient = this.opts.client.resource('pods').namespace(namespace);
     if (sts.metadata.deletionTimestamp == null) {
       const plan = planStatefulSet(sts, pods);
@@ -79,6 +98,11 @@ export class StatefulSetController {
       }
     }
     const status = statefulSetStatus(sts, pods, new Date());
-    if (!statusEqual(status, sts.status)) await updateStatus(this.opts.client.resource('statefulsets').namespace(namespace), sts, status);
+    if (!semanticEqual(status, sts.status))
+      await updateStatus(
+        this.opts.client.resource('statefulsets').namespace(namespace),
+        sts,
+        status,
+      );
   }
 }

@@ -34,7 +34,9 @@ export function safeEncodeString(s: string): string {
 
 /** upstream controller.ComputeHash(template, collisionCount) in spirit: stable for equal templates. */
 export function computeHash(template: unknown, collisionCount = 0): string {
-  return safeEncodeString(String(fnv32a(canonical(template) + (collisionCount > 0 ? String(collisionCount) : ''))));
+  return safeEncodeString(
+    String(fnv32a(canonical(template) + (collisionCount > 0 ? String(collisionCount) : ''))),
+  );
 }
 
 /** Five lowercase alphanumerics, as the apiserver's generateName suffix. */

@@ -14,6 +14,8 @@ export function ownerKey(obj: KubeObject, kind: string): string | undefined {
 }
 
 /** The object a delete handler got (its last known state). */
-export function finalState<T extends KubeObject>(obj: T | DeletedFinalStateUnknown<T>): T | undefined {
+export function finalState<T extends KubeObject>(
+  obj: T | DeletedFinalStateUnknown<T>,
+): T | undefined {
   return isDeletedFinalStateUnknown(obj) ? obj.obj : obj;
 }

@@ -15,11 +15,18 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, now: Date): bo
 }
 
 export function isPodActive(pod: Pod): boolean {
-  return pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && pod.metadata.deletionTimestamp === undefined;
+  return (
+    pod.status?.phase !== 'Succeeded' &&
+    pod.status?.phase !== 'Failed' &&
+    pod.metadata.deletionTimestamp === undefined
+  );
 }
 
 export function isControlledBy(pod: Pod, uid: string | undefined): boolean {
-  return uid !== undefined && (pod.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === uid);
+  return (
+    uid !== undefined &&
+    (pod.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === uid)
+  );
 }
 
 /**

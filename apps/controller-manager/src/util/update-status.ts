@@ -4,7 +4,11 @@ import type { KubeObject } from '@svclab/api';
 import { isConflict, isNotFound } from '@svclab/apimachinery';
 import type { TypedClient } from '@svclab/client';
 
-export async function updateStatus<T extends KubeObject & { status?: unknown }>(client: TypedClient<T>, obj: T, status: T['status']): Promise<void> {
+export async function updateStatus<T extends KubeObject & { status?: unknown }>(
+  client: TypedClient<T>,
+  obj: T,
+  status: T['status'],
+): Promise<void> {
   try {
     await client.updateStatus({ ...structuredClone(obj), status });
   } catch (err) {

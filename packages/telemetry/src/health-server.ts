@@ -1,4 +1,4 @@
-// /healthz, /readyz and /metrics on their own port (kubelet's healthz port 10248).
+// /healthz, /livez, /readyz and /metrics on a port of their own, for every long-running app.
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
@@ -8,7 +8,10 @@ export interface HealthServer {
 }
 
 /** Listens on `host:port` (port 0 picks one); `ready()` decides /readyz. */
-export async function startHealthServer(bind: string, opts: { registry: Registry; ready: () => boolean }): Promise<HealthServer> {
+export async function startHealthServer(
+  bind: string,
+  opts: { registry: Registry; ready: () => boolean },
+): Promise<HealthServer> {
   const colon = bind.lastIndexOf(':');
   const host = bind.slice(0, colon);
   const port = Number(bind.slice(colon + 1));
