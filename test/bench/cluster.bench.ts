@@ -8,7 +8,7 @@
 //      default. Per change and node the latency is kube-proxy's own
 //      `kubeproxy_network_programming_duration_seconds` sample (slice trigger time → rules
 //      applied), read exactly as the delta of the histogram's _sum and _count; the time at which
-//      the bench's 10 ms poll of /metrics saw that sample is reported beside it (an upper bound).
+//      the bench's 20 ms poll of /metrics saw that sample is reported beside it (an upper bound).
 // Method and its honest limits: docs/benchmarks-method.md "Cluster benchmarks".
 // Everything listens on loopback; every cluster is stopped and its temp SVCLAB_HOME removed.
 import { spawn } from 'node:child_process';
@@ -27,6 +27,8 @@ const SERVICES = Number(process.env['BENCH_SERVICES'] ?? '1000');
 const CHANGES = Number(process.env['BENCH_CHANGES'] ?? '100');
 const NAMESPACE = 'default';
 const HISTOGRAM = 'kubeproxy_network_programming_duration_seconds';
+/** How often each node's /metrics is scraped while waiting for a change (the scrape costs kube-proxy CPU too). */
+const POLL_MS = 20;
 
 const log = (msg: string): void => {
   process.stderr.write(`cluster.bench: ${msg}\n`);
@@ -331,7 +333,7 @@ async function networkProgramming(minSyncPeriod: string | undefined): Promise<La
               programmed.push(((now.sum - base.sum) / (now.count - base.count)) * 1000);
               return;
             }
-            await sleep(10);
+            await sleep(POLL_MS);
           }
           lost++;
         }),
@@ -374,7 +376,7 @@ async function main(): Promise<void> {
     '',
     `Network programming latency, ${NODES} nodes, ${SERVICES} Services, ${CHANGES} endpoint readiness changes one at a time ` +
       `(samples = changes × nodes; latency = slice \`last-change-trigger-time\` → rules applied, kube-proxy's histogram; ` +
-      `"seen by poll" = when the bench's 10 ms poll of \`/metrics\` saw it):`,
+      `"seen by poll" = when the bench's ${POLL_MS} ms poll of \`/metrics\` saw it):`,
     '',
     '| kube-proxy setting | samples | p50 | p99 | max | seen by poll p50 / p99 | target |',
     '|---|---|---|---|---|---|---|',
