@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `make bench`: runs every benchmark (`apps/*/bench/*.bench.ts`, `packages/*/bench/*.bench.ts`,
-// `test/bench/*.bench.ts`) one after another, prints each one's table, and rewrites
-// docs/benchmarks.md with the figures of this run. A benchmark prints a Markdown section
-// (a `### title` line and a table) on stdout and exits 0; anything on stderr is shown, not kept.
+// `make bench`: runs every benchmark (`*/bench/*.bench.ts`, `src/**/*.bench.ts`, `test/bench/*.bench.ts`)
+// one after another, prints each one's Markdown section (a `### title` line and a table), and
+// keeps the latest section of each in docs/benchmarks.md under "## Latest runs"; `node
+// scripts/bench.mjs <part-of-path>` runs only the matching ones. stderr is shown, not kept.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,19 +47,25 @@ for (const f of selected) {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     failed++;
-    sections.push(`### ${f}\n\nFAILED (exit ${r.status ?? r.signal}) after ${secs} s.\n`);
+    sections.push(`<!-- ${f}, ${secs} s -->\n### ${f}\n\nFAILED (exit ${r.status ?? r.signal}) after ${secs} s.\n`);
   } else {
     const out = (r.stdout ?? '').trim();
     sections.push(`<!-- ${f}, ${secs} s -->\n${out.startsWith('#') ? out : `### ${f}\n\n${out}`}\n`);
   }
 }
 
-const header = `# Benchmarks
-
-Figures of the last \`make bench\` run (${new Date().toISOString().slice(0, 10)}), on ${cpus().length} cores
-(${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.
-Every figure comes from a benchmark under \`*/bench/*.bench.ts\`; rerun with \`make bench\`
-(or \`node scripts/bench.mjs <part-of-path>\` for some). Targets are the issues'.
-`;
-if (only.length === 0) writeFileSync(join(root, 'docs', 'benchmarks.md'), `${header}\n${sections.join('\n')}`);
+// docs/benchmarks.md keeps its hand-written summary above "## Latest runs"; below it, one section
+// per benchmark, each replaced when that benchmark runs again.
+const page = join(root, 'docs', 'benchmarks.md');
+const marker = '## Latest runs';
+const old = existsSync(page) ? readFileSync(page, 'utf8') : `# Benchmarks\n\n${marker}\n`;
+const cut = old.indexOf(marker);
+const head = cut >= 0 ? old.slice(0, cut) : `${old.trimEnd()}\n\n`;
+const kept = new Map();
+for (const part of (cut >= 0 ? old.slice(cut + marker.length) : '').split('\n<!-- ').slice(1)) {
+  kept.set(part.slice(0, part.indexOf(',')), `<!-- ${part.trimEnd()}\n`);
+}
+for (const sec of sections) kept.set(sec.slice(5, sec.indexOf(',')), sec);
+const when = `Last run ${new Date().toISOString().slice(0, 16)}Z on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`;
+writeFileSync(page, `${head}${marker}\n\n${when}\n\n${[...kept.values()].join('\n')}`);
 process.exitCode = failed ? 1 : 0;
