@@ -2,6 +2,7 @@
 import type { Request } from 'express';
 import { parse as parseYAML } from 'yaml';
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '@svclab/apimachinery';
+import { decodeKubernetesProtobuf, protobufMediaType } from '../protobuf/decode.js';
 
 /** 3 MiB, upstream's DefaultMaxRequestSizeBytes. */
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -59,6 +60,11 @@ export async function readRaw(req: Request, limit = maxRequestBodyBytes): Promis
 /** Decodes the body by Content-Type; 415 for unknown types, 400 for malformed input. */
 export async function readBody(req: Request): Promise<unknown> {
   const mt = mediaType(req);
+  if (mt === protobufMediaType) {
+    const raw = await readRaw(req);
+    if (raw.length === 0) throw newBadRequest('the body of the request was empty');
+    return decodeKubernetesProtobuf(raw);
+  }
   const format = formatOf(mt);
   if (format === undefined) throw newUnsupportedMediaType(mt);
   const raw = await readRaw(req);
