@@ -61,7 +61,9 @@ function svclab(home: string, args: readonly string[]): Promise<{ code: number; 
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => resolveRun({ code: code ?? 1, out }));
+    child.once('exit', (code) => {
+      resolveRun({ code: code ?? 1, out });
+    });
   });
 }
 
@@ -73,7 +75,9 @@ function portOpen(host: string, port: number): Promise<boolean> {
       s.destroy();
       r(true);
     });
-    s.once('error', () => r(false));
+    s.once('error', () => {
+      r(false);
+    });
     s.once('timeout', () => {
       s.destroy();
       r(false);
@@ -87,10 +91,12 @@ async function waitNodeAddressesFree(): Promise<void> {
   for (;;) {
     const busy = [];
     for (let n = 1; n <= NODES; n++) {
-      if ((await portOpen(`127.0.1.${n}`, 10256)) || (await portOpen(`127.0.1.${n}`, 10249))) busy.push(`127.0.1.${n}`);
+      if ((await portOpen(`127.0.1.${n}`, 10256)) || (await portOpen(`127.0.1.${n}`, 10249)))
+        busy.push(`127.0.1.${n}`);
     }
     if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`node addresses still in use by another cluster: ${busy.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`node addresses still in use by another cluster: ${busy.join(', ')}`);
     log(`node addresses in use (${busy.join(', ')}); waiting`);
     await sleep(2000);
   }
@@ -107,16 +113,23 @@ async function up(extraArgs: readonly string[]): Promise<Cluster> {
     await down(home);
     throw new Error(`svclab up failed (exit ${r.code}):\n${r.out}`);
   }
-  const info = JSON.parse(readFileSync(join(home, 'cluster.json'), 'utf8')) as { apiserver: string; nodes: { ip: string }[] };
+  const info = JSON.parse(readFileSync(join(home, 'cluster.json'), 'utf8')) as {
+    apiserver: string;
+    nodes: { ip: string }[];
+  };
   // The flag must really reach kube-proxy (a stale apps/cli/dist would drop it silently).
-  const plan = JSON.parse(readFileSync(join(home, 'plan.json'), 'utf8')) as { components: { name: string; args: string[] }[] };
+  const plan = JSON.parse(readFileSync(join(home, 'plan.json'), 'utf8')) as {
+    components: { name: string; args: string[] }[];
+  };
   const wanted = extraArgs.indexOf('--min-sync-period');
   for (const c of plan.components.filter((x) => x.name.startsWith('kube-proxy-'))) {
     const i = c.args.indexOf('--min-sync-period');
     const got = i < 0 ? undefined : c.args[i + 1];
     if (got !== (wanted < 0 ? undefined : extraArgs[wanted + 1])) {
       await down(home);
-      throw new Error(`${c.name} got --min-sync-period ${got ?? '(unset)'}; is apps/cli/dist stale? (make build)`);
+      throw new Error(
+        `${c.name} got --min-sync-period ${got ?? '(unset)'}; is apps/cli/dist stale? (make build)`,
+      );
     }
   }
   return {
@@ -145,17 +158,32 @@ interface Reply {
 
 const plainAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
 
-function fetchText(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; agent?: HttpsAgent } = {}): Promise<Reply> {
+function fetchText(
+  url: string,
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    agent?: HttpsAgent;
+  } = {},
+): Promise<Reply> {
   const u = new URL(url);
   const req = u.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolveReq, reject) => {
     const r = req(
       u,
-      { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: init.agent ?? plainAgent, timeout: 60_000 },
+      {
+        method: init.method ?? 'GET',
+        headers: init.headers ?? {},
+        agent: init.agent ?? plainAgent,
+        timeout: 60_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolveReq({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          resolveReq({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', reject);
       },
     );
@@ -171,11 +199,21 @@ class Api {
   constructor(private readonly c: Cluster) {
     this.agent = new HttpsAgent({ keepAlive: true, maxSockets: 16, ca: c.ca });
   }
-  async call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
+  /** `method path` with a JSON `body` (sent as `contentType`, JSON by default); the decoded reply. */
+  async call(
+    method: string,
+    path: string,
+    send: { body?: unknown; contentType?: string } = {},
+  ): Promise<unknown> {
+    const { body, contentType = 'application/json' } = send;
     const r = await fetchText(`${this.c.apiserver}${path}`, {
       method,
       agent: this.agent,
-      headers: { Authorization: `Bearer ${this.c.token}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': contentType }) },
+      headers: {
+        Authorization: `Bearer ${this.c.token}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': contentType }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.body.slice(0, 500)}`);
@@ -186,7 +224,11 @@ class Api {
   }
 }
 
-async function inParallel<T>(items: readonly T[], width: number, fn: (x: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  fn: (x: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: width }, async () => {
@@ -227,7 +269,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function median(xs: readonly number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 async function timeToReady(): Promise<number[]> {
@@ -249,8 +294,13 @@ function slice(i: number, ready: boolean, triggerTime?: string): Record<string, 
     kind: 'EndpointSlice',
     metadata: {
       name: sliceName(i),
-      labels: { 'kubernetes.io/service-name': `bench-${i}`, 'endpointslice.kubernetes.io/managed-by': 'svclab-bench' },
-      ...(triggerTime === undefined ? {} : { annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': triggerTime } }),
+      labels: {
+        'kubernetes.io/service-name': `bench-${i}`,
+        'endpointslice.kubernetes.io/managed-by': 'svclab-bench',
+      },
+      ...(triggerTime === undefined
+        ? {}
+        : { annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': triggerTime } }),
     },
     addressType: 'IPv4',
     endpoints: [
@@ -290,24 +340,33 @@ async function networkProgramming(minSyncPeriod: string | undefined): Promise<La
     // Selector-less Services: the EndpointSlice controller leaves their slices (managed by us) alone.
     await inParallel(ids, 16, async (i) => {
       await api.call('POST', `/api/v1/namespaces/${NAMESPACE}/services`, {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: `bench-${i}` },
-        spec: { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+        body: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `bench-${i}` },
+          spec: { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+        },
       });
     });
     await inParallel(ids, 16, async (i) => {
-      await api.call('POST', `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices`, slice(i, true));
+      await api.call('POST', `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices`, {
+        body: slice(i, true),
+      });
     });
-    log(`created ${SERVICES} Services + slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `created ${SERVICES} Services + slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const deadline = Date.now() + 300_000;
     for (const ip of c.nodeIPs) {
       while ((await programmedEndpoints(ip)) < SERVICES) {
-        if (Date.now() > deadline) throw new Error(`${ip} did not program ${SERVICES} endpoints in 5 min`);
+        if (Date.now() > deadline)
+          throw new Error(`${ip} did not program ${SERVICES} endpoints in 5 min`);
         await sleep(1000);
       }
     }
-    log(`all nodes programmed ${SERVICES} Services after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `all nodes programmed ${SERVICES} Services after ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     await sleep(2000);
 
     const programmed: number[] = [];
@@ -321,7 +380,14 @@ async function networkProgramming(minSyncPeriod: string | undefined): Promise<La
       const trigger = Date.now();
       const triggerTime = new Date(trigger).toISOString();
       const patch = slice(i, false, triggerTime);
-      await api.call('PATCH', `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices/${sliceName(i)}`, patch, 'application/merge-patch+json');
+      await api.call(
+        'PATCH',
+        `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices/${sliceName(i)}`,
+        {
+          body: patch,
+          contentType: 'application/merge-patch+json',
+        },
+      );
       await Promise.all(
         c.nodeIPs.map(async (ip, n) => {
           const base = before[n] as HistogramReading;
@@ -349,7 +415,8 @@ async function networkProgramming(minSyncPeriod: string | undefined): Promise<La
 
 // ---- report ----
 
-const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
+const ms = (x: number): string =>
+  Number.isNaN(x) ? 'n/a' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
