@@ -79,7 +79,8 @@ function isZero(v: Json | undefined): boolean {
 }
 
 /** One value of field `f` from the reader, or undefined for a zero Time. */
-function readValue(r: WireReader, f: FieldSpec, wireType: number, depth: number): Json | undefined {
+function readValue(r: WireReader, f: FieldSpec, at: { wireType: number; depth: number }): Json | undefined {
+  const { wireType, depth } = at;
   switch (f.type) {
     case 's':
       expectWire(f, wireType, WireType.bytes);
@@ -119,7 +120,8 @@ export function decodeMessage(name: string, bytes: Uint8Array, depth = 0): JsonO
   const spec = schema.get(name);
   if (spec === undefined) throw new Error(`protobuf schema has no message ${name}`);
   if (depth > maxDepth) throw new WireError('message nesting too deep');
-  const out: JsonObject = {};
+  // A Map, not an object: fields are set, merged and unset by JSON name as they arrive.
+  const out = new Map<string, Json>();
   const r = new WireReader(bytes);
   while (!r.done()) {
     const { field, wireType } = r.tag();
@@ -133,31 +135,30 @@ export function decodeMessage(name: string, bytes: Uint8Array, depth = 0): JsonO
       const p = readPairs(r.bytes());
       const v = p.get(2);
       const value = f.type === 'map' ? str(v) : v instanceof Uint8Array ? decodeQuantity(v) : '';
-      const m = (out[f.json] ??= {}) as JsonObject;
+      const m = (out.get(f.json) ?? {}) as JsonObject;
       m[str(p.get(1))] = value;
+      out.set(f.json, m);
       continue;
     }
     if (f.repeated) {
-      const list = (out[f.json] ??= []) as Json[];
+      const list = (out.get(f.json) ?? []) as Json[];
       if (wireType === WireType.bytes && (f.type === 'i32' || f.type === 'i64' || f.type === 'b')) {
         const packed = new WireReader(r.bytes()); // packed scalars
-        while (!packed.done()) list.push(readValue(packed, f, WireType.varint, depth) ?? null);
+        while (!packed.done()) list.push(readValue(packed, f, { wireType: WireType.varint, depth }) ?? null);
       } else {
-        list.push(readValue(r, f, wireType, depth) ?? null);
+        list.push(readValue(r, f, { wireType, depth }) ?? null);
       }
+      out.set(f.json, list);
       continue;
     }
     if (f.inline) {
       expectWire(f, wireType, WireType.bytes);
-      Object.assign(out, decodeMessage(f.type, r.bytes(), depth + 1));
+      for (const [k, v] of Object.entries(decodeMessage(f.type, r.bytes(), depth + 1))) out.set(k, v);
       continue;
     }
-    const v = readValue(r, f, wireType, depth);
-    if (v === undefined || (!f.pointer && isZero(v))) {
-      delete out[f.json]; // last one wins, and a zero value means unset
-      continue;
-    }
-    out[f.json] = v;
+    const v = readValue(r, f, { wireType, depth });
+    if (v === undefined || (!f.pointer && isZero(v))) out.delete(f.json); // last one wins; zero means unset
+    else out.set(f.json, v);
   }
-  return out;
+  return Object.fromEntries(out);
 }
