@@ -15,7 +15,7 @@ function httpsProbe(target: string, timeoutMs: number, ca: string | undefined): 
       resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
     });
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
+    req.on('error', () => { resolve(false); });
   });
 }
 

@@ -85,7 +85,7 @@ export class Supervisor {
     for (const r of [...this.running.values()].reverse()) {
       const c = r.child;
       if (c === undefined || c.exitCode !== null || c.signalCode !== null) continue;
-      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => c.once('exit', () => { resolve(); }));
       c.kill('SIGCONT');
       c.kill('SIGTERM');
       const t = setTimeout(() => c.kill('SIGKILL'), graceMs);

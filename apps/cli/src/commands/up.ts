@@ -16,8 +16,8 @@ import type { Io } from '../io.js';
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    s.once('error', () => { resolve(false); });
+    s.listen(port, '127.0.0.1', () => s.close(() => { resolve(true); }));
   });
 }
 
@@ -28,7 +28,7 @@ async function pickPort(preferred: number): Promise<number> {
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
       const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+      s.close(() => { resolve(typeof a === 'object' && a !== null ? a.port : 0); });
     });
   });
 }
