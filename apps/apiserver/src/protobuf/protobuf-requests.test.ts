@@ -1,0 +1,66 @@
+// The apiserver accepts application/vnd.kubernetes.protobuf request bodies (http/body.ts → decode.ts).
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testServer, type TestServer } from '../http/test-server.js';
+import { protobufMagic, protobufMediaType } from './decode.js';
+import { encodeKubernetesProtobuf } from './encode.js';
+
+const pb = (obj: Record<string, unknown>): Buffer => Buffer.from(encodeKubernetesProtobuf(obj));
+
+describe('protobuf request bodies', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer();
+  });
+
+  it('creates a Namespace, a Service and a Deployment, answering JSON', async () => {
+    await request(s.app)
+      .post('/api/v1/namespaces')
+      .set('Content-Type', protobufMediaType)
+      .set('Accept', `${protobufMediaType}, application/json`)
+      .send(pb({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pb' } }))
+      .expect('Content-Type', /application\/json/)
+      .expect(201);
+    const svc = await request(s.app)
+      .post('/api/v1/namespaces/pb/services')
+      .set('Content-Type', protobufMediaType)
+      .send(
+        pb({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'web', namespace: 'pb', labels: { app: 'web' } },
+          spec: { type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' }] },
+        }),
+      )
+      .expect(201);
+    expect(svc.body.spec).toMatchObject({ selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
+    expect(svc.body.spec.clusterIP).toMatch(/^10\./);
+    const dep = await request(s.app)
+      .post('/apis/apps/v1/namespaces/pb/deployments')
+      .set('Content-Type', protobufMediaType)
+      .send(
+        pb({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: 'pb' },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'web' } },
+            template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'svclab/echo' }] } },
+          },
+        }),
+      )
+      .expect(201);
+    expect(dep.body.spec.replicas).toBe(2);
+  });
+
+  it.each([
+    { name: 'no magic', body: Buffer.from('not protobuf at all'), code: 400, reason: 'BadRequest' },
+    { name: 'truncated', body: pb({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cut' } }).subarray(0, 12), code: 400, reason: 'BadRequest' },
+    { name: 'magic only', body: Buffer.from(protobufMagic), code: 415, reason: 'UnsupportedMediaType' },
+    { name: 'a kind without a schema', body: pb({ apiVersion: 'v1', kind: 'ConfigMap' }), code: 415, reason: 'UnsupportedMediaType' },
+  ])('$name → $code $reason', async ({ body, code, reason }) => {
+    const res = await request(s.app).post('/api/v1/namespaces').set('Content-Type', protobufMediaType).send(body).expect(code);
+    expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', code, reason });
+  });
+});
