@@ -56,8 +56,6 @@ export function findNode(info: ClusterInfo, which: string): ClusterNodeInfo {
 function trustingFetch(caFile: string): typeof globalThis.fetch | undefined {
   if (!existsSync(caFile)) return undefined;
   const dispatcher = new Agent({ connect: { ca: readFileSync(caFile) } });
-  const fetchWithCA = (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher });
-  // Node's own fetch is undici: its Response is the same class under another name.
-  return fetchWithCA as unknown as typeof globalThis.fetch;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Node's fetch is undici: the same Response class
+  return (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher });
 }
