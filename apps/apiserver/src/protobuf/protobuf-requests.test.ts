@@ -5,6 +5,10 @@ import { testServer, type TestServer } from '../http/test-server.js';
 import { protobufMagic, protobufMediaType } from './decode.js';
 import { encodeKubernetesProtobuf } from './encode.js';
 
+interface Created {
+  spec: { clusterIP?: string; replicas?: number } & Record<string, unknown>;
+}
+
 const pb = (obj: Record<string, unknown>): Buffer => Buffer.from(encodeKubernetesProtobuf(obj));
 
 describe('protobuf request bodies', () => {
@@ -33,8 +37,9 @@ describe('protobuf request bodies', () => {
         }),
       )
       .expect(201);
-    expect(svc.body.spec).toMatchObject({ selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
-    expect(svc.body.spec.clusterIP).toMatch(/^10\./);
+    const svcBody = svc.body as Created;
+    expect(svcBody.spec).toMatchObject({ selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
+    expect(svcBody.spec.clusterIP).toMatch(/^10\./);
     const dep = await request(s.app)
       .post('/apis/apps/v1/namespaces/pb/deployments')
       .set('Content-Type', protobufMediaType)
@@ -51,7 +56,7 @@ describe('protobuf request bodies', () => {
         }),
       )
       .expect(201);
-    expect(dep.body.spec.replicas).toBe(2);
+    expect((dep.body as Created).spec.replicas).toBe(2);
   });
 
   it.each([
