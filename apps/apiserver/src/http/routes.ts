@@ -15,6 +15,7 @@ import type { RequestContext } from '../registry/generic/strategy.js';
 import type { Registry } from '../registry/registry.js';
 import type { Storage } from '../storage/interface.js';
 import { asObject, mediaType, patchTypeOf, readBody, readRaw, type PatchType } from './body.js';
+import { decodeKubernetesProtobuf, protobufMediaType } from '../protobuf/decode.js';
 import type { RequestLabels } from './metrics.js';
 import { includeObjectOf, wantsTable, type IncludeObject } from './negotiation.js';
 import { parseResourcePath, splitAPIPath, type ResourceRequest } from './request-info.js';
@@ -396,7 +397,9 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     const hasBody = Number(req.headers['content-length'] ?? '0') > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody) {
       const raw = await readRaw(req);
-      if (raw.length > 0) {
+      if (raw.length > 0 && mediaType(req) === protobufMediaType) {
+        opts = decodeKubernetesProtobuf(raw);
+      } else if (raw.length > 0) {
         try {
           opts = asObject(JSON.parse(raw.toString('utf8')));
         } catch (err) {

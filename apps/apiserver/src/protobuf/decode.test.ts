@@ -253,6 +253,9 @@ describe('decodeKubernetesProtobuf: round trip through the schema (JSON → prot
         nodeInfo: { kubeletVersion: 'v1.32.0', operatingSystem: 'linux', architecture: 'amd64' },
       },
     },
+    { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web-0', namespace: 'ns' }, target: { kind: 'Node', name: 'node-1', apiVersion: 'v1' } },
+    { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, propagationPolicy: 'Foreground', dryRun: ['All'] },
+    { apiVersion: 'apps/v1', kind: 'DeleteOptions', preconditions: { uid: 'u1', resourceVersion: '5' }, orphanDependents: false },
   ])('$apiVersion $kind', (obj) => {
     expect(decodeKubernetesProtobuf(encodeKubernetesProtobuf(obj))).toStrictEqual(obj);
   });

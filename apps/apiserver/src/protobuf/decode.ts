@@ -3,7 +3,7 @@
 // `raw` is the object's own message. Returns the object in its JSON wire shape.
 import { StatusError, newBadRequest } from '@svclab/apimachinery';
 import { decodeMessage } from './decode-message.js';
-import { kinds } from './schema.js';
+import { deleteOptionsMessage, kinds } from './schema.js';
 import { WireError, WireReader, WireType } from './wire.js';
 
 export const protobufMediaType = 'application/vnd.kubernetes.protobuf';
@@ -91,7 +91,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): Record<string, unkno
     if (u.contentEncoding !== '') {
       throw newBadRequest(`protobuf content encoding "${u.contentEncoding}" is not supported`);
     }
-    const message = kinds.get(`${u.apiVersion}/${u.kind}`);
+    const message = u.kind === 'DeleteOptions' ? deleteOptionsMessage : kinds.get(`${u.apiVersion}/${u.kind}`);
     if (message === undefined) throw unsupportedKind(u.apiVersion, u.kind);
     return { apiVersion: u.apiVersion, kind: u.kind, ...decodeMessage(message, u.raw) };
   } catch (err) {

@@ -1,7 +1,7 @@
 // Encodes JSON-shaped Kubernetes objects to protobuf with the same schema table: the inverse of
 // decode.ts, used to build test bodies (and usable for protobuf responses later).
 import { protobufMagic } from './decode.js';
-import { kinds, schema, type FieldSpec } from './schema.js';
+import { deleteOptionsMessage, kinds, schema, type FieldSpec } from './schema.js';
 import { WireWriter } from './wire.js';
 
 type Obj = Record<string, unknown>;
@@ -87,7 +87,7 @@ export function encodeMessage(name: string, obj: Obj): Uint8Array {
 export function encodeKubernetesProtobuf(obj: Obj): Uint8Array {
   const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
   const kind = typeof obj['kind'] === 'string' ? obj['kind'] : '';
-  const message = kinds.get(`${apiVersion}/${kind}`) ?? 'TypeMeta';
+  const message = (kind === 'DeleteOptions' ? deleteOptionsMessage : kinds.get(`${apiVersion}/${kind}`)) ?? 'TypeMeta';
   const raw = message === 'TypeMeta' ? new Uint8Array() : encodeMessage(message, obj);
   const unknown = new WireWriter()
     .bytes(1, sub((s) => s.string(1, apiVersion).string(2, kind)))

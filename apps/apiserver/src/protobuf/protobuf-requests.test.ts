@@ -59,6 +59,22 @@ describe('protobuf request bodies', () => {
     expect((dep.body as Created).spec.replicas).toBe(2);
   });
 
+  it('reads protobuf DeleteOptions on DELETE (dryRun keeps the object)', async () => {
+    await request(s.app)
+      .post('/api/v1/namespaces')
+      .set('Content-Type', protobufMediaType)
+      .send(pb({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'keep' } }))
+      .expect(201);
+    await request(s.app)
+      .delete('/api/v1/namespaces/keep')
+      .set('Content-Type', protobufMediaType)
+      .send(pb({ apiVersion: 'v1', kind: 'DeleteOptions', dryRun: ['All'] }))
+      .expect(200);
+    const ns = await request(s.app).get('/api/v1/namespaces/keep').expect(200);
+    expect((ns.body as { metadata: { deletionTimestamp?: string } }).metadata.deletionTimestamp).toBeUndefined();
+    await request(s.app).delete('/api/v1/namespaces/keep').set('Content-Type', protobufMediaType).send(Buffer.from('junk')).expect(400);
+  });
+
   it.each([
     { name: 'no magic', body: Buffer.from('not protobuf at all'), code: 400, reason: 'BadRequest' },
     { name: 'truncated', body: pb({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cut' } }).subarray(0, 12), code: 400, reason: 'BadRequest' },

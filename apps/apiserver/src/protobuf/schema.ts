@@ -33,6 +33,10 @@ const messages: Record<string, string> = {
   FieldsV1: 'Raw=1:bytes',
   LabelSelector: 'matchLabels=1:map matchExpressions=2:LabelSelectorRequirement[]',
   LabelSelectorRequirement: 'key=1 operator=2 values=3[]',
+  DeleteOptions:
+    'gracePeriodSeconds=1:i64? preconditions=2:Preconditions orphanDependents=3:b? propagationPolicy=4 dryRun=5[] ' +
+    'ignoreStoreReadErrorWithClusterBreakingPotential=6:b?',
+  Preconditions: 'uid=1 resourceVersion=2',
   Condition: 'type=1 status=2 observedGeneration=3:i64 lastTransitionTime=4:t reason=5 message=6',
 
   // core/v1
@@ -57,6 +61,7 @@ const messages: Record<string, string> = {
   PortStatus: 'port=1:i32 protocol=2 error=3',
 
   Pod: 'metadata=1:ObjectMeta spec=2:PodSpec status=3:PodStatus',
+  Binding: 'metadata=1:ObjectMeta target=2:ObjectReference',
   PodTemplateSpec: 'metadata=1:ObjectMeta spec=2:PodSpec',
   PodSpec:
     'volumes=1:Volume[] containers=2:Container[] restartPolicy=3 terminationGracePeriodSeconds=4:i64? ' +
@@ -207,11 +212,15 @@ function compile(table: Record<string, string>): ReadonlyMap<string, MessageSpec
 
 export const schema: ReadonlyMap<string, MessageSpec> = compile(messages);
 
+/** DeleteOptions is accepted in any group version (typed clients send their own). */
+export const deleteOptionsMessage = 'DeleteOptions';
+
 /** Top-level kinds we accept, by `apiVersion/kind` (core group: `v1/Kind`), to their message name. */
 export const kinds: ReadonlyMap<string, string> = new Map([
   ['v1/Namespace', 'Namespace'],
   ['v1/Service', 'Service'],
   ['v1/Pod', 'Pod'],
+  ['v1/Binding', 'Binding'],
   ['v1/Endpoints', 'Endpoints'],
   ['v1/Event', 'Event'],
   ['v1/Node', 'Node'],
