@@ -58,6 +58,13 @@ describe('kubectl create with protobuf request bodies', () => {
     expect(svc.metadata.labels).toEqual({ app: 'web' });
   });
 
+  it('create service nodeport', async () => {
+    const r = await api.kubectl(['create', 'service', 'nodeport', 'np', '--tcp=81:8081', '--node-port=30081', '-n', 'pb']);
+    expect(r.code, r.stderr).toBe(0);
+    const svc = await getJSON(['service', 'np', '-n', 'pb']);
+    expect(svc.spec).toMatchObject({ type: 'NodePort', ports: [{ port: 81, targetPort: 8081, nodePort: 30081, protocol: 'TCP' }] });
+  });
+
   it('create deployment, expose it, and scale it', async () => {
     const c = await api.kubectl(['create', 'deployment', 'echo', '--image=svclab/echo', '--replicas=2', '--port=8080', '-n', 'pb', '-v=8']);
     expect(c.code, c.stderr).toBe(0);
@@ -82,6 +89,15 @@ describe('kubectl create with protobuf request bodies', () => {
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toContain('deployment.apps/echo scaled');
     expect((await getJSON(['deployment', 'echo', '-n', 'pb'])).spec.replicas).toBe(3);
+  });
+
+  it('delete still works after protobuf creates', async () => {
+    const r = await api.kubectl(['delete', 'service', 'np', '-n', 'pb']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('service "np" deleted');
+    const g = await api.kubectl(['get', 'service', 'np', '-n', 'pb']);
+    expect(g.code).not.toBe(0);
+    expect(g.stderr).toContain('NotFound');
   });
 
   it('create -f of a YAML file still works (JSON body)', async () => {
