@@ -223,7 +223,7 @@ describe('decodeKubernetesProtobuf: round trip through the schema (JSON → prot
           hints: { forZones: [{ name: 'z1' }] },
         },
       ],
-      ports: [{ name: 'http', protocol: 'TCP', port: 8080 }],
+      ports: [{ name: 'http', protocol: 'TCP', port: 8080 }, { name: '', protocol: 'UDP', port: 53 }],
     },
     {
       apiVersion: 'v1',

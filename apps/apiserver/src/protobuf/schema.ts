@@ -175,13 +175,13 @@ const messages: Record<string, string> = {
   // discovery.k8s.io/v1
   EndpointSlice: 'metadata=1:ObjectMeta endpoints=2:Endpoint[] ports=3:DiscoveryEndpointPort[] addressType=4',
   Endpoint:
-    'addresses=1[] conditions=2:EndpointConditions hostname=3 targetRef=4:ObjectReference ' +
-    'deprecatedTopology=5:map nodeName=6 zone=7 hints=8:EndpointHints',
+    'addresses=1[] conditions=2:EndpointConditions hostname=3? targetRef=4:ObjectReference ' +
+    'deprecatedTopology=5:map nodeName=6? zone=7? hints=8:EndpointHints',
   EndpointConditions: 'ready=1:b? serving=2:b? terminating=3:b?',
   EndpointHints: 'forZones=1:ForZone[] forNodes=2:ForNode[]',
   ForZone: 'name=1',
   ForNode: 'name=1',
-  DiscoveryEndpointPort: 'name=1 protocol=2 port=3:i32? appProtocol=4',
+  DiscoveryEndpointPort: 'name=1? protocol=2? port=3:i32? appProtocol=4?',
 };
 
 function parseField(token: string): FieldSpec {
