@@ -11,7 +11,9 @@ if [[ -f $results ]]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const skipped = r.numPendingTests + r.numTodoTests;
-    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+    // A suite that failed outside any test (a hook, an import) counts as a failure too.
+    const failed = r.numFailedTests > 0 ? r.numFailedTests : r.numFailedTestSuites;
+    console.log(`vitest: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
   ' "$results"
 fi
 exit $rc
