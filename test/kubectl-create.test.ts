@@ -40,6 +40,7 @@ describe('kubectl create with protobuf request bodies', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('namespace/pb created');
     expect(r.stderr).toMatch(/Content-Type: application\/vnd\.kubernetes\.protobuf/);
+    expect(r.stderr).toMatch(/Content-Type: application\/json/); // the answer stays JSON; client-go decodes it
     const ns = await getJSON(['namespace', 'pb']);
     expect(ns).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pb' }, status: { phase: 'Active' } });
   });
