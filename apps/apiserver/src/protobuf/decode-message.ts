@@ -136,7 +136,8 @@ export function decodeMessage(name: string, bytes: Uint8Array, depth = 0): JsonO
       const v = p.get(2);
       const value = f.type === 'map' ? str(v) : v instanceof Uint8Array ? decodeQuantity(v) : '';
       const m = (out.get(f.json) ?? {}) as JsonObject;
-      m[str(p.get(1))] = value;
+      // defineProperty, not assignment: a key such as `__proto__` stays an ordinary entry, as in JSON.parse
+      Object.defineProperty(m, str(p.get(1)), { value, enumerable: true, writable: true, configurable: true });
       out.set(f.json, m);
       continue;
     }

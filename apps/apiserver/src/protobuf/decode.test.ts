@@ -121,6 +121,7 @@ const podSpec = {
 describe('decodeKubernetesProtobuf: round trip through the schema (JSON → protobuf → JSON)', () => {
   it.each([
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pb', labels: { a: 'b' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'odd-keys', annotations: JSON.parse('{"__proto__": "x", "constructor": "y"}') as Record<string, string> } },
     {
       apiVersion: 'v1',
       kind: 'Service',
