@@ -1,7 +1,7 @@
 // Adapters from @svclab/client (Lister, ClientSet) to the small interfaces the controller and
 // reconcilers are written against.
 import type { KubeObject } from '@svclab/api';
-import type { ClientSet, Lister } from '@svclab/client';
+import type { ClientSet, Lister, SharedIndexInformer } from '@svclab/client';
 import type { CacheLister } from './controller.js';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
 import type { LeaseClient } from './leader-election.js';
@@ -12,6 +12,45 @@ export function cacheListerFrom<T extends KubeObject>(lister: Lister<T>): CacheL
       namespace === undefined ? lister.list() : lister.namespace(namespace).list(),
     get: (namespace, name) =>
       namespace === '' ? lister.find(name) : lister.namespace(namespace).find(name),
+  };
+}
+
+/** Index of `namespace/key=value` per label: Service selectors read pods through it. */
+export const NamespaceLabelIndex = 'svclab.io/namespace-label';
+
+function labelIndexValues(obj: KubeObject): string[] {
+  const ns = obj.metadata.namespace ?? '';
+  return Object.entries(obj.metadata.labels ?? {}).map(([k, v]) => `${ns}/${k}=${v}`);
+}
+
+/**
+ * A CacheLister whose `select` answers a Service selector from the smallest label bucket instead
+ * of scanning the namespace. Registers the index on `informer`; call before it starts.
+ */
+export function labelIndexedListerFrom<T extends KubeObject>(
+  informer: SharedIndexInformer<T>,
+  lister: Lister<T>,
+): CacheLister<T> {
+  informer.addIndexers({ [NamespaceLabelIndex]: labelIndexValues });
+  const indexer = informer.getIndexer();
+  return {
+    ...cacheListerFrom(lister),
+    select: (namespace, selector) => {
+      let best: string | undefined;
+      let bestSize = Infinity;
+      for (const [k, v] of Object.entries(selector)) {
+        const value = `${namespace}/${k}=${v}`;
+        const size = indexer.indexKeys(NamespaceLabelIndex, value).length;
+        if (size < bestSize) {
+          best = value;
+          bestSize = size;
+        }
+        if (size === 0) break;
+      }
+      return best === undefined
+        ? lister.namespace(namespace).list()
+        : indexer.byIndex(NamespaceLabelIndex, best);
+    },
   };
 }
 

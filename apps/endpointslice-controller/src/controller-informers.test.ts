@@ -6,7 +6,7 @@ import { newAlreadyExists, newNotFound } from '@svclab/apimachinery';
 import { newLister, newRateLimitingQueue, newSharedIndexInformer } from '@svclab/client';
 import { FakeListerWatcher } from '@svclab/client/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cacheListerFrom } from './client-adapters.js';
+import { cacheListerFrom, labelIndexedListerFrom } from './client-adapters.js';
 import { Controller } from './controller.js';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
 import { makeNode, makePod, makePods, makeService } from './testing-fixtures.js';
@@ -78,7 +78,16 @@ function start(init: { services?: Service[]; pods?: Pod[]; nodes?: Node[] }) {
   };
   const c = new Controller({
     services: pair(lws.services, 'services'),
-    pods: pair(lws.pods, 'pods'),
+    // Pods go through the label index, as in main.ts.
+    pods: (() => {
+      const informer = newSharedIndexInformer<Pod>(lws.pods, { name: 'pods' });
+      const lister = labelIndexedListerFrom(
+        informer,
+        newLister<Pod>(informer.getIndexer(), { group: '', resource: 'pods' }),
+      );
+      void informer.run(ac.signal);
+      return { informer, lister };
+    })(),
     nodes: pair(lws.nodes, 'nodes'),
     endpointSlices: pair(lws.endpointslices, 'endpointslices'),
     endpoints: pair(lws.endpoints, 'endpoints'),

@@ -58,6 +58,11 @@ export interface CacheLister<T> {
   list(namespace?: string): readonly T[];
   /** Cluster-scoped objects use namespace ''. */
   get(namespace: string, name: string): T | undefined;
+  /**
+   * Objects in `namespace` carrying every label of `selector` (a Service selector), from an index
+   * when the cache has one; callers fall back to `list` + match without it.
+   */
+  select?(namespace: string, selector: Readonly<Record<string, string>>): readonly T[];
 }
 
 export interface InformerAndLister<T> {
@@ -415,23 +420,26 @@ export class Controller {
 
     if (svc.spec?.type !== 'ExternalName' && svc.spec?.selector !== undefined) {
       const selector = selectorFromSet(svc.spec.selector);
-      const pods = o.pods.lister
-        .list(namespace)
-        .filter(
-          (p) =>
-            (p.metadata.namespace ?? '') === namespace && selector.matches(p.metadata.labels ?? {}),
-        );
-      await attempt(() => this.#syncSlices(svc, pods, allSlices));
-      if (o.manageEndpoints !== false) {
-        await attempt(async () => {
-          await this.endpointsReconciler.reconcile({
-            service: svc,
-            pods,
-            current: o.endpoints.lister.get(namespace, name),
-            triggerTime: this.#endpointsTriggerTimes.compute(svc, pods),
-          });
-        });
-      }
+      const candidates =
+        o.pods.lister.select?.(namespace, svc.spec.selector) ?? o.pods.lister.list(namespace);
+      const pods = candidates.filter(
+        (p) =>
+          (p.metadata.namespace ?? '') === namespace && selector.matches(p.metadata.labels ?? {}),
+      );
+      // Slices and legacy Endpoints are independent objects: write them concurrently.
+      await Promise.all([
+        attempt(() => this.#syncSlices(svc, pods, allSlices)),
+        o.manageEndpoints === false
+          ? Promise.resolve()
+          : attempt(async () => {
+              await this.endpointsReconciler.reconcile({
+                service: svc,
+                pods,
+                current: o.endpoints.lister.get(namespace, name),
+                triggerTime: this.#endpointsTriggerTimes.compute(svc, pods),
+              });
+            }),
+      ]);
     } else {
       // No selector / ExternalName: forget our state (our slices, if any, are left to GC as upstream).
       this.sliceTracker.deleteService(namespace, name);

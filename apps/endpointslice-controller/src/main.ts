@@ -13,6 +13,7 @@ import { connect } from 'nats';
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import {
   cacheListerFrom,
+  labelIndexedListerFrom,
   endpointSliceWriterFrom,
   endpointsWriterFrom,
   leaseClientFrom,
@@ -104,7 +105,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const controller = new Controller({
     services: pair('services'),
-    pods: pair('pods'),
+    pods: {
+      informer: factory.informerFor('pods'),
+      lister: labelIndexedListerFrom(factory.informerFor('pods'), factory.lister('pods')),
+    },
     nodes: pair('nodes'),
     endpointSlices: pair('endpointslices'),
     endpoints: pair('endpoints'),
