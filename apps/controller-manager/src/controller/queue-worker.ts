@@ -48,3 +48,15 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
       );
   });
 }
+
+/** Runs `workers` workers on `queue` until `signal` aborts, then shuts the queue down and waits. */
+export async function runUntilAborted(
+  queue: RateLimitingQueue<string>,
+  opts: { workers: number; name: string; logger: Logger; signal: AbortSignal },
+  sync: (key: string) => Promise<void>,
+): Promise<void> {
+  const w = runWorkers(queue, opts, sync);
+  await untilAborted(opts.signal);
+  queue.shutDown();
+  await w;
+}

@@ -4,12 +4,7 @@
 // writes status. A step is planned only once every owned ReplicaSet's status has observed its
 // latest spec, so a stale availableReplicas never lets the rollout go below maxUnavailable.
 import type { Deployment, ReplicaSet } from '@svclab/api';
-import {
-  isAlreadyExists,
-  isNotFound,
-  metaNamespaceKey,
-  splitMetaNamespaceKey,
-} from '@svclab/apimachinery';
+import { isAlreadyExists, isNotFound, splitMetaNamespaceKey } from '@svclab/apimachinery';
 import {
   newRateLimitingQueue,
   PatchType,
@@ -18,8 +13,8 @@ import {
   type SharedInformerFactory,
 } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
-import { runWorkers, untilAborted } from '../controller/queue-worker.js';
-import { finalState, ownerKey } from '../util/owner.js';
+import { queueOwnEvents, queueOwnerOfEvents } from '../controller/event-handlers.js';
+import { runUntilAborted } from '../controller/queue-worker.js';
 import { semanticEqual } from '@svclab/apimachinery';
 import { updateStatus } from '../util/update-status.js';
 import {
@@ -42,43 +37,16 @@ export class DeploymentController {
   ) {
     this.deployments = opts.factory.lister('deployments');
     this.sets = opts.factory.lister('replicasets');
-    const enqueue = (d: Deployment): void => {
-      this.queue.add(metaNamespaceKey(d));
-    };
-    opts.factory.informerFor('deployments').addEventHandler({
-      onAdd: enqueue,
-      onUpdate: (_o, d) => {
-        enqueue(d);
-      },
-      onDelete: (obj) => {
-        const d = finalState(obj);
-        if (d !== undefined) enqueue(d);
-      },
-    });
-    const onRS = (rs: ReplicaSet | undefined): void => {
-      const k = rs === undefined ? undefined : ownerKey(rs, 'Deployment');
-      if (k !== undefined) this.queue.add(k);
-    };
-    opts.factory.informerFor('replicasets').addEventHandler({
-      onAdd: onRS,
-      onUpdate: (_o, rs) => {
-        onRS(rs);
-      },
-      onDelete: (obj) => {
-        onRS(finalState(obj));
-      },
-    });
+    queueOwnEvents(opts.factory.informerFor('deployments'), this.queue);
+    queueOwnerOfEvents(opts.factory.informerFor('replicasets'), this.queue, 'Deployment');
   }
 
-  async run(signal: AbortSignal, workers = 2): Promise<void> {
-    const w = runWorkers(
+  run(signal: AbortSignal, workers = 2): Promise<void> {
+    return runUntilAborted(
       this.queue,
-      { workers, name: 'deployment', logger: this.opts.logger },
+      { workers, name: 'deployment', logger: this.opts.logger, signal },
       (k) => this.sync(k),
     );
-    await untilAborted(signal);
-    this.queue.shutDown();
-    await w;
   }
 
   async sync(key: string): Promise<void> {

@@ -2,12 +2,7 @@
 // RS and its controlled pods from listers, plans with planReplicaSet (only when the expectations of
 // the previous sync were observed), creates/deletes pods, then writes status when it changed.
 import type { Pod, ReplicaSet } from '@svclab/api';
-import {
-  isAlreadyExists,
-  isNotFound,
-  metaNamespaceKey,
-  splitMetaNamespaceKey,
-} from '@svclab/apimachinery';
+import { isAlreadyExists, isNotFound, splitMetaNamespaceKey } from '@svclab/apimachinery';
 import {
   newRateLimitingQueue,
   type ClientSet,
@@ -16,7 +11,8 @@ import {
 } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { ControllerExpectations } from '../controller/expectations.js';
-import { runWorkers, untilAborted } from '../controller/queue-worker.js';
+import { queueOwnEvents } from '../controller/event-handlers.js';
+import { runUntilAborted } from '../controller/queue-worker.js';
 import { finalState, ownerKey } from '../util/owner.js';
 import { isControlledBy, isPodActive } from '../util/pod-state.js';
 import { semanticEqual } from '@svclab/apimachinery';
@@ -34,21 +30,8 @@ export class ReplicaSetController {
   ) {
     this.sets = opts.factory.lister('replicasets');
     this.pods = opts.factory.lister('pods');
-    const enqueue = (rs: ReplicaSet): void => {
-      this.queue.add(metaNamespaceKey(rs));
-    };
-    opts.factory.informerFor('replicasets').addEventHandler({
-      onAdd: enqueue,
-      onUpdate: (_o, rs) => {
-        enqueue(rs);
-      },
-      onDelete: (obj) => {
-        const rs = finalState(obj);
-        if (rs !== undefined) {
-          this.expectations.delete(metaNamespaceKey(rs));
-          enqueue(rs);
-        }
-      },
+    queueOwnEvents(opts.factory.informerFor('replicasets'), this.queue, (key) => {
+      this.expectations.delete(key);
     });
     opts.factory.informerFor('pods').addEventHandler({
       onAdd: (pod) => {
@@ -75,15 +58,12 @@ export class ReplicaSetController {
     });
   }
 
-  async run(signal: AbortSignal, workers = 4): Promise<void> {
-    const w = runWorkers(
+  run(signal: AbortSignal, workers = 4): Promise<void> {
+    return runUntilAborted(
       this.queue,
-      { workers, name: 'replicaset', logger: this.opts.logger },
+      { workers, name: 'replicaset', logger: this.opts.logger, signal },
       (k) => this.sync(k),
     );
-    await untilAborted(signal);
-    this.queue.shutDown();
-    await w;
   }
 
   async sync(key: string): Promise<void> {

@@ -2,12 +2,7 @@
 // pod events → set keys → sync plans with planStatefulSet (stable names make creates idempotent:
 // AlreadyExists is a no-op), applies the plan, then writes status when it changed.
 import type { Pod, StatefulSet } from '@svclab/api';
-import {
-  isAlreadyExists,
-  isNotFound,
-  metaNamespaceKey,
-  splitMetaNamespaceKey,
-} from '@svclab/apimachinery';
+import { isAlreadyExists, isNotFound, splitMetaNamespaceKey } from '@svclab/apimachinery';
 import {
   newRateLimitingQueue,
   type ClientSet,
@@ -15,8 +10,8 @@ import {
   type SharedInformerFactory,
 } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
-import { runWorkers, untilAborted } from '../controller/queue-worker.js';
-import { finalState, ownerKey } from '../util/owner.js';
+import { queueOwnEvents, queueOwnerOfEvents } from '../controller/event-handlers.js';
+import { runUntilAborted } from '../controller/queue-worker.js';
 import { isControlledBy } from '../util/pod-state.js';
 import { semanticEqual } from '@svclab/apimachinery';
 import { updateStatus } from '../util/update-status.js';
@@ -32,43 +27,16 @@ export class StatefulSetController {
   ) {
     this.sets = opts.factory.lister('statefulsets');
     this.pods = opts.factory.lister('pods');
-    const enqueue = (s: StatefulSet): void => {
-      this.queue.add(metaNamespaceKey(s));
-    };
-    opts.factory.informerFor('statefulsets').addEventHandler({
-      onAdd: enqueue,
-      onUpdate: (_o, s) => {
-        enqueue(s);
-      },
-      onDelete: (obj) => {
-        const s = finalState(obj);
-        if (s !== undefined) enqueue(s);
-      },
-    });
-    const onPod = (pod: Pod | undefined): void => {
-      const k = pod === undefined ? undefined : ownerKey(pod, 'StatefulSet');
-      if (k !== undefined) this.queue.add(k);
-    };
-    opts.factory.informerFor('pods').addEventHandler({
-      onAdd: onPod,
-      onUpdate: (_o, p) => {
-        onPod(p);
-      },
-      onDelete: (obj) => {
-        onPod(finalState(obj));
-      },
-    });
+    queueOwnEvents(opts.factory.informerFor('statefulsets'), this.queue);
+    queueOwnerOfEvents(opts.factory.informerFor('pods'), this.queue, 'StatefulSet');
   }
 
-  async run(signal: AbortSignal, workers = 2): Promise<void> {
-    const w = runWorkers(
+  run(signal: AbortSignal, workers = 2): Promise<void> {
+    return runUntilAborted(
       this.queue,
-      { workers, name: 'statefulset', logger: this.opts.logger },
+      { workers, name: 'statefulset', logger: this.opts.logger, signal },
       (k) => this.sync(k),
     );
-    await untilAborted(signal);
-    this.queue.shutDown();
-    await w;
   }
 
   async sync(key: string): Promise<void> {
