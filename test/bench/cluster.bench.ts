@@ -3,11 +3,13 @@
 //   1. time to ready: `svclab up --nodes 3` until it returns (every component answered its
 //      readiness probe), median of BENCH_UP_RUNS (3) runs, each in a fresh SVCLAB_HOME and
 //      followed by `svclab down`;
-//   2. network programming latency: 3 nodes, 1,000 Services, BENCH_CHANGES (100) endpoint
-//      readiness changes one at a time, with kube-proxy `--min-sync-period 0` and with its 1s
-//      default. Per change and node the latency is kube-proxy's own
-//      `kubeproxy_network_programming_duration_seconds` sample (slice trigger time → rules
-//      applied), read exactly as the delta of the histogram's _sum and _count; the time at which
+//   2. network programming latency: 3 nodes, 1,000 Services each selecting one pod on a hollow
+//      node (./hollow-node.ts), BENCH_CHANGES (100) pod-readiness changes one at a time (the
+//      kubelet's PATCH pods/status → EndpointSlice controller → slice → every kube-proxy), with
+//      kube-proxy `--min-sync-period 0` and with its 1s default. Per change and node the latency
+//      is kube-proxy's own `kubeproxy_network_programming_duration_seconds` sample (the pod's Ready
+//      transition time, carried as the slice's last-change-trigger-time → rules applied), read
+//      exactly as the delta of the histogram's _sum and _count; the time at which
 //      the bench's 20 ms poll of /metrics saw that sample is reported beside it (an upper bound).
 // Method and its honest limits: docs/benchmarks-method.md "Cluster benchmarks".
 // Everything listens on loopback; every cluster is stopped and its temp SVCLAB_HOME removed.
@@ -18,6 +20,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HollowNode } from './hollow-node.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const cliMain = join(root, 'apps', 'cli', 'dist', 'main.js');
@@ -286,34 +289,6 @@ async function timeToReady(): Promise<number[]> {
   return runs;
 }
 
-const sliceName = (i: number): string => `bench-${i}-ep`;
-
-function slice(i: number, ready: boolean, triggerTime?: string): Record<string, unknown> {
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: sliceName(i),
-      labels: {
-        'kubernetes.io/service-name': `bench-${i}`,
-        'endpointslice.kubernetes.io/managed-by': 'svclab-bench',
-      },
-      ...(triggerTime === undefined
-        ? {}
-        : { annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': triggerTime } }),
-    },
-    addressType: 'IPv4',
-    endpoints: [
-      {
-        addresses: [`127.244.${10 + Math.floor(i / 250)}.${(i % 250) + 1}`],
-        conditions: { ready, serving: ready, terminating: false },
-        nodeName: `node-${(i % NODES) + 1}`,
-      },
-    ],
-    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-  };
-}
-
 interface LatencyResult {
   /** kube-proxy's histogram sample per change and node, ms. */
   readonly programmed: number[];
@@ -334,27 +309,28 @@ function* gaps(): Generator<number> {
 async function networkProgramming(minSyncPeriod: string | undefined): Promise<LatencyResult> {
   const c = await up(minSyncPeriod === undefined ? [] : ['--min-sync-period', minSyncPeriod]);
   const api = new Api(c);
+  const hollow = new HollowNode((m, p, send) => api.call(m, p, send), NAMESPACE);
   try {
     const ids = Array.from({ length: SERVICES }, (_, i) => i);
     const t0 = performance.now();
-    // Selector-less Services: the EndpointSlice controller leaves their slices (managed by us) alone.
+    await hollow.register();
+    // Service bench-<i> selects pod bench-<i> (app=bench-<i>) on the hollow node.
     await inParallel(ids, 16, async (i) => {
       await api.call('POST', `/api/v1/namespaces/${NAMESPACE}/services`, {
         body: {
           apiVersion: 'v1',
           kind: 'Service',
           metadata: { name: `bench-${i}` },
-          spec: { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+          spec: {
+            selector: { app: `bench-${i}` },
+            ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+          },
         },
       });
     });
-    await inParallel(ids, 16, async (i) => {
-      await api.call('POST', `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices`, {
-        body: slice(i, true),
-      });
-    });
+    await inParallel(ids, 16, (i) => hollow.startPod(i));
     log(
-      `created ${SERVICES} Services + slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `created ${SERVICES} Services + Ready pods in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     const deadline = Date.now() + 300_000;
     for (const ip of c.nodeIPs) {
@@ -378,16 +354,9 @@ async function networkProgramming(minSyncPeriod: string | undefined): Promise<La
       const i = Math.floor((k * SERVICES) / CHANGES);
       const before = await Promise.all(c.nodeIPs.map(readHistogram));
       const trigger = Date.now();
-      const triggerTime = new Date(trigger).toISOString();
-      const patch = slice(i, false, triggerTime);
-      await api.call(
-        'PATCH',
-        `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices/${sliceName(i)}`,
-        {
-          body: patch,
-          contentType: 'application/merge-patch+json',
-        },
-      );
+      // The kubelet's write: the pod's Ready condition turns False at `trigger`, which the
+      // EndpointSlice controller copies into the slice's last-change-trigger-time.
+      await hollow.setReady(i, false, trigger);
       await Promise.all(
         c.nodeIPs.map(async (ip, n) => {
           const base = before[n] as HistogramReading;
@@ -408,6 +377,7 @@ async function networkProgramming(minSyncPeriod: string | undefined): Promise<La
     }
     return { programmed, observed, lost };
   } finally {
+    hollow.stop();
     api.close();
     await down(c.home);
   }
@@ -441,8 +411,8 @@ async function main(): Promise<void> {
     '|---|---|---|',
     `| time to ready, ${NODES} nodes | ${ms(median(readyRuns))} | ${readyRuns.map(ms).join(', ')} |`,
     '',
-    `Network programming latency, ${NODES} nodes, ${SERVICES} Services, ${CHANGES} endpoint readiness changes one at a time ` +
-      `(samples = changes × nodes; latency = slice \`last-change-trigger-time\` → rules applied, kube-proxy's histogram; ` +
+    `Network programming latency, ${NODES} nodes, ${SERVICES} Services with one pod each, ${CHANGES} pod-readiness changes one at a time ` +
+      `(samples = changes × nodes; latency = the pod's Ready transition → EndpointSlice controller → slice → rules applied on the node, kube-proxy's histogram; ` +
       `"seen by poll" = when the bench's ${POLL_MS} ms poll of \`/metrics\` saw it):`,
     '',
     '| kube-proxy setting | samples | p50 | p99 | max | seen by poll p50 / p99 | target |',
