@@ -1,6 +1,5 @@
 #!/bin/sh
 # Entrypoint of the svclab image: `entrypoint.sh APP [ARGS...]` runs node apps/APP/dist/main.js.
-#   auth-proxy   runs deploy/auth-proxy.mjs (kubectl gateway, see docs/compose.md)
 #   help         lists the apps in this image
 # With POD_CIDR=10.244.N.0/24 (node containers) it first adds the pod addresses the node-agent
 # hands out (.2 upwards, POD_IP_COUNT of them, default 32) on eth0 as /32, so the other containers
@@ -25,10 +24,8 @@ case "$app" in
   help)
     echo "usage: APP [ARGS...]; apps in this image:"
     for d in /app/apps/*/dist/main.js; do d="${d#/app/apps/}"; echo "  ${d%%/*}"; done
-    echo "  auth-proxy"
     exit 0
     ;;
-  auth-proxy) exec node /app/deploy/auth-proxy.mjs "$@" ;;
 esac
 main="/app/apps/$app/dist/main.js"
 if [ ! -f "$main" ]; then

@@ -5,6 +5,7 @@
 // when absent; skipped only when that is impossible (not root and no engine reachable).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,27 @@ import { freePort } from '@svclab/testkit';
 const repoRoot = resolve(import.meta.dirname, '..');
 const project = 'svclab-e2e';
 const kubectlBin = '/usr/bin/kubectl';
+
+/** GET over HTTPS trusting only `ca` (the system store when undefined); the status code. */
+function httpsGet(url: string, ca: string | undefined, token?: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const req = httpsRequest(
+      url,
+      {
+        ...(ca === undefined ? {} : { ca }),
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        timeout: 10_000,
+      },
+      (r) => {
+        r.resume();
+        r.on('end', () => res(r.statusCode ?? 0));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on('error', rej);
+    req.end();
+  });
+}
 
 interface Run {
   readonly code: number;
@@ -196,6 +218,7 @@ describe.skipIf(skip !== undefined)(
     let dir = '';
     let kubeconfig = '';
     let apiserverPort = 0;
+    let ca = '';
     let clusterIP = '';
 
     const dc = (args: readonly string[], timeoutMs = 120_000): Promise<Run> =>
@@ -224,32 +247,11 @@ describe.skipIf(skip !== undefined)(
       compose = await composeCommand();
       dir = mkdtempSync(join(tmpdir(), 'svclab-compose-'));
       apiserverPort = await freePort();
-      const kubectlPort = await freePort();
       env = {
         ...process.env,
         SVCLAB_APISERVER_PORT: String(apiserverPort),
-        SVCLAB_KUBECTL_PORT: String(kubectlPort),
         LOG_LEVEL: 'info',
       };
-      kubeconfig = join(dir, 'kubeconfig');
-      writeFileSync(
-        kubeconfig,
-        [
-          'apiVersion: v1',
-          'kind: Config',
-          'clusters:',
-          `- cluster: {server: "http://127.0.0.1:${String(kubectlPort)}"}`,
-          '  name: svclab-compose',
-          'contexts:',
-          '- context: {cluster: svclab-compose, user: admin}',
-          '  name: svclab-compose',
-          'current-context: svclab-compose',
-          'users:',
-          '- name: admin',
-          '  user: {}',
-          '',
-        ].join('\n'),
-      );
       await dc(['down', '-v', '--remove-orphans'], 300_000); // leftovers of an interrupted run
       const up = await dc(['up', '-d'], 600_000);
       if (up.code !== 0)
@@ -265,22 +267,51 @@ describe.skipIf(skip !== undefined)(
       }
     }, 300_000);
 
-    it('serves the API on the host: /readyz with no token, 401 without a token, 200 with it', async () => {
-      const url = `http://127.0.0.1:${String(apiserverPort)}`;
+    it('serves the API over HTTPS on the host, verified by the pki service CA: /readyz with no token, 401 without a token, 200 with it', async () => {
+      const url = `https://127.0.0.1:${String(apiserverPort)}`;
+      const caRun = await poll(
+        'the CA in the pki volume',
+        180_000,
+        async () => {
+          const r = await dc(['exec', '-T', 'apiserver', 'cat', '/pki/ca.crt'], 30_000);
+          return r.code === 0 && r.stdout.includes('BEGIN CERTIFICATE') ? r.stdout : undefined;
+        },
+        logsTail,
+      );
+      ca = caRun;
+      writeFileSync(join(dir, 'ca.crt'), ca);
+      kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'clusters:',
+          `- cluster: {server: "${url}", certificate-authority: ${join(dir, 'ca.crt')}}`,
+          '  name: svclab-compose',
+          'contexts:',
+          '- context: {cluster: svclab-compose, user: admin}',
+          '  name: svclab-compose',
+          'current-context: svclab-compose',
+          'users:',
+          '- name: admin',
+          '  user: {token: svclab-compose-token}',
+          '',
+        ].join('\n'),
+      );
       await poll(
         'the apiserver /readyz on the published port',
         180_000,
         async () => {
-          const r = await fetch(`${url}/readyz`).catch(() => undefined);
-          return r?.status === 200 ? true : undefined;
+          const r = await httpsGet(`${url}/readyz`, ca).catch(() => undefined);
+          return r === 200 ? true : undefined;
         },
         logsTail,
       );
-      expect((await fetch(`${url}/api/v1/namespaces`)).status).toBe(401);
-      const ok = await fetch(`${url}/api/v1/namespaces`, {
-        headers: { authorization: 'Bearer svclab-compose-token' },
-      });
-      expect(ok.status).toBe(200);
+      expect(await httpsGet(`${url}/api/v1/namespaces`, ca)).toBe(401);
+      expect(await httpsGet(`${url}/api/v1/namespaces`, ca, 'svclab-compose-token')).toBe(200);
+      // The certificate is the CA's, not any certificate: verification against another CA fails.
+      await expect(httpsGet(`${url}/readyz`, undefined)).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
     }, 240_000);
 
     it('registers three Ready nodes (kubectl get nodes)', async () => {

@@ -4,6 +4,7 @@ import { curl } from './commands/curl.js';
 import { demo } from './commands/demo.js';
 import { dig } from './commands/dig.js';
 import { down } from './commands/down.js';
+import { pki } from './commands/pki.js';
 import { proxyRules } from './commands/proxy-rules.js';
 import { rules } from './commands/rules.js';
 import { trace } from './commands/trace.js';
@@ -24,6 +25,7 @@ const usage = `usage: svclab <command>
   rules NODE [--format iptables|ipvs|json]      the rules NODE's kube-proxy programmed
   proxy-rules --from FILE --node NAME [...]     render kube-proxy rules offline from a file
   trace [--last N]                              recent traces from Jaeger as text waterfalls
+  pki --dir DIR                                 make a cluster CA and apiserver certificate (docker compose)
 `;
 
 const io: Io = {
@@ -52,6 +54,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return proxyRules(rest, io);
     case 'trace':
       return trace(rest, io);
+    case 'pki':
+      return pki(rest, io);
     case 'supervise':
       return supervise();
     case undefined:
