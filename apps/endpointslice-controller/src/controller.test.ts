@@ -215,6 +215,56 @@ describe('Controller.syncService', () => {
     })();
   });
 
+  it('echoes of our writes that arrive before the write responses do not requeue (create, update, delete)', async () => {
+    const h = harness();
+    h.services.setSilently(makeService());
+    for (const p of makePods(2)) h.pods.setSilently(p);
+    // The watch delivers each write before its response reaches the reconciler (NATS beats HTTP).
+    h.sliceWriter.afterWrite = h.pump;
+    h.endpointsWriter.afterWrite = h.pump;
+    await h.c.syncService('default/web');
+    expect(h.sliceWriter.actions.map((a) => a.verb)).toEqual(['create']);
+    const p1 = makePod({ name: 'web-1', ips: ['10.0.0.2'], ready: false });
+    p1.metadata.resourceVersion = '2';
+    h.pods.setSilently(p1);
+    await h.c.syncService('default/web');
+    h.pods.deleteSilently('default', 'web-0');
+    h.pods.deleteSilently('default', 'web-1');
+    h.services.setSilently({
+      ...makeService(),
+      spec: { ...makeService().spec, ipFamilies: ['IPv6'] },
+    });
+    await h.c.syncService('default/web');
+    expect(h.sliceWriter.actions.map((a) => a.verb)).toEqual([
+      'create',
+      'update',
+      'create',
+      'delete',
+    ]);
+    expect(h.queue.delayed).toEqual([]);
+  });
+
+  it('a foreign change to our slice while its Service syncs → one requeue after the sync', async () => {
+    const h = harness();
+    h.services.setSilently(makeService());
+    await h.c.syncService('default/web');
+    h.pump();
+    h.queue.clear();
+    const p = makePod({ name: 'web-0', ips: ['10.0.0.1'] });
+    h.pods.setSilently(p);
+    h.sliceWriter.afterWrite = () => {
+      h.sliceWriter.afterWrite = () => undefined;
+      h.pump();
+      // Someone else edits the slice right after our write, before our response arrives.
+      const s = structuredClone(h.sliceWriter.slices()[0]!);
+      s.endpoints = [{ addresses: ['1.2.3.4'] }];
+      h.slices.set(h.sliceWriter.store.update(s));
+      expect(h.queue.delayed).toEqual([]);
+    };
+    await h.c.syncService('default/web');
+    expect(h.queue.delayed).toEqual([{ key: 'default/web', ms: 1000 }]);
+  });
+
   it('slice cache behind our writes → StaleInformerCacheError, then fine once it catches up', async () => {
     const h = harness();
     h.services.setSilently(makeService());

@@ -361,13 +361,15 @@ export class Controller {
       }
     }
     const tracker = this.#trackerFor(cur);
-    if (tracker?.shouldSync(cur) === true) this.#queueForSlice(cur);
+    if (tracker === undefined || tracker.holdDuringWrites(cur)) return;
+    if (tracker.shouldSync(cur)) this.#queueForSlice(cur);
   }
 
   /** onEndpointSliceDelete: a deletion we did not expect → recreate. */
   #onSliceDelete(s: EndpointSlice): void {
     const tracker = this.#trackerFor(s);
-    if (tracker?.has(s) === true && !tracker.handleDeletion(s)) this.#queueForSlice(s);
+    if (tracker?.has(s) !== true || tracker.holdDuringWrites(s, true)) return;
+    if (!tracker.handleDeletion(s)) this.#queueForSlice(s);
   }
 
   /** Endpoints events matter for mirroring (selector-less Services) and when ours is deleted. */
@@ -383,6 +385,19 @@ export class Controller {
    */
   async syncService(key: string): Promise<void> {
     const { namespace, name } = splitMetaNamespaceKey(key);
+    // Slice events of this Service that arrive while it syncs are judged after its writes.
+    this.sliceTracker.startWrites(namespace, name);
+    this.mirroringTracker.startWrites(namespace, name);
+    try {
+      await this.#syncService(key, namespace, name);
+    } finally {
+      for (const tracker of [this.sliceTracker, this.mirroringTracker]) {
+        for (const s of tracker.finishWrites(namespace, name)) this.#queueForSlice(s);
+      }
+    }
+  }
+
+  async #syncService(key: string, namespace: string, name: string): Promise<void> {
     const o = this.#o;
     const svc = o.services.lister.get(namespace, name);
     const errs: unknown[] = [];

@@ -151,3 +151,65 @@ describe('isStaleInformerCache', () => {
     expect(isStaleInformerCache(err)).toBe(want);
   });
 });
+
+describe('EndpointSliceTracker write window', () => {
+  it.each([
+    {
+      name: 'echo of our update → held, then no sync',
+      event: slice('a', 2),
+      deleted: false,
+      wrote: slice('a', 2),
+      want: [],
+    },
+    {
+      name: 'echo of our create (unknown before the response) → no sync',
+      event: slice('n', 1),
+      deleted: false,
+      wrote: slice('n', 1),
+      want: [],
+    },
+    {
+      name: 'newer than our write → sync',
+      event: slice('a', 3),
+      deleted: false,
+      wrote: slice('a', 2),
+      want: ['a'],
+    },
+    {
+      name: 'unknown slice nobody wrote → sync',
+      event: slice('x', 1),
+      deleted: false,
+      wrote: slice('a', 2),
+      want: ['x'],
+    },
+    {
+      name: 'deletion we made → no sync',
+      event: slice('a', 1),
+      deleted: true,
+      wrote: undefined,
+      want: [],
+    },
+    {
+      name: 'deletion someone else made → sync',
+      event: slice('a', 1),
+      deleted: true,
+      wrote: slice('a', 2),
+      want: ['a'],
+    },
+  ])('$name', ({ event, deleted, wrote, want }) => {
+    const t = new EndpointSliceTracker();
+    t.update(slice('a', 1));
+    t.startWrites('default', 'web');
+    expect(t.holdDuringWrites(event, deleted)).toBe(true);
+    if (wrote !== undefined) t.update(wrote);
+    else t.expectDeletion(slice('a', 1));
+    expect(t.finishWrites('default', 'web').map((s) => s.metadata.uid)).toEqual(want);
+    expect(t.holdDuringWrites(event, deleted)).toBe(false);
+  });
+
+  it('events of other Services are not held', () => {
+    const t = new EndpointSliceTracker();
+    t.startWrites('default', 'web');
+    expect(t.holdDuringWrites(slice('a', 1, 'other'))).toBe(false);
+  });
+});

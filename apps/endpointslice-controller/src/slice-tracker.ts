@@ -11,6 +11,12 @@ const deletionExpected = -1;
 
 type GenerationsBySlice = Map<string, number>;
 
+/** A slice event that arrived while its Service's sync was writing; judged when the sync ends. */
+interface HeldEvent {
+  readonly slice: EndpointSlice;
+  readonly deleted: boolean;
+}
+
 function serviceKeyOf(slice: EndpointSlice): string {
   return namespacedKey(
     slice.metadata.namespace ?? '',
@@ -29,6 +35,8 @@ const generationOf = (s: EndpointSlice): number => s.metadata.generation ?? 0;
 export class EndpointSliceTracker {
   readonly #generationsByService = new Map<string, GenerationsBySlice>();
   readonly #servicesByUID = new Map<string, string>();
+  /** Service key → slice events (latest per slice UID) held while that Service's sync runs. */
+  readonly #held = new Map<string, Map<string, HeldEvent>>();
 
   /** A generation is tracked for this slice. */
   has(slice: EndpointSlice): boolean {
@@ -89,6 +97,41 @@ export class EndpointSliceTracker {
       if (g !== undefined && g !== deletionExpected) return false;
     }
     return true;
+  }
+
+  /**
+   * Opens the write window of one Service's sync. Our own write's watch event can arrive before
+   * the write's response has recorded its generation here; events of this Service's slices are
+   * therefore held (`holdDuringWrites`) until `finishWrites`, which judges them against the
+   * generations the sync recorded: upstream's intent, never a resync for a generation we wrote.
+   * One window per Service at a time (the work queue never syncs a key twice concurrently).
+   */
+  startWrites(namespace: string, name: string): void {
+    this.#held.set(namespacedKey(namespace, name), new Map());
+  }
+
+  /** True (and the event kept for `finishWrites`) while the slice's Service is in its write window. */
+  holdDuringWrites(slice: EndpointSlice, deleted = false): boolean {
+    const held = this.#held.get(serviceKeyOf(slice));
+    if (held === undefined) return false;
+    held.set(uidOf(slice), { slice, deleted });
+    return true;
+  }
+
+  /**
+   * Closes the window; returns the held slices whose events were not our own writes (newer
+   * than what we wrote, unknown, or a deletion we did not make): their Service needs a sync.
+   */
+  finishWrites(namespace: string, name: string): EndpointSlice[] {
+    const key = namespacedKey(namespace, name);
+    const held = this.#held.get(key);
+    this.#held.delete(key);
+    const out: EndpointSlice[] = [];
+    for (const { slice, deleted } of held?.values() ?? []) {
+      if (deleted ? this.has(slice) && !this.handleDeletion(slice) : this.shouldSync(slice))
+        out.push(slice);
+    }
+    return out;
   }
 
   /** Forget everything about a Service (on Service deletion). */
