@@ -4,20 +4,20 @@ import type { EndpointSlice, Service } from '@svclab/api';
 import { categorizeEndpoints } from './categorize-endpoints.js';
 import { flatConcat, portProtoHash, servicePortEndpointChainName } from './chain-names.js';
 import type { EndpointInfo } from './endpoint-info.js';
-import { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
+import type { PortEntry, PortNames, Projection } from './iptables-cache.js';
+import { IptablesCache } from './iptables-cache.js';
 import { addressMatches, parseCIDR } from './ip.js';
-import { serviceKeyOf } from './object-keys.js';
 import { probability } from './probability.js';
 import type { DetectorSpec, L4Protocol, Rule } from './rule-set.js';
 import type { RuleSet } from './rule-set.js';
 import type { ServicePortInfo } from './service-port-info.js';
 import {
   externallyAccessible,
-  servicePortInfos,
-  shouldSkipService,
   usesClusterEndpoints,
   usesLocalEndpoints,
 } from './service-port-info.js';
+
+export { IptablesCache } from './iptables-cache.js';
 
 /** The objects a proxier renders from (what its informers hold). */
 export interface ProxyState {
@@ -119,7 +119,7 @@ interface RulesPart {
  * One service port as rendered for one render context. Chains and counts are computed eagerly;
  * the text and the structured rules on first use (re-running renderPort with the same inputs).
  */
-interface PortFragment {
+export interface PortFragment {
   readonly info: ServicePortInfo;
   readonly endpoints: readonly EndpointInfo[];
   readonly ctx: RenderCtx;
@@ -129,59 +129,6 @@ interface PortFragment {
   readonly natChains: number;
   text?: TextPart;
   rules?: RulesPart;
-}
-
-interface PortNames {
-  readonly h: string;
-  readonly seps: Map<string, string>;
-}
-
-interface PortEntry {
-  readonly info: ServicePortInfo;
-  readonly endpoints: readonly EndpointInfo[];
-  fragment?: PortFragment;
-  fragmentLarge?: boolean;
-}
-
-interface ServiceEntry {
-  readonly svc: Service;
-  readonly slices: readonly EndpointSlice[];
-  readonly ports: PortEntry[];
-  /** Render generation that last saw this Service. */
-  gen: number;
-}
-
-/**
- * State kept between renders so unchanged Services reuse their lines (upstream's partial sync
- * writes only changed chains; we reuse text). A Service counts as unchanged when the Service object
- * and its EndpointSlice objects are the same references as last time — informer caches replace,
- * never mutate, objects. Owned by one caller; not safe to share between nodes or option sets.
- */
-export class IptablesCache {
-  /** @internal */ services = new Map<string, ServiceEntry>();
-  /** @internal */ fingerprint = '';
-  /** @internal The next render is a full sync (first render, reset, forceFullSync, option change). */
-  needFullSync = true;
-  /** @internal Render generation counter. */
-  gen = 0;
-  /** @internal Chain-name hashes, computed once per service port and endpoint: key → {h, seps}. */
-  readonly names = new Map<string, PortNames>();
-
-  /**
-   * Upstream's full sync: the next render re-renders every service port (projections and chain
-   * names are kept, stale chains are still deleted).
-   */
-  forceFullSync(): void {
-    for (const entry of this.services.values()) for (const p of entry.ports) p.fragment = undefined;
-    this.needFullSync = true;
-  }
-
-  /** Forgets everything, as a restarted proxy: the next render starts from scratch. */
-  reset(): void {
-    this.services.clear();
-    this.needFullSync = true;
-    this.fingerprint = '';
-  }
 }
 
 const kubeServices = 'KUBE-SERVICES';
@@ -803,12 +750,6 @@ function fingerprintOf(node: ProxyNode, opts: IptablesOptions): string {
   return JSON.stringify([node, { ...opts, cache: undefined }]);
 }
 
-function sameRefs(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Renders the filter and nat tables for `node` as kube-proxy's iptables proxier would on a sync.
  * Services are walked in input order (upstream: Go map order; compare with sortIptablesRules).
@@ -850,45 +791,14 @@ export function renderIptables(
     wantRules: false,
   };
 
-  // Project (or reuse) every Service. Entries of Services that changed or disappeared are kept
-  // aside: their chains that are not rendered again must be deleted.
-  const gen = ++cache.gen;
-  const slicesBySvc = groupSlicesByService(state.endpointSlices);
-  const ports: PortEntry[] = [];
-  const replaced: PortEntry[] = [];
-  let totalEndpoints = 0;
-  for (const svc of state.services) {
-    if (shouldSkipService(svc)) continue;
-    const key = serviceKeyOf(svc);
-    let entry = cache.services.get(key);
-    if (entry?.gen === gen) continue; // a duplicate object: the first one wins
-    const slices = slicesBySvc.get(key) ?? [];
-    if (entry?.svc !== svc || !sameRefs(entry.slices, slices)) {
-      if (entry !== undefined) for (const p of entry.ports) replaced.push(p);
-      const eps = serviceEndpoints(key, slices, node.name);
-      entry = {
-        svc,
-        slices,
-        ports: servicePortInfos(svc).map((info) => ({ info, endpoints: eps.get(info.key) ?? [] })),
-        gen,
-      };
-      cache.services.set(key, entry);
-    }
-    entry.gen = gen;
-    for (const p of entry.ports) {
-      ports.push(p);
-      totalEndpoints += p.endpoints.length;
-    }
-  }
-  for (const [key, entry] of cache.services) {
-    if (entry.gen === gen) continue;
-    for (const p of entry.ports) replaced.push(p);
-    cache.services.delete(key);
-  }
+  const input = { ...state, nodeName: node.name };
+  const projection = cache.project(input);
+  const { ports, totalEndpoints } = projection;
   ctx.large = totalEndpoints > (opts.largeClusterThreshold ?? 1000);
 
-  const rendered = renderFragments(ports, replaced, ctx);
+  const rendered = renderFragments(projection, ctx);
   const frs = rendered.fragments;
+  cache.remember(input, { projection, fragments: frs, large: ctx.large });
   const head = {
     filterChains: [
       kubeServices,
@@ -960,26 +870,28 @@ export function renderIptables(
   const fullSync = cache.needFullSync;
   cache.needFullSync = false;
   const changed = rendered.changed;
+  // Changed ports in output order (the incremental path lists them by Service key).
+  const changedIndexes = rendered.changedIndexes.slice().sort((a, b) => a - b);
   const build = (partial: boolean): string => {
     const parts: string[] = [
       '*filter\n',
       ...head.filterChains.map((l) => `${l}\n`),
       ...head.filterRules.map((l) => `${l}\n`),
     ];
-    for (const fr of frs) parts.push(textOf(fr).filterText);
+    cache.pushTexts(parts, frs, { kind: 'filter', textOf });
     parts.push(
       ...forward.map((l) => `${l}\n`),
       'COMMIT\n*nat\n',
       ...head.natChains.map((l) => `${l}\n`),
     );
-    for (const fr of frs) if (!partial || changed.has(fr)) parts.push(textOf(fr).natChainsText);
+    if (!partial) for (const fr of frs) parts.push(textOf(fr).natChainsText);
+    else for (const i of changedIndexes) parts.push(textOf(frs[i] as PortFragment).natChainsText);
     for (const c of rendered.stale) parts.push(`${chainLine(c)}\n`);
     parts.push(...head.natRules.map((l) => `${l}\n`));
-    for (const fr of frs) {
-      const t = textOf(fr);
-      if (!partial) parts.push(t.natRulesText);
-      else if (changed.has(fr)) parts.push(t.natTopText, t.natChainText);
-      else parts.push(t.natTopText);
+    if (!partial) for (const fr of frs) parts.push(textOf(fr).natRulesText);
+    else {
+      const changedPorts = { set: changed, indexes: changedIndexes };
+      cache.pushTexts(parts, frs, { kind: 'natTop', textOf, changed: changedPorts });
     }
     for (const c of rendered.stale) parts.push(`-X ${c}\n`);
     parts.push(...tailRules.map((l) => `${l}\n`), 'COMMIT\n');
@@ -1026,23 +938,46 @@ export function renderIptables(
   };
 }
 
-/** Renders (or reuses) every port's fragment; finds chains of replaced ports that are gone. */
+/**
+ * Renders (or reuses) every port's fragment; finds chains of replaced ports that are gone. On the
+ * incremental path only the ports at `changedIndexes` are looked at.
+ */
 function renderFragments(
-  ports: readonly PortEntry[],
-  replaced: readonly PortEntry[],
+  projection: Projection,
   ctx: RenderCtx,
-): { fragments: PortFragment[]; count: number; stale: string[]; changed: Set<PortFragment> } {
-  const fragments: PortFragment[] = [];
+): {
+  fragments: PortFragment[];
+  count: number;
+  stale: string[];
+  changed: Set<PortFragment>;
+  changedIndexes: number[];
+} {
+  const { ports, replaced } = projection;
   const changed = new Set<PortFragment>();
-  let count = 0;
-  for (const p of ports) {
-    if (p.fragment === undefined || p.fragmentLarge !== ctx.large) {
-      p.fragment = renderPort(p.info, p.endpoints, ctx);
-      p.fragmentLarge = ctx.large;
-      changed.add(p.fragment);
-      count++;
+  const changedIndexes: number[] = [];
+  const render = (p: PortEntry, i: number): PortFragment => {
+    const fr = renderPort(p.info, p.endpoints, ctx);
+    p.fragment = fr;
+    p.fragmentLarge = ctx.large;
+    changed.add(fr);
+    changedIndexes.push(i);
+    return fr;
+  };
+  let fragments: PortFragment[];
+  if (
+    projection.changedIndexes !== undefined &&
+    projection.previous !== undefined &&
+    projection.previousLarge === ctx.large
+  ) {
+    fragments = projection.previous.slice();
+    for (const i of projection.changedIndexes) {
+      const p = ports[i];
+      if (p !== undefined) fragments[i] = p.fragment ?? render(p, i);
     }
-    fragments.push(p.fragment);
+  } else {
+    fragments = ports.map((p, i) =>
+      p.fragment === undefined || p.fragmentLarge !== ctx.large ? render(p, i) : p.fragment,
+    );
   }
   const stale: string[] = [];
   if (replaced.length > 0) {
@@ -1051,7 +986,7 @@ function renderFragments(
     for (const p of replaced)
       for (const c of p.fragment?.chains ?? []) if (!keep.has(c)) stale.push(c);
   }
-  return { fragments, count, stale, changed };
+  return { fragments, count: changed.size, stale, changed, changedIndexes };
 }
 
 /** Builds the RuleSet from the fragments (on first access of IptablesResult.ruleSet). */
