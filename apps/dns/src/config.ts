@@ -2,6 +2,7 @@
 import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALLOW, parseHostPort } from './plugins/forward/forward.js';
+import { REPLY_CACHE_ENTRIES } from './reply-cache.js';
 import { kubernetesOptions, PodMode, type KubernetesOptions } from './plugins/kubernetes/setup.js';
 
 export interface DnsConfig {
@@ -18,6 +19,10 @@ export interface DnsConfig {
   readonly log: boolean;
   readonly autopath: boolean;
   readonly lameduckMs: number;
+  /** Processes answering queries; above 1 a primary forks that many workers sharing the sockets. */
+  readonly workers: number;
+  /** Encoded replies kept per process (ReplyCache); 0 disables. */
+  readonly replyCacheEntries: number;
   readonly apiserverURL: string | undefined;
   readonly token: string | undefined;
   readonly natsURL: string | undefined;
@@ -49,6 +54,9 @@ export const USAGE = `usage: node apps/dns/dist/main.js [flags]
   --log                       log every query as a JSON line
   --autopath                  server-side search path (needs --pods verified)
   --lameduck MS               after SIGTERM, report unhealthy and keep serving this long (default 5000)
+  --workers N                 processes answering queries on the shared sockets (default 1; up to the
+                              number of cores); above 1 the primary serves HTTP and restarts workers
+  --reply-cache N             encoded replies of cluster names kept per process (default 32768; 0 disables)
 env: APISERVER_URL, SVCLAB_TOKEN, NATS_URL, LOG_LEVEL`;
 
 const list = (s: string | undefined): string[] =>
@@ -103,6 +111,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
       log: { type: 'boolean' },
       autopath: { type: 'boolean' },
       lameduck: { type: 'string' },
+      workers: { type: 'string' },
+      'reply-cache': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -121,6 +131,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     values.fallthrough === undefined ? ['in-addr.arpa', 'ip6.arpa'] : list(values.fallthrough);
   if (values.fallthrough === '.') fallthrough = [];
   if (values['no-fallthrough']) fallthrough = undefined;
+  const workers = int('workers', values.workers, 1);
+  if (workers < 1) throw new ConfigError('--workers: want at least 1');
   const dns = parseHostPort(values['dns-address'] ?? '127.0.0.1:1053', 53);
   const kubernetes = kubernetesOptions({
     zones: [values.zone ?? 'cluster.local', ...reverse],
@@ -149,6 +161,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     log: values.log ?? false,
     autopath: values.autopath ?? false,
     lameduckMs: int('lameduck', values.lameduck, 5000),
+    workers,
+    replyCacheEntries: int('reply-cache', values['reply-cache'], REPLY_CACHE_ENTRIES),
     apiserverURL: env['APISERVER_URL'],
     token: env['SVCLAB_TOKEN'],
     natsURL: env['NATS_URL'],

@@ -1,13 +1,13 @@
 // The health, ready and metrics endpoints (CoreDNS health/ready/prometheus plugins) on one port.
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
 
 export interface HttpDeps {
   /** false during lameduck. */
   readonly healthy: () => boolean;
   /** true once the kubernetes plugin has synced. */
   readonly ready: () => boolean;
-  readonly registry: Registry;
+  /** The process's registry, or (workers) one that sums the workers' metrics. */
+  readonly registry: { metrics(): Promise<string>; readonly contentType: string };
 }
 
 /** /health and /healthz → 200 "OK" (503 in lameduck); /ready and /readyz → 200 once synced; /metrics. */

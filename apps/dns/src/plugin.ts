@@ -87,6 +87,11 @@ export interface DnsReply {
   readonly plugin: string;
   /** The question name to echo when a plugin (autopath) rewrote the request. */
   readonly qname?: string;
+  /**
+   * Set by a plugin whose reply depends only on the question and the objects (not on the client, the
+   * clock or an upstream): the server may keep the encoded reply until the objects change.
+   */
+  readonly stable?: boolean;
 }
 
 /** A plugin. `serveDNS` must not throw for DNS-level failures; it returns an rcode instead. */

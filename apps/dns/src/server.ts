@@ -5,6 +5,7 @@ import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:
 import type { Logger } from '@svclab/telemetry';
 import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
 import type { DnsMetrics } from './metrics.js';
+import { ReplyCache } from './reply-cache.js';
 import {
   encodeBadVersion,
   encodeError,
@@ -24,6 +25,8 @@ export interface DnsServerOptions {
   readonly handler: Handler;
   readonly logger: Logger;
   readonly metrics?: DnsMetrics;
+  /** Encoded replies of `stable` answers, reused for byte-identical queries (none: every query is answered anew). */
+  readonly replyCache?: ReplyCache;
 }
 
 export class DnsServer {
@@ -75,11 +78,16 @@ export class DnsServer {
       }
     }
     this.udp.on('message', (msg, rinfo) => {
-      void this.handle(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' }).then(
-        (out) => {
-          if (out) this.udp?.send(out, rinfo.port, rinfo.address);
-        },
-      );
+      const client: ClientInfo = { address: rinfo.address, port: rinfo.port, transport: 'udp' };
+      // A cached reply goes out synchronously, without a promise per query.
+      const cached = this.fromCache(msg, client, performance.now());
+      if (cached) {
+        this.udp?.send(cached, rinfo.port, rinfo.address);
+        return;
+      }
+      void this.handle(msg, client).then((out) => {
+        if (out) this.udp?.send(out, rinfo.port, rinfo.address);
+      });
     });
     this.udp.on('error', (err) => {
       this.opts.logger.error('udp socket error', { err });
@@ -139,9 +147,40 @@ export class DnsServer {
     });
   }
 
+  /** The cached reply to `msg` with its ID, counted in the metrics; undefined on a miss. */
+  private fromCache(msg: Buffer, client: ClientInfo, start: number): Buffer | undefined {
+    const cache = this.opts.replyCache;
+    if (!cache || msg.length < 12) return undefined;
+    const hit = cache.get(ReplyCache.key(msg, client.transport));
+    if (!hit) return undefined;
+    const out = ReplyCache.replyTo(hit, msg.readUInt16BE(0));
+    this.observe(client, hit, start);
+    return out;
+  }
+
+  private observe(
+    client: ClientInfo,
+    labels: { readonly type: string; readonly rcode: string; readonly plugin: string },
+    start: number,
+  ): void {
+    this.opts.metrics?.observeQuery(
+      {
+        server: this.serverLabel,
+        proto: client.transport,
+        family: client.address.includes(':') && !client.address.startsWith('::ffff:') ? '2' : '1',
+        type: labels.type,
+        rcode: labels.rcode,
+        plugin: labels.plugin,
+      },
+      (performance.now() - start) / 1000,
+    );
+  }
+
   /** One query in, the reply bytes out (undefined: drop). Never rejects. */
   async handle(msg: Buffer, client: ClientInfo): Promise<Buffer | undefined> {
     const start = performance.now();
+    const cached = this.fromCache(msg, client, start);
+    if (cached) return cached;
     try {
       const q = parseQuery(msg, client);
       if (q.kind === 'drop') return undefined;
@@ -161,17 +200,14 @@ export class DnsServer {
       }
       const rep = await this.opts.handler.serveDNS(req);
       const out = encodeReply(req, rep, client.transport === 'udp' ? udpLimit(req) : 65535);
-      m?.observeQuery(
-        {
-          server: this.serverLabel,
-          proto: client.transport,
-          family: client.address.includes(':') && !client.address.startsWith('::ffff:') ? '2' : '1',
-          type: qtypeName(req.qtype),
-          rcode: RcodeName[rep.rcode] ?? String(rep.rcode),
-          plugin: rep.plugin,
-        },
-        (performance.now() - start) / 1000,
-      );
+      const labels = {
+        type: qtypeName(req.qtype),
+        rcode: RcodeName[rep.rcode] ?? String(rep.rcode),
+        plugin: rep.plugin,
+      };
+      if (rep.stable === true)
+        this.opts.replyCache?.set(ReplyCache.key(msg, client.transport), out, labels);
+      this.observe(client, labels, start);
       return out;
     } catch (err) {
       this.opts.logger.error('query failed', { err });

@@ -36,7 +36,13 @@ export class AutopathPlugin implements Handler {
     private readonly next: Handler,
   ) {}
 
+  /** Replies depend on the client's pod, so none is `stable`. */
   async serveDNS(req: DnsRequest): Promise<DnsReply> {
+    const r = await this.search(req);
+    return r.stable === true ? { ...r, stable: false } : r;
+  }
+
+  private async search(req: DnsRequest): Promise<DnsReply> {
     if (req.internal) return this.next.serveDNS(req);
     const client = req.client.address.startsWith('::ffff:')
       ? req.client.address.slice(7)

@@ -36,6 +36,8 @@ export interface ObjectSource {
   synced(): boolean;
   /** uint32 unix seconds of the last DNS-relevant change (the SOA serial); 0 before the first. */
   serial(): number;
+  /** Counts every change applied (any add, update or delete), relevant to the SOA serial or not. */
+  generation(): number;
 }
 
 export interface DnsControllerOptions {
@@ -83,6 +85,7 @@ export class DnsController implements ObjectSource {
   private readonly podsIP = new Map<string, SlimPod[]>();
   private readonly namespaces = new Set<string>();
   private modified = 0;
+  private changes = 0;
   private syncedFlag = false;
   private readonly now: () => number;
   private readonly hasSynced: (() => boolean) | undefined;
@@ -102,6 +105,10 @@ export class DnsController implements ObjectSource {
 
   serial(): number {
     return this.modified >>> 0;
+  }
+
+  generation(): number {
+    return this.changes;
   }
 
   serviceByName(namespace: string, name: string): SlimService | undefined {
@@ -145,6 +152,7 @@ export class DnsController implements ObjectSource {
 
   /** Applies a watch event; when it carried the write's trace context (active), in a child span of it. */
   private traced(obj: Service | EndpointSlice | Pod | Namespace, deleted: boolean): void {
+    this.changes++;
     if (trace.getSpan(context.active()) === undefined) {
       this.apply(obj.kind, obj, deleted);
       return;

@@ -482,7 +482,8 @@ export class KubernetesPlugin implements Handler {
   async serveDNS(req: DnsRequest): Promise<DnsReply> {
     const a = answer({ qname: req.qname, qtype: req.qtype }, this.deps.objects, this.deps.options);
     if (a.kind === 'next') return nextOrFailure(this.name, this.next, req);
-    if (!a.upstream) return a.reply;
+    // Nothing but the question and the objects went into it (client-dependent plugins run before).
+    if (!a.upstream) return { ...a.reply, stable: true };
     const { name, qtype, cname } = a.upstream;
     let up: DnsReply | undefined;
     try {

@@ -21,6 +21,8 @@ export class LogPlugin implements Handler {
     const start = this.now();
     const rep = await this.next.serveDNS(req);
     if (req.internal) return rep;
+    // Every query must reach this plugin again to be logged: no reply is kept as encoded bytes.
+    const out = rep.stable === true ? { ...rep, stable: false } : rep;
     const rflags = ['qr', rep.aa && 'aa', rep.tc && 'tc', req.rd && 'rd', rep.ra && 'ra']
       .filter(Boolean)
       .join(',');
@@ -39,6 +41,6 @@ export class LogPlugin implements Handler {
       rflags,
       duration: `${((this.now() - start) / 1000).toFixed(9)}s`,
     });
-    return rep;
+    return out;
   }
 }

@@ -1,0 +1,168 @@
+import dnsPacket from 'dns-packet';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '@svclab/telemetry';
+import { buildDnsChain } from './chain.js';
+import { DnsMetrics } from './metrics.js';
+import { staticSource } from './objects-file.js';
+import type { ClientInfo } from './plugin.js';
+import { kubernetesOptions } from './plugins/kubernetes/setup.js';
+import { ReplyCache } from './reply-cache.js';
+import { DnsServer } from './server.js';
+import { fixtureObjects, rr, service } from './testing/fixtures.js';
+
+const T = 'testns.svc.cluster.local';
+const client: ClientInfo = { address: '127.0.0.1', port: 5353, transport: 'udp' };
+const labels = { type: 'A', rcode: 'NOERROR', plugin: 'kubernetes' };
+
+const query = (id: number, name: string, opts: { do?: boolean } = {}): Buffer =>
+  dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type: 'A', class: 'IN' }],
+    ...(opts.do === undefined
+      ? {}
+      : {
+          additionals: [
+            {
+              name: '.',
+              type: 'OPT',
+              udpPayloadSize: 1232,
+              flags: opts.do ? dnsPacket.DNSSEC_OK : 0,
+            },
+          ],
+        }),
+  } as dnsPacket.Packet);
+
+describe('ReplyCache', () => {
+  it.each([
+    {
+      name: 'same query, other ID: hit',
+      stored: query(1, 'a.test'),
+      asked: query(2, 'a.test'),
+      hit: true,
+    },
+    {
+      name: 'other case in the name: miss',
+      stored: query(1, 'a.test'),
+      asked: query(1, 'A.test'),
+      hit: false,
+    },
+    { name: 'other name: miss', stored: query(1, 'a.test'), asked: query(1, 'b.test'), hit: false },
+    {
+      name: 'EDNS added: miss',
+      stored: query(1, 'a.test'),
+      asked: query(1, 'a.test', { do: false }),
+      hit: false,
+    },
+    {
+      name: 'DO bit differs: miss',
+      stored: query(1, 'a.test', { do: false }),
+      asked: query(1, 'a.test', { do: true }),
+      hit: false,
+    },
+  ])('$name', ({ stored, asked, hit }) => {
+    const cache = new ReplyCache(() => 0);
+    const reply = Buffer.from(stored);
+    reply[2] = 0x81;
+    cache.set(ReplyCache.key(stored, 'udp'), reply, labels);
+    const got = cache.get(ReplyCache.key(asked, 'udp'));
+    expect(got !== undefined).toBe(hit);
+    if (got) {
+      const out = ReplyCache.replyTo(got, asked.readUInt16BE(0));
+      expect(out.readUInt16BE(0)).toBe(asked.readUInt16BE(0));
+      expect(out.subarray(2)).toEqual(reply.subarray(2));
+      expect(got.bytes.readUInt16BE(0)).toBe(0);
+    }
+  });
+
+  it('keys UDP and TCP apart (the size limit differs)', () => {
+    const cache = new ReplyCache(() => 0);
+    const q = query(1, 'a.test');
+    cache.set(ReplyCache.key(q, 'udp'), q, labels);
+    expect(cache.get(ReplyCache.key(q, 'tcp'))).toBeUndefined();
+  });
+
+  it('drops every entry when the generation changes', () => {
+    let generation = 1;
+    const cache = new ReplyCache(() => generation);
+    const q = query(1, 'a.test');
+    cache.set(ReplyCache.key(q, 'udp'), q, labels);
+    expect(cache.get(ReplyCache.key(q, 'udp'))).toBeDefined();
+    generation++;
+    expect(cache.get(ReplyCache.key(q, 'udp'))).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('evicts the oldest entry when full', () => {
+    const cache = new ReplyCache(() => 0, 2);
+    const qs = ['a.test', 'b.test', 'c.test'].map((n) => query(1, n));
+    for (const q of qs) cache.set(ReplyCache.key(q, 'udp'), q, labels);
+    expect(cache.size).toBe(2);
+    expect(qs.map((q) => cache.get(ReplyCache.key(q, 'udp')) !== undefined)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+});
+
+describe('DnsServer with a ReplyCache', () => {
+  const setup = (log: boolean) => {
+    const objects = staticSource(fixtureObjects(), () => 1700000000);
+    const metrics = new DnsMetrics();
+    const logger = memoryLogger('dns');
+    const cache = new ReplyCache(() => objects.generation());
+    const chain = buildDnsChain({ objects, kubernetes: kubernetesOptions(), log, logger, metrics });
+    const server = new DnsServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler: chain.handler,
+      logger,
+      metrics,
+      replyCache: cache,
+    });
+    const ask = async (id: number, name: string): Promise<dnsPacket.Packet> => {
+      const out = await server.handle(query(id, name), client);
+      if (!out) throw new Error('no reply');
+      return dnsPacket.decode(out);
+    };
+    return { objects, metrics, logger, cache, ask };
+  };
+
+  it('answers a repeated query from the cache with its own ID, and counts it', async () => {
+    const { metrics, cache, ask } = setup(false);
+    const first = await ask(11, `svc1.${T}`);
+    const second = await ask(12, `svc1.${T}`);
+    expect(cache.size).toBe(1);
+    expect(second.id).toBe(12);
+    expect(second.answers?.map(rr)).toEqual(first.answers?.map(rr));
+    expect(second.answers?.map(rr)).toEqual([`svc1.${T}. 5 IN A 10.0.0.1`]);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/coredns_dns_requests_total\{[^}]*type="A"\} 2/);
+    expect(text).toMatch(
+      /coredns_dns_responses_total\{[^}]*rcode="NOERROR",plugin="kubernetes"\} 2/,
+    );
+    expect(text).toMatch(/coredns_dns_request_duration_seconds_count\{[^}]*type="A"\} 2/);
+  });
+
+  it('answers anew once the objects change (added, updated, deleted)', async () => {
+    const { objects, ask } = setup(false);
+    expect((await ask(1, `fresh.${T}`)).flags! & 0xf).toBe(3);
+    const svc = service('testns', 'fresh', { clusterIP: '10.0.0.99', ports: [{ port: 80 }] });
+    objects.onAdd(svc);
+    expect((await ask(2, `fresh.${T}`)).answers?.map(rr)).toEqual([`fresh.${T}. 5 IN A 10.0.0.99`]);
+    objects.onUpdate(svc, { ...svc, spec: { ...svc.spec, clusterIP: '10.0.0.98' } });
+    expect((await ask(3, `fresh.${T}`)).answers?.map(rr)).toEqual([`fresh.${T}. 5 IN A 10.0.0.98`]);
+    objects.onDelete(svc);
+    expect((await ask(4, `fresh.${T}`)).flags! & 0xf).toBe(3);
+  });
+
+  it('keeps nothing when the log plugin must see every query', async () => {
+    const { cache, logger, ask } = setup(true);
+    await ask(1, `svc1.${T}`);
+    await ask(2, `svc1.${T}`);
+    expect(cache.size).toBe(0);
+    expect(logger.lines.filter((l) => l['msg'] === 'query')).toHaveLength(2);
+  });
+});
