@@ -1,6 +1,6 @@
 // Adapters from @svclab/client (Lister, ClientSet) to the small interfaces the controller and
 // reconcilers are written against.
-import type { KubeObject } from '@svclab/api';
+import type { KubeObject, Service } from '@svclab/api';
 import type { ClientSet, Lister, SharedIndexInformer } from '@svclab/client';
 import type { CacheLister } from './controller.js';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
@@ -50,6 +50,46 @@ export function labelIndexedListerFrom<T extends KubeObject>(
       return best === undefined
         ? lister.namespace(namespace).list()
         : indexer.byIndex(NamespaceLabelIndex, best);
+    },
+  };
+}
+
+/** Index of Services by one `namespace/key=value` pair of their selector (see below). */
+export const NamespaceSelectorIndex = 'svclab.io/namespace-selector';
+
+/** Bucket of Services whose selector is empty (`{}` selects every pod of the namespace). */
+const selectsAll = (ns: string): string => `${ns}\u0000*`;
+
+/**
+ * A Service is indexed under ONE pair of its selector (the smallest key): a pod it selects
+ * carries every pair, so that one too. Services without a selector select nothing: not indexed.
+ */
+function selectorIndexValues(svc: Service): string[] {
+  const sel = svc.spec?.selector;
+  if (sel === undefined) return [];
+  const ns = svc.metadata.namespace ?? '';
+  const first = Object.keys(sel).sort()[0];
+  return first === undefined ? [selectsAll(ns)] : [`${ns}/${first}=${sel[first] ?? ''}`];
+}
+
+/**
+ * A CacheLister whose `selecting` answers "which Services may select a pod with these labels"
+ * from an index (one bucket per pod label) instead of every Service of the namespace. Registers
+ * the index on `informer`; call before it starts.
+ */
+export function selectorIndexedListerFrom(
+  informer: SharedIndexInformer<Service>,
+  lister: Lister<Service>,
+): CacheLister<Service> {
+  informer.addIndexers({ [NamespaceSelectorIndex]: selectorIndexValues });
+  const indexer = informer.getIndexer();
+  return {
+    ...cacheListerFrom(lister),
+    selecting: (namespace, labels) => {
+      const out = indexer.byIndex(NamespaceSelectorIndex, selectsAll(namespace));
+      for (const [k, v] of Object.entries(labels))
+        out.push(...indexer.byIndex(NamespaceSelectorIndex, `${namespace}/${k}=${v}`));
+      return out;
     },
   };
 }

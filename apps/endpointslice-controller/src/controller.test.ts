@@ -1,7 +1,7 @@
 import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svclab/api';
 import { memoryLogger } from '@svclab/telemetry';
 import { describe, expect, it, vi } from 'vitest';
-import { Controller, MaxRetries } from './controller.js';
+import { Controller, MaxRetries, selectorMatches } from './controller.js';
 import { FakeEndpointSliceWriter, FakeEndpointsWriter } from './fake-writers.js';
 import { EndpointSliceMetrics } from './metrics.js';
 import { isStaleInformerCache } from './stale-informer-cache-error.js';
@@ -417,5 +417,36 @@ describe('Controller retries and metrics', () => {
       'endpoint_slice_controller_syncs{result="error"} 1',
       'endpoint_slice_controller_syncs{result="success"} 1',
     ]);
+  });
+});
+
+interface SelectorCase {
+  name: string;
+  sel: Record<string, string>;
+  labels: Record<string, string>;
+  want: boolean;
+}
+
+describe('selectorMatches (selectorFromSet(selector).matches(labels))', () => {
+  it.each<SelectorCase>([
+    { name: 'empty selector → every pod', sel: {}, labels: { app: 'web' }, want: true },
+    {
+      name: 'all pairs present',
+      sel: { app: 'web', tier: 'fe' },
+      labels: { app: 'web', tier: 'fe', x: 'y' },
+      want: true,
+    },
+    {
+      name: 'one value differs',
+      sel: { app: 'web', tier: 'fe' },
+      labels: { app: 'web', tier: 'be' },
+      want: false,
+    },
+    { name: 'key missing', sel: { app: 'web' }, labels: {}, want: false },
+    { name: 'empty value needs the key', sel: { app: '' }, labels: {}, want: false },
+    { name: 'empty value present', sel: { app: '' }, labels: { app: '' }, want: true },
+    { name: 'inherited keys do not count', sel: { toString: 'x' }, labels: {}, want: false },
+  ])('$name', ({ sel, labels, want }) => {
+    expect(selectorMatches(sel, labels)).toBe(want);
   });
 });

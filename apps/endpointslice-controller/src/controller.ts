@@ -11,7 +11,6 @@ import {
   metaNamespaceKey,
   namespacedKey,
   realClock,
-  selectorFromSet,
   splitMetaNamespaceKey,
 } from '@svclab/apimachinery';
 import type { Logger } from '@svclab/telemetry';
@@ -63,6 +62,11 @@ export interface CacheLister<T> {
    * when the cache has one; callers fall back to `list` + match without it.
    */
   select?(namespace: string, selector: Readonly<Record<string, string>>): readonly T[];
+  /**
+   * For Services: a superset (no duplicates) of those in `namespace` whose selector matches
+   * `labels`, from an index when the cache has one; callers fall back to `list` + match.
+   */
+  selecting?(namespace: string, labels: Readonly<Record<string, string>>): readonly T[];
 }
 
 export interface InformerAndLister<T> {
@@ -261,11 +265,13 @@ export class Controller {
     labels: Readonly<Record<string, string>> | undefined,
   ): Set<string> {
     const out = new Set<string>();
-    for (const svc of this.#o.services.lister.list(namespace)) {
+    const lister = this.#o.services.lister;
+    const candidates = lister.selecting?.(namespace, labels ?? {}) ?? lister.list(namespace);
+    for (const svc of candidates) {
       if ((svc.metadata.namespace ?? '') !== namespace) continue;
       const sel = svc.spec?.selector;
       if (sel === undefined) continue;
-      if (selectorFromSet(sel).matches(labels ?? {})) out.add(metaNamespaceKey(svc));
+      if (selectorMatches(sel, labels ?? {})) out.add(metaNamespaceKey(svc));
     }
     return out;
   }
@@ -423,23 +429,26 @@ export class Controller {
       return;
     }
 
-    const allSlices = o.endpointSlices.lister
-      .list(namespace)
-      .filter(
-        (s) =>
-          (s.metadata.namespace ?? '') === namespace &&
-          s.metadata.labels?.[wellKnown.LabelServiceName] === name,
-      );
+    const serviceSlices = { [wellKnown.LabelServiceName]: name };
+    const allSlices = (
+      o.endpointSlices.lister.select?.(namespace, serviceSlices) ??
+      o.endpointSlices.lister.list(namespace)
+    ).filter(
+      (s) =>
+        (s.metadata.namespace ?? '') === namespace &&
+        s.metadata.labels?.[wellKnown.LabelServiceName] === name,
+    );
 
     if (o.mirrorEndpoints !== false) await attempt(() => this.#syncMirroring(svc, allSlices));
 
     if (svc.spec?.type !== 'ExternalName' && svc.spec?.selector !== undefined) {
-      const selector = selectorFromSet(svc.spec.selector);
+      const selector = svc.spec.selector;
       const candidates =
-        o.pods.lister.select?.(namespace, svc.spec.selector) ?? o.pods.lister.list(namespace);
+        o.pods.lister.select?.(namespace, selector) ?? o.pods.lister.list(namespace);
       const pods = candidates.filter(
         (p) =>
-          (p.metadata.namespace ?? '') === namespace && selector.matches(p.metadata.labels ?? {}),
+          (p.metadata.namespace ?? '') === namespace &&
+          selectorMatches(selector, p.metadata.labels ?? {}),
       );
       // Slices and legacy Endpoints are independent objects: write them concurrently.
       await Promise.all([
@@ -593,6 +602,20 @@ export class Controller {
     };
     await Promise.all(Array.from({ length: Math.max(1, workers) }, loop));
   }
+}
+
+/**
+ * `selectorFromSet(selector).matches(labels)` without building a Selector (this runs for every
+ * Service of the namespace on every pod event): each selector key present with its value.
+ */
+export function selectorMatches(
+  selector: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  for (const k of Object.keys(selector)) {
+    if (!Object.hasOwn(labels, k) || labels[k] !== selector[k]) return false;
+  }
+  return true;
 }
 
 /** The trafficDistribution the reconciler honours ('' when unset, unknown, or overridden by the topology annotation). */

@@ -14,6 +14,7 @@ import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import {
   cacheListerFrom,
   labelIndexedListerFrom,
+  selectorIndexedListerFrom,
   endpointSliceWriterFrom,
   endpointsWriterFrom,
   leaseClientFrom,
@@ -104,13 +105,27 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     lister: cacheListerFrom(factory.lister(r)),
   });
   const controller = new Controller({
-    services: pair('services'),
+    services: {
+      informer: factory.informerFor('services'),
+      // Services that may select a pod, from its labels: not every Service per pod event.
+      lister: selectorIndexedListerFrom(
+        factory.informerFor('services'),
+        factory.lister('services'),
+      ),
+    },
     pods: {
       informer: factory.informerFor('pods'),
       lister: labelIndexedListerFrom(factory.informerFor('pods'), factory.lister('pods')),
     },
     nodes: pair('nodes'),
-    endpointSlices: pair('endpointslices'),
+    endpointSlices: {
+      informer: factory.informerFor('endpointslices'),
+      // A Service's slices by their kubernetes.io/service-name label, not a namespace scan.
+      lister: labelIndexedListerFrom(
+        factory.informerFor('endpointslices'),
+        factory.lister('endpointslices'),
+      ),
+    },
     endpoints: pair('endpoints'),
     sliceWriter: endpointSliceWriterFrom(client),
     endpointsWriter: endpointsWriterFrom(client),
