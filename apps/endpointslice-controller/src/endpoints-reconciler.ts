@@ -161,22 +161,29 @@ export function truncateSubsets(
   return { subsets: out, truncated: true };
 }
 
-/** Semantic view of subsets: nil ≡ [], targetRef.resourceVersion ignored. */
+/**
+ * Semantic view of subsets as one string: nil ≡ [], targetRef.resourceVersion ignored. Built
+ * field by field (every field of the typed structs, in a fixed order) rather than as canonical
+ * JSON: it runs twice per sync over every address.
+ */
 function subsetsView(subsets: readonly EndpointSubset[] | undefined): string {
-  const addr = (a: EndpointAddress): unknown => ({
-    ...a,
-    targetRef:
-      a.targetRef === undefined ? undefined : { ...a.targetRef, resourceVersion: undefined },
-  });
-  const nonEmpty = <T>(xs: readonly T[] | undefined): T[] | undefined =>
-    xs === undefined || xs.length === 0 ? undefined : [...xs];
-  return canonicalJSON(
-    (subsets ?? []).map((s) => ({
-      addresses: nonEmpty(s.addresses)?.map(addr),
-      notReadyAddresses: nonEmpty(s.notReadyAddresses)?.map(addr),
-      ports: nonEmpty(s.ports),
-    })),
-  );
+  const parts: unknown[] = [];
+  const addrs = (xs: readonly EndpointAddress[] | undefined): void => {
+    parts.push(xs?.length ?? 0);
+    for (const a of xs ?? []) {
+      const r = a.targetRef;
+      parts.push(a.ip, a.hostname, a.nodeName, r !== undefined);
+      if (r !== undefined)
+        parts.push(r.kind, r.namespace, r.name, r.uid, r.apiVersion, r.fieldPath);
+    }
+  };
+  for (const s of subsets ?? []) {
+    addrs(s.addresses);
+    addrs(s.notReadyAddresses);
+    parts.push(s.ports?.length ?? 0);
+    for (const p of s.ports ?? []) parts.push(p.name, p.port, p.protocol, p.appProtocol);
+  }
+  return JSON.stringify(parts);
 }
 
 function labelsFor(service: Service): Record<string, string> {

@@ -4,16 +4,25 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /** Parses v4 with leading zeros allowed (ParseIPSloppy) into 4 bytes, or undefined. */
 function parseIPv4Sloppy(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
+  // One pass over the characters (no split/regex): this runs for every pod IP of every sync.
   const out: number[] = [];
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number.parseInt(p, 10);
-    if (n > 255) return undefined;
-    out.push(n);
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; // the end closes the last part like a '.'
+    if (c === 46) {
+      if (digits === 0 || n > 255 || out.length === 4) return undefined;
+      out.push(n);
+      n = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      n = n * 10 + c - 48;
+    } else {
+      return undefined;
+    }
   }
-  return out;
+  return out.length === 4 ? out : undefined;
 }
 
 /** Parses an IPv6 literal (with optional embedded v4 tail) into 16 bytes, or undefined. */
@@ -58,12 +67,14 @@ function is4In6(b: readonly number[]): boolean {
 
 /** utilnet.IsIPv6String: true only for a valid IP that is not IPv4 (or v4-mapped). */
 export function isIPv6String(ip: string): boolean {
+  if (!ip.includes(':')) return false; // every IPv6 literal has a colon
   const b = ipTo16(ip);
   return b !== undefined && !is4In6(b);
 }
 
 /** ParseIPSloppy(ip).String(): canonical text, or undefined when `ip` is not an IP. */
 export function canonicalIP(ip: string): string | undefined {
+  if (!ip.includes(':')) return parseIPv4Sloppy(ip)?.join('.'); // v4 (or nothing)
   const b = ipTo16(ip);
   if (b === undefined) return undefined;
   if (is4In6(b)) return b.slice(12).join('.');

@@ -2,11 +2,19 @@
 // identical port sets, keep "not ready" when an address is not ready for any port, and sort
 // addresses (IP bytes, then targetRef UID), ports and subsets (by hash) into a canonical form.
 import type { EndpointAddress, EndpointPort, EndpointSubset } from '@svclab/api';
-import { canonicalJSON, deepHash } from './deep-hash.js';
-import { compareIPs } from './ip.js';
+import { deepHash } from './deep-hash.js';
+import { compareIPs, ipTo16 } from './ip.js';
 
 /** Port sentinel for subsets without ports (headless Services without ports). */
 const noPort: EndpointPort = { port: -1 };
+
+/** Identity of a port for grouping: every EndpointPort field (absent ≡ undefined). */
+const portKey = (p: EndpointPort): string =>
+  JSON.stringify([p.name, p.port, p.protocol, p.appProtocol]);
+
+/** The copy structuredClone would make of an EndpointAddress (input may be cached and frozen). */
+const copyAddress = (a: EndpointAddress): EndpointAddress =>
+  a.targetRef === undefined ? { ...a } : { ...a, targetRef: { ...a.targetRef } };
 
 const addrKey = (a: EndpointAddress): string => `${a.ip}\u0000${a.targetRef?.uid ?? ''}`;
 
@@ -19,13 +27,27 @@ export function compareAddresses(a: EndpointAddress, b: EndpointAddress): number
   return ua < ub ? -1 : ua > ub ? 1 : 0;
 }
 
+/** Sorts a copy as compareAddresses does, parsing each IP once (not once per comparison). */
+function sortAddresses(addrs: readonly EndpointAddress[]): EndpointAddress[] {
+  if (addrs.length < 2) return [...addrs];
+  const keyed = addrs.map((a) => ({ a, ip: ipTo16(a.ip) ?? [], uid: a.targetRef?.uid ?? '' }));
+  keyed.sort((x, y) => {
+    for (let i = 0; i < Math.max(x.ip.length, y.ip.length); i++) {
+      const d = (x.ip[i] ?? -1) - (y.ip[i] ?? -1);
+      if (d !== 0) return d;
+    }
+    return cmp(x.uid, y.uid);
+  });
+  return keyed.map((k) => k.a);
+}
+
 /** SortSubsets: a new array of new subsets; the input is not touched. */
 export function sortSubsets(subsets: readonly EndpointSubset[]): EndpointSubset[] {
   const out = subsets.map((ss) => {
     const s: EndpointSubset = {};
-    if (ss.addresses !== undefined) s.addresses = [...ss.addresses].sort(compareAddresses);
+    if (ss.addresses !== undefined) s.addresses = sortAddresses(ss.addresses);
     if (ss.notReadyAddresses !== undefined)
-      s.notReadyAddresses = [...ss.notReadyAddresses].sort(compareAddresses);
+      s.notReadyAddresses = sortAddresses(ss.notReadyAddresses);
     if (ss.ports !== undefined)
       s.ports = [...ss.ports].sort((x, y) => cmp(deepHash(x), deepHash(y)));
     return s;
@@ -45,8 +67,8 @@ export function repackSubsets(subsets: readonly EndpointSubset[]): EndpointSubse
 
   const mapAddress = (addr: EndpointAddress, port: EndpointPort, ready: boolean): void => {
     const k = addrKey(addr);
-    if (!allAddrs.has(k)) allAddrs.set(k, structuredClone(addr));
-    const pk = canonicalJSON(port);
+    if (!allAddrs.has(k)) allAddrs.set(k, copyAddress(addr));
+    const pk = portKey(port);
     let entry = byPort.get(pk);
     if (entry === undefined) {
       entry = { port, ready: new Map() };
@@ -68,7 +90,7 @@ export function repackSubsets(subsets: readonly EndpointSubset[]): EndpointSubse
   // Group ports by their (address, ready) set.
   const groups = new Map<string, { ready: Map<string, boolean>; ports: EndpointPort[] }>();
   for (const { port, ready } of byPort.values()) {
-    const key = deepHash([...ready.entries()].sort(([a], [b]) => cmp(a, b)));
+    const key = JSON.stringify([...ready.entries()].sort(([a], [b]) => cmp(a, b)));
     let g = groups.get(key);
     if (g === undefined) {
       g = { ready, ports: [] };

@@ -7,7 +7,8 @@ import { namespacedKey } from '@svclab/apimachinery';
 import { podReadyTransitionTime } from './pod-util.js';
 
 interface ServiceState {
-  lastPodTriggerTimes: Map<string, number>;
+  /** Pod name → its trigger time, with the text it was parsed from (reused while unchanged). */
+  lastPodTriggerTimes: Map<string, { readonly raw: string; readonly t: number }>;
   lastServiceTriggerTime: number;
 }
 
@@ -34,14 +35,17 @@ export class TriggerTimeTracker {
   compute(service: Service, pods: readonly Pod[]): Date | undefined {
     const key = namespacedKey(service.metadata.namespace ?? '', service.metadata.name ?? '');
     const prev = this.#states.get(key);
-    const podTimes = new Map<string, number>();
+    const podTimes: ServiceState['lastPodTriggerTimes'] = new Map();
     let minChanged = 0;
     for (const pod of pods) {
-      const t = parseTime(podReadyTransitionTime(pod));
-      if (t === 0) continue;
+      const raw = podReadyTransitionTime(pod) ?? '';
       const name = pod.metadata.name ?? '';
-      podTimes.set(name, t);
-      if (t > (prev?.lastPodTriggerTimes.get(name) ?? 0)) minChanged = minSet(minChanged, t);
+      const last = prev?.lastPodTriggerTimes.get(name);
+      // Date.parse for every pod of every sync is measurable: parse only text that changed.
+      const t = last?.raw === raw ? last.t : parseTime(raw);
+      if (t === 0) continue;
+      podTimes.set(name, { raw, t });
+      if (t > (last?.t ?? 0)) minChanged = minSet(minChanged, t);
     }
     const svcTime = parseTime(service.metadata.creationTimestamp);
     if (svcTime > (prev?.lastServiceTriggerTime ?? 0)) minChanged = minSet(minChanged, svcTime);
