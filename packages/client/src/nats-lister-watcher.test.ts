@@ -39,31 +39,44 @@ class FakeApiserver {
   replays: ReplayRequest[] = [];
   objects = new Map<string, Service>();
 
+  /** While set, replay requests wait for it (a slow apiserver). */
+  replyGate: Promise<void> | undefined;
+
   constructor(private readonly nc: NatsConnection) {
     nc.subscribe(replaySubject(resource), {
       queue: ReplayQueueGroup,
       callback: (_err, msg) => {
         const req = decodeJSON(msg.data) as ReplayRequest;
         this.replays.push(req);
-        let reply: ReplayReply;
-        if (req.fromRev < this.compactedBefore) {
-          reply = {
-            error: newResourceExpired(
-              `too old resource version: ${req.fromRev} (${this.compactedBefore})`,
-            ).status,
-          };
-        } else {
-          const after = this.log.filter((e) => e.rev > req.fromRev);
-          const limit = req.limit ?? 1000;
-          reply = {
-            events: after.slice(0, limit),
-            more: after.length > limit,
-            currentRev: this.rev,
-          };
+        if (this.replyGate !== undefined) {
+          void this.replyGate.then(() => {
+            this.answer(req, msg);
+          });
+          return;
         }
-        msg.respond(encodeJSON(reply));
+        this.answer(req, msg);
       },
     });
+  }
+
+  private answer(req: ReplayRequest, msg: { respond(data: Uint8Array): boolean }): void {
+    let reply: ReplayReply;
+    if (req.fromRev < this.compactedBefore) {
+      reply = {
+        error: newResourceExpired(
+          `too old resource version: ${req.fromRev} (${this.compactedBefore})`,
+        ).status,
+      };
+    } else {
+      const after = this.log.filter((e) => e.rev > req.fromRev);
+      const limit = req.limit ?? 1000;
+      reply = {
+        events: after.slice(0, limit),
+        more: after.length > limit,
+        currentRev: this.rev,
+      };
+    }
+    msg.respond(encodeJSON(reply));
   }
 
   /** Commits a change; publishes it unless `send` is false (a lost message). */
@@ -283,6 +296,29 @@ describe('NatsListerWatcher (real nats-server)', () => {
       { timeout: 15_000 },
     );
     expect(deleted).toEqual(['ns/gone']);
+  });
+
+  it('live events next in line are delivered while a replay is in flight; a gap still waits for it', async () => {
+    const { api, lw } = await setup();
+    let open = (): void => undefined;
+    api.replyGate = new Promise((r) => (open = r));
+    const w = collect(lw, String(api.rev));
+    await vi.waitFor(() => {
+      expect(api.replays).toHaveLength(1);
+    });
+    api.commit('ADDED', 'ns', 'a');
+    api.commit('ADDED', 'ns', 'b');
+    await vi.waitFor(() => {
+      expect(w.names()).toEqual(['ADDED:a:101', 'ADDED:b:102']);
+    });
+    api.commit('ADDED', 'ns', 'lost', false);
+    api.commit('ADDED', 'ns', 'c');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(w.names()).toEqual(['ADDED:a:101', 'ADDED:b:102']);
+    open();
+    await vi.waitFor(() => {
+      expect(w.names()).toEqual(['ADDED:a:101', 'ADDED:b:102', 'ADDED:lost:103', 'ADDED:c:104']);
+    });
   });
 
   it('periodic catch-up finds a lost last event', async () => {

@@ -66,7 +66,7 @@ export interface NatsListerWatcherOptions<T extends KubeObject> {
  * - `prev > last`: a gap — events between `last` and this one were missed. Delivery pauses, the
  *   watcher asks `k8s.replay.<resource>` for everything after `last` (again while `more`),
  *   applies it, then resumes with the buffered live events;
- * - otherwise it is the next event and is delivered.
+ * - otherwise it is the next event and is delivered — also while a replay is in flight.
  * `prev < last` is NOT a gap: list revisions are global, so the event before this one is
  * already reflected in the list. A replay answer of 410 Expired ends the watch with that
  * StatusError (the Reflector relists); a failed replay request ends it with a 500 (the Reflector
@@ -171,7 +171,11 @@ class NatsWatch<T extends KubeObject> {
   private onEvent(ev: ChangeEvent): void {
     if (this.channel.isClosed()) return;
     if (this.replaying) {
-      this.pending.push(ev);
+      // Next after `last` (no event can be missing before it): deliver now. A replay in flight,
+      // above all the periodic catch-up, must not hold live changes back for its round trip;
+      // its own events up to `last` are dropped as duplicates when it answers.
+      if (ev.rev > this.last && ev.prev <= this.last) this.deliver(ev);
+      else this.pending.push(ev);
       return;
     }
     this.apply(ev);
