@@ -55,6 +55,12 @@ async function openAllocators(cfg: Config, storage: Storage, redis: Redis | unde
   return allocators;
 }
 
+/** Whether initTelemetry (@svclab/telemetry) set up an exporter: the same condition it checks. */
+function tracesExported(env: NodeJS.ProcessEnv): boolean {
+  const endpoint = env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  return endpoint !== undefined && endpoint !== '' && env['OTEL_SDK_DISABLED'] !== 'true';
+}
+
 async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>): Promise<T> {
   for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
     try {
@@ -92,15 +98,17 @@ async function main(): Promise<void> {
     logger.warn('allocator redis connection error', { err });
   });
   const allocators = await retry('allocator repair', logger, () => openAllocators(cfg, storage, allocRedis));
-  const traced = new TracedStorage(storage, telemetry.tracer);
-  const registry = new Registry({ storage: traced, allocators, logger });
+  // Spans only when initTelemetry exports them: a non-recording tracer would still cost a context
+  // manager (async hooks on every promise) and a span object per request and storage call.
+  const tracer = tracesExported(process.env) ? telemetry.tracer : undefined;
+  const registry = new Registry({ storage: tracer === undefined ? storage : new TracedStorage(storage, tracer), allocators, logger });
   let ready = false;
   const app = createServer({
     storage,
     allocators,
     registry,
     logger,
-    tracer: telemetry.tracer,
+    ...(tracer ? { tracer } : {}),
     ...(tokens ? { tokens } : {}),
     metrics: createHttpMetrics({
       defaultMetrics: true,

@@ -1,6 +1,6 @@
 // createServer(deps): the apiserver's express app (health, metrics, auth, discovery, OpenAPI,
 // every resource of the register, Status errors). It never listens; main.ts does.
-import { context, trace, type Tracer } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import express, { type Express } from 'express';
 import { nopLogger, type Logger } from '@svclab/telemetry';
@@ -20,6 +20,10 @@ export interface ServerDeps {
   readonly storage: Storage;
   readonly allocators: ServiceAllocators;
   readonly logger?: Logger;
+  /**
+   * Spans for requests and storage calls. Undefined (no exporter configured): no spans and no
+   * context manager, only the caller's traceparent is carried to the stored events.
+   */
   readonly tracer?: Tracer;
   /** Bearer tokens (from --token-auth-file); undefined disables authentication. */
   readonly tokens?: ReadonlyMap<string, UserInfo>;
@@ -45,11 +49,11 @@ function ensureContextManager(): void {
 }
 
 export function createServer(deps: ServerDeps): Express {
-  ensureContextManager();
+  const tracer = deps.tracer;
+  if (tracer !== undefined) ensureContextManager();
   const logger = deps.logger ?? nopLogger;
-  const tracer = deps.tracer ?? trace.getTracer('svclab-apiserver');
   const now = deps.now ?? (() => new Date());
-  const storage = new TracedStorage(deps.storage, tracer);
+  const storage = tracer === undefined ? deps.storage : new TracedStorage(deps.storage, tracer);
   const registry =
     deps.registry ?? new Registry({ storage, allocators: deps.allocators, logger, ...(deps.now ? { now: deps.now } : {}) });
   const metrics = deps.metrics ?? createHttpMetrics();

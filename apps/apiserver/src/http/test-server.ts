@@ -1,5 +1,4 @@
 // Test helper: an apiserver app over MemoryStorage with the built-in objects, for supertest.
-import { trace } from '@opentelemetry/api';
 import type { Express } from 'express';
 import { memoryLogger } from '@svclab/telemetry';
 import { memoryAllocators, type ServiceAllocators } from '../registry/allocators.js';
@@ -22,8 +21,8 @@ export async function testServer(
   const storage = opts.storage ?? new MemoryStorage();
   const allocators = memoryAllocators(opts.cidr ?? '10.96.0.0/12', opts.ports ?? '30000-32767');
   const logger = memoryLogger('apiserver');
-  const tracer = opts.extra?.tracer ?? trace.getTracer('svclab-apiserver');
-  const registry = new Registry({ storage: new TracedStorage(storage, tracer), allocators });
+  const tracer = opts.extra?.tracer;
+  const registry = new Registry({ storage: tracer === undefined ? storage : new TracedStorage(storage, tracer), allocators });
   await ensureBuiltins(registry, { serviceCIDR: opts.cidr ?? '10.96.0.0/12' }, logger);
   const app = createServer({ storage, allocators, registry, logger, ...opts.extra });
   return { app, storage, allocators, logger };
