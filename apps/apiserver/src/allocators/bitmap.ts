@@ -3,6 +3,7 @@
 // [offset, max) are the dynamic band, [0, offset) the static band that dynamic allocation only uses
 // once the dynamic band is full.
 import type { Redis } from 'ioredis';
+import type { BitmapClaim } from '../storage/interface.js';
 
 /** Random integer in [0, n); injectable for tests. */
 export type RandomInt = (n: number) => number;
@@ -169,6 +170,17 @@ export class RedisBitmap implements AllocationBitmap {
       offset > 0 ? this.random(offset) : 0,
     );
     return p < 0 ? undefined : p;
+  }
+
+  /**
+   * allocateNext without I/O: the random starts as a claim for the storage to take with a create
+   * (CreateOptions.claims, same scan order); its candidate is the dynamic band's random start.
+   */
+  claimNext(): BitmapClaim {
+    const { max, offset } = this.shape;
+    const dynamicStart = this.random(max - offset);
+    const staticStart = offset > 0 ? this.random(offset) : 0;
+    return { key: this.key, max, offset, candidate: offset + dynamicStart, dynamicStart, staticStart };
   }
 
   async release(offset: number): Promise<void> {

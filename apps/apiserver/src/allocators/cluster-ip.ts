@@ -2,6 +2,7 @@
 // (pkg/registry/core/service/ipallocator/bitmap.go): never the network or broadcast address,
 // offset k ↔ network+1+k, a static band at the bottom (KEP-3070) that dynamic allocation uses last.
 import type { Redis } from 'ioredis';
+import type { BitmapClaim } from '../storage/interface.js';
 import {
   MemoryBitmap,
   RedisBitmap,
@@ -32,6 +33,11 @@ export interface ClusterIPAllocator {
   allocate(ip: string): Promise<void>;
   /** Allocates a free address: random in the dynamic band first, then the static band. */
   allocateNext(): Promise<string>;
+  /**
+   * Set when the bitmap is shared Redis state: allocateNext deferred to the create that stores the
+   * IP (CreateOptions.claims); `ipAt` names the IP of a claimed offset.
+   */
+  readonly claimNext?: () => ClusterIPClaim;
   /** Frees `ip`; a no-op for addresses outside the range or not allocated. */
   release(ip: string): Promise<void>;
   has(ip: string): Promise<boolean>;
@@ -39,6 +45,12 @@ export interface ClusterIPAllocator {
   used(): Promise<number>;
   /** Number of free addresses. */
   free(): Promise<number>;
+}
+
+/** A deferred allocateNext: the bitmap claim and the IP of any offset it may land on. */
+export interface ClusterIPClaim {
+  readonly claim: BitmapClaim;
+  readonly ipAt: (offset: number) => string;
 }
 
 export interface ParsedCIDR {
@@ -63,7 +75,7 @@ function parseIPv4(ip: string): number | undefined {
 }
 
 function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** Parses an IPv4 CIDR; throws a TypeError for anything else (IPv6 ranges are not supported yet). */
@@ -97,6 +109,7 @@ export function clusterIPShape(cidr: string): BitmapShape & ParsedCIDR {
 export class BitmapClusterIPAllocator implements ClusterIPAllocator {
   private readonly shape: BitmapShape & ParsedCIDR;
   private readonly base: number;
+  readonly claimNext?: () => ClusterIPClaim;
 
   constructor(
     readonly cidr: string,
@@ -104,6 +117,9 @@ export class BitmapClusterIPAllocator implements ClusterIPAllocator {
   ) {
     this.shape = clusterIPShape(cidr);
     this.base = this.shape.network + 1;
+    if (bitmap instanceof RedisBitmap) {
+      this.claimNext = () => ({ claim: bitmap.claimNext(), ipAt: (off) => formatIPv4(this.base + off) });
+    }
   }
 
   private offsetOf(ip: string): number | undefined {

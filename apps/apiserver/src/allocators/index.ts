@@ -1,7 +1,7 @@
 // ClusterIP and NodePort allocators: interfaces, Memory (component tests) and Redis (production).
 export type { AllocationBitmap, BitmapShape, RandomInt } from './bitmap.js';
 export { MemoryBitmap, RedisBitmap } from './bitmap.js';
-export type { ClusterIPAllocator, ParsedCIDR, RedisAllocatorOptions } from './cluster-ip.js';
+export type { ClusterIPAllocator, ClusterIPClaim, ParsedCIDR, RedisAllocatorOptions } from './cluster-ip.js';
 export {
   BitmapClusterIPAllocator,
   calculateRangeOffset,

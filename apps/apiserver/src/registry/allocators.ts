@@ -1,6 +1,6 @@
 // What the registry needs from ClusterIP and NodePort allocators. The bitmap allocators of
 // src/allocators/ (Memory and Redis) satisfy these interfaces; main.ts wires the Redis ones.
-import { MemoryClusterIPAllocator, MemoryNodePortAllocator } from '../allocators/index.js';
+import { MemoryClusterIPAllocator, MemoryNodePortAllocator, type ClusterIPClaim } from '../allocators/index.js';
 
 /** Why an allocation failed; the message is upstream's (ipallocator / portallocator errors). */
 export type AllocationErrorKind = 'full' | 'allocated' | 'notInRange';
@@ -24,6 +24,11 @@ export interface IPAllocator {
   readonly cidr: string;
   allocate(ip: string): Promise<void>;
   allocateNext(): Promise<string>;
+  /**
+   * allocateNext deferred into the create that stores the IP (storage with bitmapClaims); only
+   * allocators whose bitmap lives in that storage's Redis have it.
+   */
+  readonly claimNext?: () => ClusterIPClaim;
   release(ip: string): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ChangeEvent } from '@svclab/bus';
 import type { KubeObject } from '@svclab/api';
-import type { ListOptions, ListResult, ObjectKey, ReplayResult, Storage, UpdateOptions, WriteOptions } from '../storage/interface.js';
+import type { CreateOptions, ListOptions, ListResult, ObjectKey, ReplayResult, Storage, UpdateOptions } from '../storage/interface.js';
 
 type SubscribeWithExpiry = (
   onEvent: (e: ChangeEvent) => void,
@@ -12,6 +12,7 @@ type SubscribeWithExpiry = (
 export class TracedStorage implements Storage {
   /** Forwarded when the inner storage has it (RedisStorage handle): watchers learn of compaction. */
   readonly subscribeWithExpiry?: SubscribeWithExpiry;
+  readonly bitmapClaims?: boolean;
 
   constructor(
     private readonly inner: Storage,
@@ -19,6 +20,7 @@ export class TracedStorage implements Storage {
   ) {
     const w = (inner as { subscribeWithExpiry?: SubscribeWithExpiry }).subscribeWithExpiry;
     if (w !== undefined) this.subscribeWithExpiry = w.bind(inner);
+    if (inner.bitmapClaims === true) this.bitmapClaims = true;
   }
 
   private span<T>(op: string, resource: string, fn: () => Promise<T>): Promise<T> {
@@ -45,7 +47,7 @@ export class TracedStorage implements Storage {
   list(resource: string, opts?: ListOptions): Promise<ListResult> {
     return this.span('list', resource, () => this.inner.list(resource, opts));
   }
-  create(key: ObjectKey, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
+  create(key: ObjectKey, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject> {
     return this.span('create', key.resource, () => this.inner.create(key, obj, opts));
   }
   update(key: ObjectKey, obj: KubeObject, opts?: UpdateOptions): Promise<KubeObject> {

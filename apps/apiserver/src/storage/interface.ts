@@ -15,6 +15,39 @@ export interface WriteOptions {
   readonly traceparent?: string;
 }
 
+/**
+ * One free offset of a shared allocation bitmap (allocators/bitmap.ts), claimed in the same atomic
+ * step as a create: the write and the claim both happen or neither does, so a failed create never
+ * holds an allocation. Scan order as RedisBitmap.allocateNext: `candidate` when free, else the
+ * first free offset from the random start of the dynamic band [offset, max) with wrap-around,
+ * then of the static band [0, offset).
+ */
+export interface BitmapClaim {
+  /** The bitmap's key (a Redis string, bit i = offset i). */
+  readonly key: string;
+  readonly max: number;
+  readonly offset: number;
+  /** The offset the object was written with: its random start unless a retry moved it. */
+  readonly candidate: number;
+  /** Random scan starts, 0-based within the dynamic and the static band. */
+  readonly dynamicStart: number;
+  readonly staticStart: number;
+}
+
+export interface CreateOptions extends WriteOptions {
+  /**
+   * Namespaced create: fail with NotFound (namespaces) unless this namespace exists, checked
+   * atomically with the write.
+   */
+  readonly namespace?: string;
+  /**
+   * Bits to claim with the write; only for storage with `bitmapClaims`. A taken candidate fails
+   * the write with ClaimMovedError (write again with the object at the offset it names), a full
+   * bitmap with ClaimFullError.
+   */
+  readonly claims?: readonly BitmapClaim[];
+}
+
 export interface UpdateOptions extends WriteOptions {
   /**
    * Compare-and-swap: the write fails with 409 Conflict unless the stored object's revision equals
@@ -62,9 +95,14 @@ export interface ReplayResult {
  * - `subscribe` delivers every committed event of every resource in rev order per resource, once.
  */
 export interface Storage {
+  /**
+   * Set when `create` takes `claims`. NOTE: the bitmaps must live where the objects do (the Redis
+   * allocators on the storage's Redis, as main.ts wires them).
+   */
+  readonly bitmapClaims?: boolean;
   get(key: ObjectKey): Promise<KubeObject | undefined>;
   list(resource: string, opts?: ListOptions): Promise<ListResult>;
-  create(key: ObjectKey, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
+  create(key: ObjectKey, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject>;
   update(key: ObjectKey, obj: KubeObject, opts?: UpdateOptions): Promise<KubeObject>;
   /** Removes the object; returns its last state stamped with the delete's revision. */
   delete(key: ObjectKey, opts?: UpdateOptions): Promise<KubeObject>;

@@ -10,6 +10,7 @@ import {
 } from '@svclab/apimachinery';
 import type { ChangeEvent, ChangeType } from '@svclab/bus';
 import type {
+  CreateOptions,
   ListOptions,
   ListResult,
   ObjectKey,
@@ -111,7 +112,14 @@ export class MemoryStorage implements Storage {
     });
   }
 
-  create(key: ObjectKey, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
+  create(key: ObjectKey, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject> {
+    if ((opts?.claims ?? []).length > 0) {
+      return Promise.reject(new Error('MemoryStorage does not take bitmap claims (bitmapClaims is unset)'));
+    }
+    const ns = opts?.namespace;
+    if (ns !== undefined && ns !== '' && this.objects.get('namespaces')?.has(nsName('', ns)) !== true) {
+      return Promise.reject(newNotFound({ group: '', resource: 'namespaces' }, ns));
+    }
     if (this.objects.get(key.resource)?.has(nsName(key.namespace, key.name))) {
       return Promise.reject(newAlreadyExists(gr(key.resource), key.name));
     }

@@ -13,18 +13,23 @@ export const RvPlaceholder = '\u0000rv';
 export const RvPlaceholderJSON = `"resourceVersion":${JSON.stringify(RvPlaceholder)}`;
 
 /**
- * create | update | delete in one step.
- * KEYS: 1 rev, 2 objects hash, 3 index zset, 4 event stream, 5 meta hash, 6 write-id key.
+ * create | update | delete in one step (called with the number of keys first: 7 + claims).
+ * KEYS: 1 rev, 2 objects hash, 3 index zset, 4 event stream, 5 meta hash, 6 write-id key,
+ *       7 the namespaces' objects hash, 8… one allocation bitmap per claim.
  * ARGV: 1 op, 2 field (`ns/name`), 3 object JSON with the placeholder (create/update),
  *       4 expected revision or '', 5 event head JSON, 6 event tail JSON, 7 max events kept,
- *       8 seconds to remember the write id (exactly-once when ioredis resends after a reconnect).
- * Returns {'ok', rev, prev[, deleted object JSON]} | {'exists'} | {'notfound'} | {'conflict'}.
+ *       8 seconds to remember the write id (exactly-once when ioredis resends after a reconnect),
+ *       9 namespace that must exist or '', 10 number of claims, then per claim: max, static band
+ *       size, candidate offset, random start in the dynamic band, random start in the static band.
+ * Returns {'ok', rev, prev[, deleted object JSON]} | {'exists'} | {'notfound'} | {'conflict'} |
+ * {'nsnotfound'} | {'moved', claim index, free offset} | {'full', claim index}; only 'ok' wrote.
  */
 export const writeScript = `
 local done = redis.call('GET', KEYS[6])
 if done then return cjson.decode(done) end
 local op = ARGV[1]
 local field = ARGV[2]
+if ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[7], ARGV[9]) == 0 then return {'nsnotfound'} end
 local cur = redis.call('HGET', KEYS[2], field)
 local rvKey = '"resourceVersion":"'
 local function rvSpan(s)
@@ -39,6 +44,31 @@ else
   if ARGV[4] ~= '' then
     local j, k = rvSpan(cur)
     if string.sub(cur, j + 1, k - 1) ~= ARGV[4] then return {'conflict'} end
+  end
+end
+-- Claims: each candidate bit, or (taken) report where the allocateNext scan would land, undoing
+-- the bits this write set so far. BITPOS only scans existing bytes: pad the string to max bits.
+local claimed = {}
+for i = 1, tonumber(ARGV[10]) do
+  local key = KEYS[7 + i]
+  local a = 10 + (i - 1) * 5
+  local max, off, cand = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  if redis.call('STRLEN', key) < math.floor((max - 1) / 8) + 1 then redis.call('SETBIT', key, max - 1, 0) end
+  if redis.call('SETBIT', key, cand, 1) == 0 then
+    claimed[#claimed + 1] = {key, cand}
+  else
+    local function scan(lo, hi, start)
+      if hi <= lo then return -1 end
+      local p = redis.call('BITPOS', key, 0, start, hi - 1, 'BIT')
+      if p >= 0 then return p end
+      if start > lo then p = redis.call('BITPOS', key, 0, lo, start - 1, 'BIT') end
+      return p
+    end
+    local p = scan(off, max, off + tonumber(ARGV[a + 4]))
+    if p < 0 then p = scan(0, off, tonumber(ARGV[a + 5])) end
+    for _, c in ipairs(claimed) do redis.call('SETBIT', c[1], c[2], 0) end
+    if p < 0 then return {'full', i - 1} end
+    return {'moved', i - 1, p}
   end
 end
 local rev = redis.call('INCR', KEYS[1])

@@ -16,14 +16,16 @@ import { nopLogger, type Logger } from '@svclab/telemetry';
 import type { Redis } from 'ioredis';
 import { type RedisOptions } from 'ioredis';
 import type {
+  BitmapClaim,
+  CreateOptions,
   ListOptions,
   ListResult,
   ObjectKey,
   ReplayResult,
   Storage,
   UpdateOptions,
-  WriteOptions,
 } from './interface.js';
+import { ClaimFullError, ClaimMovedError } from './claim-errors.js';
 import {
   listScript,
   replayScript,
@@ -72,7 +74,14 @@ export interface ResourceKeys {
   readonly meta: string;
 }
 
-type WriteReply = ['ok', number, number, string?] | ['exists'] | ['notfound'] | ['conflict'];
+type WriteReply =
+  | ['ok', number, number, string?]
+  | ['exists']
+  | ['notfound']
+  | ['conflict']
+  | ['nsnotfound']
+  | ['moved', number, number]
+  | ['full', number];
 type ListReply = [number, number, string[], (string | null)[]];
 type ReplayReply = ['expired', number, number] | ['ok', number, number, ...string[]];
 
@@ -121,6 +130,7 @@ function serialise(obj: KubeObject): string {
  * (`createRedisStorage` does that).
  */
 export class RedisStorage implements Storage {
+  readonly bitmapClaims = true;
   private readonly prefix: string;
   private readonly maxEvents: number;
   private readonly logger: Logger;
@@ -137,7 +147,8 @@ export class RedisStorage implements Storage {
     this.maxEvents = opts.maxEventsPerResource ?? DefaultMaxEventsPerResource;
     this.logger = opts.logger ?? nopLogger;
     if (!('svclabWrite' in redis)) {
-      redis.defineCommand('svclabWrite', { numberOfKeys: 6, lua: writeScript });
+      // No numberOfKeys: a write passes 7 keys plus one per bitmap claim, count first.
+      redis.defineCommand('svclabWrite', { lua: writeScript });
       redis.defineCommand('svclabList', { numberOfKeys: 3, lua: listScript });
       redis.defineCommand('svclabReplay', { numberOfKeys: 3, lua: replayScript });
     }
@@ -227,7 +238,7 @@ export class RedisStorage implements Storage {
   private async write(
     op: 'create' | 'update' | 'delete',
     key: ObjectKey,
-    { obj, opts }: { obj?: KubeObject; opts?: UpdateOptions | undefined },
+    { obj, opts }: { obj?: KubeObject; opts?: (UpdateOptions & CreateOptions) | undefined },
   ): Promise<KubeObject> {
     const k = this.keys(key.resource);
     const field = namespacedKey(key.namespace, key.name);
@@ -237,13 +248,20 @@ export class RedisStorage implements Storage {
     const tp = opts?.traceparent;
     const tail = `${tp === undefined ? '' : `,"traceparent":${JSON.stringify(tp)}`},"time":"${time}"}`;
     const src = obj === undefined ? '' : serialise(obj);
+    const claims: readonly BitmapClaim[] = opts?.claims ?? [];
+    const claimArgs: number[] = [];
+    for (const c of claims) claimArgs.push(c.max, c.offset, c.candidate, c.dynamicStart, c.staticStart);
+    const ns = opts?.namespace ?? '';
     const reply = await this.r.svclabWrite(
+      7 + claims.length,
       this.revKey(),
       k.objects,
       k.index,
       k.events,
       k.meta,
       `${this.prefix}write:${randomUUID()}`,
+      this.keys('namespaces').objects,
+      ...claims.map((c) => c.key),
       op,
       field,
       src,
@@ -252,8 +270,17 @@ export class RedisStorage implements Storage {
       tail,
       this.maxEvents,
       WriteIdTTLSeconds,
+      ns === '' ? '' : namespacedKey('', ns),
+      claims.length,
+      ...claimArgs,
     );
     switch (reply[0]) {
+      case 'nsnotfound':
+        throw newNotFound({ group: '', resource: 'namespaces' }, ns);
+      case 'moved':
+        throw new ClaimMovedError(reply[1], reply[2]);
+      case 'full':
+        throw new ClaimFullError(reply[1]);
       case 'exists':
         throw newAlreadyExists(gr(key.resource), key.name);
       case 'notfound':
@@ -292,7 +319,7 @@ export class RedisStorage implements Storage {
     }
   }
 
-  create(key: ObjectKey, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
+  create(key: ObjectKey, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject> {
     return this.write('create', key, { obj, opts });
   }
 

@@ -16,11 +16,19 @@ import {
   parseResourceVersion,
   type FieldError,
 } from '@svclab/apimachinery';
-import type { ListResult, ObjectKey, Storage } from '../../storage/interface.js';
+import { isClaimFull, isClaimMoved } from '../../storage/claim-errors.js';
+import type { CreateOptions, ListResult, ObjectKey, Storage } from '../../storage/interface.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { generateName } from './names.js';
 import type { Selection } from './selection.js';
-import { prepareForStatusUpdate, specOf, type RequestContext, type Strategy } from './strategy.js';
+import {
+  prepareForStatusUpdate,
+  specOf,
+  type AllocationTxn,
+  type DeferredClaim,
+  type RequestContext,
+  type Strategy,
+} from './strategy.js';
 
 /** Called after an object left storage, with the request's propagation policy (garbage collection). */
 export type OnDeleted = (obj: KubeObject, policy: DeleteOptions['propagationPolicy'], ctx: RequestContext) => Promise<void>;
@@ -85,6 +93,11 @@ function semanticallyEqual(a: KubeObject, b: KubeObject): boolean {
 }
 
 const maxConflictRetries = 5;
+/**
+ * Writes of one create whose claimed candidate was taken meanwhile. Each retry starts at an offset
+ * that was free a moment before, so only a burst of concurrent creates landing on it moves it again.
+ */
+const maxClaimMoves = 16;
 
 export class Store {
   private readonly storage: Storage;
@@ -180,7 +193,8 @@ export class Store {
         m.name = generateName(m.generateName, this.random);
       }
       try {
-        return await this.createOnce(namespace, obj, ctx);
+        // createOnce mutates what it gets: a copy only when a generated name may need another try.
+        return await this.createOnce(namespace, explicitName ? obj : structuredClone(obj), ctx);
       } catch (err) {
         // A generated name that collided: try another one, as the name generator would.
         if (!explicitName && m.generateName && isAlreadyExists(err) && attempt < 8) continue;
@@ -189,13 +203,17 @@ export class Store {
     }
   }
 
-  private async createOnce(namespace: string, input: KubeObject, ctx: RequestContext): Promise<KubeObject> {
-    const obj = structuredClone(input);
+  /** NOTE: mutates `obj` (the caller's own copy). */
+  private async createOnce(namespace: string, obj: KubeObject, ctx: RequestContext): Promise<KubeObject> {
     const m = obj.metadata;
     if (m.name === undefined || m.name === '') {
       throw this.invalid(obj, [fieldErrors.required('metadata.name', 'name or generateName is required')]);
     }
-    await this.ensureNamespace(namespace);
+    // The write checks the namespace atomically (no round trip of its own); the error paths before
+    // it check first, so a missing namespace still wins over allocation and validation errors, as
+    // upstream's NamespaceLifecycle admission runs before both.
+    const nsInWrite = this.info.namespaced && ctx.dryRun !== true;
+    if (!nsInWrite) await this.ensureNamespace(namespace);
     // FillObjectMetaSystemFields
     m.uid = randomUUID();
     m.creationTimestamp = rfc3339(this.now());
@@ -205,21 +223,51 @@ export class Store {
     if (Object.keys(specOf(obj)).length > 0) m.generation = 1;
     else delete m.generation;
     this.strategy.setDefaults(obj);
-    const txn = await this.strategy.beginCreate(obj);
+    let txn: AllocationTxn;
+    try {
+      txn = await this.strategy.beginCreate(obj, { deferNext: ctx.dryRun !== true && this.storage.bitmapClaims === true });
+    } catch (err) {
+      if (nsInWrite) await this.ensureNamespace(namespace);
+      throw err;
+    }
     try {
       this.strategy.prepareForCreate(obj);
       const errs = this.strategy.validateCreate(obj);
-      if (errs.length > 0) throw this.invalid(obj, errs);
+      if (errs.length > 0) {
+        if (nsInWrite) await this.ensureNamespace(namespace);
+        throw this.invalid(obj, errs);
+      }
       if (ctx.dryRun === true) {
         await txn.revert();
         return obj;
       }
-      const stored = await this.storage.create(this.key(namespace, m.name), obj, ctxOpts(ctx));
+      const opts = { ...ctxOpts(ctx), ...(nsInWrite ? { namespace } : {}) };
+      const stored = await this.createClaiming(this.key(namespace, m.name), obj, { opts, claims: txn.claims ?? [] });
       await txn.commit();
       return this.withType(stored);
     } catch (err) {
       await txn.revert();
       throw err;
+    }
+  }
+
+  /** storage.create taking the txn's deferred allocations; a taken candidate moves and writes again. */
+  private async createClaiming(
+    key: ObjectKey,
+    obj: KubeObject,
+    { opts, claims }: { opts: CreateOptions; claims: readonly DeferredClaim[] },
+  ): Promise<KubeObject> {
+    for (let moves = 0; ; moves++) {
+      try {
+        return await this.storage.create(key, obj, claims.length === 0 ? opts : { ...opts, claims: claims.map((c) => c.claim) });
+      } catch (err) {
+        if (isClaimMoved(err) && moves < maxClaimMoves) {
+          claims[err.index]?.moveTo(err.offset);
+          continue;
+        }
+        if (isClaimFull(err)) throw claims[err.index]?.full() ?? err;
+        throw err;
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 // The per-resource behaviour the generic Store calls (upstream rest.RESTCreateStrategy & co).
 import type { KubeObject, ResourceInfo } from '@svclab/api';
 import type { FieldError } from '@svclab/apimachinery';
+import type { BitmapClaim } from '../../storage/interface.js';
 
 /** Per-request facts the registry needs; passed explicitly (no ambient context). */
 export interface RequestContext {
@@ -22,6 +23,28 @@ export interface RequestContext {
 export interface AllocationTxn {
   commit(): Promise<void>;
   revert(): Promise<void>;
+  /** Allocations left to the create's own write (beginCreate with `deferNext` only). */
+  readonly claims?: readonly DeferredClaim[];
+}
+
+/**
+ * An allocateNext that beginCreate left to the storage: the object already holds the claim's
+ * candidate; the Store passes `claim` with the create.
+ */
+export interface DeferredClaim {
+  readonly claim: BitmapClaim;
+  /** The candidate was taken: put `offset` into the object (and the claim) instead. */
+  moveTo(offset: number): void;
+  /** The Status error for a full range (what allocateNext would have thrown). */
+  full(): Error;
+}
+
+export interface BeginCreateOptions {
+  /**
+   * allocateNext may become DeferredClaims: the storage has bitmapClaims and the request is no dry
+   * run. A requested IP or port is still allocated at once.
+   */
+  readonly deferNext?: boolean;
 }
 
 export const noopTxn: AllocationTxn = {
@@ -40,7 +63,7 @@ export interface Strategy {
   /** Main-resource update: keeps old status, applies strategy clearing. Mutates `obj`. */
   prepareForUpdate(obj: KubeObject, old: KubeObject): void;
   /** Allocation before validation (§1.1). Throws StatusErrors; on success returns a txn. */
-  beginCreate(obj: KubeObject): Promise<AllocationTxn>;
+  beginCreate(obj: KubeObject, opts?: BeginCreateOptions): Promise<AllocationTxn>;
   beginUpdate(obj: KubeObject, old: KubeObject): Promise<AllocationTxn>;
   validateCreate(obj: KubeObject): FieldError[];
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];

@@ -4,7 +4,9 @@ import type { KubeObject, ResourceInfo, Service, ServiceSpec } from '@svclab/api
 import { fieldErrors, newInternalError, newInvalid, type FieldError } from '@svclab/apimachinery';
 import { ipv4ToInt, isAllocationError, type ServiceAllocators } from '../../allocators.js';
 import { DefaultStrategy } from '../../generic/default-strategy.js';
-import type { AllocationTxn } from '../../generic/strategy.js';
+import { RangeFullError } from '../../../allocators/index.js';
+import type { BitmapClaim } from '../../../storage/interface.js';
+import type { AllocationTxn, BeginCreateOptions, DeferredClaim } from '../../generic/strategy.js';
 
 function specOf(obj: KubeObject): ServiceSpec {
   const svc = obj as Service;
@@ -50,11 +52,37 @@ export function heldPorts(obj: KubeObject): number[] {
 class Allocation implements AllocationTxn {
   readonly ips: string[] = [];
   readonly ports: number[] = [];
+  readonly claims: DeferredClaim[] = [];
+  /** Set by beginCreate when the storage may take allocateNext as a claim. */
+  deferNext = false;
   constructor(
     private readonly allocators: ServiceAllocators,
     private readonly name: string,
     private readonly onCommit: () => Promise<void> = () => Promise.resolve(),
   ) {}
+
+  /**
+   * allocateNext of a ClusterIP as a claim the create's write takes, when deferring is allowed and
+   * the allocator can; `set` puts an IP into the object. false: allocate the usual way.
+   */
+  deferIP(set: (ip: string) => void): boolean {
+    const ips = this.allocators.clusterIP;
+    if (!this.deferNext || ips.claimNext === undefined) return false;
+    const { claim: first, ipAt } = ips.claimNext();
+    let claim: BitmapClaim = first;
+    set(ipAt(claim.candidate));
+    this.claims.push({
+      get claim() {
+        return claim;
+      },
+      moveTo: (offset) => {
+        claim = { ...claim, candidate: offset };
+        set(ipAt(offset));
+      },
+      full: () => newInternalError(`failed to allocate a serviceIP: ${new RangeFullError().message}`),
+    });
+    return true;
+  }
 
   private invalid(errs: FieldError[]): Error {
     return newInvalid({ group: '', kind: 'Service' }, this.name, errs);
@@ -130,8 +158,9 @@ export class ServiceStrategy extends DefaultStrategy {
     super(info);
   }
 
-  override async beginCreate(obj: KubeObject): Promise<AllocationTxn> {
+  override async beginCreate(obj: KubeObject, opts?: BeginCreateOptions): Promise<AllocationTxn> {
     const txn = new Allocation(this.allocators, obj.metadata.name ?? '');
+    txn.deferNext = opts?.deferNext === true;
     try {
       await this.allocate(obj, undefined, txn);
     } catch (err) {
@@ -176,7 +205,13 @@ export class ServiceStrategy extends DefaultStrategy {
           if (spec.ipFamilyPolicy === undefined && oldSpec.ipFamilyPolicy) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
         }
         const requested = spec.clusterIP !== undefined && spec.clusterIP !== '' ? spec.clusterIP : spec.clusterIPs?.[0];
-        if (requested === undefined || requested === '' || !oldIPs.includes(requested)) {
+        const setIP = (ip: string): void => {
+          spec.clusterIP = ip;
+          spec.clusterIPs = [ip];
+        };
+        if ((requested === undefined || requested === '') && txn.deferIP(setIP)) {
+          // The create's write claims the IP (one round trip with the object).
+        } else if (requested === undefined || requested === '' || !oldIPs.includes(requested)) {
           const list = spec.clusterIPs && spec.clusterIPs.length > 0 ? spec.clusterIPs : requested ? [requested] : [];
           const ip = await txn.ip(requested, list);
           spec.clusterIP = ip;
