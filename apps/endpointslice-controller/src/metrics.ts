@@ -42,6 +42,10 @@ export class EndpointSliceMetrics {
   readonly #maxEndpointsPerSlice: number;
   /** service key → its port-map efficiency (endpoints, slices) */
   readonly #cache = new Map<string, readonly PortMapEfficiency[]>();
+  /** Running sums over #cache (upstream keeps totals too: a sync costs O(its ports), not O(Services)). */
+  #totals: Totals = { endpoints: 0, slices: 0, desired: 0 };
+  /** trafficDistribution → number of Services using it (entries never 0). */
+  readonly #servicesByTD = new Map<string, number>();
 
   constructor(opts: { maxEndpointsPerSlice: number; registry?: Registry | undefined }) {
     this.#maxEndpointsPerSlice = opts.maxEndpointsPerSlice;
@@ -129,10 +133,9 @@ export class EndpointSliceMetrics {
       { topology: 'Disabled', traffic_distribution: p.trafficDistribution },
       p.changed,
     );
-    this.#cache.set(serviceKey, p.efficiency);
-    if (p.trafficDistribution === '') this.#trafficDistribution.delete(serviceKey);
-    else this.#trafficDistribution.set(serviceKey, p.trafficDistribution);
-    this.#recompute();
+    this.#setEfficiency(serviceKey, p.efficiency);
+    this.#setTrafficDistribution(serviceKey, p.trafficDistribution);
+    this.#publish();
   }
 
   syncResult(result: SyncResult, seconds: number): void {
@@ -141,29 +144,64 @@ export class EndpointSliceMetrics {
   }
 
   deleteService(serviceKey: string): void {
-    const a = this.#cache.delete(serviceKey);
-    const b = this.#trafficDistribution.delete(serviceKey);
-    if (a || b) this.#recompute();
+    const had = this.#cache.has(serviceKey) || this.#trafficDistribution.has(serviceKey);
+    this.#setEfficiency(serviceKey, undefined);
+    this.#setTrafficDistribution(serviceKey, '');
+    if (had) this.#publish();
   }
 
-  #recompute(): void {
-    let endpoints = 0;
-    let slices = 0;
-    let desired = 0;
-    for (const eff of this.#cache.values()) {
-      for (const pm of eff) {
-        endpoints += pm.endpoints;
-        slices += pm.slices;
-        desired += numDesiredSlices(pm.endpoints, this.#maxEndpointsPerSlice);
-      }
-    }
-    this.servicesCountByTrafficDistribution.reset();
-    const byTD = new Map<string, number>();
-    for (const td of this.#trafficDistribution.values()) byTD.set(td, (byTD.get(td) ?? 0) + 1);
-    for (const [td, n] of byTD)
-      this.servicesCountByTrafficDistribution.set({ traffic_distribution: td }, n);
-    this.endpointsDesired.set(endpoints);
-    this.numEndpointSlices.set(slices);
-    this.desiredEndpointSlices.set(desired);
+  #setEfficiency(serviceKey: string, eff: readonly PortMapEfficiency[] | undefined): void {
+    const t = this.#totals;
+    const prev = this.#sum(this.#cache.get(serviceKey));
+    const cur = this.#sum(eff);
+    this.#totals = {
+      endpoints: t.endpoints - prev.endpoints + cur.endpoints,
+      slices: t.slices - prev.slices + cur.slices,
+      desired: t.desired - prev.desired + cur.desired,
+    };
+    if (eff === undefined) this.#cache.delete(serviceKey);
+    else this.#cache.set(serviceKey, eff);
   }
+
+  #sum(eff: readonly PortMapEfficiency[] | undefined): Totals {
+    const out = { endpoints: 0, slices: 0, desired: 0 };
+    for (const pm of eff ?? []) {
+      out.endpoints += pm.endpoints;
+      out.slices += pm.slices;
+      out.desired += numDesiredSlices(pm.endpoints, this.#maxEndpointsPerSlice);
+    }
+    return out;
+  }
+
+  /** '' = none (the Service is not counted). */
+  #setTrafficDistribution(serviceKey: string, td: string): void {
+    const prev = this.#trafficDistribution.get(serviceKey);
+    if (prev === (td === '' ? undefined : td)) return;
+    if (prev !== undefined) {
+      const n = (this.#servicesByTD.get(prev) ?? 1) - 1;
+      if (n <= 0) this.#servicesByTD.delete(prev);
+      else this.#servicesByTD.set(prev, n);
+    }
+    if (td === '') {
+      this.#trafficDistribution.delete(serviceKey);
+    } else {
+      this.#trafficDistribution.set(serviceKey, td);
+      this.#servicesByTD.set(td, (this.#servicesByTD.get(td) ?? 0) + 1);
+    }
+  }
+
+  #publish(): void {
+    this.servicesCountByTrafficDistribution.reset();
+    for (const [td, n] of this.#servicesByTD)
+      this.servicesCountByTrafficDistribution.set({ traffic_distribution: td }, n);
+    this.endpointsDesired.set(this.#totals.endpoints);
+    this.numEndpointSlices.set(this.#totals.slices);
+    this.desiredEndpointSlices.set(this.#totals.desired);
+  }
+}
+
+interface Totals {
+  endpoints: number;
+  slices: number;
+  desired: number;
 }
