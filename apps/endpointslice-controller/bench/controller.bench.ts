@@ -10,8 +10,9 @@
 //   3. slice writes per single-endpoint change, counted from the apiserver (every slice
 //      ADDED/MODIFIED/DELETED on a cluster-wide watch) — target 1, as upstream.
 // Size: BENCH_SERVICES (default 1000) × BENCH_PODS_PER_SERVICE (default 100).
+// Profiling: BENCH_CONTROLLER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (node flags of the controller).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EndpointSlice, Node, Pod, Service } from '@svclab/api';
@@ -26,6 +27,8 @@ const podsPerService = Number(process.env['BENCH_PODS_PER_SERVICE'] ?? '100');
 const changes = Number(process.env['BENCH_CHANGES'] ?? '100');
 /** Seconds of setup (pod writes) after which no further Service's pods are started. */
 const setupBudgetS = Number(process.env['BENCH_SETUP_BUDGET_S'] ?? '600');
+/** Extra node flags for the controller process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (profile written on exit). */
+const controllerNodeArgs = (process.env['BENCH_CONTROLLER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 const ns = 'default';
 const node = 'bench-node-1';
 
@@ -135,6 +138,17 @@ async function writeObjects(client: ClientSet): Promise<number> {
   return n;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return 0;
+  }
+}
+
 const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function main(): Promise<void> {
@@ -164,13 +178,14 @@ async function main(): Promise<void> {
     const wantSlices = nServices * slicesPerService;
     const t0 = performance.now();
     procs.push(
-      start([controllerMain, `--metrics-bind-address=127.0.0.1:${String(mport)}`, '--leader-elect=false'], {
+      start([...controllerNodeArgs, controllerMain, `--metrics-bind-address=127.0.0.1:${String(mport)}`, '--leader-elect=false'], {
         APISERVER_URL: url,
         NATS_URL: nats.url,
         POD_NAME: 'bench',
         LOG_LEVEL: 'error',
       }),
     );
+    const controllerPid = procs[procs.length - 1]?.pid;
     let readyAt = 0;
     const metrics = async (): Promise<string> => (await fetch(`${metricsURL}/metrics`)).text();
     await until(
@@ -219,6 +234,7 @@ async function main(): Promise<void> {
     const before = await metrics();
     const updatesBefore = sumMetric(before, 'endpoint_slice_controller_changes', 'operation="update"');
     const eventsBefore = sliceEvents;
+    const cpuBefore = cpuSeconds(controllerPid);
     const lat: number[] = [];
     const patchLat: number[] = [];
     const syncSum = (m: string): number => sumMetric(m, 'svclab_endpointslice_sync_duration_seconds_sum');
@@ -237,6 +253,7 @@ async function main(): Promise<void> {
       await Promise.race([seen, new Promise((_, rej) => setTimeout(() => rej(new Error(`change ${String(k)} not seen in 30 s`)), 30_000))]);
       lat.push(performance.now() - t);
     }
+    const cpuMs = (cpuSeconds(controllerPid) - cpuBefore) * 1000;
     // Let trailing writes (if any) arrive before counting.
     await new Promise((r) => setTimeout(r, 2000));
     const after = await metrics();
@@ -255,6 +272,7 @@ async function main(): Promise<void> {
     rows.push(`| one pod-readiness change (PATCH pods/status) → its slice shows it on an apiserver watch, ${String(lat.length)} changes | p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? 0).toFixed(1)} ms | p99 ≤ 20 ms |`);
     rows.push(`| … of which the PATCH pods/status round trip itself | p50 ${pct(patchLat, 0.5).toFixed(1)} ms, p99 ${pct(patchLat, 0.99).toFixed(1)} ms | — |`);
     rows.push(`| … of which the controller's syncService (slices + Endpoints writes; \`svclab_endpointslice_sync_duration_seconds\` mean over ${String(syncs)} syncs) | ${syncMeanMs.toFixed(1)} ms | — |`);
+    rows.push(`| controller process CPU (user + system, /proc) per change, over the ${String(lat.length)} changes | ${(cpuMs / Math.max(1, lat.length)).toFixed(1)} ms | — |`);
     rows.push(`| slice writes per single-endpoint change (apiserver: slice watch events / changes) | ${(events / changes).toFixed(2)} (${String(events)} / ${String(changes)}; controller \`changes{operation="update"}\` +${String(updates)}) | 1 |`);
   } finally {
     for (const p of procs.reverse()) {
