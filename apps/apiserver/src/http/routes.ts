@@ -41,8 +41,16 @@ interface Call {
   readonly store: Store;
 }
 
+/** Parsed query strings: express 5 parses `req.query` again on every read. */
+const queries = new WeakMap<Request, Record<string, unknown>>();
+
 function q(req: Request, name: string): string | undefined {
-  const v = (req.query as Record<string, unknown>)[name];
+  let query = queries.get(req);
+  if (query === undefined) {
+    query = req.query;
+    queries.set(req, query);
+  }
+  const v = query[name];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
   return typeof v === 'string' ? v : undefined;
 }
