@@ -19,6 +19,7 @@ import {
 import { isClaimFull, isClaimMoved } from '../../storage/claim-errors.js';
 import type { CreateOptions, ListResult, ObjectKey, Storage } from '../../storage/interface.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { jsonEqual, jsonEqualExcept } from './json-equal.js';
 import { generateName } from './names.js';
 import type { Selection } from './selection.js';
 import {
@@ -74,22 +75,13 @@ export function rfc3339(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
 }
 
-function stableJSON(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    typeof val === 'object' && val !== null && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
-  );
-}
+/** metadata fields an update may change without changing the object. */
+const volatileMeta: ReadonlySet<string> = new Set(['resourceVersion', 'managedFields']);
+const metadataKey: ReadonlySet<string> = new Set(['metadata']);
 
+/** Equal but for resourceVersion and managedFields: an update that changes nothing else is a no-op. */
 function semanticallyEqual(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): unknown => {
-    const c = structuredClone(o);
-    delete c.metadata.resourceVersion;
-    delete c.metadata.managedFields;
-    return c;
-  };
-  return stableJSON(strip(a)) === stableJSON(strip(b));
+  return jsonEqualExcept(a.metadata, b.metadata, volatileMeta) && jsonEqualExcept(a, b, metadataKey);
 }
 
 const maxConflictRetries = 5;
@@ -340,7 +332,7 @@ export class Store {
     try {
       const errs = this.strategy.validateUpdate(obj, old);
       if (errs.length > 0) throw this.invalid(obj, errs);
-      if (stableJSON(specOf(obj)) !== stableJSON(specOf(old)) && om.generation !== undefined) {
+      if (om.generation !== undefined && !jsonEqual(specOf(obj), specOf(old))) {
         m.generation = om.generation + 1;
       }
       if (semanticallyEqual(obj, old)) {
