@@ -1,14 +1,32 @@
 // Prometheus metrics under CoreDNS's names and labels (plugin/metrics/vars, plugin/cache/metrics.go,
 // plugin/forward/metrics.go, plugin/pkg/proxy/metrics.go). One registry per server instance.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BatchedHistogram, type HistogramSeries } from './batched-histogram.js';
 
 /** plugin.TimeBuckets: ExponentialBuckets(0.00025, 2, 16), seconds. */
 const TIME_BUCKETS = Array.from({ length: 16 }, (_, i) => 0.00025 * 2 ** i);
 
+/** The labels of one answered query (coredns_dns_requests/responses_total, request_duration). */
+export interface QueryLabels {
+  readonly server: string;
+  readonly proto: string;
+  readonly family: string;
+  readonly type: string;
+  readonly rcode: string;
+  readonly plugin: string;
+}
+
+/** The server metrics of one QueryLabels, resolved (DnsMetrics.querySlot). */
+export interface QuerySlot {
+  observe(seconds: number): void;
+}
+
 export class DnsMetrics {
   readonly registry = new Registry();
-  /** Label children by key: prom-client validates label objects on every call, children skip that. */
-  private readonly children = new Map<string, { inc(): void } | { observe(v: number): void }>();
+  /** Handles from batchedCounter(). */
+  private readonly batched: { readonly child: { inc(n: number): void }; n: number }[] = [];
+  /** Duration series by key, resolved once. */
+  private readonly durations = new Map<string, HistogramSeries>();
   /**
    * Per-query counter increments, added up here and handed to prom-client when it collects (a scrape,
    * or `get()`): an `inc()` per query hashes the labels every time, which cost more than the lookup.
@@ -35,12 +53,12 @@ export class DnsMetrics {
       this.flushCounts();
     },
   });
-  readonly duration = new Histogram({
+  readonly duration = new BatchedHistogram({
     name: 'coredns_dns_request_duration_seconds',
     help: 'Histogram of the time (in seconds) each request took per zone.',
     labelNames: ['server', 'zone', 'view', 'type'] as const,
     buckets: TIME_BUCKETS,
-    registers: [this.registry],
+    registry: this.registry,
   });
   readonly cacheEntries = new Gauge({
     name: 'coredns_cache_entries',
@@ -53,18 +71,27 @@ export class DnsMetrics {
     help: 'The count of cache requests.',
     labelNames: ['server', 'zones', 'view'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.flushCounts();
+    },
   });
   readonly cacheHits = new Counter({
     name: 'coredns_cache_hits_total',
     help: 'The count of cache hits.',
     labelNames: ['server', 'type', 'zones', 'view'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.flushCounts();
+    },
   });
   readonly cacheMisses = new Counter({
     name: 'coredns_cache_misses_total',
     help: 'The count of cache misses. Deprecated, derive misses from cache hits/requests counters.',
     labelNames: ['server', 'zones', 'view'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.flushCounts();
+    },
   });
   readonly forwardRequests = new Counter({
     name: 'coredns_forward_requests_total',
@@ -110,21 +137,33 @@ export class DnsMetrics {
   });
 
   /** One query answered: the three server metrics, through cached label children. */
-  observeQuery(
-    q: {
-      server: string;
-      proto: string;
-      family: string;
-      type: string;
-      rcode: string;
-      plugin: string;
-    },
-    seconds: number,
-  ): void {
-    const reqKey = `r\u0000${q.server}\u0000${q.proto}\u0000${q.family}\u0000${q.type}`;
-    const req = this.pending.get(reqKey);
-    if (req) req.n++;
-    else {
+  observeQuery(q: QueryLabels, seconds: number): void {
+    this.pendingRequests(q).n++;
+    this.observeResponse(q);
+    this.durationSeries(q).observe(seconds);
+  }
+
+  /**
+   * The three server metrics of one label set, resolved once: `observe` is then two counter
+   * increments and a bucket increment (cached replies keep the slot with the entry).
+   */
+  querySlot(q: QueryLabels): QuerySlot {
+    const req = this.pendingRequests(q);
+    const resp = this.pendingResponses(q);
+    const dur = this.durationSeries(q);
+    return {
+      observe: (seconds: number): void => {
+        req.n++;
+        resp.n++;
+        dur.observe(seconds);
+      },
+    };
+  }
+
+  private pendingRequests(q: QueryLabels): { n: number } {
+    const key = `r\u0000${q.server}\u0000${q.proto}\u0000${q.family}\u0000${q.type}`;
+    let p = this.pending.get(key);
+    if (!p) {
       const child = this.requests.labels({
         server: q.server,
         zone: '.',
@@ -133,24 +172,16 @@ export class DnsMetrics {
         family: q.family,
         type: q.type,
       });
-      this.pending.set(reqKey, { child, n: 1 });
+      p = { child, n: 0 };
+      this.pending.set(key, p);
     }
-    this.observeResponse(q);
-    const durKey = `d\u0000${q.server}\u0000${q.type}`;
-    let dur = this.children.get(durKey) as { observe(v: number): void } | undefined;
-    if (!dur) {
-      dur = this.duration.labels({ server: q.server, zone: '.', view: '', type: q.type });
-      this.children.set(durKey, dur);
-    }
-    dur.observe(seconds);
+    return p;
   }
 
-  /** coredns_dns_responses_total for one reply. */
-  observeResponse(q: { server: string; rcode: string; plugin: string }): void {
+  private pendingResponses(q: { server: string; rcode: string; plugin: string }): { n: number } {
     const key = `s\u0000${q.server}\u0000${q.rcode}\u0000${q.plugin}`;
-    const c = this.pending.get(key);
-    if (c) c.n++;
-    else {
+    let p = this.pending.get(key);
+    if (!p) {
       const child = this.responses.labels({
         server: q.server,
         zone: '.',
@@ -158,12 +189,51 @@ export class DnsMetrics {
         rcode: q.rcode,
         plugin: q.plugin,
       });
-      this.pending.set(key, { child, n: 1 });
+      p = { child, n: 0 };
+      this.pending.set(key, p);
     }
+    return p;
   }
 
-  /** Hands the added-up request/response counts to prom-client; runs on every collect. */
+  private durationSeries(q: { server: string; type: string }): HistogramSeries {
+    const key = `d\u0000${q.server}\u0000${q.type}`;
+    let dur = this.durations.get(key);
+    if (!dur) {
+      dur = this.duration.labels({ server: q.server, zone: '.', view: '', type: q.type });
+      this.durations.set(key, dur);
+    }
+    return dur;
+  }
+
+  /** coredns_dns_responses_total for one reply. */
+  observeResponse(q: { server: string; rcode: string; plugin: string }): void {
+    this.pendingResponses(q).n++;
+  }
+
+  /**
+   * An increment-only handle on `counter` with `labels` whose increments are added up here and handed
+   * to prom-client on collect (the counter must flush on collect, as the cache counters do).
+   */
+  batchedCounter<L extends string>(
+    counter: Counter<L>,
+    labels: Partial<Record<L, string>>,
+  ): { inc(): void } {
+    const p = { child: counter.labels(labels), n: 0 };
+    this.batched.push(p);
+    return {
+      inc: (): void => {
+        p.n++;
+      },
+    };
+  }
+
+  /** Hands the added-up counts to prom-client; runs on every collect. */
   flushCounts(): void {
+    for (const p of this.batched) {
+      if (p.n === 0) continue;
+      p.child.inc(p.n);
+      p.n = 0;
+    }
     for (const p of this.pending.values()) {
       if (p.n === 0) continue;
       p.child.inc(p.n);

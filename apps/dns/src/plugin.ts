@@ -92,6 +92,13 @@ export interface DnsReply {
    * clock or an upstream): the server may keep the encoded reply until the objects change.
    */
   readonly stable?: boolean;
+  /**
+   * Set with `stable` by the cache plugin on a hit: the reply's TTLs are the stored ones lowered by
+   * `elapsed` whole seconds. A reuse of the encoded reply calls `reuse()` first: undefined when the
+   * entry is gone (expired or evicted), otherwise the seconds elapsed now (and the reuse is counted
+   * as a cache hit).
+   */
+  readonly aging?: { readonly elapsed: number; readonly reuse: () => number | undefined };
 }
 
 /** A plugin. `serveDNS` must not throw for DNS-level failures; it returns an rcode instead. */

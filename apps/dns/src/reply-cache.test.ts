@@ -6,8 +6,9 @@ import { DnsMetrics } from './metrics.js';
 import { staticSource } from './objects-file.js';
 import type { ClientInfo } from './plugin.js';
 import { kubernetesOptions } from './plugins/kubernetes/setup.js';
-import { ReplyCache } from './reply-cache.js';
+import { ReplyCache, ttlOffsets } from './reply-cache.js';
 import { DnsServer } from './server.js';
+import { startFakeUpstream } from './testing/fake-upstream.js';
 import { fixtureObjects, rr, service } from './testing/fixtures.js';
 
 const T = 'testns.svc.cluster.local';
@@ -69,9 +70,9 @@ describe('ReplyCache', () => {
     const got = cache.get(ReplyCache.key(asked, 'udp'));
     expect(got !== undefined).toBe(hit);
     if (got) {
-      const out = ReplyCache.replyTo(got, asked.readUInt16BE(0));
-      expect(out.readUInt16BE(0)).toBe(asked.readUInt16BE(0));
-      expect(out.subarray(2)).toEqual(reply.subarray(2));
+      const out = cache.replyTo(ReplyCache.key(asked, 'udp'), got, asked.readUInt16BE(0));
+      expect(out?.readUInt16BE(0)).toBe(asked.readUInt16BE(0));
+      expect(out?.subarray(2)).toEqual(reply.subarray(2));
       expect(got.bytes.readUInt16BE(0)).toBe(0);
     }
   });
@@ -104,6 +105,24 @@ describe('ReplyCache', () => {
       true,
       true,
     ]);
+  });
+});
+
+describe('ttlOffsets', () => {
+  it('finds every TTL but the OPT record, through compressed names', () => {
+    const msg = dnsPacket.encode({
+      type: 'response',
+      id: 1,
+      questions: [{ name: 'a.test', type: 'A', class: 'IN' }],
+      answers: [
+        { name: 'a.test', type: 'CNAME', ttl: 7, data: 'b.test' },
+        { name: 'b.test', type: 'A', ttl: 8, data: '192.0.2.1' },
+      ],
+      authorities: [{ name: 'test', type: 'NS', ttl: 9, data: 'ns.test' }],
+      additionals: [{ name: '.', type: 'OPT', udpPayloadSize: 1232, flags: 0 }],
+    } as dnsPacket.Packet);
+    expect(ttlOffsets(msg)?.map((o) => msg.readUInt32BE(o))).toEqual([7, 8, 9]);
+    expect(ttlOffsets(msg.subarray(0, msg.length - 3))).toBeUndefined();
   });
 });
 
@@ -164,5 +183,57 @@ describe('DnsServer with a ReplyCache', () => {
     await ask(2, `svc1.${T}`);
     expect(cache.size).toBe(0);
     expect(logger.lines.filter((l) => l['msg'] === 'query')).toHaveLength(2);
+  });
+
+  it('reuses cached forwarded replies with TTLs aged as the cache plugin does, until it drops them', async () => {
+    const upstream = await startFakeUpstream({
+      records: { 'www.example.test': ['192.0.2.20'] },
+      ttl: 60,
+    });
+    try {
+      let now = 1_000_000;
+      const objects = staticSource(fixtureObjects(), () => 1700000000);
+      const metrics = new DnsMetrics();
+      const logger = memoryLogger('dns');
+      const cache = new ReplyCache(() => objects.generation());
+      const chain = buildDnsChain({
+        objects,
+        kubernetes: kubernetesOptions(),
+        forward: { upstreams: [upstream.address], allow: ['127.0.0.0/8'], timeoutMs: 5000 },
+        cache: { now: () => now },
+        logger,
+        metrics,
+      });
+      const server = new DnsServer({
+        host: '127.0.0.1',
+        port: 0,
+        handler: chain.handler,
+        logger,
+        metrics,
+        replyCache: cache,
+      });
+      const ttl = async (id: number): Promise<number | undefined> => {
+        const out = await server.handle(query(id, 'www.example.test'), client);
+        const a = dnsPacket.decode(out ?? Buffer.alloc(0)).answers?.[0];
+        expect(a).toMatchObject({ data: '192.0.2.20' });
+        return a && 'ttl' in a ? a.ttl : undefined;
+      };
+      expect(await ttl(1)).toBe(60); // forwarded, stored by the cache plugin
+      expect(cache.size).toBe(0);
+      expect(await ttl(2)).toBe(60); // a cache plugin hit, kept as bytes
+      expect(cache.size).toBe(1);
+      now += 2500;
+      expect(await ttl(3)).toBe(58); // from the bytes, aged
+      now += 1000;
+      expect(await ttl(4)).toBe(57);
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/coredns_cache_hits_total\{[^}]*type="success"[^}]*\} 3/);
+      expect(text).toMatch(/coredns_cache_requests_total\{[^}]*\} 4/);
+      now += 60_000;
+      expect(await ttl(5)).toBe(60); // expired: forwarded again
+      expect(cache.size).toBe(0);
+    } finally {
+      await upstream.close();
+    }
   });
 });

@@ -29,6 +29,10 @@ export interface DnsServerOptions {
   readonly replyCache?: ReplyCache;
 }
 
+/** coredns_dns_requests_total{family}: "2" for IPv6 clients, "1" otherwise (v4-mapped is v4). */
+const familyOf = (address: string): string =>
+  address.includes(':') && !address.startsWith('::ffff:') ? '2' : '1';
+
 export class DnsServer {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
@@ -151,10 +155,21 @@ export class DnsServer {
   private fromCache(msg: Buffer, client: ClientInfo, start: number): Buffer | undefined {
     const cache = this.opts.replyCache;
     if (!cache || msg.length < 12) return undefined;
-    const hit = cache.get(ReplyCache.key(msg, client.transport));
+    const key = ReplyCache.key(msg, client.transport);
+    const hit = cache.get(key);
     if (!hit) return undefined;
-    const out = ReplyCache.replyTo(hit, msg.readUInt16BE(0));
-    this.observe(client, hit, start);
+    const out = cache.replyTo(key, hit, msg.readUInt16BE(0));
+    if (!out) return undefined;
+    const m = this.opts.metrics;
+    if (m) {
+      const family = familyOf(client.address);
+      let slot = hit.slots[family];
+      if (!slot) {
+        slot = m.querySlot({ server: this.serverLabel, proto: client.transport, family, ...hit });
+        hit.slots[family] = slot;
+      }
+      slot.observe((performance.now() - start) / 1000);
+    }
     return out;
   }
 
@@ -167,7 +182,7 @@ export class DnsServer {
       {
         server: this.serverLabel,
         proto: client.transport,
-        family: client.address.includes(':') && !client.address.startsWith('::ffff:') ? '2' : '1',
+        family: familyOf(client.address),
         type: labels.type,
         rcode: labels.rcode,
         plugin: labels.plugin,
@@ -206,7 +221,10 @@ export class DnsServer {
         plugin: rep.plugin,
       };
       if (rep.stable === true)
-        this.opts.replyCache?.set(ReplyCache.key(msg, client.transport), out, labels);
+        this.opts.replyCache?.set(ReplyCache.key(msg, client.transport), out, {
+          ...labels,
+          ...(rep.aging ? { aging: rep.aging } : {}),
+        });
       this.observe(client, labels, start);
       return out;
     } catch (err) {

@@ -28,6 +28,8 @@ interface Entry {
   readonly stored: number;
   readonly expires: number;
   readonly kind: 'success' | 'denial';
+  /** Set when the entry leaves the map (replies reused by the server stop then). */
+  removed: boolean;
 }
 
 const ttlOf = (a: Answer): number => ('ttl' in a ? (a.ttl ?? 0) : 0);
@@ -52,14 +54,40 @@ export class CachePlugin implements Handler {
     return this.entries.size;
   }
 
+  /** Counter handles resolved once and batched (prom-client hashes label objects on every inc). */
+  private counters:
+    | {
+        readonly requests: { inc(): void };
+        readonly misses: { inc(): void };
+        readonly hits: Readonly<Record<Entry['kind'], { inc(): void }>>;
+      }
+    | undefined;
+
+  private count(): NonNullable<CachePlugin['counters']> | undefined {
+    const m = this.opts.metrics;
+    if (!m) return undefined;
+    if (!this.counters) {
+      const labels = { server: this.opts.server ?? '', zones: '.', view: '' };
+      this.counters = {
+        requests: m.batchedCounter(m.cacheRequests, labels),
+        misses: m.batchedCounter(m.cacheMisses, labels),
+        hits: {
+          success: m.batchedCounter(m.cacheHits, { ...labels, type: 'success' }),
+          denial: m.batchedCounter(m.cacheHits, { ...labels, type: 'denial' }),
+        },
+      };
+    }
+    return this.counters;
+  }
+
   async serveDNS(req: DnsRequest): Promise<DnsReply> {
-    const labels = { server: this.opts.server ?? '', zones: '.', view: '' };
-    this.opts.metrics?.cacheRequests.inc(labels);
+    const counters = this.count();
+    counters?.requests.inc();
     const key = `${req.qname.toLowerCase()}\u0000${req.qtype}\u0000${req.edns?.do ? 1 : 0}\u0000${req.cd ? 1 : 0}`;
     const now = this.now();
     const hit = this.entries.get(key);
     if (hit && hit.expires > now) {
-      this.opts.metrics?.cacheHits.inc({ ...labels, type: hit.kind });
+      counters?.hits[hit.kind].inc();
       const elapsed = Math.floor((now - hit.stored) / 1000);
       const age = (l: readonly Answer[]): Answer[] =>
         l.map((a) => ('ttl' in a ? { ...a, ttl: Math.max(0, ttlOf(a) - elapsed) } : a));
@@ -69,10 +97,12 @@ export class CachePlugin implements Handler {
         authorities: age(hit.reply.authorities),
         additionals: age(hit.reply.additionals),
         plugin: this.name,
+        stable: true,
+        aging: { elapsed, reuse: () => this.reuse(hit) },
       };
     }
     if (hit) this.remove(key);
-    this.opts.metrics?.cacheMisses.inc(labels);
+    counters?.misses.inc();
     if (!this.next)
       return {
         rcode: Rcode.SERVFAIL,
@@ -112,7 +142,13 @@ export class CachePlugin implements Handler {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.remove(oldest.value);
     }
-    this.entries.set(key, { reply: rep, stored: now, expires: now + ttl * 1000, kind });
+    this.entries.set(key, {
+      reply: rep,
+      stored: now,
+      expires: now + ttl * 1000,
+      kind,
+      removed: false,
+    });
     if (kind === 'success') this.successCount++;
     if (this.opts.metrics) {
       const success = this.successCount;
@@ -128,9 +164,20 @@ export class CachePlugin implements Handler {
     }
   }
 
+  /** A reuse of a reply served from `e`: seconds since stored, counted as a hit; undefined once gone. */
+  private reuse(e: Entry): number | undefined {
+    const now = this.now();
+    if (e.removed || e.expires <= now) return undefined;
+    const counters = this.count();
+    counters?.requests.inc();
+    counters?.hits[e.kind].inc();
+    return Math.floor((now - e.stored) / 1000);
+  }
+
   private remove(key: string): void {
     const e = this.entries.get(key);
     if (!e) return;
+    e.removed = true;
     this.entries.delete(key);
     if (e.kind === 'success') this.successCount--;
   }
