@@ -41,15 +41,13 @@ interface Call {
   readonly store: Store;
 }
 
-/** Parsed query strings: express 5 parses `req.query` again on every read. */
-const queries = new WeakMap<Request, Record<string, unknown>>();
+/** Where q() keeps the parsed query string on the request: express 5 parses `req.query` on every read. */
+const parsedQuery = Symbol('svclab.parsedQuery');
+const noQuery: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function q(req: Request, name: string): string | undefined {
-  let query = queries.get(req);
-  if (query === undefined) {
-    query = req.query;
-    queries.set(req, query);
-  }
+  const r = req as Request & { [parsedQuery]?: Record<string, unknown> };
+  const query = (r[parsedQuery] ??= req.url.includes('?') ? req.query : noQuery);
   const v = query[name];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
   return typeof v === 'string' ? v : undefined;
