@@ -6,7 +6,10 @@
 // ports; dnsperf measures, for each server and mix: peak QPS, then QPS and latency (from `-v`, per
 // query) at 80 % of that server's own peak. Before measuring, sample answers from both servers are
 // compared record by record, so both really serve the same data.
-// Prints a Markdown section for scripts/bench.mjs. Knob: DNSPERF_SECONDS (80 % runs; peak runs 0.8 × that).
+// Each run is repeated per entry of DNSPERF_WORKERS (default "1,2"): svclab with `--workers N` against
+// knotd with `udp-workers: N`, so both sides use the same number of answering threads/processes.
+// Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (80 % runs; peak runs 0.8 × that),
+// DNSPERF_WORKERS.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +28,7 @@ const CACHE_SECONDS = 30;
 const SECONDS = Number(process.env['DNSPERF_SECONDS'] ?? 10);
 const PEAK_SECONDS = Math.max(2, Math.round(SECONDS * 0.8));
 const PEAK_ROUNDS = 2;
+const WORKERS = (process.env['DNSPERF_WORKERS'] ?? '1,2').split(',').map(Number);
 const root = new URL('../../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'svclab-dnsperf-'));
 
@@ -163,7 +167,7 @@ async function waitAnswering(port: number, name: string, what: string, proc: Chi
   throw new Error(`${what} did not answer ${name} on port ${port}`);
 }
 
-function startKnot(port: number): ChildProcess {
+function startKnot(port: number, workers: number): ChildProcess {
   const conf = join(dir, 'knot.conf');
   writeFileSync(
     conf,
@@ -171,8 +175,8 @@ function startKnot(port: number): ChildProcess {
       'server:',
       `  rundir: "${dir}"`,
       `  listen: 127.0.0.1@${port}`,
-      // One UDP worker: the same single answering thread as svclab's event loop.
-      '  udp-workers: 1',
+      // As many UDP workers as svclab has answering processes (--workers).
+      `  udp-workers: ${workers}`,
       '  tcp-workers: 1',
       '  background-workers: 1',
       'database:',
@@ -210,7 +214,7 @@ function serverEntry(): { args: string[]; label: string } {
   return { args: ['--conditions=@svclab/source', '--import', 'tsx', join(src, 'main.ts')], label: 'from source via tsx (dist missing or stale)' };
 }
 
-async function startSvclab(upstreamPort: number, entry: string[]): Promise<{ proc: ChildProcess; port: number }> {
+async function startSvclab(upstreamPort: number, entry: string[], workers: number): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(
     process.execPath,
     [
@@ -229,6 +233,8 @@ async function startSvclab(upstreamPort: number, entry: string[]): Promise<{ pro
       String(CACHE_SECONDS),
       '--lameduck',
       '0',
+      '--workers',
+      String(workers),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'info' } },
   );
@@ -315,6 +321,7 @@ function dnsperf(port: number, queries: string, opts: { seconds: number; maxQps?
 }
 
 interface Row {
+  workers: number;
   server: string;
   mix: string;
   peak: Perf;
@@ -322,6 +329,7 @@ interface Row {
 }
 
 interface Target {
+  readonly workers: number;
   readonly server: string;
   readonly mix: string;
   readonly port: number;
@@ -346,8 +354,8 @@ function measurePair(queries: string, targets: readonly [Target, Target]): [Row,
     const runs = peaks[i] ?? [];
     const peak = runs.reduce((a, b) => (b.qps > a.qps ? b : a));
     const at80 = dnsperf(t.port, queries, { seconds: SECONDS, maxQps: peak.qps * 0.8 });
-    process.stderr.write(`dnsperf: ${t.server} ${t.mix}: peaks ${runs.map((p) => p.qps.toFixed(0)).join(', ')} QPS; at 80 %: ${JSON.stringify(at80)}\n`);
-    return { server: t.server, mix: t.mix, peak, at80 };
+    process.stderr.write(`dnsperf: ${t.server} ×${t.workers} ${t.mix}: peaks ${runs.map((p) => p.qps.toFixed(0)).join(', ')} QPS; at 80 %: ${JSON.stringify(at80)}\n`);
+    return { workers: t.workers, server: t.server, mix: t.mix, peak, at80 };
   });
   return [rows[0] as Row, rows[1] as Row];
 }
@@ -355,10 +363,10 @@ function measurePair(queries: string, targets: readonly [Target, Target]): [Row,
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
 
-async function main(): Promise<void> {
-  const load0 = loadavg()[0] ?? 0;
+/** Both servers with `workers` answering threads/processes, both mixes. */
+async function measureWith(workers: number, entry: string[]): Promise<{ rows: Row[]; diffs: string[] }> {
   const knotPort = await freePort();
-  const knot = startKnot(knotPort);
+  const knot = startKnot(knotPort, workers);
   let svclab: ChildProcess | undefined;
   const kill = (): void => {
     knot.kill('SIGKILL');
@@ -367,8 +375,7 @@ async function main(): Promise<void> {
   process.on('exit', kill);
   try {
     await waitAnswering(knotPort, svcName(HEADLESS), 'knotd', knot);
-    const entry = serverEntry();
-    const s = await startSvclab(knotPort, entry.args);
+    const s = await startSvclab(knotPort, entry, workers);
     svclab = s.proc;
     await waitAnswering(s.port, svcName(HEADLESS), 'svclab dns', s.proc);
     const diffs = await sameAnswers(s.port, knotPort);
@@ -377,14 +384,32 @@ async function main(): Promise<void> {
     const fq = forwardedQueries();
     const rows: Row[] = [
       ...measurePair(cq, [
-        { server: 'svclab dns', mix: 'cluster names', port: s.port },
-        { server: 'knotd', mix: 'cluster names', port: knotPort },
+        { workers, server: 'svclab dns', mix: 'cluster names', port: s.port },
+        { workers, server: 'knotd', mix: 'cluster names', port: knotPort },
       ]),
       ...measurePair(fq, [
-        { server: 'svclab dns', mix: 'forwarded names, cached', port: s.port, fill: true },
-        { server: 'knotd', mix: 'example.test, authoritative', port: knotPort },
+        { workers, server: 'svclab dns', mix: 'forwarded names, cached', port: s.port, fill: true },
+        { workers, server: 'knotd', mix: 'example.test, authoritative', port: knotPort },
       ]),
     ];
+    return { rows, diffs };
+  } finally {
+    kill();
+    process.off('exit', kill);
+  }
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg()[0] ?? 0;
+  const entry = serverEntry();
+  try {
+    const rows: Row[] = [];
+    const diffs: string[] = [];
+    for (const w of WORKERS) {
+      const r = await measureWith(w, entry.args);
+      rows.push(...r.rows);
+      diffs.push(...r.diffs);
+    }
     const load1 = loadavg()[0] ?? 0;
     const ratio = (i: number): string => {
       const a = rows[i]?.peak.qps ?? NaN;
@@ -399,14 +424,14 @@ async function main(): Promise<void> {
         '',
         `${fmt(SERVICES)} Services in ${NAMESPACES} namespaces (${fmt(HEADLESS)} headless × ${ENDPOINTS} endpoints), TTL ${TTL}. dnsperf ${dnsperfVersion} over UDP, ` +
           `\`-c 8 -T 1 -q 200\`; peak = best of ${PEAK_ROUNDS} unlimited runs of ${PEAK_SECONDS} s, alternating between the servers, then ${SECONDS} s at \`-Q\` 80 % of that server's own peak with per-query latencies from \`-v\`. ` +
-          `${knotVersion} with 1 UDP worker serves the same records from a generated zone file. svclab dns runs ${entry.label} with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
+          `${knotVersion} serves the same records from a generated zone file with as many UDP workers as svclab dns has answering processes (\`--workers\`; column \"procs\"). svclab dns runs ${entry.label} with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
           `(\`example.test.\`, ${fmt(FORWARDED)} names, each asked once before measuring). Every run is preceded by 3 s of unmeasured warm-up (JIT). Cluster names: ½ A ClusterIP, ¼ A headless, ¼ SRV \`_http._tcp\`.`,
         '',
-        '| server | query mix | peak QPS | svclab / native | QPS at 80 % | p50 ms at 80 % | p99 ms at 80 % | avg ms at 80 % | lost at 80 % |',
-        '|---|---|---|---|---|---|---|---|---|',
+        '| procs | server | query mix | peak QPS | svclab / native | QPS at 80 % | p50 ms at 80 % | p99 ms at 80 % | avg ms at 80 % | lost at 80 % |',
+        '|---|---|---|---|---|---|---|---|---|---|',
         ...rows.map(
           (r, i) =>
-            `| ${r.server} | ${r.mix} | ${fmt(r.peak.qps)} | ${i % 2 === 0 ? ratio(i) : ''} | ${fmt(r.at80.qps)} | ${ms(r.at80.p50Ms)} | ${ms(r.at80.p99Ms)} | ${ms(r.at80.avgMs)} | ${r.at80.lostPct.toFixed(2)} % |`,
+            `| ${r.workers} | ${r.server} | ${r.mix} | ${fmt(r.peak.qps)} | ${i % 2 === 0 ? ratio(i) : ''} | ${fmt(r.at80.qps)} | ${ms(r.at80.p50Ms)} | ${ms(r.at80.p99Ms)} | ${ms(r.at80.avgMs)} | ${r.at80.lostPct.toFixed(2)} % |`,
         ),
         '',
         `Answers compared on sample names before the runs: ${diffs.length === 0 ? 'identical records and TTLs' : `${diffs.length} differ (see stderr)`}. ` +
@@ -416,7 +441,6 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
