@@ -7,8 +7,11 @@ import { namespacedKey } from '@svclab/apimachinery';
 import { podReadyTransitionTime } from './pod-util.js';
 
 interface ServiceState {
-  /** Pod name → its trigger time, with the text it was parsed from (reused while unchanged). */
-  lastPodTriggerTimes: Map<string, { readonly raw: string; readonly t: number }>;
+  /**
+   * Pod name → its trigger time as the pod's own text (a reference, no copy; only set ones):
+   * equal text means an unchanged time, so a sync parses only what changed.
+   */
+  lastPodTriggerTimes: Map<string, string>;
   lastServiceTriggerTime: number;
 }
 
@@ -35,17 +38,20 @@ export class TriggerTimeTracker {
   compute(service: Service, pods: readonly Pod[]): Date | undefined {
     const key = namespacedKey(service.metadata.namespace ?? '', service.metadata.name ?? '');
     const prev = this.#states.get(key);
-    const podTimes: ServiceState['lastPodTriggerTimes'] = new Map();
+    const podTimes = new Map<string, string>();
     let minChanged = 0;
     for (const pod of pods) {
       const raw = podReadyTransitionTime(pod) ?? '';
       const name = pod.metadata.name ?? '';
       const last = prev?.lastPodTriggerTimes.get(name);
-      // Date.parse for every pod of every sync is measurable: parse only text that changed.
-      const t = last?.raw === raw ? last.t : parseTime(raw);
+      if (last === raw) {
+        podTimes.set(name, raw); // unchanged (and set: only set times are kept)
+        continue;
+      }
+      const t = parseTime(raw);
       if (t === 0) continue;
-      podTimes.set(name, { raw, t });
-      if (t > (last?.t ?? 0)) minChanged = minSet(minChanged, t);
+      podTimes.set(name, raw);
+      if (t > parseTime(last)) minChanged = minSet(minChanged, t);
     }
     const svcTime = parseTime(service.metadata.creationTimestamp);
     if (svcTime > (prev?.lastServiceTriggerTime ?? 0)) minChanged = minSet(minChanged, svcTime);
