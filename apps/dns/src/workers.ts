@@ -53,8 +53,16 @@ export async function runPrimary(cfg: DnsConfig, logger: Logger): Promise<void> 
     });
   };
   cluster.on('exit', (w: Worker, code: number | null, signal: string | null) => {
+    const state = states.get(w.id);
     states.delete(w.id);
     if (stopping) return;
+    if (!announced && state?.port === undefined) {
+      // Startup failed (bad flags, address in use, …): exit as the single process would.
+      logger.error('worker failed before listening; exiting', { pid: w.process.pid, code, signal });
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGKILL');
+      process.exit(code !== null && code !== 0 ? code : 1);
+    }
     logger.error('worker exited; restarting', {
       pid: w.process.pid,
       code,
