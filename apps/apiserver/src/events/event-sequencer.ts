@@ -68,6 +68,9 @@ export class EventSequencer {
           this.logger.warn('undecodable change event', { subject: msg.subject, err: decodeErr });
           return;
         }
+        // Nothing queued for this resource: an in-order event (the common case) is delivered right
+        // here, without a promise chain step; anything else waits its turn.
+        if (!this.chains.has(e.resource) && this.handleInOrder(e)) return;
         void this.enqueue(e.resource, () => this.handle(e));
       },
     });
@@ -119,11 +122,17 @@ export class EventSequencer {
     }
   }
 
+  /** Runs `job` after every job queued for `resource`; the chain is dropped once it runs dry. */
   private enqueue(resource: string, job: () => Promise<void>): Promise<void> {
     const prev = this.chains.get(resource) ?? Promise.resolve();
-    const next = prev.then(job).catch((err: unknown) => {
-      this.logger.error('event sequencing failed', { resource, err });
-    });
+    const next: Promise<void> = prev
+      .then(job)
+      .catch((err: unknown) => {
+        this.logger.error('event sequencing failed', { resource, err });
+      })
+      .then(() => {
+        if (this.chains.get(resource) === next) this.chains.delete(resource);
+      });
     this.chains.set(resource, next);
     return next;
   }
@@ -145,16 +154,23 @@ export class EventSequencer {
     }
   }
 
-  private async handle(e: ChangeEvent): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * The synchronous part of `handle`: drops a duplicate (or anything after stop), delivers an
+   * in-order event. false: a gap, which needs `handle`'s catch-up.
+   */
+  private handleInOrder(e: ChangeEvent): boolean {
+    if (this.stopped) return true;
     const last = this.last.get(e.resource);
-    const base = last ?? this.opts.startRev;
-    if (e.rev <= base) return; // duplicate or history
+    if (e.rev <= (last ?? this.opts.startRev)) return true; // duplicate or history
     const inOrder = last === undefined ? e.prev <= this.opts.startRev : e.prev === last;
-    if (inOrder) {
-      this.deliver(e);
-      return;
-    }
+    if (!inOrder) return false;
+    this.deliver(e);
+    return true;
+  }
+
+  private async handle(e: ChangeEvent): Promise<void> {
+    if (this.handleInOrder(e)) return;
+    const base = this.last.get(e.resource) ?? this.opts.startRev;
     this.counts.gaps++;
     this.logger.debug('gap in change events; replaying', {
       resource: e.resource,
