@@ -133,8 +133,9 @@ export async function runPrimary(cfg: DnsConfig, logger: Logger): Promise<void> 
   process.on('SIGINT', () => {
     onSignal('SIGINT');
   });
-  // `--objects`: each worker re-reads the file.
+  // `--objects`: each worker re-reads the file (workers on informers have nothing to reload).
   process.on('SIGHUP', () => {
+    if (cfg.objectsFile === undefined) return;
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
   });
 }
