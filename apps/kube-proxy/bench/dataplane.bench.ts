@@ -208,6 +208,9 @@ async function restoreInNetns(n: number, eps: number): Promise<string> {
   }
 }
 
+/** The data plane process, killed if the bench fails (else it outlives us, holding our stderr). */
+let proxyChild: ChildProcess | undefined;
+
 /** Starts the data plane in its own process (proxy-process.ts); resolves with its ports. */
 async function startProxyProcess(podPort: number): Promise<{ child: ChildProcess; entry: { host: string; port: number }; nodePort: number }> {
   const np = createServer();
@@ -217,6 +220,7 @@ async function startProxyProcess(podPort: number): Promise<{ child: ChildProcess
   await new Promise<void>((r) => { np.close(() => { r(); }); });
   const file = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
   const child = spawn(process.execPath, [...process.execArgv, file, nodeIP, podIP, String(podPort), clusterIP, String(nodePort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  proxyChild = child;
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout?.on('data', (b: Buffer) => {
@@ -294,6 +298,7 @@ main().then(
   () => { process.exit(0); },
   (err: unknown) => {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    proxyChild?.kill('SIGKILL');
     process.exit(1);
   },
 );

@@ -13,6 +13,7 @@ import type { Logger } from '@svclab/telemetry';
 import { ConntrackTable, tupleKey, type ConntrackEntry, type ConntrackTuple } from '../conntrack.js';
 import type { KubeProxyMetrics } from '../metrics.js';
 import type { Dataplane, DataplaneSnapshot, ListenerSpec } from './dataplane.js';
+import { isPortTaken, SourcePorts } from './source-ports.js';
 import { namespaceFromUsername, readSocksRequest, SocksCommand, SocksReply, writeSocksReply } from './socks5.js';
 
 /** What the rules say about a new connection. */
@@ -41,6 +42,9 @@ export interface UserspaceDataplaneOptions {
   readonly rand?: () => number;
   readonly clock?: Clock;
 }
+
+/** Ports tried for a backend connection before letting the kernel choose. */
+const MaxPortAttempts = 8;
 
 type EntryKind = 'socks' | 'nodeport' | 'externalip';
 
@@ -95,6 +99,7 @@ export class UserspaceDataplane implements Dataplane {
   private sweep: NodeJS.Timeout | undefined;
   private readonly clock: Clock;
   private readonly rand: () => number;
+  private readonly sourcePorts = new SourcePorts();
 
   constructor(private readonly opts: UserspaceDataplaneOptions) {
     this.clock = opts.clock ?? realClock;
@@ -236,30 +241,44 @@ export class UserspaceDataplane implements Dataplane {
       this.opts.metrics.dataplaneConnections.inc({ entry, protocol: 'TCP', verdict: 'conntrack-full' });
       return { fail: 'drop' };
     }
-    const up = connect({ host: route.ip, port: route.port, localAddress: route.sourceIP, allowHalfOpen: true, noDelay: true });
-    this.track(up);
-    const res = await new Promise<{ sock: Socket; tuple: ConntrackTuple } | { fail: 'refused' | 'unreachable' }>((resolve) => {
-      const timer = setTimeout(() => {
-        up.destroy();
-        resolve({ fail: 'unreachable' });
-      }, this.opts.connectTimeoutMs ?? 10_000);
-      up.once('connect', () => {
-        clearTimeout(timer);
-        resolve({ sock: up, tuple });
-      });
-      up.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        resolve({ fail: err.code === 'ECONNREFUSED' ? 'refused' : 'unreachable' });
-      });
-    });
-    if ('fail' in res) {
+    const up = await this.connectFrom(route);
+    if (typeof up === 'string') {
       this.conntrack.delete(tuple);
-      this.opts.metrics.dataplaneConnections.inc({ entry, protocol: 'TCP', verdict: res.fail });
-      return res;
+      this.opts.metrics.dataplaneConnections.inc({ entry, protocol: 'TCP', verdict: up });
+      return { fail: up };
     }
     this.opts.metrics.dataplaneConnections.inc({ entry, protocol: 'TCP', verdict: route.translated ? 'dnat' : 'direct' });
     up.once('close', () => { this.conntrack.delete(tuple); });
-    return res;
+    return { sock: up, tuple };
+  }
+
+  /** Connects to the backend from `route.sourceIP`, on a port we name (see source-ports.ts). */
+  private async connectFrom(route: { readonly ip: string; readonly port: number; readonly sourceIP: string }): Promise<Socket | 'refused' | 'unreachable'> {
+    for (let attempt = 0; ; attempt++) {
+      // After repeated clashes (a crowded range) the kernel picks.
+      const localPort = attempt < MaxPortAttempts ? this.sourcePorts.pick() : 0;
+      const r = await this.connectOnce(route, localPort);
+      if (r !== 'taken' || localPort === 0) return r === 'taken' ? 'unreachable' : r;
+    }
+  }
+
+  private connectOnce(route: { readonly ip: string; readonly port: number; readonly sourceIP: string }, localPort: number): Promise<Socket | 'refused' | 'unreachable' | 'taken'> {
+    const up = connect({ host: route.ip, port: route.port, localAddress: route.sourceIP, localPort, allowHalfOpen: true, noDelay: true });
+    this.track(up);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        up.destroy();
+        resolve('unreachable');
+      }, this.opts.connectTimeoutMs ?? 10_000);
+      up.once('connect', () => {
+        clearTimeout(timer);
+        resolve(up);
+      });
+      up.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        resolve(err.code === 'ECONNREFUSED' ? 'refused' : isPortTaken(err) ? 'taken' : 'unreachable');
+      });
+    });
   }
 
   /** Splices two sockets; either closing tears down the other. */
