@@ -33,103 +33,126 @@ export class SocksProtocolError extends Error {
   override readonly name = 'SocksProtocolError';
 }
 
-/** Buffers a socket's data so the handshake can read exact byte counts. */
-class Reader {
-  private buf: Buffer = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
-  private ended = false;
-  private readonly onData = (b: Buffer): void => {
-    this.buf = this.buf.length === 0 ? b : Buffer.concat([this.buf, b]);
-    this.wake();
-  };
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.wake();
-  };
-
-  constructor(private readonly sock: Socket) {
-    sock.on('data', this.onData);
-    sock.once('end', this.onEnd);
-    sock.once('close', this.onEnd);
-  }
-
-  async read(n: number): Promise<Buffer> {
-    while (this.buf.length < n) {
-      if (this.ended) throw new SocksProtocolError('connection closed during the SOCKS handshake');
-      await new Promise<void>((r) => { this.waiter = r; });
-    }
-    const out = this.buf.subarray(0, n);
-    this.buf = this.buf.subarray(n);
-    return out;
-  }
-
-  /** Stops reading; returns what was buffered beyond the handshake. */
-  detach(): Buffer {
-    this.sock.off('data', this.onData);
-    this.sock.off('end', this.onEnd);
-    this.sock.off('close', this.onEnd);
-    this.sock.pause();
-    return this.buf;
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-}
-
 function ipv6String(b: Buffer): string {
   const parts: string[] = [];
   for (let i = 0; i < 16; i += 2) parts.push(b.readUInt16BE(i).toString(16));
   return parts.join(':');
 }
 
+/** Where the handshake is: each stage waits until its whole message is buffered. */
+type Stage = 'greeting' | 'auth' | 'request';
+
 /**
  * Runs the greeting, optional RFC 1929 auth and reads the request. The socket is paused
  * afterwards; reply with `writeSocksReply`. Rejects with SocksProtocolError on bad input.
+ * Parses synchronously in the 'data' handler (one promise per handshake, no hop per field).
  */
-export async function readSocksRequest(sock: Socket): Promise<SocksRequest> {
-  const r = new Reader(sock);
-  try {
-    const [ver, nMethods] = await r.read(2);
-    if (ver !== 5) throw new SocksProtocolError(`unsupported SOCKS version ${String(ver)}`);
-    const methods = await r.read(nMethods ?? 0);
+export function readSocksRequest(sock: Socket): Promise<SocksRequest> {
+  return new Promise((resolve, reject) => {
+    let buf: Buffer = Buffer.alloc(0);
+    let stage: Stage = 'greeting';
     let username: string | undefined;
-    if (methods.includes(2)) {
-      sock.write(Buffer.from([5, 2]));
-      const [aver, ulen] = await r.read(2);
-      if (aver !== 1) throw new SocksProtocolError('bad auth version');
-      username = (await r.read(ulen ?? 0)).toString('utf8');
-      const [plen] = await r.read(1);
-      await r.read(plen ?? 0);
-      sock.write(Buffer.from([1, 0]));
-    } else if (methods.includes(0)) {
-      sock.write(Buffer.from([5, 0]));
-    } else {
-      if (!sock.writableEnded) sock.end(Buffer.from([5, 0xff]));
-      throw new SocksProtocolError('no acceptable auth method');
-    }
-    const [rver, command, , atyp] = await r.read(4);
-    if (rver !== 5) throw new SocksProtocolError('bad request version');
-    let host: string;
-    let hostIsName = false;
-    if (atyp === 1) host = [...(await r.read(4))].join('.');
-    else if (atyp === 4) host = ipv6String(await r.read(16));
-    else if (atyp === 3) {
-      const [len] = await r.read(1);
-      host = (await r.read(len ?? 0)).toString('utf8');
-      hostIsName = true;
-    } else {
-      writeSocksReply(sock, SocksReply.AddressTypeNotSupported);
-      throw new SocksProtocolError(`unsupported address type ${String(atyp)}`);
-    }
-    const port = (await r.read(2)).readUInt16BE(0);
-    return { command: command ?? 0, host, hostIsName, port, ...(username === undefined ? {} : { username }), rest: r.detach() };
-  } catch (err) {
-    r.detach();
-    throw err;
+    const detach = (): void => {
+      sock.off('data', onData);
+      sock.off('end', onEnd);
+      sock.off('close', onEnd);
+      sock.pause();
+    };
+    /** Consumes one complete message of the current stage; false when more bytes are needed. */
+    const step = (): SocksRequest | boolean => {
+      if (stage === 'greeting') {
+        if (buf.length < 2) return false;
+        if (buf[0] !== 5) throw new SocksProtocolError(`unsupported SOCKS version ${String(buf[0])}`);
+        const end = 2 + (buf[1] ?? 0);
+        if (buf.length < end) return false;
+        const methods = buf.subarray(2, end);
+        buf = buf.subarray(end);
+        if (methods.includes(2)) {
+          sock.write(Buffer.from([5, 2]));
+          stage = 'auth';
+        } else if (methods.includes(0)) {
+          sock.write(Buffer.from([5, 0]));
+          stage = 'request';
+        } else {
+          if (!sock.writableEnded) sock.end(Buffer.from([5, 0xff]));
+          throw new SocksProtocolError('no acceptable auth method');
+        }
+        return true;
+      }
+      if (stage === 'auth') {
+        if (buf.length < 2) return false;
+        if (buf[0] !== 1) throw new SocksProtocolError('bad auth version');
+        const ulen = buf[1] ?? 0;
+        if (buf.length < 3 + ulen) return false;
+        const end = 3 + ulen + (buf[2 + ulen] ?? 0);
+        if (buf.length < end) return false;
+        username = buf.subarray(2, 2 + ulen).toString('utf8');
+        buf = buf.subarray(end);
+        sock.write(Buffer.from([1, 0]));
+        stage = 'request';
+        return true;
+      }
+      return parseRequest(buf, sock, username);
+    };
+    const onData = (b: Buffer): void => {
+      buf = buf.length === 0 ? b : Buffer.concat([buf, b]);
+      try {
+        for (;;) {
+          const r = step();
+          if (r === false) return;
+          if (r !== true) {
+            detach();
+            resolve(r);
+            return;
+          }
+        }
+      } catch (err) {
+        detach();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    const onEnd = (): void => {
+      detach();
+      reject(new SocksProtocolError('connection closed during the SOCKS handshake'));
+    };
+    sock.on('data', onData);
+    sock.once('end', onEnd);
+    sock.once('close', onEnd);
+  });
+}
+
+/** The request (VER CMD RSV ATYP DST.ADDR DST.PORT) at the start of `buf`, or false if incomplete. */
+function parseRequest(buf: Buffer, sock: Socket, username: string | undefined): SocksRequest | false {
+  if (buf.length < 4) return false;
+  if (buf[0] !== 5) throw new SocksProtocolError('bad request version');
+  const atyp = buf[3];
+  let host: string;
+  let off: number;
+  if (atyp === 1) {
+    if (buf.length < 10) return false;
+    host = `${String(buf[4])}.${String(buf[5])}.${String(buf[6])}.${String(buf[7])}`;
+    off = 8;
+  } else if (atyp === 4) {
+    if (buf.length < 22) return false;
+    host = ipv6String(buf.subarray(4, 20));
+    off = 20;
+  } else if (atyp === 3) {
+    if (buf.length < 5) return false;
+    off = 5 + (buf[4] ?? 0);
+    if (buf.length < off + 2) return false;
+    host = buf.subarray(5, off).toString('utf8');
+  } else {
+    writeSocksReply(sock, SocksReply.AddressTypeNotSupported);
+    throw new SocksProtocolError(`unsupported address type ${String(atyp)}`);
   }
+  return {
+    command: buf[1] ?? 0,
+    host,
+    hostIsName: atyp === 3,
+    port: buf.readUInt16BE(off),
+    ...(username === undefined ? {} : { username }),
+    rest: buf.subarray(off + 2),
+  };
 }
 
 /** Writes a reply with an IPv4 bound address (0.0.0.0:0 unless given). */
