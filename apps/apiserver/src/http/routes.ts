@@ -260,7 +260,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     const body = await readBody(req);
     const obj = decodeObject(r.info, body);
     checkFields(c, obj as unknown as Record<string, unknown>);
-    const created = await store.create(r.namespace ?? '', obj, ctx);
+    const created = await store.createOwned(r.namespace ?? '', obj, ctx);
     sendJSON(res, 201, encodeOne(req, r.info, created));
   }
 

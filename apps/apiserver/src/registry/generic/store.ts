@@ -175,8 +175,13 @@ export class Store {
   }
 
   /** POST: defaults are applied by the caller's strategy chain here, in upstream order (§1.1). */
-  async create(namespace: string, body: KubeObject, ctx: RequestContext): Promise<KubeObject> {
-    const obj = this.withType(structuredClone(body));
+  create(namespace: string, body: KubeObject, ctx: RequestContext): Promise<KubeObject> {
+    return this.createOwned(namespace, structuredClone(body), ctx);
+  }
+
+  /** create() of an object the caller hands over. NOTE: `body` is mutated; it must not be used after. */
+  async createOwned(namespace: string, body: KubeObject, ctx: RequestContext): Promise<KubeObject> {
+    const obj = this.withType(body);
     this.checkNamespace(obj, namespace);
     const m = obj.metadata;
     const explicitName = m.name !== undefined && m.name !== '';
@@ -285,7 +290,7 @@ export class Store {
         if (current === undefined) {
           if (subresource !== undefined || !allowCreate) throw newNotFound(this.gr, name);
           this.checkName(desired, name);
-          return { object: await this.create(namespace, desired, ctx), created: true };
+          return { object: await this.createOwned(namespace, desired, ctx), created: true };
         }
         return { object: await this.updateOnce(desired, this.withType(current), { ...opts, ref }), created: false };
       } catch (err) {
