@@ -11,6 +11,7 @@
 //      ADDED/MODIFIED/DELETED on a cluster-wide watch) — target 1, as upstream.
 // Size: BENCH_SERVICES (default 1000) × BENCH_PODS_PER_SERVICE (default 100).
 // Profiling: BENCH_CONTROLLER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (node flags of the controller).
+// A/B: BENCH_CONTROLLER_MAIN=<path to another build's main.js> runs that controller instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,7 +22,8 @@ import { freePort, startNats, startRedis, waitForPort } from '@svclab/testkit';
 
 const root = resolve(import.meta.dirname, '../../..');
 const apiserverMain = join(root, 'apps/apiserver/dist/main.js');
-const controllerMain = join(root, 'apps/endpointslice-controller/dist/main.js');
+/** BENCH_CONTROLLER_MAIN: another build of the controller (A/B runs against an older commit). */
+const controllerMain = process.env['BENCH_CONTROLLER_MAIN'] ?? join(root, 'apps/endpointslice-controller/dist/main.js');
 const services = Number(process.env['BENCH_SERVICES'] ?? '1000');
 const podsPerService = Number(process.env['BENCH_PODS_PER_SERVICE'] ?? '100');
 const changes = Number(process.env['BENCH_CHANGES'] ?? '100');
