@@ -1,7 +1,7 @@
 // A fake upstream DNS server on loopback for forward/cache tests: answers A queries from a table,
 // NXDOMAIN otherwise, and can force TC over UDP for chosen names. Counts the queries it saw.
 import { createSocket, type Socket } from 'node:dgram';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket as TcpSocket } from 'node:net';
 import dnsPacket, { type Answer } from 'dns-packet';
 
 export interface FakeUpstream {
@@ -70,15 +70,34 @@ function answerFor(
   });
 }
 
+/** UDP on a free port and TCP on the same number, retried when that TCP port is taken. */
+async function bindPair(
+  onConnection: (s: TcpSocket) => void,
+): Promise<{ udp: Socket; tcp: Server }> {
+  for (let attempt = 0; ; attempt++) {
+    const udp: Socket = createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const tcp: Server = createServer(onConnection);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(udp.address().port, '127.0.0.1', () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+      return { udp, tcp };
+    } catch (err) {
+      // The number is free for UDP but an outgoing TCP connection holds it: try another.
+      udp.close();
+      if (attempt >= 20) throw err;
+    }
+  }
+}
+
 export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<FakeUpstream> {
   const queries: string[] = [];
-  const udp: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-  const port = udp.address().port;
-  udp.on('message', (msg, rinfo) => {
-    udp.send(answerFor({ ...opts, log: queries }, msg, 'udp'), rinfo.port, rinfo.address);
-  });
-  const tcp: Server = createServer((s) => {
+  const { udp, tcp } = await bindPair((s) => {
     let buf = Buffer.alloc(0);
     s.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
@@ -93,7 +112,9 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions): Promise<Fake
     });
     s.on('error', () => s.destroy());
   });
-  await new Promise<void>((resolve) => tcp.listen(port, '127.0.0.1', resolve));
+  udp.on('message', (msg, rinfo) => {
+    udp.send(answerFor({ ...opts, log: queries }, msg, 'udp'), rinfo.port, rinfo.address);
+  });
   return {
     address: `127.0.0.1:${(tcp.address() as AddressInfo).port}`,
     queries,
