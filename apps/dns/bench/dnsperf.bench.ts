@@ -365,16 +365,27 @@ const ms = (n: number | undefined): string => (n === undefined || Number.isNaN(n
 
 /** Both servers with `workers` answering threads/processes, both mixes. */
 async function measureWith(workers: number, entry: string[]): Promise<{ rows: Row[]; diffs: string[] }> {
-  const knotPort = await freePort();
-  const knot = startKnot(knotPort, workers);
+  // A free UDP port can still be taken for TCP (outgoing connections): knotd then exits; try another.
+  let knotPort = 0;
+  let knot: ChildProcess | undefined;
+  for (let attempt = 0; knot === undefined; attempt++) {
+    knotPort = await freePort();
+    const k = startKnot(knotPort, workers);
+    try {
+      await waitAnswering(knotPort, svcName(HEADLESS), 'knotd', k);
+      knot = k;
+    } catch (err) {
+      k.kill('SIGKILL');
+      if (attempt >= 5) throw err;
+    }
+  }
   let svclab: ChildProcess | undefined;
   const kill = (): void => {
-    knot.kill('SIGKILL');
+    knot?.kill('SIGKILL');
     svclab?.kill('SIGKILL');
   };
   process.on('exit', kill);
   try {
-    await waitAnswering(knotPort, svcName(HEADLESS), 'knotd', knot);
     const s = await startSvclab(knotPort, entry, workers);
     svclab = s.proc;
     await waitAnswering(s.port, svcName(HEADLESS), 'svclab dns', s.proc);

@@ -89,7 +89,7 @@ export class DnsServer {
         this.udp?.send(cached, rinfo.port, rinfo.address);
         return;
       }
-      void this.handle(msg, client).then((out) => {
+      void this.answer(msg, client, performance.now()).then((out) => {
         if (out) this.udp?.send(out, rinfo.port, rinfo.address);
       });
     });
@@ -194,8 +194,15 @@ export class DnsServer {
   /** One query in, the reply bytes out (undefined: drop). Never rejects. */
   async handle(msg: Buffer, client: ClientInfo): Promise<Buffer | undefined> {
     const start = performance.now();
-    const cached = this.fromCache(msg, client, start);
-    if (cached) return cached;
+    return this.fromCache(msg, client, start) ?? this.answer(msg, client, start);
+  }
+
+  /** handle() without the reply cache lookup (the UDP path has made it already). Never rejects. */
+  private async answer(
+    msg: Buffer,
+    client: ClientInfo,
+    start: number,
+  ): Promise<Buffer | undefined> {
     try {
       const q = parseQuery(msg, client);
       if (q.kind === 'drop') return undefined;
