@@ -86,6 +86,8 @@ describe('Service create with the ClusterIP claimed by the write', () => {
     const dry = (await store.create('default', svc('dry'), { dryRun: true })) as Service;
     expect(ips.contains(dry.spec?.clusterIP ?? '')).toBe(true);
     await expect(store.create('nope', svc('dry'), { dryRun: true })).rejects.toSatisfy(isNotFound);
+    // No namespace at all (POST on the all-namespaces path): `namespaces "" not found`, as before.
+    await expect(store.create('', svc('none'), {})).rejects.toSatisfy(isNotFound);
 
     expect(await ips.used()).toBe(2);
     expect(await storage.currentRev()).toBe(rev);

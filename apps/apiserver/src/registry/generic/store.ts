@@ -209,7 +209,7 @@ export class Store {
     // The write checks the namespace atomically (no round trip of its own); the error paths before
     // it check first, so a missing namespace still wins over allocation and validation errors, as
     // upstream's NamespaceLifecycle admission runs before both.
-    const nsInWrite = this.info.namespaced && ctx.dryRun !== true;
+    const nsInWrite = this.info.namespaced && ctx.dryRun !== true && namespace !== '';
     if (!nsInWrite) await this.ensureNamespace(namespace);
     // FillObjectMetaSystemFields
     m.uid = randomUUID();
