@@ -247,7 +247,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
     expect(r).toBe(`pod-a ${nodeIP}\n`);
   });
 
-  it.runIf(mode === 'iptables')('externalTrafficPolicy Local: dropped on a node without a local endpoint; health check port says 503', async () => {
+  it('externalTrafficPolicy Local: dropped on a node without a local endpoint; health check port says 503', async () => {
     const r = await tcpRequest(nodeIP, localNodePort, { localAddress: '127.5.0.9' });
     expect(r.data).toBe('');
     const hc = await fetch(`http://${nodeIP}:${String(hcPort)}/`);
@@ -255,7 +255,7 @@ describe.each<ProxyMode>(['iptables', 'ipvs'])('proxier + userspace data plane (
     expect(await hc.json()).toEqual({ service: { namespace: 'default', name: 'local' }, localEndpoints: 0, serviceProxyHealthy: true });
   });
 
-  it.runIf(mode === 'iptables')('externalTrafficPolicy Local: a local endpoint sees the client address; health check 200', async () => {
+  it('externalTrafficPolicy Local: a local endpoint sees the client address; health check 200', async () => {
     const slice = slices[4];
     if (slice === undefined) throw new Error('fixture');
     const next = { ...slice, endpoints: [ep(podIPs[1] ?? '', nodeName)] };

@@ -81,6 +81,16 @@ describe('renderIpvs: ipvsadm -Ln', () => {
     expect(ipvsadmText).toContain(line);
   });
 
+  it('marks the external virtual servers of an eTP Local fallback (not the ClusterIP one)', () => {
+    const { virtualServers } = renderIpvs(overallIptablesFixture(), node);
+    const fallback = virtualServers.filter((v) => v.localFallback === true);
+    expect(fallback.map((v) => `${v.kind} ${v.address}:${v.port}`)).toContain(
+      'LoadBalancer 1.2.3.4:80',
+    );
+    expect(fallback.every((v) => v.kind !== 'ClusterIP')).toBe(true);
+    expect(virtualServers.find((v) => v.address === '172.30.0.41')?.localFallback).toBeUndefined();
+  });
+
   it('sorts by protocol, then address numerically, then port', () => {
     const { virtualServers } = renderIpvs(overallIptablesFixture(), node);
     const keys = virtualServers.map((v) => `${v.protocol} ${v.address}:${v.port}`);

@@ -49,6 +49,12 @@ export interface VirtualServer {
   readonly servicePortName: string;
   readonly kind: 'ClusterIP' | 'ExternalIP' | 'LoadBalancer' | 'NodePort';
   readonly realServers: readonly RealServer[];
+  /**
+   * externalTrafficPolicy Local without a local endpoint: the real servers are the cluster-wide
+   * fallback (kubernetes#97081) that only pods on this node can use — an external client's
+   * connection reaches a remote pod unSNATed and the pod's reply, sent straight back, is discarded.
+   */
+  readonly localFallback?: true;
 }
 
 export interface IPSetContent {
@@ -224,11 +230,12 @@ function realServersFor(
   endpoints: readonly EndpointInfo[],
   info: ServicePortInfo,
   at: { node: ProxyNode; onlyNodeLocal: boolean },
-): { address: string; port: number; weight: number }[] {
+): { servers: { address: string; port: number; weight: number }[]; localFallback: boolean } {
   const cat = categorizeEndpoints(endpoints, info, at.node);
   let chosen: readonly EndpointInfo[] = cat.clusterEndpoints;
   // syncEndpoint: Local policy uses local endpoints, falling back to cluster ones (kubernetes#97081).
   if (at.onlyNodeLocal && cat.localEndpoints.length > 0) chosen = cat.localEndpoints;
+  const localFallback = at.onlyNodeLocal && cat.localEndpoints.length === 0 && chosen.length > 0;
   const picked = new Set(chosen.map((e) => e.endpoint));
   const out = chosen.map((e) => ({ address: e.ip, port: e.port, weight: 1 }));
   // Graceful termination: a serving, terminating endpoint that is no longer used stays at weight 0.
@@ -236,7 +243,7 @@ function realServersFor(
     if (e.terminating && e.serving && !picked.has(e.endpoint))
       out.push({ address: e.ip, port: e.port, weight: 0 });
   }
-  return out;
+  return { servers: out, localFallback };
 }
 
 function cmpAddr(a: string, b: string): number {
@@ -330,7 +337,8 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
         at: { port: number; onlyNodeLocal: boolean },
       ): void => {
         const { port, onlyNodeLocal } = at;
-        const rss = realServersFor(endpoints, info, { node, onlyNodeLocal }).map((r) => {
+        const picked = realServersFor(endpoints, info, { node, onlyNodeLocal });
+        const rss = picked.servers.map((r) => {
           const c = conns?.({ protocol: info.protocol, address, port }, r);
           return {
             ...r,
@@ -349,6 +357,7 @@ export function renderIpvs(state: ProxyState, node: ProxyNode, opts: IpvsOptions
           servicePortName: info.name,
           kind,
           realServers: rss,
+          ...(picked.localFallback && kind !== 'ClusterIP' ? { localFallback: true as const } : {}),
         });
       };
 

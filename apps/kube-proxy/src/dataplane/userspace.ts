@@ -190,6 +190,9 @@ export class UserspaceDataplane implements Dataplane {
       vs.kind === 'ClusterIP'
         ? this.opts.clusterCIDR === undefined || !inCIDR(this.opts.clusterCIDR, pkt.srcIP)
         : !(snap.externalLocal?.has(vs.servicePortName) ?? false);
+    // An external client of an eTP Local service without a local endpoint: the remote pod's
+    // unSNATed reply goes straight back to the client and is lost (upstream IPVS, #97081).
+    if (vs.localFallback === true && !masq && !pkt.fromLocalPod) return { kind: 'drop' };
     const sourceIP = masq ? this.opts.nodeIP : pkt.srcIP;
     const now = this.clock.now();
     const pkey = `${key} ${pkt.srcIP}`;
