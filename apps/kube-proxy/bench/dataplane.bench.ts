@@ -47,30 +47,35 @@ async function echoServer(): Promise<{ server: Server; port: number }> {
   return { server, port: typeof a === 'object' && a !== null ? a.port : 0 };
 }
 
-function once(sock: Socket, payload: Buffer, extra = 0): Promise<void> {
+/** One request on a fresh connection; false when the connection closed before the whole echo. */
+function once(sock: Socket, payload: Buffer, extra = 0): Promise<boolean> {
   return new Promise((resolve, reject) => {
     let got = 0;
     sock.on('data', (b: Buffer) => {
       got += b.length;
       if (got >= payload.length + extra) {
         sock.destroy();
-        resolve();
+        resolve(true);
       }
     });
     sock.on('error', reject);
+    sock.on('close', () => { resolve(false); });
     sock.write(payload);
   });
 }
 
+/** Connections that closed without an answer, per rate run (reported instead of hanging the run). */
+const failures = new Map<string, number>();
+
 /** Requests per second with `open` making a fresh connection per request. */
-async function rps(open: () => Promise<Socket>, durationS: number, extra = 0): Promise<number> {
+async function rps(open: () => Promise<Socket>, durationS: number, label = '', extra = 0): Promise<number> {
   const payload = Buffer.from('GET / HTTP/1.0\r\n\r\n');
   const end = performance.now() + durationS * 1000;
   let n = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
-      await once(await open(), payload, extra);
-      n++;
+      if (await once(await open(), payload, extra)) n++;
+      else failures.set(label, (failures.get(label) ?? 0) + 1);
     }
   };
   const t0 = performance.now();
@@ -247,14 +252,14 @@ async function main(): Promise<void> {
     });
 
   progress('rps');
-  await rps(directOpen(echo.port), 0.5); // warm-up
-  await rps(socksOpen(entry), 0.5);
+  await rps(directOpen(echo.port), 0.5, 'warm-up'); // warm-up
+  await rps(socksOpen(entry), 0.5, 'warm-up');
   progress('direct');
-  const direct = await rps(directOpen(echo.port), seconds);
+  const direct = await rps(directOpen(echo.port), seconds, 'direct');
   progress('viaEntry');
-  const viaEntry = await rps(socksOpen(entry), seconds);
+  const viaEntry = await rps(socksOpen(entry), seconds, 'node entry');
   progress('viaNodePort');
-  const viaNodePort = await rps(nodePortOpen, seconds);
+  const viaNodePort = await rps(nodePortOpen, seconds, 'NodePort');
   const n = 3000;
   progress('rttDirect');
   const rttDirect = await pingPong(await directOpen(echo.port)(), n);
@@ -285,6 +290,7 @@ async function main(): Promise<void> {
   out(`| round trip p50 on an open connection, 64 B (µs) | ${pct(rttDirect, 50).toFixed(0)} | ${pct(rttEntry, 50).toFixed(0)} | +${(pct(rttEntry, 50) - pct(rttDirect, 50)).toFixed(0)} µs added |`);
   out(`| round trip p99 on an open connection, 64 B (µs) | ${pct(rttDirect, 99).toFixed(0)} | ${pct(rttEntry, 99).toFixed(0)} | ${(pct(rttEntry, 99) - pct(rttDirect, 99)).toFixed(0)} µs |`);
   out(`| bulk echo, 512 MB (MB/s) | ${bulkDirect.toFixed(0)} | ${bulkEntry.toFixed(0)} | ${((bulkEntry / bulkDirect) * 100).toFixed(0)} % |`);
+  if (failures.size > 0) out(`\nConnections closed without an answer (not counted): ${[...failures].map(([k, v]) => `${k} ${String(v)}`).join(', ')}.`);
   out('');
   out('| control plane | 1k Services | 10k Services |');
   out('|---|---:|---:|');
