@@ -112,9 +112,13 @@ async function main(): Promise<void> {
     ...(tokens ? { tokens } : {}),
     metrics: createHttpMetrics({
       defaultMetrics: true,
-      accessLog: (fields) => {
-        logger.debug('request', fields);
-      },
+      ...(cfg.logLevel === 'debug'
+        ? {
+            accessLog: (fields: Record<string, unknown>) => {
+              logger.debug('request', fields);
+            },
+          }
+        : {}),
     }),
     ready: () => ready,
   });
