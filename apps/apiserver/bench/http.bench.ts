@@ -4,18 +4,23 @@
 // request (user + system, all threads, from /proc). Prints a Markdown section.
 // Needs the built apiserver (apps/apiserver/dist/main.js; `make build`).
 // Run: node --conditions=@svclab/source --import tsx apps/apiserver/bench/http.bench.ts
+// BENCH_ONLY=create runs only the creates at concurrency 16 (BENCH_N of them, default 3000) for
+// quick A/B runs; BENCH_NODE_FLAGS="--cpu-prof ..." adds node flags to the apiserver process;
+// BENCH_APISERVER_MAIN runs another build (e.g. a copy of an older dist/, for A/B).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort, startNats, startProcess, startRedis, waitForPort } from '@svclab/testkit';
 
-const main = join(import.meta.dirname, '..', 'dist', 'main.js');
+const main = process.env['BENCH_APISERVER_MAIN'] ?? join(import.meta.dirname, '..', 'dist', 'main.js');
 if (!existsSync(main)) throw new Error(`build the apiserver first (${main} is missing): make build`);
 
 const [redis, nats] = await Promise.all([startRedis(), startNats()]);
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', process.execPath, main, '--bind-address=127.0.0.1', `--secure-port=${port}`]);
+const only = process.env['BENCH_ONLY'];
+const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', process.execPath, ...nodeFlags, main, '--bind-address=127.0.0.1', `--secure-port=${port}`]);
 await waitForPort('127.0.0.1', port, 30_000);
 for (let i = 0; i < 300; i++) {
   const r = await fetch(`${base}/readyz`).catch(() => undefined);
@@ -80,6 +85,19 @@ const row = (op: string, c: number, n: number, r: { rate: number; p50: number; p
 
 try {
   await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+  if (only === 'create') {
+    const n = Number(process.env['BENCH_N'] ?? 3000);
+    await timed(500, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `warm-${i}`)));
+    row('create', 16, n, await timed(n, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `c16-${i}`))));
+    process.stdout.write(`${rows.join('\n')}\n`);
+  } else await fullRun();
+} finally {
+  await agent.close();
+  await proc.stop();
+  await Promise.all([redis.stop(), nats.stop()]);
+}
+
+async function fullRun(): Promise<void> {
   for (const c of [1, 16, 64]) {
     const n = c === 1 ? 500 : 3000;
     const created: string[] = [];
@@ -162,8 +180,4 @@ try {
       '',
     ].join('\n'),
   );
-} finally {
-  await agent.close();
-  await proc.stop();
-  await Promise.all([redis.stop(), nats.stop()]);
 }
