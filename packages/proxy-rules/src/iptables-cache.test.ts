@@ -46,6 +46,43 @@ function slice(i: number, n: number, pick: (n: number) => number): EndpointSlice
 const serviceOf = (s: EndpointSlice): number =>
   Number(/svc(\d+)/.exec(s.metadata.labels?.['kubernetes.io/service-name'] ?? '')?.[1]);
 
+/**
+ * Random changes as the proxier sees them: slices replaced in place (mostly), moved, added,
+ * removed; a Service replaced.
+ */
+function changer(
+  n: number,
+  pick: (n: number) => number,
+): (
+  services: Service[],
+  slices: EndpointSlice[],
+) => { services: Service[]; slices: EndpointSlice[] } {
+  let gen = 2;
+  return (services, slices) => {
+    const op = pick(8);
+    slices = [...slices];
+    if (op < 4) {
+      // One or a few slices replaced in place: the incremental path.
+      for (let k = 0, m = 1 + pick(op === 0 ? 5 : 1); k < m; k++) {
+        const j = pick(slices.length);
+        slices[j] = slice(serviceOf(slices[j] as EndpointSlice), gen++, pick);
+      }
+    } else if (op === 4) {
+      const j = pick(slices.length);
+      slices[j] = slice(pick(n + 5), gen++, pick); // moves to another (or no) Service
+    } else if (op === 5) {
+      slices.push(slice(pick(n), gen++, pick));
+    } else if (op === 6 && slices.length > 1) {
+      slices.splice(pick(slices.length), 1);
+    } else {
+      services = [...services];
+      const j = pick(n);
+      services[j] = service(j, pick);
+    }
+    return { services, slices };
+  };
+}
+
 function same(a: IptablesResult, b: IptablesResult): void {
   expect(a.fullSync).toBe(b.fullSync);
   expect(a.stats).toEqual(b.stats);
@@ -64,28 +101,9 @@ describe('IptablesCache incremental path', () => {
     const opts: IptablesOptions = { clusterCIDR: '10.0.0.0/8', largeClusterThreshold: 450 };
     const incremental = new IptablesCache();
     const walked = new IptablesCache();
-    let gen = 2;
+    const change = changer(n, pick);
     for (let step = 0; step < 120; step++) {
-      const op = pick(8);
-      slices = [...slices];
-      if (op < 4) {
-        // One or a few slices replaced in place: the incremental path.
-        for (let k = 0, m = 1 + pick(op === 0 ? 5 : 1); k < m; k++) {
-          const j = pick(slices.length);
-          slices[j] = slice(serviceOf(slices[j] as EndpointSlice), gen++, pick);
-        }
-      } else if (op === 4) {
-        const j = pick(slices.length);
-        slices[j] = slice(pick(n + 5), gen++, pick); // moves to another (or no) Service
-      } else if (op === 5) {
-        slices.push(slice(pick(n), gen++, pick));
-      } else if (op === 6 && slices.length > 1) {
-        slices.splice(pick(slices.length), 1);
-      } else {
-        services = [...services];
-        const j = pick(n);
-        services[j] = service(j, pick);
-      }
+      ({ services, slices } = change(services, slices));
       const a = renderIptables({ services, endpointSlices: slices }, node, {
         ...opts,
         cache: incremental,
@@ -103,6 +121,44 @@ describe('IptablesCache incremental path', () => {
 
       same(a, b);
     }
+  });
+
+  it('updates the RuleSet per changed port to what a from-scratch render builds', () => {
+    const pick = rng(11);
+    const n = 300;
+    let services = Array.from({ length: n }, (_, i) => service(i, pick));
+    let slices = services.map((_, i) => slice(i, 1, pick));
+    const opts: IptablesOptions = { clusterCIDR: '10.0.0.0/8', largeClusterThreshold: 450 };
+    const cache = new IptablesCache();
+    const change = changer(n, pick);
+    let reused = 0;
+    let previous = renderIptables({ services, endpointSlices: slices }, node, { ...opts, cache });
+    for (let step = 0; step < 150; step++) {
+      ({ services, slices } = change(services, slices));
+      const state = { services, endpointSlices: slices };
+      const r = renderIptables(state, node, { ...opts, cache });
+      const before = previous.ruleSet.nat;
+      expect(r.ruleSet).toEqual(renderIptables(state, node, opts).ruleSet);
+      if (r.ruleSet.nat === before) reused++;
+      previous = r;
+    }
+    expect(reused).toBeGreaterThan(50); // most steps took the per-port path
+  });
+
+  it('builds the RuleSet of an older render after a newer one from the same records', () => {
+    const pick = rng(5);
+    const services = Array.from({ length: 50 }, (_, i) => service(i, pick));
+    const slices = services.map((_, i) => slice(i, 1, pick));
+    const cache = new IptablesCache();
+    const opts = { clusterCIDR: '10.0.0.0/8' };
+    const first = renderIptables({ services, endpointSlices: slices }, node, { ...opts, cache });
+    const next = [...slices];
+    next[7] = slice(7, 2, pick);
+    const second = renderIptables({ services, endpointSlices: next }, node, { ...opts, cache });
+    expect(second.ruleSet.filter).toBeDefined(); // builds the records for `second`
+    expect(first.ruleSet).toEqual(
+      renderIptables({ services, endpointSlices: slices }, node, opts).ruleSet,
+    );
   });
 
   it('renders only the Service whose slice changed', () => {

@@ -7,6 +7,7 @@ import type { EndpointInfo } from './endpoint-info.js';
 import { groupSlicesByService, serviceEndpoints } from './endpoint-info.js';
 import type { PortFragment } from './iptables-render.js';
 import { serviceKeyOf, sliceServiceKeyOf } from './object-keys.js';
+import { RuleSetRecords } from './rule-set-records.js';
 import type { ServicePortInfo } from './service-port-info.js';
 import { selectedByProxy, servicePortInfos, shouldSkipService } from './service-port-info.js';
 
@@ -93,6 +94,8 @@ export class IptablesCache {
   readonly names = new Map<string, PortNames>();
   /** @internal */ previous: PreviousRender | undefined;
   /** @internal */ blocks: (TextBlock | undefined)[] = [];
+  /** @internal The chain records of the newest RuleSet, updated per changed fragment. */
+  readonly records = new RuleSetRecords();
 
   /**
    * Upstream's full sync: the next render re-renders every service port (projections and chain
@@ -111,6 +114,7 @@ export class IptablesCache {
     this.fingerprint = '';
     this.previous = undefined;
     this.blocks = [];
+    this.records.reset();
   }
 
   /**

@@ -6,6 +6,7 @@ import { flatConcat, portProtoHash, servicePortEndpointChainName } from './chain
 import type { EndpointInfo } from './endpoint-info.js';
 import type { PortEntry, PortNames, Projection } from './iptables-cache.js';
 import { IptablesCache } from './iptables-cache.js';
+import type { RuleSetRecords } from './rule-set-records.js';
 import { addressMatches, parseCIDR } from './ip.js';
 import { probability } from './probability.js';
 import type { DetectorSpec, L4Protocol, Rule } from './rule-set.js';
@@ -904,7 +905,8 @@ export function renderIptables(
   if (localhostNodePorts && !node.ip.startsWith('127.')) localAddresses.push('127.0.0.0/8');
   let ruleSet: RuleSet | undefined;
   const buildRuleSet = (): RuleSet => {
-    ruleSet ??= assembleRuleSet(frs, tail, {
+    ruleSet ??= assembleRuleSet(cache.records, frs, {
+      tail,
       node,
       localAddresses,
       detector: detectorSpec(localDetector),
@@ -991,34 +993,11 @@ function renderFragments(
 
 /** Builds the RuleSet from the fragments (on first access of IptablesResult.ruleSet). */
 function assembleRuleSet(
+  records: RuleSetRecords,
   frs: readonly PortFragment[],
-  tail: readonly Rule[],
-  at: { node: ProxyNode; localAddresses: string[]; detector: DetectorSpec },
+  at: { node: ProxyNode; localAddresses: string[]; detector: DetectorSpec; tail: readonly Rule[] },
 ): RuleSet {
-  const filter: Record<string, Rule[]> = {
-    [kubeServices]: [],
-    [kubeExternalServices]: [],
-    [kubeNodePorts]: [],
-    [kubeProxyFirewall]: [],
-  };
-  const nat: Record<string, Rule[]> = {
-    [kubeServices]: [],
-    [kubeNodePorts]: [],
-    [kubeMarkMasq]: [{ target: { kind: 'mark-masq' } }],
-  };
-  const merge = (into: Record<string, Rule[]>, groups: readonly RuleGroup[]): void => {
-    for (const [chain, rules] of groups) {
-      const list = into[chain];
-      if (list === undefined) into[chain] = rules.slice();
-      else for (const r of rules) list.push(r);
-    }
-  };
-  for (const fr of frs) {
-    const r = rulesOf(fr);
-    merge(filter, r.filter);
-    merge(nat, r.nat);
-  }
-  for (const r of tail) nat[kubeServices]?.push(r);
+  const { filter, nat } = records.build(frs, (fr) => rulesOf(fr as PortFragment), at.tail);
   return {
     nodeName: at.node.name,
     nodeIP: at.node.ip,
@@ -1028,3 +1007,4 @@ function assembleRuleSet(
     nat,
   };
 }
+

@@ -51,7 +51,10 @@ export type DetectorSpec =
 /**
  * The service chains of the filter and nat tables as JSON. Chains are keyed by name, rules in
  * order. Only chains a service packet can traverse are included (KUBE-FORWARD, KUBE-FIREWALL and
- * KUBE-POSTROUTING are text-only). NOTE: built once per render; treat as immutable.
+ * KUBE-POSTROUTING are text-only). NOTE: built once per render; treat as immutable. With an
+ * IptablesCache, a later render's RuleSet updates the `filter`/`nat` records in place (only changed
+ * ports' chains; see RuleSetRecords): the newest RuleSet of a cache is the current one, an older
+ * one then reads as the newer.
  */
 export interface RuleSet {
   readonly nodeName: string;
