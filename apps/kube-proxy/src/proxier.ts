@@ -4,7 +4,7 @@
 // the result to the data plane, and updates health, service health ports and metrics.
 import type { EndpointSlice, Node, Service } from '@svclab/api';
 import { BoundedFrequencyRunner, realClock, type Clock } from '@svclab/apimachinery';
-import type { IpvsResult, IpvsScheduler, IptablesResult, ProxyNode } from '@svclab/proxy-rules';
+import type { IpvsResult, IpvsScheduler, IptablesResult, ProxyNode, ServicePortInfo } from '@svclab/proxy-rules';
 import { IptablesCache, renderIptables, renderIpvs, servicePortInfos, usesLocalEndpoints } from '@svclab/proxy-rules';
 import type { Logger } from '@svclab/telemetry';
 import { context, SpanStatusCode, trace, type Link, type Tracer } from '@opentelemetry/api';
@@ -59,6 +59,8 @@ export class Proxier {
   /** Slices by `namespace/name`. */
   private readonly slices = new Map<string, EndpointSlice>();
   private readonly cache = new IptablesCache();
+  /** servicePortInfos() per Service object (informer objects are replaced, never mutated). */
+  private readonly portInfos = new WeakMap<Service, readonly ServicePortInfo[]>();
   private readonly runner: BoundedFrequencyRunner;
   private readonly clock: Clock;
   private node: ProxyNode;
@@ -240,7 +242,7 @@ export class Proxier {
     });
     this.lastIpvs = r;
     const externalLocal = new Set<string>();
-    for (const svc of state.services) for (const p of servicePortInfos(svc)) if (p.externalPolicyLocal) externalLocal.add(p.name);
+    for (const svc of state.services) for (const p of this.infosOf(svc)) if (p.externalPolicyLocal) externalLocal.add(p.name);
     return { mode: 'ipvs', restoreText: r.iptablesText, fullSync: true, virtualServers: r.virtualServers, externalLocal, listeners };
   }
 
@@ -254,7 +256,7 @@ export class Proxier {
       out.push(l);
     };
     for (const svc of services) {
-      for (const p of servicePortInfos(svc)) {
+      for (const p of this.infosOf(svc)) {
         if (p.protocol !== 'TCP' && p.protocol !== 'UDP') continue;
         if (p.nodePort > 0) add({ protocol: p.protocol, ip: this.opts.nodeIP, port: p.nodePort, kind: 'NodePort' });
         for (const ip of p.externalIPs) add({ protocol: p.protocol, ip, port: p.port, kind: 'ExternalIP' });
@@ -267,13 +269,15 @@ export class Proxier {
     const specs: ServiceHealthSpec[] = [];
     let noLocalInternal = 0;
     let noLocalExternal = 0;
+    let bySvc: Map<string, EndpointSlice[]> | undefined;
     for (const svc of services) {
-      const infos = servicePortInfos(svc);
+      const infos = this.infosOf(svc);
       if (infos.length === 0) continue;
       const hc = svc.spec?.healthCheckNodePort ?? 0;
       const localPolicy = infos.some((p) => usesLocalEndpoints(p));
       if (hc === 0 && !localPolicy) continue;
-      const local = this.localReadyEndpoints(`${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`);
+      bySvc ??= this.slicesByService();
+      const local = this.localReadyEndpoints(bySvc.get(`${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`) ?? []);
       if (hc > 0) specs.push({ namespace: svc.metadata.namespace ?? '', name: svc.metadata.name ?? '', port: hc, localEndpoints: local });
       if (local === 0) {
         if (infos.some((p) => p.internalPolicyLocal)) noLocalInternal++;
@@ -285,12 +289,33 @@ export class Proxier {
     await this.opts.serviceHealth?.sync(specs);
   }
 
-  /** Ready endpoints of `serviceKey` on this node (upstream counts local ready endpoints). */
-  private localReadyEndpoints(serviceKey: string): number {
-    const seen = new Set<string>();
+  private infosOf(svc: Service): readonly ServicePortInfo[] {
+    let infos = this.portInfos.get(svc);
+    if (infos === undefined) {
+      infos = servicePortInfos(svc);
+      this.portInfos.set(svc, infos);
+    }
+    return infos;
+  }
+
+  /** The slices by the `namespace/name` of their Service. */
+  private slicesByService(): Map<string, EndpointSlice[]> {
+    const out = new Map<string, EndpointSlice[]>();
     for (const s of this.slices.values()) {
       const svc = s.metadata.labels?.['kubernetes.io/service-name'];
-      if (svc === undefined || `${s.metadata.namespace ?? ''}/${svc}` !== serviceKey) continue;
+      if (svc === undefined) continue;
+      const key = `${s.metadata.namespace ?? ''}/${svc}`;
+      const list = out.get(key);
+      if (list === undefined) out.set(key, [s]);
+      else list.push(s);
+    }
+    return out;
+  }
+
+  /** Ready endpoints on this node among a Service's `slices` (upstream counts local ready endpoints). */
+  private localReadyEndpoints(slices: readonly EndpointSlice[]): number {
+    const seen = new Set<string>();
+    for (const s of slices) {
       for (const ep of s.endpoints ?? []) {
         if (ep.nodeName !== this.opts.nodeName || ep.conditions?.ready === false) continue;
         for (const a of ep.addresses) seen.add(a);
