@@ -61,6 +61,8 @@ export class Proxier {
   private readonly cache = new IptablesCache();
   /** servicePortInfos() per Service object (informer objects are replaced, never mutated). */
   private readonly portInfos = new WeakMap<Service, readonly ServicePortInfo[]>();
+  /** What depends on the Services alone; dropped when a Service changes. */
+  private byServices: { listeners: ListenerSpec[]; health: Service[] } | undefined;
   private readonly runner: BoundedFrequencyRunner;
   private readonly clock: Clock;
   private node: ProxyNode;
@@ -168,6 +170,7 @@ export class Proxier {
     this.opts.metrics.endpointChangesPending.set(0);
     this.opts.metrics.serviceChangesTotal.inc(svcChanges.size);
     this.opts.metrics.endpointChangesTotal.inc(epChanges.size);
+    if (svcChanges.size > 0) this.byServices = undefined;
     for (const [key, ch] of svcChanges) {
       if (ch.current === undefined) this.services.delete(key);
       else this.services.set(key, ch.current);
@@ -205,7 +208,7 @@ export class Proxier {
       for (const t of triggerTimes) this.opts.metrics.networkProgrammingDuration.observe(Math.max(0, end - t) / 1000);
       this.opts.health.updated();
       this.syncs++;
-      await this.syncServiceHealth(state.services);
+      await this.syncServiceHealth(this.servicesDerived(state.services).health);
       span?.setStatus({ code: SpanStatusCode.OK });
       this.opts.logger.debug('synced proxy rules', { full, services: this.services.size, slices: this.slices.size, ms: end - start });
     } catch (err) {
@@ -220,7 +223,7 @@ export class Proxier {
   }
 
   private render(state: { services: Service[]; endpointSlices: EndpointSlice[] }, full: boolean): DataplaneSnapshot {
-    const listeners = this.listenerSpecs(state.services);
+    const listeners = this.servicesDerived(state.services).listeners;
     if (this.opts.mode === 'iptables') {
       const r = renderIptables(state, this.node, {
         cache: this.cache,
@@ -232,7 +235,18 @@ export class Proxier {
       this.opts.metrics.iptablesTotal.set({ table: 'nat' }, r.stats.natRules);
       this.opts.metrics.iptablesLast.set({ table: 'filter' }, r.stats.filterRules);
       this.opts.metrics.iptablesLast.set({ table: 'nat' }, r.stats.natRules);
-      return { mode: 'iptables', ruleSet: r.ruleSet, restoreText: r.restoreText, fullSync: full || r.fullSync, listeners };
+      // The RuleSet now (cheap: per changed port), the text when a data plane reads it (the
+      // kernel one does, the userspace one does not).
+      const ruleSet = r.ruleSet;
+      return {
+        mode: 'iptables',
+        ruleSet,
+        get restoreText(): string {
+          return r.restoreText;
+        },
+        fullSync: full || r.fullSync,
+        listeners,
+      };
     }
     const connections = this.opts.connections;
     const r = renderIpvs(state, this.node, {
@@ -244,6 +258,18 @@ export class Proxier {
     const externalLocal = new Set<string>();
     for (const svc of state.services) for (const p of this.infosOf(svc)) if (p.externalPolicyLocal) externalLocal.add(p.name);
     return { mode: 'ipvs', restoreText: r.iptablesText, fullSync: true, virtualServers: r.virtualServers, externalLocal, listeners };
+  }
+
+  /** The listeners and the Services that need a health pass (hc port or a Local policy). */
+  private servicesDerived(services: readonly Service[]): { listeners: ListenerSpec[]; health: Service[] } {
+    this.byServices ??= {
+      listeners: this.listenerSpecs(services),
+      health: services.filter((svc) => {
+        const infos = this.infosOf(svc);
+        return infos.length > 0 && ((svc.spec?.healthCheckNodePort ?? 0) > 0 || infos.some((p) => usesLocalEndpoints(p)));
+      }),
+    };
+    return this.byServices;
   }
 
   private listenerSpecs(services: readonly Service[]): ListenerSpec[] {
@@ -265,6 +291,7 @@ export class Proxier {
     return out;
   }
 
+  /** `services`: those servicesDerived() picked. */
   private async syncServiceHealth(services: readonly Service[]): Promise<void> {
     const specs: ServiceHealthSpec[] = [];
     let noLocalInternal = 0;
