@@ -2,7 +2,7 @@
 // Prints a Markdown `### kube-proxy data plane` section:
 //  - requests/s (new TCP connection per request, 32 in flight) direct to the pod vs through the
 //    node entry (SOCKS5 to the ClusterIP: handshake + decide() + conntrack + connect + splice) and
-//    through a NodePort listener; the ratio is the target (≥ 50 %);
+//    through a NodePort listener, in rounds with the order rotated; the ratio is the target (≥ 50 %);
 //  - added latency on an established connection (64-byte ping-pong, p50/p99) and bulk throughput;
 //  - the proxier's full sync (render + RuleSet + data plane apply) at 1k and 10k Services;
 //  - iptables-restore apply time of 10k Services in a fresh network namespace (root only).
@@ -23,6 +23,8 @@ import { Proxier } from '../src/proxier.js';
 import { socksConnect } from '../src/testing.js';
 
 const seconds = Number(process.argv[2] ?? '3');
+/** Rounds of direct / node entry / NodePort rate runs (BENCH_ROUNDS, default 5). */
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
 /** Services × endpoints for the iptables-restore figure (`10000x1` default; `10000x10` takes minutes under nf_tables). */
 const [restoreServices, restoreEndpoints] = (process.argv[3] ?? '10000x1').split('x').map(Number) as [number, number];
 const nodeIP = '127.0.1.99';
@@ -38,28 +40,35 @@ function out(s: string): void {
 }
 
 async function echoServer(): Promise<{ server: Server; port: number }> {
+  // An echo; a request starting "GET " is answered as an HTTP/1.0 server does: echoed, then the
+  // server closes first, so TIME_WAIT stays on the server side (as with a real web server) and
+  // the client's ephemeral ports do not run out over the rate runs.
   const server = createServer((s) => {
     s.on('error', () => undefined);
-    s.pipe(s);
+    let http: boolean | undefined;
+    s.on('data', (b: Buffer) => {
+      http ??= b.subarray(0, 4).toString('latin1') === 'GET ';
+      if (!s.write(b)) {
+        s.pause();
+        s.once('drain', () => s.resume());
+      }
+      if (http && b.includes('\r\n\r\n')) s.end();
+    });
   });
   await new Promise<void>((r) => { server.listen(0, podIP, () => { r(); }); });
   const a = server.address();
   return { server, port: typeof a === 'object' && a !== null ? a.port : 0 };
 }
 
-/** One request on a fresh connection; false when the connection closed before the whole echo. */
+/** One request on a fresh connection, read until the server closes; false when the whole echo did not come. */
 function once(sock: Socket, payload: Buffer, extra = 0): Promise<boolean> {
   return new Promise((resolve, reject) => {
     let got = 0;
     sock.on('data', (b: Buffer) => {
       got += b.length;
-      if (got >= payload.length + extra) {
-        sock.destroy();
-        resolve(true);
-      }
     });
     sock.on('error', reject);
-    sock.on('close', () => { resolve(false); });
+    sock.on('close', () => { resolve(got >= payload.length + extra); });
     sock.write(payload);
   });
 }
@@ -254,12 +263,32 @@ async function main(): Promise<void> {
   progress('rps');
   await rps(directOpen(echo.port), 0.5, 'warm-up'); // warm-up
   await rps(socksOpen(entry), 0.5, 'warm-up');
-  progress('direct');
-  const direct = await rps(directOpen(echo.port), seconds, 'direct');
-  progress('viaEntry');
-  const viaEntry = await rps(socksOpen(entry), seconds, 'node entry');
-  progress('viaNodePort');
-  const viaNodePort = await rps(nodePortOpen, seconds, 'NodePort');
+  // Rounds of the three paths back to back, the order rotated each round, so that a drift of the
+  // machine (load, TIME_WAIT sockets piling up) falls on all three alike; a ratio compares the
+  // paths within one round, and the table gives the median round.
+  const paths = [
+    { label: 'direct', open: directOpen(echo.port) },
+    { label: 'node entry', open: socksOpen(entry) },
+    { label: 'NodePort', open: nodePortOpen },
+  ];
+  const perRound: { direct: number; entry: number; nodePort: number }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    progress(`rps round ${String(r + 1)}`);
+    const got = new Map<string, number>();
+    for (let k = 0; k < paths.length; k++) {
+      const path = paths[(k + r) % paths.length] as (typeof paths)[number];
+      got.set(path.label, await rps(path.open, seconds, path.label));
+    }
+    perRound.push({ direct: got.get('direct') ?? 0, entry: got.get('node entry') ?? 0, nodePort: got.get('NodePort') ?? 0 });
+  }
+  const median = (xs: number[]): number => pct(xs, 50);
+  const direct = median(perRound.map((x) => x.direct));
+  const viaEntry = median(perRound.map((x) => x.entry));
+  const viaNodePort = median(perRound.map((x) => x.nodePort));
+  const entryRatios = perRound.map((x) => x.entry / x.direct);
+  const nodePortRatios = perRound.map((x) => x.nodePort / x.direct);
+  const ratioCell = (xs: number[]): string =>
+    `${(median(xs) * 100).toFixed(0)} % (rounds ${xs.map((x) => (x * 100).toFixed(0)).join(', ')} %)`;
   const n = 3000;
   progress('rttDirect');
   const rttDirect = await pingPong(await directOpen(echo.port)(), n);
@@ -281,12 +310,12 @@ async function main(): Promise<void> {
 
   out('### kube-proxy data plane');
   out('');
-  out(`Loopback, Node ${process.version}, ${String(seconds)} s per rate run, 32 requests in flight; client and echo pod in one process, the data plane (Proxier + UserspaceDataplane) in its own process as kube-proxy runs.`);
+  out(`Loopback, Node ${process.version}, ${String(seconds)} s per rate run, 32 requests in flight, ${String(rounds)} rounds of the three paths in rotated order (medians; a ratio is the median of the per-round ratios); client and echo pod in one process, the data plane (Proxier + UserspaceDataplane) in its own process as kube-proxy runs.`);
   out('');
   out('| measure | direct to the pod | through kube-proxy | ratio |');
   out('|---|---:|---:|---:|');
-  out(`| requests/s, new connection each (node entry: SOCKS5 → ClusterIP) | ${direct.toFixed(0)} | ${viaEntry.toFixed(0)} | ${((viaEntry / direct) * 100).toFixed(0)} % |`);
-  out(`| requests/s, new connection each (NodePort listener) | ${direct.toFixed(0)} | ${viaNodePort.toFixed(0)} | ${((viaNodePort / direct) * 100).toFixed(0)} % |`);
+  out(`| requests/s, new connection each (node entry: SOCKS5 → ClusterIP) | ${direct.toFixed(0)} | ${viaEntry.toFixed(0)} | ${ratioCell(entryRatios)} |`);
+  out(`| requests/s, new connection each (NodePort listener) | ${direct.toFixed(0)} | ${viaNodePort.toFixed(0)} | ${ratioCell(nodePortRatios)} |`);
   out(`| round trip p50 on an open connection, 64 B (µs) | ${pct(rttDirect, 50).toFixed(0)} | ${pct(rttEntry, 50).toFixed(0)} | +${(pct(rttEntry, 50) - pct(rttDirect, 50)).toFixed(0)} µs added |`);
   out(`| round trip p99 on an open connection, 64 B (µs) | ${pct(rttDirect, 99).toFixed(0)} | ${pct(rttEntry, 99).toFixed(0)} | ${(pct(rttEntry, 99) - pct(rttDirect, 99)).toFixed(0)} µs |`);
   out(`| bulk echo, 512 MB (MB/s) | ${bulkDirect.toFixed(0)} | ${bulkEntry.toFixed(0)} | ${((bulkEntry / bulkDirect) * 100).toFixed(0)} % |`);
