@@ -8,6 +8,7 @@ import { initTelemetry, type Logger } from '@svclab/telemetry';
 import { buildDnsChain } from './chain.js';
 import type { DnsConfig } from './config.js';
 import { createHttpServer } from './http.js';
+import { exitAfterLameduck } from './lameduck.js';
 import { DnsMetrics } from './metrics.js';
 import { parseObjects, reloadObjects, staticSource } from './objects-file.js';
 import type { ObjectSource } from './plugins/kubernetes/controller.js';
@@ -120,32 +121,14 @@ export async function serve(
     zones: cfg.kubernetes.zones,
   });
 
-  let stopping = false;
-  const onSignal = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    healthy = false;
-    logger.info('lameduck', { signal, ms: cfg.lameduckMs });
-    setTimeout(() => {
-      void Promise.all([
-        shutdown(),
-        new Promise<void>((r) =>
-          http.close(() => {
-            r();
-          }),
-        ),
-      ]).then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
-      http.closeAllConnections();
-    }, cfg.lameduckMs).unref();
-  };
-  process.on('SIGTERM', () => {
-    onSignal('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    onSignal('SIGINT');
+  exitAfterLameduck({
+    logger,
+    ms: cfg.lameduckMs,
+    http,
+    onSignal: () => {
+      healthy = false;
+    },
+    stop: shutdown,
   });
 }
 

@@ -9,6 +9,7 @@ import { AggregatorRegistry } from 'prom-client';
 import type { Logger } from '@svclab/telemetry';
 import type { DnsConfig } from './config.js';
 import { createHttpServer } from './http.js';
+import { exitAfterLameduck } from './lameduck.js';
 import { WorkerMessage, type FromWorker } from './worker-messages.js';
 
 /** A worker that dies is forked again after this long (ms), so a crash loop does not spin. */
@@ -107,31 +108,15 @@ export async function runPrimary(cfg: DnsConfig, logger: Logger): Promise<void> 
       ),
     );
   };
-  const onSignal = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    healthy = false;
-    logger.info('lameduck', { signal, ms: cfg.lameduckMs });
-    setTimeout(() => {
-      void Promise.all([
-        stopWorkers(),
-        new Promise<void>((r) =>
-          http.close(() => {
-            r();
-          }),
-        ),
-      ]).then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
-      http.closeAllConnections();
-    }, cfg.lameduckMs);
-  };
-  process.on('SIGTERM', () => {
-    onSignal('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    onSignal('SIGINT');
+  exitAfterLameduck({
+    logger,
+    ms: cfg.lameduckMs,
+    http,
+    onSignal: () => {
+      stopping = true;
+      healthy = false;
+    },
+    stop: stopWorkers,
   });
   // `--objects`: each worker re-reads the file (workers on informers have nothing to reload).
   process.on('SIGHUP', () => {
