@@ -4,6 +4,7 @@
 // once the dynamic band is full.
 import type { Redis } from 'ioredis';
 import type { BitmapClaim } from '../storage/interface.js';
+import { bitmapLuaFunctions } from './bitmap-lua.js';
 
 /** Random integer in [0, n); injectable for tests. */
 export type RandomInt = (n: number) => number;
@@ -106,21 +107,13 @@ export class MemoryBitmap implements AllocationBitmap {
  * KEYS: 1 bitmap. ARGV: 1 max, 2 static band size, 3 random start in the dynamic band (0-based
  * within it), 4 random start in the static band. Returns the offset or -1 when full.
  */
-const allocateNextScript = `
+const allocateNextScript = `${bitmapLuaFunctions}
 local key = KEYS[1]
 local max = tonumber(ARGV[1])
 local off = tonumber(ARGV[2])
--- BITPOS only scans bytes that exist: make the string cover every offset (bits default to 0).
-if redis.call('STRLEN', key) < math.floor((max - 1) / 8) + 1 then redis.call('SETBIT', key, max - 1, 0) end
-local function scan(lo, hi, start)
-  if hi <= lo then return -1 end
-  local p = redis.call('BITPOS', key, 0, start, hi - 1, 'BIT')
-  if p >= 0 then return p end
-  if start > lo then p = redis.call('BITPOS', key, 0, lo, start - 1, 'BIT') end
-  return p
-end
-local p = scan(off, max, off + tonumber(ARGV[3]))
-if p < 0 then p = scan(0, off, tonumber(ARGV[4])) end
+padBitmap(key, max)
+local p = firstFree(key, off, max, off + tonumber(ARGV[3]))
+if p < 0 then p = firstFree(key, 0, off, tonumber(ARGV[4])) end
 if p < 0 then return -1 end
 redis.call('SETBIT', key, p, 1)
 return p

@@ -2,6 +2,8 @@
 // ioredis `defineCommand`, which falls back to EVAL once after a restart flushed the script cache).
 // The key schema is documented in docs/apiserver-storage.md.
 
+import { bitmapLuaFunctions } from '../allocators/bitmap-lua.js';
+
 /**
  * Placeholder the client writes as `metadata.resourceVersion` (the first key of `metadata`, which
  * follows only `apiVersion` and `kind`); the write script replaces it with the new revision.
@@ -24,7 +26,7 @@ export const RvPlaceholderJSON = `"resourceVersion":${JSON.stringify(RvPlacehold
  * Returns {'ok', rev, prev[, deleted object JSON]} | {'exists'} | {'notfound'} | {'conflict'} |
  * {'nsnotfound'} | {'moved', claim index, free offset} | {'full', claim index}; only 'ok' wrote.
  */
-export const writeScript = `
+export const writeScript = `${bitmapLuaFunctions}
 local done = redis.call('GET', KEYS[6])
 if done then return cjson.decode(done) end
 local op = ARGV[1]
@@ -47,25 +49,18 @@ else
   end
 end
 -- Claims: each candidate bit, or (taken) report where the allocateNext scan would land, undoing
--- the bits this write set so far. BITPOS only scans existing bytes: pad the string to max bits.
+-- the bits this write set so far.
 local claimed = {}
 for i = 1, tonumber(ARGV[10]) do
   local key = KEYS[7 + i]
   local a = 10 + (i - 1) * 5
   local max, off, cand = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-  if redis.call('STRLEN', key) < math.floor((max - 1) / 8) + 1 then redis.call('SETBIT', key, max - 1, 0) end
+  padBitmap(key, max)
   if redis.call('SETBIT', key, cand, 1) == 0 then
     claimed[#claimed + 1] = {key, cand}
   else
-    local function scan(lo, hi, start)
-      if hi <= lo then return -1 end
-      local p = redis.call('BITPOS', key, 0, start, hi - 1, 'BIT')
-      if p >= 0 then return p end
-      if start > lo then p = redis.call('BITPOS', key, 0, lo, start - 1, 'BIT') end
-      return p
-    end
-    local p = scan(off, max, off + tonumber(ARGV[a + 4]))
-    if p < 0 then p = scan(0, off, tonumber(ARGV[a + 5])) end
+    local p = firstFree(key, off, max, off + tonumber(ARGV[a + 4]))
+    if p < 0 then p = firstFree(key, 0, off, tonumber(ARGV[a + 5])) end
     for _, c in ipairs(claimed) do redis.call('SETBIT', c[1], c[2], 0) end
     if p < 0 then return {'full', i - 1} end
     return {'moved', i - 1, p}
