@@ -23,6 +23,7 @@ interface Seen {
 let server: Server;
 let client: ClientSet;
 const seen: Seen[] = [];
+let connections = 0;
 
 function read(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -77,6 +78,7 @@ beforeAll(async () => {
         );
         return;
       }
+      if (url.startsWith('/api/v1/namespaces/prod/services/slow')) return; // never answers
       if (url.startsWith('/api/v1/namespaces/prod/services/missing')) {
         json(404, status(404, 'NotFound', 'services "missing" not found'));
         return;
@@ -106,6 +108,9 @@ beforeAll(async () => {
       json(200, svc);
     });
   });
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   client = createClient({
@@ -116,6 +121,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
 
@@ -242,6 +248,32 @@ describe('REST client', () => {
     }
     expect(got).toEqual(['ADDED:7', 'MODIFIED:8']);
     expect(isResourceExpired(err)).toBe(true);
+  });
+
+  it('requests one after another share one keep-alive connection', async () => {
+    await client.resource('services').namespace('prod').get('web');
+    const before = connections;
+    for (let i = 0; i < 5; i++) await client.resource('services').namespace('prod').get('web');
+    expect(connections).toBe(before);
+  });
+
+  it('a client timeout rejects with a Timeout StatusError; the caller aborting rejects with its reason', async () => {
+    const { port } = server.address() as AddressInfo;
+    const c = createClient({ server: `http://127.0.0.1:${port}`, timeoutMs: 200 });
+    const err = await c
+      .resource('services')
+      .namespace('prod')
+      .get('slow')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StatusError);
+    expect((err as StatusError).status.reason).toBe('Timeout');
+    expect((err as StatusError).status.message).toContain('client timeout after 200ms');
+    const ac = new AbortController();
+    const p = c.resource('services').namespace('prod').get('slow', { signal: ac.signal });
+    ac.abort();
+    const aborted = await p.catch((e: unknown) => e);
+    expect(isStatusError(aborted)).toBe(false);
+    expect((aborted as Error).name).toBe('AbortError');
   });
 
   it('a connection refused rejects (not a StatusError)', async () => {

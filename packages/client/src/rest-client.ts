@@ -11,6 +11,7 @@ import type {
 import { resourcePath, Resources } from '@svclab/api';
 import { isStatusError, newTimeout, StatusError } from '@svclab/apimachinery';
 import { traceparentOf } from '@svclab/telemetry';
+import { HttpTransport } from './http-transport.js';
 import type { WatchEvent } from './list-watch.js';
 import type { ResourceTypes } from './resource-types.js';
 
@@ -22,7 +23,7 @@ export interface ClientConfig {
   readonly userAgent?: string;
   /** Per-request timeout, ms (not applied to watches); default 30 s. */
   readonly timeoutMs?: number;
-  /** For tests: a fetch implementation; default global fetch (undici, keep-alive by default). */
+  /** For tests: a fetch implementation for every request; default node:http(s) with keep-alive, and global fetch for watch streams. */
   readonly fetch?: typeof fetch;
 }
 
@@ -112,6 +113,7 @@ function isStatusBody(v: unknown): v is Status {
 /** Raw HTTP to the apiserver: auth, user agent, traceparent, timeouts, Status decoding. */
 export class RESTClient {
   private readonly fetchFn: typeof fetch;
+  private readonly transport = new HttpTransport();
 
   constructor(readonly config: ClientConfig) {
     this.fetchFn = config.fetch ?? fetch;
@@ -119,9 +121,8 @@ export class RESTClient {
 
   /** Sends the request and decodes the JSON answer; non-2xx rejects with StatusError. */
   async request<T>(req: RequestOptions): Promise<T> {
-    const res = await this.send(req);
-    const text = await res.text();
-    if (!res.ok) throw this.decodeError(res.status, text);
+    const { status, text } = await this.exchange(req);
+    if (status < 200 || status > 299) throw this.decodeError(status, text);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -142,7 +143,8 @@ export class RESTClient {
     return statusErrorFromResponse(code, text);
   }
 
-  private async send(req: RequestOptions): Promise<Response> {
+  /** The request as URL, headers, body and signals (the caller's and the timeout's). */
+  private prepare(req: RequestOptions): Prepared {
     const url = new URL(req.path, this.config.server);
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -165,23 +167,61 @@ export class RESTClient {
         : signals.length === 1
           ? signals[0]
           : AbortSignal.any(signals);
+    return { url, headers, body, signal, timeout, timeoutMs };
+  }
+
+  /** A client-side timeout becomes a Timeout StatusError; other failures pass through. */
+  private timeoutOr(p: Prepared, req: RequestOptions, err: unknown): unknown {
+    if (p.timeout?.aborted === true && req.signal?.aborted !== true) {
+      return new StatusError(
+        newTimeout(`${req.method} ${p.url.pathname}: client timeout after ${p.timeoutMs}ms`).status,
+        { cause: err },
+      );
+    }
+    return err;
+  }
+
+  /** One whole request/response: node:http with keep-alive, or the injected fetch (tests). */
+  private async exchange(req: RequestOptions): Promise<{ status: number; text: string }> {
+    if (this.config.fetch !== undefined) {
+      const res = await this.send(req);
+      return { status: res.status, text: await res.text() };
+    }
+    const p = this.prepare(req);
     try {
-      return await this.fetchFn(url, {
+      return await this.transport.send(p.url, {
         method: req.method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        ...(signal === undefined ? {} : { signal }),
+        headers: p.headers,
+        ...(p.body === undefined ? {} : { body: p.body }),
+        ...(p.signal === undefined ? {} : { signal: p.signal }),
       });
     } catch (err) {
-      if (timeout?.aborted === true && req.signal?.aborted !== true) {
-        throw new StatusError(
-          newTimeout(`${req.method} ${url.pathname}: client timeout after ${timeoutMs}ms`).status,
-          { cause: err },
-        );
-      }
-      throw err;
+      throw this.timeoutOr(p, req, err);
     }
   }
+
+  private async send(req: RequestOptions): Promise<Response> {
+    const p = this.prepare(req);
+    try {
+      return await this.fetchFn(p.url, {
+        method: req.method,
+        headers: p.headers,
+        ...(p.body === undefined ? {} : { body: p.body }),
+        ...(p.signal === undefined ? {} : { signal: p.signal }),
+      });
+    } catch (err) {
+      throw this.timeoutOr(p, req, err);
+    }
+  }
+}
+
+interface Prepared {
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly timeout: AbortSignal | undefined;
+  readonly timeoutMs: number;
 }
 
 export interface GetOptions {
