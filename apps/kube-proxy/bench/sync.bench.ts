@@ -6,8 +6,10 @@
 // service health pass that follows. Data planes: the userspace one (iptables mode, reads the
 // RuleSet; the first decide() after a sync pays for its chain index, shown apart), and a stand-in
 // for the kernel one that only reads the iptables-restore input (no iptables call). Medians,
-// "wall / CPU ms" of this process. Target (issue 5): partial at 10k ≤ 20 ms, full ≤ 500 ms.
+// "wall / CPU ms" of this process; memory as the heap held at each size. Target (issue 5): partial at 10k ≤ 20 ms, full ≤ 500 ms.
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { EndpointSlice, Service } from '@svclab/api';
 import { makeEndpointSlice, makeService } from '@svclab/proxy-rules/testing';
 import { nopLogger } from '@svclab/telemetry';
@@ -16,6 +18,10 @@ import { UserspaceDataplane } from '../src/dataplane/userspace.js';
 import { KubeProxyMetrics } from '../src/metrics.js';
 import { ProxierHealth } from '../src/proxier-health.js';
 import { Proxier } from '../src/proxier.js';
+
+// A full GC on demand for the memory column (bench.mjs starts node without --expose-gc).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const endpointsPerService = 10;
 const nodeName = 'node-1';
@@ -76,7 +82,14 @@ function median(xs: Timing[]): Timing {
 
 const fmt = (t: Timing): string => `${t.wall.toFixed(1)} / ${t.cpu.toFixed(1)}`;
 
+/** Heap in use after a full collection, MB. */
+function heapMB(): number {
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
 async function run(n: number, kind: 'userspace' | 'restore-text'): Promise<string[]> {
+  const heapBefore = heapMB();
   const metrics = new KubeProxyMetrics();
   const userspace = kind === 'userspace' ? new UserspaceDataplane({ nodeName, nodeIP, entryPort: 0, conntrackMax: 0, metrics, logger: nopLogger }) : undefined;
   const dp = userspace ?? new RestoreTextDataplane();
@@ -112,13 +125,16 @@ async function run(n: number, kind: 'userspace' | 'restore-text'): Promise<strin
       }));
     }
   }
+  // What a kube-proxy holds at this size: the Services and slices (its informer caches) plus the
+  // Proxier's and the data plane's state, with everything still referenced.
+  const held = heapMB() - heapBefore;
   await dp.close();
   const part = median(partials);
-  return [String(n), kind, fmt(first), fmt(median(fulls)), fmt(part), `${part.cpu.toFixed(1)}–${Math.max(...partials.map((t) => t.cpu)).toFixed(1)}`, decides.length > 0 ? fmt(median(decides)) : '–'];
+  return [String(n), kind, fmt(first), fmt(median(fulls)), fmt(part), `${part.cpu.toFixed(1)}–${Math.max(...partials.map((t) => t.cpu)).toFixed(1)}`, decides.length > 0 ? fmt(median(decides)) : '–', held.toFixed(0)];
 }
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const rows: string[][] = [['services', 'data plane', 'first sync', 'full resync', 'partial sync', 'partial CPU median–max', 'first route() after partial']];
+const rows: string[][] = [['services', 'data plane', 'first sync', 'full resync', 'partial sync', 'partial CPU median–max', 'first route() after partial', 'heap held, MB']];
 for (const n of sizes.length > 0 ? sizes : [1000, 10000]) {
   for (const kind of ['userspace', 'restore-text'] as const) {
     process.stderr.write(`[bench] ${String(n)} ${kind}\n`);
@@ -133,3 +149,5 @@ out('');
 out(`| ${rows[0]?.join(' | ') ?? ''} |`);
 out(`|${rows[0]?.map(() => '---:').join('|') ?? ''}|`);
 for (const r of rows.slice(1)) out(`| ${r.join(' | ')} |`);
+out('');
+out(`"heap held": V8 heap in use after a full GC with the Services, slices, Proxier and data plane alive, minus before. Peak RSS of the bench process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB.`);
