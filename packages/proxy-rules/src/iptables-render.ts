@@ -293,138 +293,86 @@ function renderPort(
   const jump = (chain: string): Rule['target'] => ({ kind: 'jump', chain });
   const proto = `-m ${protocol} -p ${protocol}`;
   const port = info.port;
+  /** `-m comment --comment "…" -m P -p P -d IP --dport PORT -j TARGET`, as text and as a Rule. */
+  const toDestination = (
+    add: typeof natRule,
+    chain: string,
+    to: { comment: string; ip: string; targetText: string; target: Rule['target'] },
+  ): void => {
+    const { comment, ip, targetText, target } = to;
+    add(
+      chain,
+      T
+        ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${targetText}`
+        : undefined,
+      R ? { comment, protocol, dst: ip, dport: port, target } : undefined,
+    );
+  };
 
   // Capture the clusterIP.
   if (hasInternalEndpoints) {
-    const comment = `${name} cluster IP`;
-    natRule(
-      kubeServices,
-      T
-        ? `-m comment --comment "${comment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalTrafficChain}`
-        : undefined,
-      R
-        ? {
-            comment,
-            protocol,
-            dst: info.clusterIP,
-            dport: port,
-            target: jump(internalTrafficChain),
-          }
-        : undefined,
-    );
+    toDestination(natRule, kubeServices, {
+      comment: `${name} cluster IP`,
+      ip: info.clusterIP,
+      targetText: internalTrafficChain,
+      target: jump(internalTrafficChain),
+    });
   } else {
-    filterRule(
-      kubeServices,
-      T
-        ? `-m comment --comment "${internalFilterComment}" ${proto} -d ${info.clusterIP} --dport ${port} -j ${internalFilterTarget}`
-        : undefined,
-      R
-        ? {
-            comment: internalFilterComment,
-            protocol,
-            dst: info.clusterIP,
-            dport: port,
-            target: verdict(internalFilterTarget),
-          }
-        : undefined,
-    );
+    toDestination(filterRule, kubeServices, {
+      comment: internalFilterComment,
+      ip: info.clusterIP,
+      targetText: internalFilterTarget,
+      target: verdict(internalFilterTarget),
+    });
   }
 
   // Capture externalIPs.
   for (const ip of info.externalIPs) {
     if (hasEndpoints) {
-      const comment = `${name} external IP`;
-      natRule(
-        kubeServices,
-        T
-          ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${externalTrafficChain}`
-          : undefined,
-        R
-          ? {
-              comment,
-              protocol,
-              dst: ip,
-              dport: port,
-              target: jump(externalTrafficChain),
-            }
-          : undefined,
-      );
+      toDestination(natRule, kubeServices, {
+        comment: `${name} external IP`,
+        ip,
+        targetText: externalTrafficChain,
+        target: jump(externalTrafficChain),
+      });
     }
     if (!hasExternalEndpoints) {
-      filterRule(
-        kubeExternalServices,
-        T
-          ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`
-          : undefined,
-        R
-          ? {
-              comment: externalFilterComment,
-              protocol,
-              dst: ip,
-              dport: port,
-              target: verdict(externalFilterTarget),
-            }
-          : undefined,
-      );
+      toDestination(filterRule, kubeExternalServices, {
+        comment: externalFilterComment,
+        ip,
+        targetText: externalFilterTarget,
+        target: verdict(externalFilterTarget),
+      });
     }
   }
 
   // Capture load-balancer ingress.
   for (const ip of info.loadBalancerVIPs) {
     if (hasEndpoints) {
-      const comment = `${name} loadbalancer IP`;
-      natRule(
-        kubeServices,
-        T
-          ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j ${loadBalancerTrafficChain}`
-          : undefined,
-        R
-          ? {
-              comment,
-              protocol,
-              dst: ip,
-              dport: port,
-              target: jump(loadBalancerTrafficChain),
-            }
-          : undefined,
-      );
+      toDestination(natRule, kubeServices, {
+        comment: `${name} loadbalancer IP`,
+        ip,
+        targetText: loadBalancerTrafficChain,
+        target: jump(loadBalancerTrafficChain),
+      });
     }
     if (usesFWChain) {
-      const comment = `${name} traffic not accepted by ${fwChain}`;
-      filterRule(
-        kubeProxyFirewall,
-        T
-          ? `-m comment --comment "${comment}" ${proto} -d ${ip} --dport ${port} -j DROP`
-          : undefined,
-        R
-          ? {
-              comment,
-              protocol,
-              dst: ip,
-              dport: port,
-              target: { kind: 'drop' },
-            }
-          : undefined,
-      );
+      toDestination(filterRule, kubeProxyFirewall, {
+        comment: `${name} traffic not accepted by ${fwChain}`,
+        ip,
+        targetText: 'DROP',
+        target: { kind: 'drop' },
+      });
     }
   }
   if (!hasExternalEndpoints) {
     for (const ip of info.loadBalancerVIPs) {
-      filterRule(
-        kubeExternalServices,
-        T
-          ? `-m comment --comment "${externalFilterComment}" ${proto} -d ${ip} --dport ${port} -j ${externalFilterTarget}`
-          : undefined,
-        R
-          ? {
-              comment: externalFilterComment,
-              protocol,
-              dst: ip,
-              dport: port,
-              target: verdict(externalFilterTarget),
-            }
-          : undefined,
-      );
+      toDestination(filterRule, kubeExternalServices, {
+        comment: externalFilterComment,
+        ip,
+        targetText: externalFilterTarget,
+        target: verdict(externalFilterTarget),
+      });
     }
   }
 
@@ -1007,4 +955,3 @@ function assembleRuleSet(
     nat,
   };
 }
-
