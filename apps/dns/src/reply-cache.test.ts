@@ -6,7 +6,7 @@ import { DnsMetrics } from './metrics.js';
 import { staticSource } from './objects-file.js';
 import type { ClientInfo } from './plugin.js';
 import { kubernetesOptions } from './plugins/kubernetes/setup.js';
-import { ReplyCache, ttlOffsets } from './reply-cache.js';
+import { queryHash, ReplyCache, ttlOffsets } from './reply-cache.js';
 import { DnsServer } from './server.js';
 import { startFakeUpstream } from './testing/fake-upstream.js';
 import { fixtureObjects, rr, service } from './testing/fixtures.js';
@@ -66,11 +66,11 @@ describe('ReplyCache', () => {
     const cache = new ReplyCache(() => 0);
     const reply = Buffer.from(stored);
     reply[2] = 0x81;
-    cache.set(ReplyCache.key(stored, 'udp'), reply, labels);
-    const got = cache.get(ReplyCache.key(asked, 'udp'));
+    cache.set(stored, 'udp', { bytes: reply, ...labels });
+    const got = cache.get(asked, 'udp');
     expect(got !== undefined).toBe(hit);
     if (got) {
-      const out = cache.replyTo(ReplyCache.key(asked, 'udp'), got, asked.readUInt16BE(0));
+      const out = cache.replyTo(got, asked.readUInt16BE(0));
       expect(out?.readUInt16BE(0)).toBe(asked.readUInt16BE(0));
       expect(out?.subarray(2)).toEqual(reply.subarray(2));
       expect(got.bytes.readUInt16BE(0)).toBe(0);
@@ -80,31 +80,94 @@ describe('ReplyCache', () => {
   it('keys UDP and TCP apart (the size limit differs)', () => {
     const cache = new ReplyCache(() => 0);
     const q = query(1, 'a.test');
-    cache.set(ReplyCache.key(q, 'udp'), q, labels);
-    expect(cache.get(ReplyCache.key(q, 'tcp'))).toBeUndefined();
+    cache.set(q, 'udp', { bytes: q, ...labels });
+    expect(cache.get(q, 'tcp')).toBeUndefined();
   });
 
   it('drops every entry when the generation changes', () => {
     let generation = 1;
     const cache = new ReplyCache(() => generation);
     const q = query(1, 'a.test');
-    cache.set(ReplyCache.key(q, 'udp'), q, labels);
-    expect(cache.get(ReplyCache.key(q, 'udp'))).toBeDefined();
+    cache.set(q, 'udp', { bytes: q, ...labels });
+    expect(cache.get(q, 'udp')).toBeDefined();
     generation++;
-    expect(cache.get(ReplyCache.key(q, 'udp'))).toBeUndefined();
+    expect(cache.get(q, 'udp')).toBeUndefined();
     expect(cache.size).toBe(0);
   });
 
   it('evicts the oldest entry when full', () => {
     const cache = new ReplyCache(() => 0, 2);
     const qs = ['a.test', 'b.test', 'c.test'].map((n) => query(1, n));
-    for (const q of qs) cache.set(ReplyCache.key(q, 'udp'), q, labels);
+    for (const q of qs) cache.set(q, 'udp', { bytes: q, ...labels });
     expect(cache.size).toBe(2);
-    expect(qs.map((q) => cache.get(ReplyCache.key(q, 'udp')) !== undefined)).toEqual([
-      false,
-      true,
-      true,
-    ]);
+    expect(qs.map((q) => cache.get(q, 'udp') !== undefined)).toEqual([false, true, true]);
+  });
+});
+
+describe('ReplyCache hash chains', () => {
+  /** Two queries whose 30-bit hashes collide (a birthday search: ~40k names on average). */
+  const colliding = ((): [Buffer, Buffer] => {
+    const seen = new Map<number, Buffer>();
+    for (let i = 0; ; i++) {
+      const q = query(1, `n${String(i)}.test`);
+      const other = seen.get(queryHash(q, 'udp'));
+      if (other) return [other, q];
+      seen.set(queryHash(q, 'udp'), q);
+    }
+  })();
+  /** A reply to `q` told apart by its last byte. */
+  const reply = (q: Buffer, last: number): Buffer => {
+    const r = Buffer.from(q);
+    r[r.length - 1] = last;
+    return r;
+  };
+
+  it('hashes to a small integer, UDP and TCP apart, ignoring the ID', () => {
+    const q = query(1, 'a.test');
+    const h = queryHash(q, 'udp');
+    expect(Number.isInteger(h) && h >= 0 && h < 2 ** 30).toBe(true);
+    expect(queryHash(q, 'tcp')).not.toBe(h);
+    expect(queryHash(query(2, 'a.test'), 'udp')).toBe(h);
+  });
+
+  it.each([
+    { name: 'both kept, each found by its bytes', then: 'none' },
+    { name: 'storing the first again replaces it', then: 'replace' },
+    { name: 'evicting the oldest keeps the younger of the chain', then: 'evict' },
+    { name: 'the second dropped when the cache plugin lost it', then: 'drop' },
+  ] as const)('$name', ({ then }) => {
+    const [a, b] = colliding;
+    expect(queryHash(a, 'udp')).toBe(queryHash(b, 'udp'));
+    const cache = new ReplyCache(() => 0, 2);
+    let aged = true;
+    const reuse = (): number | undefined => (aged ? 0 : undefined);
+    cache.set(a, 'udp', { bytes: reply(a, 0xaa), ...labels });
+    cache.set(b, 'udp', { bytes: reply(b, 0xbb), ...labels, aging: { elapsed: 0, reuse } });
+    expect(cache.size).toBe(2);
+    const last = (q: Buffer): number | undefined => cache.get(q, 'udp')?.bytes.at(-1);
+    expect([last(a), last(b)]).toEqual([0xaa, 0xbb]);
+    switch (then) {
+      case 'none':
+        break;
+      case 'replace':
+        cache.set(a, 'udp', { bytes: reply(a, 0xa1), ...labels });
+        expect(cache.size).toBe(2);
+        expect([last(a), last(b)]).toEqual([0xa1, 0xbb]);
+        break;
+      case 'evict':
+        cache.set(query(1, 'other.test'), 'udp', { bytes: query(1, 'other.test'), ...labels });
+        expect(cache.size).toBe(2);
+        expect([last(a), last(b)]).toEqual([undefined, 0xbb]);
+        break;
+      case 'drop': {
+        aged = false;
+        const entry = cache.get(b, 'udp');
+        expect(entry && cache.replyTo(entry, 9)).toBeUndefined();
+        expect(cache.size).toBe(1);
+        expect([last(a), last(b)]).toEqual([0xaa, undefined]);
+        break;
+      }
+    }
   });
 });
 

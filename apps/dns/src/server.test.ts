@@ -8,7 +8,7 @@ import { DnsMetrics } from './metrics.js';
 import { staticSource } from './objects-file.js';
 import { DnsController } from './plugins/kubernetes/controller.js';
 import { kubernetesOptions, PodMode } from './plugins/kubernetes/setup.js';
-import { DnsServer } from './server.js';
+import { DnsServer, literalLookup } from './server.js';
 import { dig } from './testing/dig.js';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream.js';
 import { fixtureObjects, service, slice } from './testing/fixtures.js';
@@ -393,5 +393,30 @@ describe('DnsServer over UDP and TCP', () => {
         (l) => l['msg'] === 'query' && l['name'] === `svc1.${T}.` && l['rcode'] === 'NOERROR',
       ),
     ).toBe(true);
+  });
+});
+
+describe('literalLookup', () => {
+  it.each([
+    { name: 'IPv4 literal', address: '127.0.0.1', family: 4 },
+    { name: 'IPv6 literal', address: '::1', family: 6 },
+    { name: 'v4-mapped literal', address: '::ffff:127.0.0.1', family: 6 },
+  ])('answers an $name at once', ({ address, family }) => {
+    let got: unknown[] | undefined;
+    literalLookup(address, {}, (...args) => {
+      got = args;
+    });
+    expect(got).toEqual([null, address, family]);
+  });
+
+  it('resolves a name through dns.lookup, later', async () => {
+    let sync = true;
+    const got = await new Promise<unknown[]>((resolve) => {
+      literalLookup('localhost', { family: 4 }, (...args) => {
+        resolve([sync, ...args]);
+      });
+      sync = false;
+    });
+    expect(got).toEqual([false, null, '127.0.0.1', 4]);
   });
 });

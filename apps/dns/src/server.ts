@@ -1,11 +1,12 @@
 // The DNS server: UDP and TCP listeners on one address, each query through the plugin chain.
 // Never throws on input: malformed queries get FORMERR, unknown opcodes NOTIMP, junk is dropped.
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '@svclab/telemetry';
 import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
 import type { DnsMetrics } from './metrics.js';
-import { ReplyCache } from './reply-cache.js';
+import type { ReplyCache, Transport } from './reply-cache.js';
 import {
   encodeBadVersion,
   encodeError,
@@ -29,6 +30,18 @@ export interface DnsServerOptions {
   readonly replyCache?: ReplyCache;
 }
 
+/**
+ * The `lookup` of the UDP socket. dgram's send resolves the destination on every datagram, and the
+ * default (dns.lookup) answers an IP literal through process.nextTick: a tick object, a closure and
+ * a deferred send per reply. Replies go to the address a query came from, always a literal, so
+ * this answers literals at once; a name (never sent to here) still goes to dns.lookup.
+ */
+export const literalLookup: NonNullable<SocketOptions['lookup']> = (address, options, callback) => {
+  const family = isIP(address);
+  if (family !== 0) callback(null, address, family);
+  else dnsLookup(address, options, callback);
+};
+
 /** coredns_dns_requests_total{family}: "2" for IPv6 clients, "1" otherwise (v4-mapped is v4). */
 const familyOf = (address: string): string =>
   address.includes(':') && !address.startsWith('::ffff:') ? '2' : '1';
@@ -51,7 +64,10 @@ export class DnsServer {
   /** Binds UDP then TCP on the same port. */
   async start(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const udp = createSocket({ type: isIP(this.opts.host) === 6 ? 'udp6' : 'udp4' });
+      const udp = createSocket({
+        type: isIP(this.opts.host) === 6 ? 'udp6' : 'udp4',
+        lookup: literalLookup,
+      });
       try {
         await new Promise<void>((resolve, reject) => {
           udp.once('error', reject);
@@ -82,13 +98,13 @@ export class DnsServer {
       }
     }
     this.udp.on('message', (msg, rinfo) => {
-      const client: ClientInfo = { address: rinfo.address, port: rinfo.port, transport: 'udp' };
-      // A cached reply goes out synchronously, without a promise per query.
-      const cached = this.fromCache(msg, client, performance.now());
+      // A cached reply goes out synchronously, without a promise or any object of ours per query.
+      const cached = this.fromCache(msg, 'udp', rinfo.address);
       if (cached) {
         this.udp?.send(cached, rinfo.port, rinfo.address);
         return;
       }
+      const client: ClientInfo = { address: rinfo.address, port: rinfo.port, transport: 'udp' };
       void this.answer(msg, client, performance.now()).then((out) => {
         if (out) this.udp?.send(out, rinfo.port, rinfo.address);
       });
@@ -151,21 +167,31 @@ export class DnsServer {
     });
   }
 
-  /** The cached reply to `msg` with its ID, counted in the metrics; undefined on a miss. */
-  private fromCache(msg: Buffer, client: ClientInfo, start: number): Buffer | undefined {
+  /**
+   * The cached reply to `msg` from `address` with its ID, counted in the metrics; undefined on a
+   * miss. Allocates nothing but the reply.
+   */
+  private fromCache(msg: Buffer, transport: Transport, address: string): Buffer | undefined {
+    const start = performance.now();
     const cache = this.opts.replyCache;
     if (!cache || msg.length < 12) return undefined;
-    const key = ReplyCache.key(msg, client.transport);
-    const hit = cache.get(key);
+    const hit = cache.get(msg, transport);
     if (!hit) return undefined;
-    const out = cache.replyTo(key, hit, msg.readUInt16BE(0));
+    const out = cache.replyTo(hit, msg.readUInt16BE(0));
     if (!out) return undefined;
     const m = this.opts.metrics;
     if (m) {
-      const family = familyOf(client.address);
+      const family = familyOf(address);
       let slot = hit.slots[family];
       if (!slot) {
-        slot = m.querySlot({ server: this.serverLabel, proto: client.transport, family, ...hit });
+        slot = m.querySlot({
+          server: this.serverLabel,
+          proto: transport,
+          family,
+          type: hit.type,
+          rcode: hit.rcode,
+          plugin: hit.plugin,
+        });
         hit.slots[family] = slot;
       }
       slot.observe((performance.now() - start) / 1000);
@@ -193,8 +219,10 @@ export class DnsServer {
 
   /** One query in, the reply bytes out (undefined: drop). Never rejects. */
   async handle(msg: Buffer, client: ClientInfo): Promise<Buffer | undefined> {
-    const start = performance.now();
-    return this.fromCache(msg, client, start) ?? this.answer(msg, client, start);
+    return (
+      this.fromCache(msg, client.transport, client.address) ??
+      this.answer(msg, client, performance.now())
+    );
   }
 
   /** handle() without the reply cache lookup (the UDP path has made it already). Never rejects. */
@@ -228,7 +256,8 @@ export class DnsServer {
         plugin: rep.plugin,
       };
       if (rep.stable === true)
-        this.opts.replyCache?.set(ReplyCache.key(msg, client.transport), out, {
+        this.opts.replyCache?.set(msg, client.transport, {
+          bytes: out,
           ...labels,
           ...(rep.aging ? { aging: rep.aging } : {}),
         });
