@@ -6,10 +6,16 @@
 // ports; dnsperf measures, for each server and mix: peak QPS, then QPS and latency (from `-v`, per
 // query) at 80 % of that server's own peak. Before measuring, sample answers from both servers are
 // compared record by record, so both really serve the same data.
-// Each run is repeated per entry of DNSPERF_WORKERS (default "1,2"): svclab with `--workers N` against
-// knotd with `udp-workers: N`, so both sides use the same number of answering threads/processes.
+// Two settings, each its own table:
+// - pinned (first, the default rows): the load generator kept off the server's CPU, as if it ran on
+//   another machine: `taskset -c 0` for dnsperf, `taskset -c 1` for the server under test (the whole
+//   process, its helper threads included), 1 answering process each (svclab `--workers 1`, knotd
+//   `udp-workers: 1`). Needs 2 CPUs and taskset (util-linux).
+// - unpinned: dnsperf and the server share every CPU, once per entry of DNSPERF_WORKERS (default
+//   "1,2"): svclab with `--workers N` against knotd with `udp-workers: N`, so both sides use the same
+//   number of answering threads/processes.
 // Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (80 % runs; peak runs 0.8 × that),
-// DNSPERF_WORKERS.
+// DNSPERF_WORKERS (unpinned), DNSPERF_MODES (default "pinned,unpinned").
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +35,20 @@ const SECONDS = Number(process.env['DNSPERF_SECONDS'] ?? 10);
 const PEAK_SECONDS = Math.max(2, Math.round(SECONDS * 0.8));
 const PEAK_ROUNDS = 2;
 const WORKERS = (process.env['DNSPERF_WORKERS'] ?? '1,2').split(',').map(Number);
+const MODES = (process.env['DNSPERF_MODES'] ?? 'pinned,unpinned').split(',');
+/** Pinned mode: the CPU of the load generator and the CPU of the server under test (taskset -c). */
+const LOAD_CPU = '0';
+const SERVER_CPU = '1';
+
+/** Where the processes of one setting run: CPU lists for taskset, or everywhere (undefined). */
+interface Pinning {
+  readonly load?: string;
+  readonly server?: string;
+}
+
+/** `command args` run on `cpus` through taskset when given. */
+const pinned = (cpus: string | undefined, command: string, args: readonly string[]): [string, string[]] =>
+  cpus === undefined ? [command, [...args]] : ['taskset', ['-c', cpus, command, ...args]];
 const root = new URL('../../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'svclab-dnsperf-'));
 
@@ -167,7 +187,7 @@ async function waitAnswering(port: number, name: string, what: string, proc: Chi
   throw new Error(`${what} did not answer ${name} on port ${port}`);
 }
 
-function startKnot(port: number, workers: number): ChildProcess {
+function startKnot(port: number, workers: number, cpus: string | undefined): ChildProcess {
   const conf = join(dir, 'knot.conf');
   writeFileSync(
     conf,
@@ -199,7 +219,7 @@ function startKnot(port: number, workers: number): ChildProcess {
       '',
     ].join('\n'),
   );
-  return spawn('knotd', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(...pinned(cpus, 'knotd', ['-c', conf]), { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /**
@@ -214,10 +234,9 @@ function serverEntry(): { args: string[]; label: string } {
   return { args: ['--conditions=@svclab/source', '--import', 'tsx', join(src, 'main.ts')], label: 'from source via tsx (dist missing or stale)' };
 }
 
-async function startSvclab(upstreamPort: number, entry: string[], workers: number): Promise<{ proc: ChildProcess; port: number }> {
+async function startSvclab(upstreamPort: number, entry: string[], workers: number, cpus: string | undefined): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(
-    process.execPath,
-    [
+    ...pinned(cpus, process.execPath, [
       ...entry,
       '--objects',
       objectsFile(),
@@ -235,7 +254,7 @@ async function startSvclab(upstreamPort: number, entry: string[], workers: numbe
       '0',
       '--workers',
       String(workers),
-    ],
+    ]),
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'info' } },
   );
   let out = '';
@@ -290,12 +309,12 @@ interface Perf {
 }
 
 /** Runs dnsperf; with maxQps it also reads every query's latency from `-v` for percentiles. */
-function dnsperf(port: number, queries: string, opts: { seconds: number; maxQps?: number; once?: boolean }): Perf {
+function dnsperf(port: number, queries: string, opts: { seconds: number; maxQps?: number; once?: boolean; cpus?: string | undefined }): Perf {
   const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-c', '8', '-T', '1', '-q', '200', '-t', '2'];
   if (opts.once) args.push('-n', '1');
   else args.push('-l', String(opts.seconds));
   if (opts.maxQps !== undefined) args.push('-Q', String(Math.round(opts.maxQps)), '-v');
-  const r = spawnSync('dnsperf', args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const r = spawnSync(...pinned(opts.cpus, 'dnsperf', args), { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`dnsperf failed (${r.status ?? r.signal}): ${r.stderr}`);
   const out = r.stdout;
   const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
@@ -321,6 +340,7 @@ function dnsperf(port: number, queries: string, opts: { seconds: number; maxQps?
 }
 
 interface Row {
+  pinned: boolean;
   workers: number;
   server: string;
   mix: string;
@@ -329,6 +349,7 @@ interface Row {
 }
 
 interface Target {
+  readonly pin: Pinning;
   readonly workers: number;
   readonly server: string;
   readonly mix: string;
@@ -344,18 +365,20 @@ interface Target {
  */
 function measurePair(queries: string, targets: readonly [Target, Target]): [Row, Row] {
   for (const t of targets) {
-    if (t.fill) dnsperf(t.port, queries, { seconds: SECONDS, once: true, maxQps: 20_000 });
+    const cpus = t.pin.load;
+    if (t.fill) dnsperf(t.port, queries, { seconds: SECONDS, once: true, maxQps: 20_000, cpus });
     // 3 s unmeasured so the JIT has compiled the hot path (and knotd's caches are warm too).
-    dnsperf(t.port, queries, { seconds: 3 });
+    dnsperf(t.port, queries, { seconds: 3, cpus });
   }
   const peaks: Perf[][] = [[], []];
-  for (let r = 0; r < PEAK_ROUNDS; r++) targets.forEach((t, i) => peaks[i]?.push(dnsperf(t.port, queries, { seconds: PEAK_SECONDS })));
+  for (let r = 0; r < PEAK_ROUNDS; r++) targets.forEach((t, i) => peaks[i]?.push(dnsperf(t.port, queries, { seconds: PEAK_SECONDS, cpus: t.pin.load })));
   const rows = targets.map((t, i) => {
     const runs = peaks[i] ?? [];
     const peak = runs.reduce((a, b) => (b.qps > a.qps ? b : a));
-    const at80 = dnsperf(t.port, queries, { seconds: SECONDS, maxQps: peak.qps * 0.8 });
-    process.stderr.write(`dnsperf: ${t.server} ×${t.workers} ${t.mix}: peaks ${runs.map((p) => p.qps.toFixed(0)).join(', ')} QPS; at 80 %: ${JSON.stringify(at80)}\n`);
-    return { workers: t.workers, server: t.server, mix: t.mix, peak, at80 };
+    const at80 = dnsperf(t.port, queries, { seconds: SECONDS, maxQps: peak.qps * 0.8, cpus: t.pin.load });
+    const how = t.pin.server === undefined ? 'unpinned' : 'pinned';
+    process.stderr.write(`dnsperf: ${how} ${t.server} ×${t.workers} ${t.mix}: peaks ${runs.map((p) => p.qps.toFixed(0)).join(', ')} QPS; at 80 %: ${JSON.stringify(at80)}\n`);
+    return { pinned: t.pin.server !== undefined, workers: t.workers, server: t.server, mix: t.mix, peak, at80 };
   });
   return [rows[0] as Row, rows[1] as Row];
 }
@@ -363,14 +386,14 @@ function measurePair(queries: string, targets: readonly [Target, Target]): [Row,
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
 
-/** Both servers with `workers` answering threads/processes, both mixes. */
-async function measureWith(workers: number, entry: string[]): Promise<{ rows: Row[]; diffs: string[] }> {
+/** Both servers with `workers` answering threads/processes and the same pinning, both mixes. */
+async function measureWith(workers: number, entry: string[], pin: Pinning): Promise<{ rows: Row[]; diffs: string[] }> {
   // A free UDP port can still be taken for TCP (outgoing connections): knotd then exits; try another.
   let knotPort = 0;
   let knot: ChildProcess | undefined;
   for (let attempt = 0; knot === undefined; attempt++) {
     knotPort = await freePort();
-    const k = startKnot(knotPort, workers);
+    const k = startKnot(knotPort, workers, pin.server);
     try {
       await waitAnswering(knotPort, svcName(HEADLESS), 'knotd', k);
       knot = k;
@@ -386,7 +409,7 @@ async function measureWith(workers: number, entry: string[]): Promise<{ rows: Ro
   };
   process.on('exit', kill);
   try {
-    const s = await startSvclab(knotPort, entry, workers);
+    const s = await startSvclab(knotPort, entry, workers, pin.server);
     svclab = s.proc;
     await waitAnswering(s.port, svcName(HEADLESS), 'svclab dns', s.proc);
     const diffs = await sameAnswers(s.port, knotPort);
@@ -395,12 +418,12 @@ async function measureWith(workers: number, entry: string[]): Promise<{ rows: Ro
     const fq = forwardedQueries();
     const rows: Row[] = [
       ...measurePair(cq, [
-        { workers, server: 'svclab dns', mix: 'cluster names', port: s.port },
-        { workers, server: 'knotd', mix: 'cluster names', port: knotPort },
+        { pin, workers, server: 'svclab dns', mix: 'cluster names', port: s.port },
+        { pin, workers, server: 'knotd', mix: 'cluster names', port: knotPort },
       ]),
       ...measurePair(fq, [
-        { workers, server: 'svclab dns', mix: 'forwarded names, cached', port: s.port, fill: true },
-        { workers, server: 'knotd', mix: 'example.test, authoritative', port: knotPort },
+        { pin, workers, server: 'svclab dns', mix: 'forwarded names, cached', port: s.port, fill: true },
+        { pin, workers, server: 'knotd', mix: 'example.test, authoritative', port: knotPort },
       ]),
     ];
     return { rows, diffs };
@@ -410,25 +433,47 @@ async function measureWith(workers: number, entry: string[]): Promise<{ rows: Ro
   }
 }
 
+/** Whether taskset can put processes on LOAD_CPU and SERVER_CPU (2 CPUs and util-linux). */
+function canPin(): boolean {
+  const r = spawnSync('taskset', ['-c', `${LOAD_CPU},${SERVER_CPU}`, 'true']);
+  return r.status === 0;
+}
+
+/** One table of rows: pairs of svclab then knotd, with the ratio of peaks on the svclab line. */
+function table(rows: readonly Row[]): string[] {
+  return [
+    '| procs | server | query mix | peak QPS | svclab / native | QPS at 80 % | p50 ms at 80 % | p99 ms at 80 % | avg ms at 80 % | lost at 80 % |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r, i) => {
+      const ratio = i % 2 === 0 ? `${(((r.peak.qps) / (rows[i + 1]?.peak.qps ?? NaN)) * 100).toFixed(1)} %` : '';
+      return `| ${r.workers} | ${r.server} | ${r.mix} | ${fmt(r.peak.qps)} | ${ratio} | ${fmt(r.at80.qps)} | ${ms(r.at80.p50Ms)} | ${ms(r.at80.p99Ms)} | ${ms(r.at80.avgMs)} | ${r.at80.lostPct.toFixed(2)} % |`;
+    }),
+  ];
+}
+
 async function main(): Promise<void> {
   const load0 = loadavg()[0] ?? 0;
   const entry = serverEntry();
+  const pinning = MODES.includes('pinned') && canPin();
+  if (MODES.includes('pinned') && !pinning) process.stderr.write(`dnsperf: cannot pin to CPUs ${LOAD_CPU} and ${SERVER_CPU} (taskset, 2 CPUs); pinned rows skipped\n`);
   try {
     const rows: Row[] = [];
     const diffs: string[] = [];
-    for (const w of WORKERS) {
-      const r = await measureWith(w, entry.args);
+    const settings: { workers: number; pin: Pinning }[] = [
+      ...(pinning ? [{ workers: 1, pin: { load: LOAD_CPU, server: SERVER_CPU } }] : []),
+      ...(MODES.includes('unpinned') ? WORKERS.map((workers) => ({ workers, pin: {} })) : []),
+    ];
+    for (const { workers, pin } of settings) {
+      const r = await measureWith(workers, entry.args, pin);
       rows.push(...r.rows);
       diffs.push(...r.diffs);
     }
     const load1 = loadavg()[0] ?? 0;
-    const ratio = (i: number): string => {
-      const a = rows[i]?.peak.qps ?? NaN;
-      const b = rows[i + 1]?.peak.qps ?? NaN;
-      return `${((a / b) * 100).toFixed(1)} %`;
-    };
     const knotVersion = spawnSync('knotd', ['--version'], { encoding: 'utf8' }).stdout.trim();
     const dnsperfVersion = /Version ([\d.]+)/.exec((({ stdout, stderr }) => stdout + stderr)(spawnSync('dnsperf', ['-h'], { encoding: 'utf8' })))?.[1] ?? '?';
+    const cores = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim();
+    const pinnedRows = rows.filter((r) => r.pinned);
+    const unpinnedRows = rows.filter((r) => !r.pinned);
     process.stdout.write(
       [
         '### cluster DNS vs knotd (dnsperf)',
@@ -438,15 +483,25 @@ async function main(): Promise<void> {
           `${knotVersion} serves the same records from a generated zone file with as many UDP workers as svclab dns has answering processes (\`--workers\`; column \"procs\"). svclab dns runs ${entry.label} with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
           `(\`example.test.\`, ${fmt(FORWARDED)} names, each asked once before measuring). Every run is preceded by 3 s of unmeasured warm-up (JIT). Cluster names: ½ A ClusterIP, ¼ A headless, ¼ SRV \`_http._tcp\`.`,
         '',
-        '| procs | server | query mix | peak QPS | svclab / native | QPS at 80 % | p50 ms at 80 % | p99 ms at 80 % | avg ms at 80 % | lost at 80 % |',
-        '|---|---|---|---|---|---|---|---|---|---|',
-        ...rows.map(
-          (r, i) =>
-            `| ${r.workers} | ${r.server} | ${r.mix} | ${fmt(r.peak.qps)} | ${i % 2 === 0 ? ratio(i) : ''} | ${fmt(r.at80.qps)} | ${ms(r.at80.p50Ms)} | ${ms(r.at80.p99Ms)} | ${ms(r.at80.avgMs)} | ${r.at80.lostPct.toFixed(2)} % |`,
-        ),
-        '',
+        ...(pinnedRows.length > 0
+          ? [
+              `**Pinned** (the default rows): dnsperf on CPU ${LOAD_CPU} (\`taskset -c ${LOAD_CPU}\`), the server under test on CPU ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`, the whole process with its helper threads), ` +
+                'as if the load came from another machine; 1 answering process each (svclab `--workers 1`, knotd `udp-workers: 1`). Other work on the machine is not pinned away.',
+              '',
+              ...table(pinnedRows),
+              '',
+            ]
+          : []),
+        ...(unpinnedRows.length > 0
+          ? [
+              `**Unpinned**: dnsperf and the server share all ${cores} cores (and with other work), for each worker count.`,
+              '',
+              ...table(unpinnedRows),
+              '',
+            ]
+          : []),
         `Answers compared on sample names before the runs: ${diffs.length === 0 ? 'identical records and TTLs' : `${diffs.length} differ (see stderr)`}. ` +
-          `Load average (1 min) ${load0.toFixed(1)} before, ${load1.toFixed(1)} after, on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores shared with dnsperf and other work. ` +
+          `Load average (1 min) ${load0.toFixed(1)} before, ${load1.toFixed(1)} after, on ${cores} cores shared with other work. ` +
           'The forwarded row for knotd is its authoritative answer for the same names (the upstream itself), not a cache.',
         '',
       ].join('\n'),
