@@ -7,6 +7,7 @@ import { nopLogger, type Logger } from '@svclab/telemetry';
 import { authenticate } from './auth/authenticate.js';
 import type { UserInfo } from './auth/token-file.js';
 import { discoveryRoutes } from './discovery/routes.js';
+import { chain, getRoute } from './http/chain.js';
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js';
 import { resourceRoutes } from './http/routes.js';
 import { sendJSON, statusMiddleware } from './http/status-middleware.js';
@@ -62,33 +63,34 @@ export function createServer(deps: ServerDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(tracingMiddleware(tracer));
-  app.use(metrics.middleware);
-
   const ok = (_req: express.Request, res: express.Response): void => {
     res.status(200).type('text/plain').send('ok');
   };
-  app.get('/healthz', ok);
-  app.get('/livez', ok);
-  app.get('/readyz', async (_req, res) => {
-    const ready = deps.ready === undefined ? true : await deps.ready();
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok' : 'not ready');
-  });
-
-  app.use(authenticate(deps.tokens));
-  app.get('/metrics', async (_req, res) => {
-    res.status(200).type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  app.use(discoveryRoutes());
+  // One express layer for all of these (chain.ts): express' per-layer routing cost is paid once.
   app.use(
-    resourceRoutes({
-      storage,
-      registry,
-      logger,
-      now,
-      bookmarkIntervalMs: deps.bookmarkIntervalMs ?? 10_000,
-      maxWatchSeconds: deps.maxWatchSeconds ?? 1800,
-    }),
+    chain([
+      tracingMiddleware(tracer),
+      metrics.middleware,
+      getRoute('/healthz', ok),
+      getRoute('/livez', ok),
+      getRoute('/readyz', async (_req, res) => {
+        const ready = deps.ready === undefined ? true : await deps.ready();
+        res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok' : 'not ready');
+      }),
+      authenticate(deps.tokens),
+      getRoute('/metrics', async (_req, res) => {
+        res.status(200).type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      }),
+      discoveryRoutes(),
+      resourceRoutes({
+        storage,
+        registry,
+        logger,
+        now,
+        bookmarkIntervalMs: deps.bookmarkIntervalMs ?? 10_000,
+        maxWatchSeconds: deps.maxWatchSeconds ?? 1800,
+      }),
+    ]),
   );
   app.use((_req, res) => {
     sendJSON(res, 404, {
