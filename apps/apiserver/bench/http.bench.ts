@@ -6,8 +6,11 @@
 // Run: node --conditions=@svclab/source --import tsx apps/apiserver/bench/http.bench.ts
 // BENCH_ONLY=create runs only the creates at concurrency 16 (BENCH_N of them, default 3000) for
 // quick A/B runs; BENCH_NODE_FLAGS="--cpu-prof ..." adds node flags to the apiserver process;
-// BENCH_APISERVER_MAIN runs another build (e.g. a copy of an older dist/, for A/B).
-import { existsSync, readFileSync } from 'node:fs';
+// BENCH_APISERVER_MAIN runs another build (e.g. a copy of an older dist/, for A/B);
+// BENCH_APISERVER_FLAGS adds apiserver flags (e.g. "--workers=2"). The CPU column sums the
+// apiserver's whole process tree (a --workers primary and its workers).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort, startNats, startProcess, startRedis, waitForPort } from '@svclab/testkit';
@@ -20,18 +23,45 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const only = process.env['BENCH_ONLY'];
 const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
-const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', process.execPath, ...nodeFlags, main, '--bind-address=127.0.0.1', `--secure-port=${port}`]);
-await waitForPort('127.0.0.1', port, 30_000);
-for (let i = 0; i < 300; i++) {
+const serverFlags = (process.env['BENCH_APISERVER_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+// BENCH_CALLGRIND=<file>: the apiserver runs under valgrind's callgrind, counting instructions only
+// inside the timed runs (the printed column is then instructions per request, not CPU ms): a
+// figure that other processes on the machine do not move, for A/B on a busy machine.
+const callgrindOut = process.env['BENCH_CALLGRIND'];
+const wrap = callgrindOut === undefined ? [] : ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${callgrindOut}`];
+const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', ...wrap, process.execPath, ...nodeFlags, main, '--bind-address=127.0.0.1', `--secure-port=${port}`, ...serverFlags]);
+if (callgrindOut !== undefined && only !== 'create') throw new Error('BENCH_CALLGRIND needs BENCH_ONLY=create');
+const slow = callgrindOut === undefined ? 1 : 20;
+/** Whether timed() counts instructions (callgrind): the measured create run, not the warm-up. */
+let countInstructions = false;
+await waitForPort('127.0.0.1', port, 30_000 * slow);
+for (let i = 0; i < 300 * slow; i++) {
   const r = await fetch(`${base}/readyz`).catch(() => undefined);
   if (r?.status === 200) break;
   await new Promise((r) => setTimeout(r, 100));
 }
-/** CPU time (user + system, ms) the apiserver process has used so far; NaN off Linux. */
-function serverCpuMs(): number {
+/** The pids of `pid` and all its descendants (Linux; the apiserver's `--workers` are its children). */
+function processTree(pid: number): number[] {
+  const out = [pid];
   try {
-    const fields = readFileSync(`/proc/${proc.child.pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const kids = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter((s) => s !== '');
+      for (const k of kids) out.push(...processTree(Number(k)));
+    }
+  } catch {
+    // exited meanwhile
+  }
+  return out;
+}
+/** CPU time (user + system, ms) the apiserver process and its workers have used so far; NaN off Linux. */
+function serverCpuMs(): number {
+  let ms = 0;
+  try {
+    for (const pid of processTree(proc.child.pid ?? 0)) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+    }
+    return ms;
   } catch {
     return NaN;
   }
@@ -61,6 +91,7 @@ const svc = (ns: string, name: string): unknown => ({
 async function timed(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<{ rate: number; p50: number; p99: number; cpu: number }> {
   let next = 0;
   const lat: number[] = [];
+  if (callgrindOut !== undefined && countInstructions) execFileSync('callgrind_control', ['-i', 'on', String(proc.child.pid ?? 0)], { stdio: 'ignore' });
   const cpu0 = serverCpuMs();
   const t0 = performance.now();
   await Promise.all(
@@ -73,6 +104,7 @@ async function timed(n: number, concurrency: number, fn: (i: number) => Promise<
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  if (callgrindOut !== undefined && countInstructions) execFileSync('callgrind_control', ['-i', 'off', String(proc.child.pid ?? 0)], { stdio: 'ignore' });
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
   return { rate: n / secs, p50: q(0.5), p99: q(0.99), cpu: (serverCpuMs() - cpu0) / n };
@@ -88,12 +120,18 @@ try {
   if (only === 'create') {
     const n = Number(process.env['BENCH_N'] ?? 3000);
     await timed(500, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `warm-${i}`)));
+    countInstructions = true;
     row('create', 16, n, await timed(n, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `c16-${i}`))));
     process.stdout.write(`${rows.join('\n')}\n`);
   } else await fullRun();
 } finally {
   await agent.close();
-  await proc.stop();
+  await proc.stop(callgrindOut === undefined ? 5000 : 120_000);
+  if (callgrindOut !== undefined) {
+    const totals = /^totals: (\d+)/m.exec(readFileSync(callgrindOut, 'utf8'));
+    const n = Number(process.env['BENCH_N'] ?? 3000);
+    process.stdout.write(`callgrind: ${((Number(totals?.[1]) / n) / 1e6).toFixed(3)} M instructions per create (${callgrindOut})\n`);
+  }
   await Promise.all([redis.stop(), nats.stop()]);
 }
 
