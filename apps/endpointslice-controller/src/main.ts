@@ -52,7 +52,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   process.once('SIGINT', () => {
     stop('SIGINT');
   });
-  const metrics = new EndpointSliceMetrics({ maxEndpointsPerSlice: config.maxEndpointsPerSlice });
+  const metrics = new EndpointSliceMetrics({
+    maxEndpointsPerSlice: config.maxEndpointsPerSlice,
+    processMetrics: true,
+  });
   let ready = (): boolean => false;
   const health = await startHealthServer(config.metricsBindAddress, {
     registry: metrics.registry,

@@ -66,3 +66,17 @@ describe('EndpointSliceMetrics efficiency cache (running totals)', () => {
     });
   });
 });
+
+describe('EndpointSliceMetrics process metrics', () => {
+  it('serves Node process metrics (GC pauses, event-loop lag) only when asked', async () => {
+    const withProcess = await new EndpointSliceMetrics({
+      maxEndpointsPerSlice: 100,
+      processMetrics: true,
+    }).registry.metrics();
+    expect(withProcess).toContain('nodejs_gc_duration_seconds');
+    expect(withProcess).toContain('nodejs_eventloop_lag_p99_seconds');
+    expect(withProcess).toContain('process_cpu_user_seconds_total');
+    const without = await new EndpointSliceMetrics({ maxEndpointsPerSlice: 100 }).registry.metrics();
+    expect(without).not.toContain('nodejs_gc_duration_seconds');
+  });
+});

@@ -2,7 +2,7 @@
 // (k8s.io/endpointslice/metrics: subsystem `endpoint_slice_controller`) plus the per-Service
 // efficiency cache (metrics.Cache) behind endpoints_desired / num_endpoint_slices /
 // desired_endpoint_slices.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PortMapEfficiency, SliceOperation } from './reconciler.js';
 
 export const MetricsSubsystem = 'endpoint_slice_controller';
@@ -47,9 +47,15 @@ export class EndpointSliceMetrics {
   /** trafficDistribution → number of Services using it (entries never 0). */
   readonly #servicesByTD = new Map<string, number>();
 
-  constructor(opts: { maxEndpointsPerSlice: number; registry?: Registry | undefined }) {
+  /** `processMetrics`: also Node's process metrics (CPU, heap, GC pauses, event-loop lag), as a process serving /metrics does. */
+  constructor(opts: {
+    maxEndpointsPerSlice: number;
+    registry?: Registry | undefined;
+    processMetrics?: boolean;
+  }) {
     this.#maxEndpointsPerSlice = opts.maxEndpointsPerSlice;
     this.registry = opts.registry ?? new Registry();
+    if (opts.processMetrics === true) collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     const perSyncBuckets = exponentialBuckets(2, 2, 15);
     this.endpointsAddedPerSync = new Histogram({
