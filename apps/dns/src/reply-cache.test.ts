@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@svclab/telemetry';
@@ -189,6 +190,61 @@ describe('ttlOffsets', () => {
   });
 });
 
+describe('ReplyCache reply buffers', () => {
+  const aged = (elapsed: { now: number }) => {
+    const reply = dnsPacket.encode({
+      type: 'response',
+      id: 1,
+      questions: [{ name: 'a.test', type: 'A', class: 'IN' }],
+      answers: [{ name: 'a.test', type: 'A', ttl: 60, data: '192.0.2.1' }],
+    });
+    const cache = new ReplyCache(() => 0);
+    const q = query(1, 'a.test');
+    cache.set(q, 'udp', {
+      bytes: reply,
+      ...labels,
+      aging: { elapsed: 0, reuse: () => elapsed.now },
+    });
+    const entry = cache.get(q, 'udp');
+    if (!entry) throw new Error('not kept');
+    return { cache, entry };
+  };
+  const ttl = (out: Buffer | undefined): number | undefined => {
+    const a = dnsPacket.decode(out ?? Buffer.alloc(0)).answers?.[0];
+    return a && 'ttl' in a ? a.ttl : undefined;
+  };
+
+  it.each([
+    { name: 'a new buffer per reply until one is given back', release: false },
+    { name: 'the buffer given back is handed out again, ID and TTLs rewritten', release: true },
+  ])('$name', ({ release }) => {
+    const elapsed = { now: 0 };
+    const { cache, entry } = aged(elapsed);
+    const first = cache.replyTo(entry, 7);
+    if (!first) throw new Error('no reply');
+    expect([first.readUInt16BE(0), ttl(first)]).toEqual([7, 60]);
+    if (release) cache.release(entry, first);
+    elapsed.now = 3;
+    const second = cache.replyTo(entry, 8);
+    expect(second === first).toBe(release);
+    expect([second?.readUInt16BE(0), ttl(second)]).toEqual([8, 57]);
+    const expected = Buffer.from(entry.bytes);
+    expected.writeUInt16BE(8, 0);
+    expected.writeUInt32BE(57, entry.aging?.offsets[0] ?? 0);
+    expect(second).toEqual(expected);
+    // Handed out once: the next reply gets a buffer of its own again.
+    expect(cache.replyTo(entry, 9) === second).toBe(false);
+    expect(entry.bytes.readUInt16BE(0)).toBe(0);
+  });
+
+  it('ignores a buffer of another length', () => {
+    const { cache, entry } = aged({ now: 0 });
+    const other = Buffer.alloc(entry.bytes.length + 1);
+    cache.release(entry, other);
+    expect(cache.replyTo(entry, 1) === other).toBe(false);
+  });
+});
+
 describe('DnsServer with a ReplyCache', () => {
   const setup = (log: boolean) => {
     const objects = staticSource(fixtureObjects(), () => 1700000000);
@@ -226,6 +282,58 @@ describe('DnsServer with a ReplyCache', () => {
       /coredns_dns_responses_total\{[^}]*rcode="NOERROR",plugin="kubernetes"\} 2/,
     );
     expect(text).toMatch(/coredns_dns_request_duration_seconds_count\{[^}]*type="A"\} 2/);
+  });
+
+  it("answers a UDP burst of the same query with each query's own ID", async () => {
+    const objects = staticSource(fixtureObjects(), () => 1700000000);
+    const metrics = new DnsMetrics();
+    const logger = memoryLogger('dns');
+    const chain = buildDnsChain({ objects, kubernetes: kubernetesOptions(), logger, metrics });
+    const server = new DnsServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler: chain.handler,
+      logger,
+      metrics,
+      replyCache: new ReplyCache(() => objects.generation()),
+    });
+    await server.start();
+    const sock = createSocket('udp4');
+    try {
+      await new Promise<void>((resolve) => {
+        sock.bind(0, '127.0.0.1', resolve);
+      });
+      let replies: dnsPacket.Packet[] = [];
+      let wanted = 0;
+      let whenAll = (): void => undefined;
+      sock.on('message', (m) => {
+        replies.push(dnsPacket.decode(m));
+        if (replies.length === wanted) whenAll();
+      });
+      /** Sends a query per ID at once and waits for every reply. */
+      const burst = async (ids: readonly number[]): Promise<dnsPacket.Packet[]> => {
+        replies = [];
+        wanted = ids.length;
+        const all = new Promise<void>((resolve) => (whenAll = resolve));
+        for (const id of ids) sock.send(query(id, `svc1.${T}`), server.port, '127.0.0.1');
+        await all;
+        return replies;
+      };
+      await burst([1]); // answered anew and kept
+      // Bursts small enough for the socket buffers (UDP drops the rest); replies from the cache
+      // reuse a buffer or, if the socket queued one, take a new one.
+      for (let round = 0; round < 20; round++) {
+        const ids = Array.from({ length: 100 }, (_, i) => round * 100 + i + 2);
+        const got = await burst(ids);
+        expect(got.map((r) => r.id).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(ids);
+        expect(new Set(got.map((r) => r.answers?.map(rr).join()))).toEqual(
+          new Set([`svc1.${T}. 5 IN A 10.0.0.1`]),
+        );
+      }
+    } finally {
+      sock.close();
+      await server.stop();
+    }
   });
 
   it('answers anew once the objects change (added, updated, deleted)', async () => {

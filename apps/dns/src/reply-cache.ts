@@ -77,6 +77,8 @@ export function ttlOffsets(msg: Buffer): number[] | undefined {
 /** An entry and the next one with the same hash (collisions are chained; they are rare). */
 interface Slot extends CachedReply {
   next: Slot | undefined;
+  /** A reply buffer given back by `release`, handed out by the next `replyTo` instead of a new one. */
+  spare: Buffer | undefined;
 }
 
 /** FNV-1a seeds per transport, so a UDP and a TCP query with the same bytes hash apart. */
@@ -154,6 +156,7 @@ export class ReplyCache {
       query: Buffer.from(query.subarray(2)),
       hash,
       next: undefined,
+      spare: undefined,
       bytes,
       type: labels.type,
       rcode: labels.rcode,
@@ -172,13 +175,12 @@ export class ReplyCache {
   }
 
   /**
-   * A fresh copy of the reply in `entry` (from get) with `id` in its header and its TTLs aged;
-   * undefined (and the entry dropped) when the cache plugin no longer has it.
-   * NOTE: the copy is needed: dgram's send keeps the buffer until the datagram is out, which may be
-   * after the next query (a full socket buffer queues it), so one shared buffer could go out with
-   * a later query's ID.
+   * The reply in `entry` (from get) with `id` in its header and its TTLs aged, in a buffer the caller
+   * owns: a new copy, or the one last given back with `release`; undefined (and the entry dropped)
+   * when the cache plugin no longer has it.
    */
   replyTo(entry: CachedReply, id: number): Buffer | undefined {
+    const slot = entry as Slot;
     let elapsed = 0;
     if (entry.aging) {
       const e = entry.aging.reuse();
@@ -188,8 +190,11 @@ export class ReplyCache {
       }
       elapsed = e;
     }
-    const out = Buffer.allocUnsafe(entry.bytes.length);
-    entry.bytes.copy(out);
+    let out = slot.spare;
+    if (out === undefined) {
+      out = Buffer.allocUnsafe(entry.bytes.length);
+      entry.bytes.copy(out);
+    } else slot.spare = undefined; // Equal to `bytes` but for the ID and the TTLs, both set below.
     out.writeUInt16BE(id, 0);
     if (entry.aging) {
       const { offsets, stored } = entry.aging;
@@ -197,6 +202,15 @@ export class ReplyCache {
         out.writeUInt32BE(Math.max(0, (stored[i] ?? 0) - elapsed), offsets[i] ?? 0);
     }
     return out;
+  }
+
+  /**
+   * Gives `out`, a reply of `entry` from replyTo, back for the next replyTo of the same entry.
+   * NOTE: only once nothing reads `out` any more: a datagram dgram has queued (a full socket buffer)
+   * is read when it goes out, after later queries, which would find their IDs in it.
+   */
+  release(entry: CachedReply, out: Buffer): void {
+    if (out.length === entry.bytes.length) (entry as Slot).spare = out;
   }
 
   /** Removes `entry` (from get) if it is still held. */

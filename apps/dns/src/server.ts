@@ -1,12 +1,12 @@
 // The DNS server: UDP and TCP listeners on one address, each query through the plugin chain.
 // Never throws on input: malformed queries get FORMERR, unknown opcodes NOTIMP, junk is dropped.
-import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
 import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '@svclab/telemetry';
 import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
 import type { DnsMetrics } from './metrics.js';
-import type { ReplyCache, Transport } from './reply-cache.js';
+import type { CachedReply, ReplyCache, Transport } from './reply-cache.js';
 import {
   encodeBadVersion,
   encodeError,
@@ -97,13 +97,9 @@ export class DnsServer {
         if (this.opts.port !== 0 || attempt >= 10) throw err;
       }
     }
-    this.udp.on('message', (msg, rinfo) => {
-      // A cached reply goes out synchronously, without a promise or any object of ours per query.
-      const cached = this.fromCache(msg, 'udp', rinfo.address);
-      if (cached) {
-        this.udp?.send(cached, rinfo.port, rinfo.address);
-        return;
-      }
+    const udp = this.udp;
+    udp.on('message', (msg, rinfo) => {
+      if (this.sendFromCache(udp, msg, rinfo)) return;
       const client: ClientInfo = { address: rinfo.address, port: rinfo.port, transport: 'udp' };
       void this.answer(msg, client, performance.now()).then((out) => {
         if (out) this.udp?.send(out, rinfo.port, rinfo.address);
@@ -168,9 +164,27 @@ export class DnsServer {
   }
 
   /**
-   * The cached reply to `msg` from `address` with its ID, counted in the metrics; undefined on a
-   * miss. Allocates nothing but the reply.
+   * Sends the cached reply to `msg` back over `udp`, synchronously and without a promise or any
+   * object of ours per query (the reply buffer is reused while the socket sends at once); false on
+   * a miss.
    */
+  private sendFromCache(udp: Socket, msg: Buffer, rinfo: RemoteInfo): boolean {
+    const start = performance.now();
+    const cache = this.opts.replyCache;
+    if (!cache || msg.length < 12) return false;
+    const hit = cache.get(msg, 'udp');
+    if (!hit) return false;
+    const out = cache.replyTo(hit, msg.readUInt16BE(0));
+    if (!out) return false;
+    this.count(hit, rinfo.address, start);
+    udp.send(out, rinfo.port, rinfo.address);
+    // With literalLookup, send has passed the datagram to the kernel (and dgram holds nothing but a
+    // reference) unless the socket queued it; only then is `out` still to be read.
+    if (udp.getSendQueueCount() === 0) cache.release(hit, out);
+    return true;
+  }
+
+  /** The cached reply to `msg` from `address` with its ID, counted in the metrics; undefined on a miss. */
   private fromCache(msg: Buffer, transport: Transport, address: string): Buffer | undefined {
     const start = performance.now();
     const cache = this.opts.replyCache;
@@ -179,6 +193,12 @@ export class DnsServer {
     if (!hit) return undefined;
     const out = cache.replyTo(hit, msg.readUInt16BE(0));
     if (!out) return undefined;
+    this.count(hit, address, start);
+    return out;
+  }
+
+  /** Counts a reply from the cache in the server metrics (the slot is resolved once per family). */
+  private count(hit: CachedReply, address: string, start: number): void {
     const m = this.opts.metrics;
     if (m) {
       const family = familyOf(address);
@@ -186,7 +206,7 @@ export class DnsServer {
       if (!slot) {
         slot = m.querySlot({
           server: this.serverLabel,
-          proto: transport,
+          proto: hit.transport,
           family,
           type: hit.type,
           rcode: hit.rcode,
@@ -196,7 +216,6 @@ export class DnsServer {
       }
       slot.observe((performance.now() - start) / 1000);
     }
-    return out;
   }
 
   private observe(
