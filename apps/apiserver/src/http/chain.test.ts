@@ -2,7 +2,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { chain, getRoute } from './chain.js';
+import { chain, getRoute, serveWithoutRouter } from './chain.js';
 
 function appOf(handlers: readonly RequestHandler[]): express.Express {
   const app = express();
@@ -87,5 +87,36 @@ describe('chain', () => {
     expect(res.status).toBe(c.code);
     if (c.body !== undefined) expect(res.text).toBe(c.body);
     if (c.seen !== undefined) expect(res.headers['x-seen']).toBe(c.seen);
+  });
+});
+
+describe('serveWithoutRouter', () => {
+  const onError: ErrorRequestHandler = (err: unknown, _req, res) => {
+    res.status(500).send(`error: ${err instanceof Error ? err.message : String(err)}`);
+  };
+  const serve = (h: RequestHandler): express.Express => {
+    const app = express();
+    app.set('query parser', 'simple');
+    serveWithoutRouter(app, h, onError);
+    return app;
+  };
+
+  it('gives handlers express requests and responses (query, path, hostname, locals, status)', async () => {
+    const app = serve((req, res) => {
+      res.locals['seen'] = true;
+      res.status(201).json({ path: req.path, q: req.query['a'] as unknown, host: req.hostname, locals: res.locals['seen'] as unknown });
+    });
+    const res = await request(app).get('/x/y?a=1').set('Host', 'example.test:80').expect(201);
+    expect(res.body).toEqual({ path: '/x/y', q: '1', host: 'example.test', locals: true });
+  });
+
+  it.each([
+    { name: 'next(err) goes to the error handler', h: ((_req, _res, next) => { next(new Error('bad')); }) as RequestHandler, code: 500, text: 'error: bad' },
+    { name: 'a rejected promise goes to the error handler', h: (async () => { await Promise.resolve(); throw new Error('async bad'); }) as RequestHandler, code: 500, text: 'error: async bad' },
+    { name: 'a request nobody answers gets a 404', h: ((_req, _res, next) => { next(); }) as RequestHandler, code: 404, text: '' },
+  ])('$name', async ({ h, code, text }) => {
+    const res = await request(serve(chain([h]))).get('/x');
+    expect(res.status).toBe(code);
+    expect(res.text).toBe(text);
   });
 });
