@@ -36,6 +36,22 @@ const setupBudgetS = Number(process.env['BENCH_SETUP_BUDGET_S'] ?? '600');
 /** Extra node flags for the apiserver process (BENCH_APISERVER_NODE_ARGS), same form. */
 const apiserverNodeArgs = (process.env['BENCH_APISERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 const controllerNodeArgs = (process.env['BENCH_CONTROLLER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+/**
+ * BENCH_VARIANTS: A/B rounds after the main run, e.g. 'base:;semi2:--max-semi-space-size=2;new:main=/x/main.js'
+ * (name:node flags, `main=` another controller build); each round restarts the controller as that
+ * variant, waits for its resync, warms up and times BENCH_CHANGES changes; BENCH_VARIANT_ROUNDS
+ * (default 2) rounds, variants interleaved.
+ */
+const variants = (process.env['BENCH_VARIANTS'] ?? '')
+  .split(';')
+  .filter((v) => v.trim() !== '')
+  .map((v) => {
+    const [name = '', flags = ''] = v.split(/:(.*)/s);
+    const tokens = flags.split(' ').filter((t) => t !== '');
+    const main = tokens.find((t) => t.startsWith('main='))?.slice('main='.length) ?? controllerMain;
+    return { name, main, args: tokens.filter((t) => !t.startsWith('main=')) };
+  });
+const variantRounds = Number(process.env['BENCH_VARIANT_ROUNDS'] ?? '2');
 const ns = 'default';
 const node = 'bench-node-1';
 
@@ -176,6 +192,7 @@ async function main(): Promise<void> {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const procs: ChildProcess[] = [];
   const rows: string[] = [];
+  const abRows: string[] = [];
   let nServices = 0;
   try {
     const port = await freePort();
@@ -300,6 +317,38 @@ async function main(): Promise<void> {
     }
     const syncMeanMs = syncs > 0 ? ((syncSum(after) - syncSum(before)) * 1000) / syncs : 0;
     const events = sliceEvents - eventsBefore;
+    let nextK = warmupChanges + changes;
+    let controllerProc = procs.find((p) => p.pid === controllerPid);
+    for (let round = 0; round < (variants.length > 0 ? variantRounds : 0); round++) {
+      for (const v of variants) {
+        if (controllerProc !== undefined && controllerProc.exitCode === null) {
+          const exited = new Promise((r) => controllerProc?.once('exit', r));
+          controllerProc.kill('SIGTERM');
+          await exited;
+        }
+        const vport = await freePort();
+        const vmetrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${String(vport)}/metrics`)).text();
+        controllerProc = start([...v.args, v.main, `--metrics-bind-address=127.0.0.1:${String(vport)}`, '--leader-elect=false'], { APISERVER_URL: url, NATS_URL: nats.url, POD_NAME: 'bench', LOG_LEVEL: 'error' });
+        procs.push(controllerProc);
+        await until(`variant ${v.name} resynced`, async () => sumMetric(await vmetrics(), 'endpoint_slice_controller_syncs', 'result="success"') >= nServices, 10 * 60_000, 250);
+        for (let k = 0; k < warmupChanges; k++) await flip(nextK++);
+        await new Promise((r) => setTimeout(r, 1000));
+        const [vb, ab] = [await vmetrics(), await apiMetrics()];
+        const l: number[] = [];
+        const pl: number[] = [];
+        for (let k = 0; k < changes; k++) {
+          const [pm, lm] = await flip(nextK++);
+          pl.push(pm);
+          l.push(lm);
+        }
+        const [va, aa] = [await vmetrics(), await apiMetrics()];
+        l.sort((a, b) => a - b);
+        pl.sort((a, b) => a - b);
+        const line = `| ${v.name} | ${String(round + 1)} | ${pct(l, 0.5).toFixed(1)} | ${pct(l, 0.99).toFixed(1)} | ${(l[l.length - 1] ?? 0).toFixed(1)} | ${pct(pl, 0.5).toFixed(1)} / ${pct(pl, 0.99).toFixed(1)} | ${gcPauses(vb, va)} | ${gcPauses(ab, aa)} |`;
+        progress(`A/B ${line}`);
+        abRows.push(line);
+      }
+    }
     watchAbort.abort();
     await watching;
     lat.sort((a, b) => a - b);
@@ -338,6 +387,16 @@ async function main(): Promise<void> {
       '|---|---|---|',
       ...rows,
       '',
+      ...(abRows.length === 0
+        ? []
+        : [
+            `A/B rounds (BENCH_VARIANTS, ${String(changes)} timed changes each after ${String(warmupChanges)} untimed, a fresh controller per round), ms:`,
+            '',
+            '| variant | round | p50 | p99 | max | PATCH p50 / p99 | controller GC | apiserver GC |',
+            '|---|---|---|---|---|---|---|---|',
+            ...abRows,
+            '',
+          ]),
     ].join('\n'),
   );
 }

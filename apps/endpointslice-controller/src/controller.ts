@@ -30,6 +30,12 @@ import { TriggerTimeTracker } from './trigger-time-tracker.js';
  * limiter: 5ms, 10ms, … ~82s for the 15th) before it is dropped until its next event.
  */
 export const MaxRetries = 15;
+/** Resolves after the current event-loop turn's I/O (requests started now are on the wire). */
+const afterIO = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+
 /** A change to one of our slices requeues its Service after max(1s, batch period), in ms. */
 export const EndpointSliceChangeMinDelayMs = 1000;
 
@@ -450,12 +456,15 @@ export class Controller {
           (p.metadata.namespace ?? '') === namespace &&
           selectorMatches(selector, p.metadata.labels ?? {}),
       );
-      // Slices and legacy Endpoints are independent objects: write them concurrently.
+      // Slices and legacy Endpoints are independent objects: written concurrently, but the slice
+      // write goes on the wire first (kube-proxy and DNS read slices): the Endpoints plan waits
+      // one turn of the event loop, after the slice request has been sent.
       await Promise.all([
         attempt(() => this.#syncSlices(svc, pods, allSlices)),
         o.manageEndpoints === false
           ? Promise.resolve()
           : attempt(async () => {
+              await afterIO();
               await this.endpointsReconciler.reconcile({
                 service: svc,
                 pods,
