@@ -7,9 +7,13 @@ import type { Logger } from '@svclab/telemetry';
 
 /** Sends `body` as JSON; a Content-Type set before (e.g. aggregated discovery) is kept. */
 export function sendJSON(res: Response, code: number, body: unknown): void {
-  res.status(code);
-  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json');
-  res.end(JSON.stringify(body));
+  const json = JSON.stringify(body);
+  const length = String(Buffer.byteLength(json));
+  // One writeHead with all headers: with none set before (the usual case) Node takes them as
+  // they are, without a setHeader round per header.
+  if (res.hasHeader('Content-Type')) res.writeHead(code, ['Content-Length', length]);
+  else res.writeHead(code, ['Content-Type', 'application/json', 'Content-Length', length]);
+  res.end(json);
 }
 
 export function sendStatus(res: Response, status: Status): void {

@@ -26,10 +26,10 @@ import type {
   UpdateOptions,
 } from './interface.js';
 import { ClaimFullError, ClaimMovedError } from './claim-errors.js';
+import { serialise } from './serialise.js';
 import {
   listScript,
   replayScript,
-  RvPlaceholder,
   RvPlaceholderJSON,
   writeScript,
 } from './redis-scripts.js';
@@ -112,15 +112,6 @@ export function redisClientOptions(logger: Logger = nopLogger): RedisOptions {
 /** GroupResource for messages (`endpointslices.discovery.k8s.io "x" not found`). */
 function gr(resource: string): { group: string; resource: string } {
   return { group: AllResources.find((r) => r.resource === resource)?.group ?? '', resource };
-}
-
-/** JSON of `obj` with `apiVersion`, `kind` first and the placeholder as the first metadata key. */
-function serialise(obj: KubeObject): string {
-  const { apiVersion, kind, metadata, ...rest } = obj;
-  // resourceVersion first; the spread's own resourceVersion (if any) is overwritten in place.
-  const meta = { resourceVersion: RvPlaceholder, ...metadata };
-  meta.resourceVersion = RvPlaceholder;
-  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
 }
 
 /**
