@@ -5,7 +5,7 @@
 // Needs the built apiserver (apps/apiserver/dist/main.js; `make build`).
 // Run: node --conditions=@svclab/source --import tsx apps/apiserver/bench/http.bench.ts
 // BENCH_ONLY=create runs only the creates at concurrency 16 (BENCH_N of them, default 3000) for
-// quick A/B runs; BENCH_NODE_FLAGS="--cpu-prof ..." adds node flags to the apiserver process;
+// quick A/B runs (BENCH_ONLY=watch: only the watch delivery latency); BENCH_NODE_FLAGS="--cpu-prof ..." adds node flags to the apiserver process;
 // BENCH_APISERVER_MAIN runs another build (e.g. a copy of an older dist/, for A/B);
 // BENCH_APISERVER_FLAGS adds apiserver flags (e.g. "--workers=2"). The CPU column sums the
 // apiserver's whole process tree (a --workers primary and its workers).
@@ -150,6 +150,10 @@ try {
     countInstructions = true;
     row('create', 16, n, await timed(n, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `c16-${i}`))));
     process.stdout.write(`${rows.join('\n')}\n`);
+  } else if (only === 'watch') {
+    const delays = await watchDelivery();
+    const q = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
+    process.stdout.write(`watch delivery (${delays.length}): p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms\n`);
   } else await fullRun();
 } finally {
   await agent.close();
@@ -192,7 +196,27 @@ async function fullRun(): Promise<void> {
     } while (cont !== '');
   }));
 
-  // Watch delivery: 10 HTTP watchers; latency = event received − write sent.
+  const delays = await watchDelivery();
+  const q = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
+
+  process.stdout.write(
+    [
+      '### apiserver over HTTP (issue 2)',
+      '',
+      'One apiserver process, real redis-server (`appendfsync always`) and nats-server on loopback; keep-alive HTTP/1.1 client in another process. Latencies in ms; server CPU is the user + system time of the apiserver process (all threads) per request, the figure that holds up on a busy machine. Targets: ≥ 3,000 creates/s at concurrency 16 with p99 ≤ 20 ms; watch delivery p99 ≤ 10 ms.',
+      '',
+      '| operation | concurrency | requests | req/s | p50 ms | p99 ms | server CPU ms/req | server read / write syscalls per req |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      `Watch delivery, 10 watchers × 300 creates (${delays.length} deliveries): p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms (write sent → event received).`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Watch delivery: 10 HTTP watchers; latency = event received − write sent, sorted ascending. */
+async function watchDelivery(): Promise<number[]> {
   const rv = ((await call('GET', '/api/v1/namespaces/bench/services?limit=1')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
   const sent = new Map<string, number>();
   const delays: number[] = [];
@@ -229,20 +253,5 @@ async function fullRun(): Promise<void> {
     w.body.destroy();
   }
   delays.sort((a, b) => a - b);
-  const q = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
-
-  process.stdout.write(
-    [
-      '### apiserver over HTTP (issue 2)',
-      '',
-      'One apiserver process, real redis-server (`appendfsync always`) and nats-server on loopback; keep-alive HTTP/1.1 client in another process. Latencies in ms; server CPU is the user + system time of the apiserver process (all threads) per request, the figure that holds up on a busy machine. Targets: ≥ 3,000 creates/s at concurrency 16 with p99 ≤ 20 ms; watch delivery p99 ≤ 10 ms.',
-      '',
-      '| operation | concurrency | requests | req/s | p50 ms | p99 ms | server CPU ms/req | server read / write syscalls per req |',
-      '|---|---|---|---|---|---|---|---|',
-      ...rows,
-      '',
-      `Watch delivery, 10 watchers × 300 creates (${delays.length} deliveries): p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms (write sent → event received).`,
-      '',
-    ].join('\n'),
-  );
+  return delays;
 }
