@@ -15,7 +15,8 @@
 //   "1,2"): svclab with `--workers N` against knotd with `udp-workers: N`, so both sides use the same
 //   number of answering threads/processes.
 // Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (80 % runs; peak runs 0.8 × that),
-// DNSPERF_WORKERS (unpinned), DNSPERF_MODES (default "pinned,unpinned").
+// DNSPERF_WORKERS (unpinned), DNSPERF_MODES (default "pinned,unpinned"), DNSPERF_SVCLAB_MAIN (a built
+// main.js to run instead of apps/dns/dist, for A/B runs against another build).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -227,6 +228,8 @@ function startKnot(port: number, workers: number, cpus: string | undefined): Chi
  * the sources through tsx, which run slower (esbuild's keepNames wraps every closure it creates).
  */
 function serverEntry(): { args: string[]; label: string } {
+  const main = process.env['DNSPERF_SVCLAB_MAIN'];
+  if (main !== undefined && main !== '') return { args: [main], label: `built (\`${main}\`, DNSPERF_SVCLAB_MAIN)` };
   const dist = join(root, 'apps/dns/dist/main.js');
   const src = join(root, 'apps/dns/src');
   const newest = Math.max(...readdirSync(src, { recursive: true }).map((f) => statSync(join(src, String(f))).mtimeMs));
