@@ -10,6 +10,9 @@ export interface RedisServer {
   readonly host: string;
   readonly port: number;
   readonly url: string;
+  /** The same server on a Unix socket (`<dir>/redis.sock`): `unixUrl` is `unix://<path>`. */
+  readonly unixSocket: string;
+  readonly unixUrl: string;
   readonly dir: string;
   /** SIGKILL, as a crash: only what reached the append-only file survives. */
   kill(): Promise<void>;
@@ -64,7 +67,12 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   const host = '127.0.0.1';
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), 'svclab-redis-'));
+  const unixSocket = join(dir, 'redis.sock');
   const args = [
+    '--unixsocket',
+    unixSocket,
+    '--unixsocketperm',
+    '700',
     '--port',
     String(port),
     '--bind',
@@ -98,6 +106,8 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
     host,
     port,
     url: `redis://${host}:${port}`,
+    unixSocket,
+    unixUrl: `unix://${unixSocket}`,
     dir,
     kill: async () => proc.kill(),
     restart: async () => {
