@@ -29,7 +29,9 @@ const serverFlags = (process.env['BENCH_APISERVER_FLAGS'] ?? '').split(' ').filt
 // figure that other processes on the machine do not move, for A/B on a busy machine.
 const callgrindOut = process.env['BENCH_CALLGRIND'];
 const wrap = callgrindOut === undefined ? [] : ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${callgrindOut}`];
-const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', ...wrap, process.execPath, ...nodeFlags, main, '--bind-address=127.0.0.1', `--secure-port=${port}`, ...serverFlags]);
+// BENCH_REDIS_UNIX=1: the apiserver talks to Redis over its Unix socket instead of TCP loopback.
+const redisUrl = process.env['BENCH_REDIS_UNIX'] === '1' ? redis.unixUrl : redis.url;
+const proc = startProcess('env', [`REDIS_URL=${redisUrl}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=error', ...wrap, process.execPath, ...nodeFlags, main, '--bind-address=127.0.0.1', `--secure-port=${port}`, ...serverFlags]);
 if (callgrindOut !== undefined && only !== 'create') throw new Error('BENCH_CALLGRIND needs BENCH_ONLY=create');
 const slow = callgrindOut === undefined ? 1 : 20;
 /** Whether timed() counts instructions (callgrind): the measured create run, not the warm-up. */

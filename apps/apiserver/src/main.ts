@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { createLogger, initTelemetry, type Logger } from '@svclab/telemetry';
 import { parseTokenFile } from './auth/token-file.js';
@@ -17,6 +17,7 @@ import { Registry } from './registry/registry.js';
 import { TracedStorage } from './registry/traced-storage.js';
 import { createServer } from './server.js';
 import { RedisClusterIPAllocator, RedisNodePortAllocator } from './allocators/index.js';
+import { connectRedis } from './storage/connect-redis.js';
 import { createRedisStorage } from './storage/create-redis-storage.js';
 import { redisClientOptions } from './storage/redis.js';
 import type { Storage } from './storage/interface.js';
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     responder = startReplayResponder({ nc, storage, logger });
     await responder.ready;
   }
-  const allocRedis = cfg.redisUrl === undefined ? undefined : new Redis(cfg.redisUrl, redisClientOptions(logger));
+  const allocRedis = cfg.redisUrl === undefined ? undefined : connectRedis(cfg.redisUrl, redisClientOptions(logger));
   allocRedis?.on('error', (err: unknown) => {
     logger.warn('allocator redis connection error', { err });
   });

@@ -1,14 +1,14 @@
 // Wires the production store: ioredis client + RedisStorage + NATS publisher + event sequencer.
 import { nopLogger, type Logger } from '@svclab/telemetry';
-import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { EventSequencer, type ExpiredHandler } from '../events/event-sequencer.js';
 import { EventPublisher } from '../events/publisher.js';
 import type { ChangeEvent } from '@svclab/bus';
+import { connectRedis } from './connect-redis.js';
 import { redisClientOptions, RedisStorage } from './redis.js';
 
 export interface CreateRedisStorageOptions {
-  /** `redis://host:port[/db]`. */
+  /** `redis://host:port[/db]`, or `unix:///path/to/redis.sock[?db=N]` (connect-redis.ts). */
   readonly redisUrl: string;
   /**
    * Publishes committed events and feeds `subscribe` from `k8s.events.>` (all replicas). Without
@@ -57,7 +57,7 @@ export async function createRedisStorage(
   opts: CreateRedisStorageOptions,
 ): Promise<RedisStorageHandle> {
   const logger = (opts.logger ?? nopLogger).child({ component: 'storage' });
-  const redis = new Redis(opts.redisUrl, redisClientOptions(logger));
+  const redis = connectRedis(opts.redisUrl, redisClientOptions(logger));
   redis.on('error', (err: unknown) => {
     logger.warn('redis connection error', { err });
   });
