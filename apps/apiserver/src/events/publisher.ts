@@ -24,9 +24,6 @@ export class EventPublisher {
   private failed = 0;
   private republished = 0;
   private readonly recent: CommittedEvent[] = [];
-  /** Committed events not yet handed to nats.js; sent together on the next check phase. */
-  private pending: CommittedEvent[] = [];
-  private flushScheduled = false;
   private stopped = false;
 
   constructor(
@@ -46,13 +43,10 @@ export class EventPublisher {
   }
 
   stop(): void {
-    this.flush();
     this.stopped = true;
   }
 
   private republish(): void {
-    // The pending events are the newest of `recent`: sent below, in order.
-    this.pending = [];
     const events = [...this.recent];
     this.logger.info('NATS reconnected; re-publishing recent change events', {
       count: events.length,
@@ -61,30 +55,11 @@ export class EventPublisher {
     this.republished += events.length;
   }
 
-  /**
-   * Publishes one event's JSON (already encoded, byte-identical to the stored one). The events
-   * committed in one event-loop turn (a batch of Redis replies) are handed to nats.js together in
-   * the check phase, in call order: nats.js then writes them with one socket write instead of one
-   * write per event (a write syscall was ~5 % of a create's CPU at concurrency 16).
-   */
+  /** Publishes one event's JSON (already encoded, byte-identical to the stored one). */
   publishCommitted(e: CommittedEvent): void {
     this.recent.push(e);
     if (this.recent.length > this.resendBuffer) this.recent.shift();
-    this.pending.push(e);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flush();
-    });
-  }
-
-  /** Sends the pending events now, in commit order. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    for (const e of batch) this.send(e);
+    this.send(e);
   }
 
   private send(e: CommittedEvent): void {
