@@ -4,7 +4,7 @@
 // request (user + system, all threads, from /proc). Prints a Markdown section.
 // Needs the built apiserver (apps/apiserver/dist/main.js; `make build`).
 // Run: node --conditions=@svclab/source --import tsx apps/apiserver/bench/http.bench.ts
-// BENCH_ONLY=create runs only the creates at concurrency 16 (BENCH_N of them, default 3000) for
+// BENCH_ONLY=create runs only the creates at concurrency BENCH_C (default 16; BENCH_N of them, default 3000) for
 // quick A/B runs (BENCH_ONLY=watch: only the watch delivery latency); BENCH_NODE_FLAGS="--cpu-prof ..." adds node flags to the apiserver process;
 // BENCH_APISERVER_MAIN runs another build (e.g. a copy of an older dist/, for A/B);
 // BENCH_APISERVER_FLAGS adds apiserver flags (e.g. "--workers=2"). The CPU column sums the
@@ -150,7 +150,8 @@ try {
     const n = Number(process.env['BENCH_N'] ?? 3000);
     await timed(500, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `warm-${i}`)));
     countInstructions = true;
-    row('create', 16, n, await timed(n, 16, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `c16-${i}`))));
+    const c = Number(process.env['BENCH_C'] ?? 16);
+    row('create', c, n, await timed(n, c, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `c${c}-${i}`))));
     process.stdout.write(`${rows.join('\n')}\n`);
   } else if (only === 'watch') {
     const delays = await watchDelivery();
