@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (unit and component tests next to the code, plus integration tests that
+// Two projects: `unit` (unit and component tests next to the code, tests of benchmark helpers, plus integration tests that
 // start their own nats-server/redis-server) and `e2e` (multi-process scenarios under test/).
 export default defineConfig({
   resolve: { conditions: ['@svclab/source'] },
@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/bench/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

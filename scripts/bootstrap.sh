@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 want=(nats-server:nats-server redis-server:redis-server dig:dnsutils kubectl:kubernetes-client
       iptables-restore:iptables ip:iproute2 curl:curl openssl:openssl)
-if [[ ${1:-} == --bench ]]; then want+=(dnsperf:dnsperf knotd:knot); fi
+if [[ ${1:-} == --bench ]]; then want+=(dnsperf:dnsperf knotd:knot wrk:wrk); fi
 
 missing=()
 for pair in "${want[@]}"; do

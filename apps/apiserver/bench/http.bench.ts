@@ -7,13 +7,18 @@
 // BENCH_ONLY=create runs only the creates at concurrency BENCH_C (default 16; BENCH_N of them, default 3000) for
 // quick A/B runs (BENCH_ONLY=watch: only the watch delivery latency); BENCH_NODE_FLAGS="--cpu-prof ..." adds node flags to the apiserver process;
 // BENCH_APISERVER_MAIN runs another build (e.g. a copy of an older dist/, for A/B);
+// BENCH_ONLY=wrk runs only the creates driven by wrk (wrk-creates.ts; BENCH_WRK_SECONDS per
+// concurrency, default 10; BENCH_WRK_PIN = client (default: wrk on CPU 0) | both (and the apiserver on CPU 1) | none);
 // BENCH_APISERVER_FLAGS adds apiserver flags (e.g. "--workers=2"). The CPU column sums the
 // apiserver's whole process tree (a --workers primary and its workers).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort, startNats, startProcess, startRedis, waitForPort } from '@svclab/testkit';
+import { wrkAvailable, wrkCreates } from './wrk-creates.js';
 
 const main = process.env['BENCH_APISERVER_MAIN'] ?? join(import.meta.dirname, '..', 'dist', 'main.js');
 if (!existsSync(main)) throw new Error(`build the apiserver first (${main} is missing): make build`);
@@ -153,6 +158,8 @@ try {
     const c = Number(process.env['BENCH_C'] ?? 16);
     row('create', c, n, await timed(n, c, (i) => call('POST', '/api/v1/namespaces/bench/services', svc('bench', `c${c}-${i}`))));
     process.stdout.write(`${rows.join('\n')}\n`);
+  } else if (only === 'wrk') {
+    process.stdout.write(`${(await wrkRun()).join('\n')}\n`);
   } else if (only === 'watch') {
     const delays = await watchDelivery();
     const q = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
@@ -201,6 +208,7 @@ async function fullRun(): Promise<void> {
 
   const delays = await watchDelivery();
   const q = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
+  const wrkRows = await wrkRun();
 
   process.stdout.write(
     [
@@ -214,8 +222,73 @@ async function fullRun(): Promise<void> {
       '',
       `Watch delivery, 10 watchers × 300 creates (${delays.length} deliveries): p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms (write sent → event received).`,
       '',
+      ...wrkRows,
+      '',
     ].join('\n'),
   );
+}
+
+/**
+ * Creates driven by wrk at concurrency 1, 16, 64 (after a 3 s warm-up), each into its own namespace;
+ * every completed request must have created a Service. Returns a Markdown table (or a line saying
+ * why there is none).
+ */
+async function wrkRun(): Promise<string[]> {
+  if (!wrkAvailable()) return ['Creates driven by wrk: not run (no `wrk`; `scripts/bootstrap.sh --bench` installs it).'];
+  const pinMode = process.env['BENCH_WRK_PIN'] ?? 'client';
+  const seconds = Number(process.env['BENCH_WRK_SECONDS'] ?? 10);
+  const pid = String(proc.child.pid ?? 0);
+  const pinServer = (cpus: string): void => {
+    for (const p of processTree(Number(pid))) execFileSync('taskset', ['-a', '-p', '-c', cpus, String(p)], { stdio: 'ignore' });
+  };
+  const out: string[] = [];
+  // A new connection per call (node:http, no agent): idle keep-alive sockets of any pool may have
+  // been closed by the apiserver's keep-alive timeout while wrk ran.
+  const once = (method: string, path: string, obj?: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(`${base}${path}`, { method, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path}: ${String(res.statusCode)} ${text}`));
+          else resolve(JSON.parse(text) as unknown);
+        });
+      });
+      req.on('error', reject);
+      req.end(obj === undefined ? undefined : JSON.stringify(obj));
+    });
+  const post = async (path: string, obj: unknown): Promise<void> => {
+    await once('POST', path, obj);
+  };
+  if (pinMode === 'both') pinServer('1');
+  try {
+    await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wrk-warm' } });
+    wrkCreates(base, 'wrk-warm', 16, 3, pinMode !== 'none');
+    for (const c of [1, 16, 64]) {
+      const ns = `wrk-c${c}`;
+      await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      const cpu0 = serverCpuMs();
+      const sys0 = serverSyscalls();
+      const r = wrkCreates(base, ns, c, seconds, pinMode !== 'none');
+      const cpu = serverCpuMs() - cpu0;
+      const sys1 = serverSyscalls();
+      const list = (await once('GET', `/api/v1/namespaces/${ns}/services?limit=1`)) as { items: unknown[]; metadata: { remainingItemCount?: number } };
+      const created = list.items.length + (list.metadata.remainingItemCount ?? 0);
+      const check = r.failed === 0 && created >= r.requests ? '' : ` **${r.failed} failed, ${created} created of ${r.requests}**`;
+      out.push(`| create (wrk) | ${c} | ${r.requests} | ${Math.round(r.rate)}${check} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(cpu / r.requests).toFixed(3)} | ${((sys1.r - sys0.r) / r.requests).toFixed(2)} / ${((sys1.w - sys0.w) / r.requests).toFixed(2)} |`);
+    }
+  } finally {
+    if (pinMode === 'both') pinServer(`0-${String(Math.max(1, cpus().length - 1))}`);
+  }
+  const how = pinMode === 'both' ? 'wrk on CPU 0 and the apiserver on CPU 1 (taskset; Redis and NATS unpinned)' : pinMode === 'client' ? 'wrk on CPU 0 (taskset), the apiserver, Redis and NATS unpinned' : 'nothing pinned';
+  return [
+    `Creates driven by \`wrk\` (C, one thread; \`wrk-create.lua\` POSTs a new Service per request), ${seconds} s per concurrency after a 3 s warm-up, ${how}; latencies are wrk's; every completed request is checked to have created its Service:`,
+    '',
+    '| operation | concurrency | requests | req/s | p50 ms | p99 ms | server CPU ms/req | server read / write syscalls per req |',
+    '|---|---|---|---|---|---|---|---|',
+    ...out,
+  ];
 }
 
 /** Watch delivery: 10 HTTP watchers; latency = event received − write sent, sorted ascending. */
