@@ -3,10 +3,13 @@
 // does not match, or a NATS reconnect, makes it replay the missing range out of Redis first.
 import { AllResources } from '@svclab/api';
 import { isResourceExpired } from '@svclab/apimachinery';
-import { decodeJSON, type ChangeEvent } from '@svclab/bus';
+import type { ChangeEvent } from '@svclab/bus';
 import type { Logger } from '@svclab/telemetry';
 import { Events, type NatsConnection, type Subscription } from 'nats';
 import type { ReplayResult } from '../storage/interface.js';
+import { decodeChangeEvent } from './raw-event.js';
+
+const utf8 = new TextDecoder();
 
 /** Events fetched per replay round trip while catching up. */
 const ReplayPageSize = 1000;
@@ -63,7 +66,7 @@ export class EventSequencer {
         }
         let e: ChangeEvent;
         try {
-          e = decodeJSON(msg.data) as ChangeEvent;
+          e = decodeChangeEvent(utf8.decode(msg.data));
         } catch (decodeErr) {
           this.logger.warn('undecodable change event', { subject: msg.subject, err: decodeErr });
           return;

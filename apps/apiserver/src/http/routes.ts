@@ -239,6 +239,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       sendInitialEvents: initial === 'true',
       bookmarkIntervalMs: deps.bookmarkIntervalMs,
       encode: (o) => encodeOne(req, r.info, o),
+      plainJSON: !wantsTable(req.headers.accept),
       logger,
     });
   }

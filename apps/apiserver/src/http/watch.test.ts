@@ -2,7 +2,10 @@
 // 410 Expired and timeoutSeconds. A real listening server, read with fetch.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChangeEvent } from '@svclab/bus';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeChangeEvent, rawObjectJSON } from '../events/raw-event.js';
+import type { ReplayResult } from '../storage/interface.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { testServer } from './test-server.js';
 
@@ -135,6 +138,99 @@ describe('watch', () => {
     expect(first.type).toBe('ADDED');
     expect(first.object.kind).toBe('Table');
     expect(first.object.rows).toHaveLength(1);
+  });
+});
+
+/** The event text RedisStorage stores and publishes: fixed key order, object text as stored. */
+function wireText(e: ChangeEvent): string {
+  const tp = e.traceparent === undefined ? '' : `,"traceparent":${JSON.stringify(e.traceparent)}`;
+  return `{"type":"${e.type}","resource":${JSON.stringify(e.resource)},"namespace":${JSON.stringify(e.namespace)},"name":${JSON.stringify(e.name)},"rev":${e.rev},"prev":${e.prev},"object":${JSON.stringify(e.object)}${tp},"time":"${e.time}"}`;
+}
+
+/** MemoryStorage whose events go through the wire text, as with Redis and NATS; remembers them. */
+class WireStorage extends MemoryStorage {
+  readonly delivered: ChangeEvent[] = [];
+  private decode(e: ChangeEvent): ChangeEvent {
+    const d = decodeChangeEvent(wireText(e));
+    this.delivered.push(d);
+    return d;
+  }
+  override subscribe(onEvent: (e: ChangeEvent) => void): () => void {
+    return super.subscribe((e) => {
+      onEvent(this.decode(e));
+    });
+  }
+  override async replay(resource: string, fromRev: number, limit: number): Promise<ReplayResult> {
+    const r = await super.replay(resource, fromRev, limit);
+    return { ...r, events: r.events.map((e) => this.decode(e)) };
+  }
+}
+
+describe('watch from event text', () => {
+  it('writes each event as JSON.stringify of the typed object would, live and replayed', async () => {
+    const storage = new WireStorage();
+    const base = await start({ storage });
+    const a = await post(base, '/api/v1/namespaces/default/services', svc('a', { app: 'x' }));
+    const rv = (a['metadata'] as { resourceVersion: string }).resourceVersion;
+    await post(base, '/api/v1/namespaces/default/services', svc('b', { app: 'x' }));
+    const url = `${base}/api/v1/namespaces/default/services?watch=true&resourceVersion=${rv}`;
+    const texts: string[] = [];
+    const ac = new AbortController();
+    const res = await fetch(url, { signal: ac.signal });
+    const reader = res.body?.getReader();
+    if (reader === undefined) throw new Error('no body');
+    const live = (async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      await post(base, '/api/v1/namespaces/default/services', svc('c', { app: 'y' }));
+      await fetch(`${base}/api/v1/namespaces/default/services/a`, { method: 'DELETE' });
+    })();
+    const dec = new TextDecoder();
+    let buf = '';
+    while (texts.length < 3) {
+      const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
+      if (done) break;
+      buf += dec.decode(value, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        texts.push(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+    }
+    ac.abort();
+    await live;
+    const lines = texts.map((t) => JSON.parse(t) as WatchLine);
+    expect(lines.map((l) => [l.type, l.object.metadata?.name])).toEqual([
+      ['ADDED', 'b'],
+      ['ADDED', 'c'],
+      ['DELETED', 'a'],
+    ]);
+    for (const [i, t] of texts.entries()) {
+      const e = storage.delivered.find((d) => d.rev === Number(lines[i]?.object.metadata?.resourceVersion));
+      if (e === undefined) throw new Error(`event of line ${t} not delivered`);
+      expect(rawObjectJSON(e)).toBeDefined();
+      // The bytes the decode/re-encode path writes for the same event.
+      expect(t).toBe(JSON.stringify({ type: e.type, object: { ...e.object, apiVersion: 'v1', kind: 'Service' } }));
+    }
+  });
+
+  it('filters by label and serves Tables from decoded objects', async () => {
+    const storage = new WireStorage();
+    const base = await start({ storage });
+    const a = await post(base, '/api/v1/namespaces/default/services', svc('a', { app: 'x' }));
+    const rv = (a['metadata'] as { resourceVersion: string }).resourceVersion;
+    await post(base, '/api/v1/namespaces/default/services', svc('b', { app: 'y' }));
+    await post(base, '/api/v1/namespaces/default/services', svc('c', { app: 'x' }));
+    const lines = await watch(`${base}/api/v1/namespaces/default/services?watch=1&resourceVersion=${rv}&labelSelector=app%3Dx`, (l) => l.length >= 1);
+    expect(lines.map((l) => [l.type, l.object.metadata?.name])).toEqual([['ADDED', 'c']]);
+    const ac = new AbortController();
+    const res = await fetch(`${base}/api/v1/namespaces/default/services?watch=true&resourceVersion=${rv}`, {
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+      signal: ac.signal,
+    });
+    const { value } = ((await res.body?.getReader().read()) ?? {}) as { value?: Uint8Array };
+    ac.abort();
+    const first = JSON.parse(new TextDecoder().decode(value).split('\n')[0] ?? '') as { type: string; object: { kind: string } };
+    expect(first).toMatchObject({ type: 'ADDED', object: { kind: 'Table' } });
   });
 });
 

@@ -8,6 +8,7 @@ import { groupVersion } from '@svclab/api';
 import { isStatusError, toStatusError } from '@svclab/apimachinery';
 import type { ChangeEvent } from '@svclab/bus';
 import type { Logger } from '@svclab/telemetry';
+import { rawObjectJSON } from '../events/raw-event.js';
 import type { Store } from '../registry/generic/store.js';
 import type { Selection } from '../registry/generic/selection.js';
 import type { Storage } from '../storage/interface.js';
@@ -27,6 +28,11 @@ export interface WatchParams {
   readonly bookmarkIntervalMs: number;
   /** Encodes an object for the wire (a one-row Table when the client asked for Tables). */
   readonly encode: (obj: KubeObject) => unknown;
+  /**
+   * `encode` is the identity (plain JSON, no Table): events decoded with their object's text
+   * (decodeChangeEvent) are written from that text instead of re-encoding the object.
+   */
+  readonly plainJSON?: boolean;
   readonly logger: Logger;
 }
 
@@ -79,11 +85,20 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
   const write = (type: string, object: unknown): void => {
     if (!state.closed && !res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
   };
-  const typed = (o: KubeObject): KubeObject => ({ ...o, apiVersion: groupVersion(p.info), kind: p.info.kind });
+  const apiVersion = groupVersion(p.info);
+  const typed = (o: KubeObject): KubeObject => ({ ...o, apiVersion, kind: p.info.kind });
+  /**
+   * The object text of `e` when writing it yields the same bytes as `write(e.type, typed(e.object))`:
+   * the object already carries this apiVersion and kind (so `typed` changes nothing) and is encoded as is.
+   */
+  const rawOf = (e: ChangeEvent): string | undefined => {
+    if (p.plainJSON !== true || e.object.apiVersion !== apiVersion || e.object.kind !== p.info.kind) return undefined;
+    return rawObjectJSON(e);
+  };
   let lastRev = 0;
   const bookmark = (annotations?: Record<string, string>): void => {
     write('BOOKMARK', {
-      apiVersion: groupVersion(p.info),
+      apiVersion,
       kind: p.info.kind,
       metadata: { resourceVersion: String(lastRev), ...(annotations ? { annotations } : {}) },
     });
@@ -99,7 +114,9 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
     lastRev = e.rev;
     if (p.namespace !== undefined && e.namespace !== p.namespace) return;
     if (!p.selection.matches(e.object)) return;
-    write(e.type, p.encode(typed(e.object)));
+    const raw = rawOf(e);
+    if (raw === undefined) write(e.type, p.encode(typed(e.object)));
+    else if (!state.closed && !res.writableEnded) res.write(`{"type":${JSON.stringify(e.type)},"object":${raw}}\n`);
   };
   const catchUp = async (): Promise<void> => {
     for (;;) {

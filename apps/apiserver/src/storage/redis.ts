@@ -26,6 +26,7 @@ import type {
   UpdateOptions,
 } from './interface.js';
 import { ClaimFullError, ClaimMovedError } from './claim-errors.js';
+import { decodeChangeEvent } from '../events/raw-event.js';
 import { serialise } from './serialise.js';
 import {
   listScript,
@@ -305,7 +306,7 @@ export class RedisStorage implements Storage {
       });
     }
     if (this.subscribeImpl === undefined && this.listeners.size > 0) {
-      const ev = JSON.parse(e.json) as ChangeEvent;
+      const ev = decodeChangeEvent(e.json);
       for (const l of this.listeners) l(ev);
     }
   }
@@ -365,7 +366,7 @@ export class RedisStorage implements Storage {
     }
     const [, , currentRev, ...events] = reply;
     return {
-      events: events.slice(0, n).map((s) => JSON.parse(s) as ChangeEvent),
+      events: events.slice(0, n).map((s) => decodeChangeEvent(s)),
       more: events.length > n,
       currentRev,
     };

@@ -1,0 +1,49 @@
+import type { ChangeEvent } from '@svclab/bus';
+import { describe, expect, it } from 'vitest';
+import { decodeChangeEvent, rawObjectJSON } from './raw-event.js';
+
+/** The event text as RedisStorage.write builds it. */
+function wire(e: { type: string; resource: string; namespace: string; name: string; rev: number; prev: number; object: string; traceparent?: string; time: string }): string {
+  const head = `{"type":"${e.type}","resource":${JSON.stringify(e.resource)},"namespace":${JSON.stringify(e.namespace)},"name":${JSON.stringify(e.name)}`;
+  const tail = `${e.traceparent === undefined ? '' : `,"traceparent":${JSON.stringify(e.traceparent)}`},"time":"${e.time}"}`;
+  return `${head},"rev":${e.rev},"prev":${e.prev},"object":${e.object}${tail}`;
+}
+
+const obj = (extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { resourceVersion: '7', name: 'web', managedFields: [{ time: '2026-01-01T00:00:00Z', manager: 'x' }] },
+    spec: { ports: [{ port: 80 }] },
+    ...extra,
+  });
+
+const base = { type: 'MODIFIED', resource: 'services', namespace: 'default', name: 'web', rev: 7, prev: 6, time: '2026-11-26T10:00:00.000Z' };
+
+describe('decodeChangeEvent', () => {
+  it.each([
+    { name: 'plain', text: wire({ ...base, object: obj() }) },
+    { name: 'traceparent', text: wire({ ...base, object: obj(), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }) },
+    { name: 'cluster-scoped', text: wire({ ...base, namespace: '', object: obj() }) },
+    { name: 'quotes and unicode in values', text: wire({ ...base, name: 'a"b', object: obj({ data: { k: ',"object":{"x":1},"time":"\u2028é\ud800' } }) }) },
+    { name: 'object and time keys inside the object', text: wire({ ...base, object: obj({ object: { time: 'y' }, time: 'z' }) }) },
+  ])('keeps the exact object text: $name', ({ text }) => {
+    const e = decodeChangeEvent(text);
+    expect(e).toEqual(JSON.parse(text));
+    expect(rawObjectJSON(e)).toBe(JSON.stringify(e.object));
+  });
+
+  it.each([
+    { name: 'other key order', text: JSON.stringify({ object: JSON.parse(obj()) as unknown, ...base }) },
+    { name: 'extra key', text: JSON.stringify({ ...base, object: JSON.parse(obj()) as unknown, extra: 1 }) },
+    { name: 'whitespace', text: JSON.stringify({ ...base, object: JSON.parse(obj()) as unknown }, null, 1) },
+  ])('decodes other layouts without raw text: $name', ({ text }) => {
+    const e = decodeChangeEvent(text);
+    expect(e).toEqual(JSON.parse(text));
+    expect(rawObjectJSON(e)).toBeUndefined();
+  });
+
+  it('has no raw text for events it did not decode', () => {
+    expect(rawObjectJSON(JSON.parse(wire({ ...base, object: obj() })) as ChangeEvent)).toBeUndefined();
+  });
+});
