@@ -315,8 +315,10 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     }
     const obj = decodeObject(r.info, body);
     checkFields(c, obj as unknown as Record<string, unknown>);
+    // `obj` is the decoded body, used for nothing else: the store may take it over.
     const { object, created } = await store.update({ namespace: ns, name }, () => obj, {
       ctx,
+      owned: true,
       ...(r.subresource === 'status' ? { subresource: 'status' as const } : {}),
     });
     sendJSON(res, created ? 201 : 200, encodeOne(req, r.info, object));

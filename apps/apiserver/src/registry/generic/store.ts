@@ -61,6 +61,13 @@ export interface UpdateCall {
   readonly subresource?: 'status';
   /** Create a missing object (default: the strategy's AllowCreateOnUpdate; server-side apply: true). */
   readonly allowCreate?: boolean;
+  /**
+   * `mutate` returns an object nothing else holds or shares structure with (PUT: the freshly
+   * decoded body), so the store may change it in place. It is still copied when a conflict may make
+   * the store call `mutate` again (no resourceVersion precondition), since `mutate` then returns
+   * the same object.
+   */
+  readonly owned?: boolean;
 }
 
 export interface ListPage {
@@ -284,8 +291,12 @@ export class Store {
     const allowCreate = opts.allowCreate ?? this.strategy.allowCreateOnUpdate;
     for (let attempt = 0; ; attempt++) {
       const current = await this.storage.get(this.key(namespace, name));
-      const desired = structuredClone(await mutate(current === undefined ? undefined : this.withType(current)));
-      const precondition = desired.metadata.resourceVersion;
+      const result = await mutate(current === undefined ? undefined : this.withType(current));
+      const precondition = (result.metadata as KubeObject['metadata'] | undefined)?.resourceVersion;
+      const retriable = precondition === undefined || precondition === '';
+      // NOTE: updateOnce changes `desired` in place and compares it with `current` (immutable
+      // fields, generation): they must not share structure, hence the copy unless owned.
+      const desired = opts.owned === true && !retriable ? result : structuredClone(result);
       try {
         if (current === undefined) {
           if (subresource !== undefined || !allowCreate) throw newNotFound(this.gr, name);
@@ -294,8 +305,7 @@ export class Store {
         }
         return { object: await this.updateOnce(desired, this.withType(current), { ...opts, ref }), created: false };
       } catch (err) {
-        const retriable = isConflict(err) && (precondition === undefined || precondition === '');
-        if (!retriable || attempt >= maxConflictRetries) throw err;
+        if (!retriable || !isConflict(err) || attempt >= maxConflictRetries) throw err;
       }
     }
   }
