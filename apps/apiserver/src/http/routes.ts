@@ -318,7 +318,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     // `obj` is the decoded body, used for nothing else: the store may take it over.
     const { object, created } = await store.update({ namespace: ns, name }, () => obj, {
       ctx,
-      owned: true,
+      owned: 'body',
       ...(r.subresource === 'status' ? { subresource: 'status' as const } : {}),
     });
     sendJSON(res, created ? 201 : 200, encodeOne(req, r.info, object));
@@ -392,6 +392,9 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
         ctx,
         ...(r.subresource === 'status' ? { subresource: 'status' as const } : {}),
         ...(pt === 'apply' ? { allowCreate: true } : {}),
+        // json/merge/strategic patches apply to copies of `cur` and the body, made on every call;
+        // scale (applyScale) and apply (finishApply, live managedFields) may share with `cur`.
+        ...(pt !== 'apply' && r.subresource !== 'scale' ? { owned: 'fresh' as const } : {}),
       },
     );
     if (r.subresource === 'scale') {

@@ -1,5 +1,6 @@
-// PUT takes over the decoded body (UpdateCall.owned): the old object the strategy compares with
-// must stay independent of it, and a conflict retry must start again from the body as sent.
+// PUT takes over the decoded body and PATCH its patched copy (UpdateCall.owned): the old object
+// the strategy compares with must stay independent of them, and a conflict retry must start again
+// from the body as sent (PUT) or patch the newer object (PATCH).
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- supertest bodies are untyped JSON */
 import type { KubeObject } from '@svclab/api';
 import request from 'supertest';
@@ -75,5 +76,50 @@ describe('PUT takes over the body', () => {
     expect(res.body.endpoints).toEqual(body.endpoints);
     expect(Number(res.body.metadata.resourceVersion)).toBeGreaterThan(Number(created.body.metadata.resourceVersion) + 2);
     expect(res.body.metadata.uid).toBe(created.body.metadata.uid);
+  });
+});
+
+describe('PATCH takes over the patched copy', () => {
+  it.each([
+    { name: 'json', type: 'application/json-patch+json', patch: [{ op: 'replace', path: '/addressType', value: 'IPv6' }] },
+    { name: 'merge', type: 'application/merge-patch+json', patch: { addressType: 'IPv6' } },
+    { name: 'strategic', type: 'application/strategic-merge-patch+json', patch: { addressType: 'IPv6' } },
+  ])('keeps the old object for immutable-field validation: $name', async ({ type, patch }) => {
+    const s = await testServer();
+    const created = await request(s.app).post(slicePath).send(slice('IPv4', true)).expect(201);
+    const res = await request(s.app).patch(`${slicePath}/web-1`).set('Content-Type', type).send(JSON.stringify(patch)).expect(422);
+    expect(res.body.message).toContain('addressType: Invalid value: "IPv6": field is immutable');
+    const now = await request(s.app).get(`${slicePath}/web-1`).expect(200);
+    expect(now.body).toEqual(created.body);
+  });
+
+  it('patches the newer object after a conflict, and bumps generation once', async () => {
+    const storage = new RacingStorage();
+    const s = await testServer({ storage });
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
+    const created = await request(s.app).post('/api/v1/namespaces/default/services').send(svc).expect(201);
+    storage.racing = 2;
+    const res = await request(s.app)
+      .patch('/api/v1/namespaces/default/services/web')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ metadata: { labels: { a: 'b' } }, spec: { ports: [{ port: 81 }] } }))
+      .expect(200);
+    expect(res.body.metadata).toMatchObject({ labels: { a: 'b' }, generation: 2, uid: created.body.metadata.uid });
+    expect(res.body.spec.ports).toEqual([expect.objectContaining({ port: 81 })]);
+    expect(Number(res.body.metadata.resourceVersion)).toBeGreaterThan(Number(created.body.metadata.resourceVersion) + 2);
+  });
+
+  it('patches status only through the status subresource', async () => {
+    const s = await testServer();
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } };
+    const created = await request(s.app).post('/api/v1/namespaces/default/services').send(svc).expect(201);
+    const res = await request(s.app)
+      .patch('/api/v1/namespaces/default/services/web/status')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ spec: { ports: [{ port: 81 }] }, status: { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } } }))
+      .expect(200);
+    expect(res.body.status.loadBalancer.ingress).toEqual([{ ip: '192.0.2.1' }]);
+    expect(res.body.spec).toEqual(created.body.spec);
+    expect(res.body.metadata.generation).toBe(1);
   });
 });

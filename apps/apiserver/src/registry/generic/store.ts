@@ -62,12 +62,13 @@ export interface UpdateCall {
   /** Create a missing object (default: the strategy's AllowCreateOnUpdate; server-side apply: true). */
   readonly allowCreate?: boolean;
   /**
-   * `mutate` returns an object nothing else holds or shares structure with (PUT: the freshly
-   * decoded body), so the store may change it in place. It is still copied when a conflict may make
-   * the store call `mutate` again (no resourceVersion precondition), since `mutate` then returns
-   * the same object.
+   * What `mutate` returns, when nothing else holds it or shares structure with it (`current`
+   * included), so the store may change it in place instead of copying it first:
+   * - `body`: the same object on every call (PUT: the decoded body); still copied when a conflict
+   *   may make the store call `mutate` again (no resourceVersion precondition);
+   * - `fresh`: a new object on every call (PATCH: the patch applied to a copy of `current`).
    */
-  readonly owned?: boolean;
+  readonly owned?: 'body' | 'fresh';
 }
 
 export interface ListPage {
@@ -296,7 +297,8 @@ export class Store {
       const retriable = precondition === undefined || precondition === '';
       // NOTE: updateOnce changes `desired` in place and compares it with `current` (immutable
       // fields, generation): they must not share structure, hence the copy unless owned.
-      const desired = opts.owned === true && !retriable ? result : structuredClone(result);
+      const owned = opts.owned === 'fresh' || (opts.owned === 'body' && !retriable);
+      const desired = owned ? result : structuredClone(result);
       try {
         if (current === undefined) {
           if (subresource !== undefined || !allowCreate) throw newNotFound(this.gr, name);
