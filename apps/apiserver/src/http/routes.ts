@@ -19,7 +19,8 @@ import { decodeKubernetesProtobuf, protobufMediaType } from '../protobuf/decode.
 import type { RequestLabels } from './metrics.js';
 import { includeObjectOf, wantsTable, type IncludeObject } from './negotiation.js';
 import { parseResourcePath, splitAPIPath, type ResourceRequest } from './request-info.js';
-import { sendJSON } from './status-middleware.js';
+import { storedJSON } from '../storage/stored-json.js';
+import { sendJSON, sendJSONText } from './status-middleware.js';
 import { serveWatch } from './watch.js';
 
 export interface RouteDeps {
@@ -180,6 +181,16 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     return t;
   };
 
+  /**
+   * Sends the object a create or update returned: as the text storage wrote when the client takes
+   * plain JSON (the same bytes encoding it would give), else as encodeOne does.
+   */
+  const sendWritten = (c: Call, code: number, obj: KubeObject): void => {
+    const text = wantsTable(c.req.headers.accept) ? undefined : storedJSON(obj);
+    if (text === undefined) sendJSON(c.res, code, encodeOne(c.req, c.r.info, obj));
+    else sendJSONText(c.res, code, text);
+  };
+
   const selectionOf = (req: Request, r: ResourceRequest): Selection => {
     let fs = q(req, 'fieldSelector');
     if (r.name !== undefined) fs = [fs, `metadata.name=${r.name}`].filter((x) => x !== undefined && x !== '').join(',');
@@ -262,7 +273,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     const obj = decodeObject(r.info, body);
     checkFields(c, obj as unknown as Record<string, unknown>);
     const created = await store.createOwned(r.namespace ?? '', obj, ctx);
-    sendJSON(res, 201, encodeOne(req, r.info, created));
+    sendWritten(c, 201, created);
   }
 
   async function bind(c: Call): Promise<void> {
@@ -321,7 +332,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       owned: 'body',
       ...(r.subresource === 'status' ? { subresource: 'status' as const } : {}),
     });
-    sendJSON(res, created ? 201 : 200, encodeOne(req, r.info, object));
+    sendWritten(c, created ? 201 : 200, object);
   }
 
   function applyOne(pt: PatchType, info: ResourceInfo, input: { cur: unknown; patch: unknown }): unknown {
@@ -401,7 +412,7 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
       sendJSON(res, 200, toScale(object));
       return;
     }
-    sendJSON(res, created ? 201 : 200, encodeOne(req, r.info, object));
+    sendWritten(c, created ? 201 : 200, object);
   }
 
   async function deleteOptions(req: Request): Promise<DeleteOptions> {

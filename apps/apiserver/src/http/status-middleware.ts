@@ -7,10 +7,14 @@ import type { Logger } from '@svclab/telemetry';
 
 /** Sends `body` as JSON; a Content-Type set before (e.g. aggregated discovery) is kept. */
 export function sendJSON(res: Response, code: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  const length = String(Buffer.byteLength(json));
+  sendJSONText(res, code, JSON.stringify(body));
+}
+
+/** Sends `json`, already JSON text (e.g. an object's stored text), as sendJSON would send its value. */
+export function sendJSONText(res: Response, code: number, json: string): void {
   // One writeHead with all headers: with none set before (the usual case) Node takes them as
   // they are, without a setHeader round per header.
+  const length = String(Buffer.byteLength(json));
   if (res.hasHeader('Content-Type')) res.writeHead(code, ['Content-Length', length]);
   else res.writeHead(code, ['Content-Type', 'application/json', 'Content-Length', length]);
   res.end(json);

@@ -28,6 +28,7 @@ import type {
 import { ClaimFullError, ClaimMovedError } from './claim-errors.js';
 import { decodeChangeEvent } from '../events/raw-event.js';
 import { serialise } from './serialise.js';
+import { withStoredJSON } from './stored-json.js';
 import {
   listScript,
   replayScript,
@@ -292,7 +293,10 @@ export class RedisStorage implements Storage {
       ...(tp === undefined ? {} : { traceparent: tp }),
       json,
     });
-    return JSON.parse(stored) as KubeObject;
+    const out = JSON.parse(stored) as KubeObject;
+    // The text of a deleted object went through Lua string edits only, but the delete paths run
+    // hooks on the result: only creates and updates hand their text on.
+    return deleted === undefined ? withStoredJSON(out, stored) : out;
   }
 
   private committed(e: CommittedEvent): void {
