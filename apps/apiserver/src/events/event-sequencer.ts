@@ -7,7 +7,7 @@ import type { ChangeEvent } from '@svclab/bus';
 import type { Logger } from '@svclab/telemetry';
 import { Events, type NatsConnection, type Subscription } from 'nats';
 import type { ReplayResult } from '../storage/interface.js';
-import { decodeChangeEvent } from './raw-event.js';
+import { decodeChangeEvent, decodeChangeEventHeader } from './raw-event.js';
 
 const utf8 = new TextDecoder();
 
@@ -64,9 +64,16 @@ export class EventSequencer {
           this.logger.warn('event subscription error', { err });
           return;
         }
+        const text = utf8.decode(msg.data);
+        if (this.listeners.size === 0) {
+          // Nobody watches: an in-order event only moves `last`, which its header says; its object
+          // is not decoded. Anything else (a gap, a queue) takes the full path below.
+          const h = decodeChangeEventHeader(text);
+          if (h !== undefined && !this.chains.has(h.resource) && this.handleInOrder(h as ChangeEvent)) return;
+        }
         let e: ChangeEvent;
         try {
-          e = decodeChangeEvent(utf8.decode(msg.data));
+          e = decodeChangeEvent(text);
         } catch (decodeErr) {
           this.logger.warn('undecodable change event', { subject: msg.subject, err: decodeErr });
           return;

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '@svclab/bus';
 import { describe, expect, it } from 'vitest';
-import { decodeChangeEvent, rawObjectJSON } from './raw-event.js';
+import { decodeChangeEvent, decodeChangeEventHeader, rawObjectJSON } from './raw-event.js';
 
 /** The event text as RedisStorage.write builds it. */
 function wire(e: { type: string; resource: string; namespace: string; name: string; rev: number; prev: number; object: string; traceparent?: string; time: string }): string {
@@ -45,5 +45,27 @@ describe('decodeChangeEvent', () => {
 
   it('has no raw text for events it did not decode', () => {
     expect(rawObjectJSON(JSON.parse(wire({ ...base, object: obj() })) as ChangeEvent)).toBeUndefined();
+  });
+});
+
+describe('decodeChangeEventHeader', () => {
+  it.each([
+    { name: 'plain', text: wire({ ...base, object: obj() }) },
+    { name: 'traceparent', text: wire({ ...base, object: obj(), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }) },
+    { name: 'cluster-scoped', text: wire({ ...base, namespace: '', object: obj() }) },
+    { name: 'quotes in the name, the object key in a value', text: wire({ ...base, name: 'a",\"object\":"b', object: obj({ data: { k: ',"object":{"x":1}' } }) }) },
+  ])('reads what a full decode reads before the object: $name', ({ text }) => {
+    const full = JSON.parse(text) as ChangeEvent;
+    expect(decodeChangeEventHeader(text)).toEqual({ type: full.type, resource: full.resource, namespace: full.namespace, name: full.name, rev: full.rev, prev: full.prev });
+  });
+
+  it.each([
+    { name: 'no object', text: '{"type":"ADDED","resource":"services","rev":1,"prev":0}' },
+    { name: 'another field order', text: `{"resource":"services","type":"ADDED","namespace":"","name":"x","rev":1,"prev":0,"object":{}}` },
+    { name: 'a missing field', text: `{"type":"ADDED","resource":"services","namespace":"","rev":1,"prev":0,"object":{}}` },
+    { name: 'a string rev', text: `{"type":"ADDED","resource":"services","namespace":"","name":"x","rev":"1","prev":0,"object":{}}` },
+    { name: 'not JSON', text: '{"type":,"object":{}}' },
+  ])('declines other layouts: $name', ({ text }) => {
+    expect(decodeChangeEventHeader(text)).toBeUndefined();
   });
 });

@@ -44,3 +44,29 @@ function objectTextOf(text: string, e: ChangeEvent): string | undefined {
   const raw = text.slice(head.length, text.length - tail.length);
   return raw.startsWith('{') && raw.endsWith('}') ? raw : undefined;
 }
+
+/** What the sequencer needs of an event to order it: everything before its object. */
+export type ChangeEventHeader = Pick<ChangeEvent, 'type' | 'resource' | 'namespace' | 'name' | 'rev' | 'prev'>;
+
+/**
+ * The header of an event in the storage wire format, read without decoding its object (the
+ * fields before `"object"` hold no such key: resource, namespace and name are DNS names);
+ * undefined for any other layout, which then needs `decodeChangeEvent`.
+ */
+export function decodeChangeEventHeader(text: string): ChangeEventHeader | undefined {
+  const at = text.indexOf(objectKey);
+  if (at < 0 || !text.startsWith('{"type":')) return undefined;
+  let h: unknown;
+  try {
+    h = JSON.parse(`${text.slice(0, at)}}`);
+  } catch {
+    return undefined;
+  }
+  const e = h as Partial<ChangeEventHeader> | null;
+  if (
+    typeof e !== 'object' || e === null || typeof e.resource !== 'string' || typeof e.rev !== 'number' ||
+    typeof e.prev !== 'number' || Object.keys(e).length !== 6
+  )
+    return undefined;
+  return e as ChangeEventHeader;
+}
