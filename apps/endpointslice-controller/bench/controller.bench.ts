@@ -7,7 +7,7 @@
 //      the apiserver's slice list at the end);
 //   2. one pod-readiness change (PATCH pods/status) until its slice shows it on an apiserver
 //      watch: p50/p99 over BENCH_CHANGES changes (target p99 ≤ 20 ms), after BENCH_WARMUP_CHANGES
-//      untimed ones (default 50) on other pods;
+//      untimed ones (default 50) on other pods; one change at a time, 10–50 ms apart;
 //   3. slice writes per single-endpoint change, counted from the apiserver (every slice
 //      ADDED/MODIFIED/DELETED on a cluster-wide watch) — target 1, as upstream.
 // Size: BENCH_SERVICES (default 1000) × BENCH_PODS_PER_SERVICE (default 100).
@@ -280,7 +280,12 @@ async function main(): Promise<void> {
       await client.resource('pods').namespace(ns).patch(name, { type: PatchType.MergePatch, data: { status: status(podIP(i), ready) } }, { subresource: 'status' });
       const patched = performance.now() - t;
       await Promise.race([seen, new Promise((_, rej) => setTimeout(() => rej(new Error(`change ${String(k)} not seen in 30 s`)), 30_000))]);
-      return [patched, performance.now() - t];
+      const took = performance.now() - t;
+      // One change at a time: the rest of this change (the Endpoints write, the echo events) ends
+      // before the next starts, after a deterministic pseudo-random 10–50 ms (changes do not arrive
+      // in lockstep with the controller's writes).
+      await new Promise((r) => setTimeout(r, 10 + ((k * 7919) % 41)));
+      return [patched, took];
     };
     // Warm-up (not timed): the first changes after the cold start run code paths for the first
     // time (JIT) and meet the cold start's garbage; a controller that has run for a while does not.
