@@ -9,7 +9,7 @@ import type { UserInfo } from './auth/token-file.js';
 import { discoveryRoutes } from './discovery/routes.js';
 import { chain, getRoute, serveWithoutRouter } from './http/chain.js';
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js';
-import { resourceRoutes } from './http/routes.js';
+import { notFoundPathStatus, resourceRoutes } from './http/routes.js';
 import { sendJSON, statusMiddleware } from './http/status-middleware.js';
 import { tracingMiddleware } from './http/tracing.js';
 import type { ServiceAllocators } from './registry/allocators.js';
@@ -93,16 +93,7 @@ export function createServer(deps: ServerDeps): Express {
         maxWatchSeconds: deps.maxWatchSeconds ?? 1800,
       }),
       (_req, res) => {
-        sendJSON(res, 404, {
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          message: 'the server could not find the requested resource',
-          reason: 'NotFound',
-          details: { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] },
-          code: 404,
-        });
+        sendJSON(res, 404, notFoundPathStatus());
       },
     ]),
     statusMiddleware(logger),

@@ -111,6 +111,19 @@ function isStatusBody(v: unknown): v is Status {
 }
 
 /** Raw HTTP to the apiserver: auth, user agent, traceparent, timeouts, Status decoding. */
+/** Method, headers, body and signal of a prepared request, as both transports take them. */
+function requestInit(
+  req: RequestOptions,
+  p: { headers: Record<string, string>; body?: string | undefined; signal?: AbortSignal | undefined },
+): { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal } {
+  return {
+    method: req.method,
+    headers: p.headers,
+    ...(p.body === undefined ? {} : { body: p.body }),
+    ...(p.signal === undefined ? {} : { signal: p.signal }),
+  };
+}
+
 export class RESTClient {
   private readonly fetchFn: typeof fetch;
   private readonly transport = new HttpTransport();
@@ -189,12 +202,7 @@ export class RESTClient {
     }
     const p = this.prepare(req);
     try {
-      return await this.transport.send(p.url, {
-        method: req.method,
-        headers: p.headers,
-        ...(p.body === undefined ? {} : { body: p.body }),
-        ...(p.signal === undefined ? {} : { signal: p.signal }),
-      });
+      return await this.transport.send(p.url, requestInit(req, p));
     } catch (err) {
       throw this.timeoutOr(p, req, err);
     }
@@ -203,12 +211,7 @@ export class RESTClient {
   private async send(req: RequestOptions): Promise<Response> {
     const p = this.prepare(req);
     try {
-      return await this.fetchFn(p.url, {
-        method: req.method,
-        headers: p.headers,
-        ...(p.body === undefined ? {} : { body: p.body }),
-        ...(p.signal === undefined ? {} : { signal: p.signal }),
-      });
+      return await this.fetchFn(p.url, requestInit(req, p));
     } catch (err) {
       throw this.timeoutOr(p, req, err);
     }

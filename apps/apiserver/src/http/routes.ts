@@ -62,8 +62,9 @@ function intParam(req: Request, name: string): number | undefined {
   return n;
 }
 
-function notFoundPath(): StatusError {
-  const status: Status = {
+/** The Status kube-apiserver answers for a path it does not serve (its mux's 404). */
+export function notFoundPathStatus(): Status {
+  return {
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
@@ -73,7 +74,10 @@ function notFoundPath(): StatusError {
     details: { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] },
     code: 404,
   };
-  return new StatusError(status);
+}
+
+function notFoundPath(): StatusError {
+  return new StatusError(notFoundPathStatus());
 }
 
 function ctxOf(req: Request, res: Response): RequestContext {
