@@ -65,11 +65,13 @@ export class EventSequencer {
           return;
         }
         const text = utf8.decode(msg.data);
-        if (this.listeners.size === 0) {
-          // Nobody watches: an in-order event only moves `last`, which its header says; its object
-          // is not decoded. Anything else (a gap, a queue) takes the full path below.
-          const h = decodeChangeEventHeader(text);
-          if (h !== undefined && !this.chains.has(h.resource) && this.handleInOrder(h as ChangeEvent)) return;
+        // The header decides first, without decoding the object: a duplicate (this process's own
+        // commits came through offerCommitted already) is dropped; with nobody watching, an
+        // in-order event only moves `last`. Anything else (a gap, a queue) takes the full path.
+        const h = decodeChangeEventHeader(text);
+        if (h !== undefined && !this.chains.has(h.resource)) {
+          if (this.stopped || h.rev <= (this.last.get(h.resource) ?? this.opts.startRev)) return;
+          if (this.listeners.size === 0 && this.handleInOrder(h as ChangeEvent)) return;
         }
         let e: ChangeEvent;
         try {
@@ -91,6 +93,25 @@ export class EventSequencer {
       this.timer.unref();
     }
     await this.opts.nc.flush();
+  }
+
+  /**
+   * A commit of this process, offered before its NATS echo arrives: delivered at once when it is
+   * next in its resource's order (its echo is then a duplicate); otherwise ignored, and the echo
+   * takes the usual path. `event` is called only to deliver, so an event nobody watches is never built.
+   */
+  offerCommitted(commit: Pick<ChangeEvent, 'resource' | 'rev' | 'prev'>, event: () => ChangeEvent): void {
+    const { resource, rev, prev } = commit;
+    if (this.stopped || this.chains.has(resource)) return;
+    const last = this.last.get(resource);
+    if (rev <= (last ?? this.opts.startRev)) return;
+    if (!(last === undefined ? prev <= this.opts.startRev : prev === last)) return;
+    if (this.listeners.size === 0) {
+      this.counts.delivered++;
+      this.last.set(resource, rev);
+      return;
+    }
+    this.deliver(event());
   }
 
   addListener(onEvent: (e: ChangeEvent) => void, onExpired?: ExpiredHandler): () => void {

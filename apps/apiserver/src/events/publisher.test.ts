@@ -270,4 +270,49 @@ describe('EventPublisher', () => {
     await Promise.all([a.close(), b.close(), w.close()]);
     await Promise.all(conns.map((c) => c.close()));
   });
+  it("delivers this process's own commits to its watchers before their NATS echo, and once", async () => {
+    const c = await connect({ servers: nats.url });
+    const storage = await createRedisStorage({
+      redisUrl: redis.url,
+      natsConnection: c,
+      keyPrefix: 'pub7:',
+      resyncIntervalMs: 0,
+    });
+    const seen: ChangeEvent[] = [];
+    storage.subscribe((e) => seen.push(e));
+    for (let i = 0; i < 20; i++) {
+      await storage.create({ resource: 'services', namespace: 'a', name: `s${i}` }, svc('a', `s${i}`));
+      // Delivered in the write's own continuation, not after a NATS round trip.
+      expect(seen.map((e) => e.name)).toContain(`s${i}`);
+    }
+    await c.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.map((e) => e.name)).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`));
+    expect(seen[3]?.object.metadata.resourceVersion).toBe(String(seen[3]?.rev));
+    expect(storage.eventStats()).toMatchObject({ delivered: 20, gaps: 0 });
+    await storage.close();
+    await c.close();
+  });
+
+  it('gives each replica its own and the other replica\'s commits once, in revision order', async () => {
+    const conns = await Promise.all([0, 1].map(() => connect({ servers: nats.url })));
+    const [a, b] = await Promise.all(
+      conns.map((c) => createRedisStorage({ redisUrl: redis.url, natsConnection: c, keyPrefix: 'pub8:' })),
+    );
+    if (a === undefined || b === undefined) throw new Error('unreachable');
+    const seenA: ChangeEvent[] = [];
+    const seenB: ChangeEvent[] = [];
+    a.subscribe((e) => seenA.push(e));
+    b.subscribe((e) => seenB.push(e));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        (i % 2 === 0 ? a : b).create({ resource: 'services', namespace: 'x', name: `s${i}` }, svc('x', `s${i}`)),
+      ),
+    );
+    await waitFor(() => seenA.length >= 300 && seenB.length >= 300, '300 events on both replicas');
+    await new Promise((r) => setTimeout(r, 200));
+    for (const seen of [seenA, seenB]) expect(seen.map((e) => e.rev)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    await Promise.all([a.close(), b.close()]);
+    await Promise.all(conns.map((c) => c.close()));
+  });
 });

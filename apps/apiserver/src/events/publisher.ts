@@ -10,6 +10,9 @@ const enc = new TextEncoder();
 /** Recent events kept for re-publishing after a reconnect (nats.js drops what it buffered). */
 const DefaultResendBuffer = 1000;
 
+/** What re-publishing needs of a committed event (not its separate object text). */
+type Resendable = Pick<CommittedEvent, 'resource' | 'namespace' | 'rev' | 'traceparent' | 'json'>;
+
 /**
  * EventPublisher hands committed events to the NATS client in the order `publish` is called
  * (RedisStorage calls it in commit order). Publishing only buffers; while NATS is disconnected
@@ -23,7 +26,7 @@ export class EventPublisher {
   private published = 0;
   private failed = 0;
   private republished = 0;
-  private readonly recent: CommittedEvent[] = [];
+  private recent: Resendable[] = [];
   private stopped = false;
 
   constructor(
@@ -47,7 +50,7 @@ export class EventPublisher {
   }
 
   private republish(): void {
-    const events = [...this.recent];
+    const events = this.recent.slice(-this.resendBuffer);
     this.logger.info('NATS reconnected; re-publishing recent change events', {
       count: events.length,
     });
@@ -57,12 +60,19 @@ export class EventPublisher {
 
   /** Publishes one event's JSON (already encoded, byte-identical to the stored one). */
   publishCommitted(e: CommittedEvent): void {
-    this.recent.push(e);
-    if (this.recent.length > this.resendBuffer) this.recent.shift();
+    this.recent.push({
+      resource: e.resource,
+      namespace: e.namespace,
+      rev: e.rev,
+      ...(e.traceparent === undefined ? {} : { traceparent: e.traceparent }),
+      json: e.json,
+    });
+    // Trimmed in halves rather than shifted per event: at most 1.5 × resendBuffer kept.
+    if (this.recent.length >= this.resendBuffer * 1.5) this.recent = this.recent.slice(-this.resendBuffer);
     this.send(e);
   }
 
-  private send(e: CommittedEvent): void {
+  private send(e: Resendable): void {
     const opts =
       e.traceparent === undefined
         ? undefined
@@ -87,13 +97,8 @@ export class EventPublisher {
 
   /** Publishes a decoded event (tests and tools; the apiserver uses publishCommitted). */
   publish(e: ChangeEvent): void {
-    this.publishCommitted({
-      resource: e.resource,
-      namespace: e.namespace,
-      rev: e.rev,
-      ...(e.traceparent === undefined ? {} : { traceparent: e.traceparent }),
-      json: JSON.stringify(e),
-    });
+    const { object, ...fields } = e;
+    this.publishCommitted({ ...fields, json: JSON.stringify(e), objectJSON: JSON.stringify(object) });
   }
 
   stats(): { published: number; failed: number; republished: number } {

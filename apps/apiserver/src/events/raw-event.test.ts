@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '@svclab/bus';
 import { describe, expect, it } from 'vitest';
-import { decodeChangeEvent, decodeChangeEventHeader, rawObjectJSON } from './raw-event.js';
+import { decodeChangeEvent, decodeChangeEventHeader, lazyChangeEvent, rawObjectJSON } from './raw-event.js';
 
 /** The event text as RedisStorage.write builds it. */
 function wire(e: { type: string; resource: string; namespace: string; name: string; rev: number; prev: number; object: string; traceparent?: string; time: string }): string {
@@ -67,5 +67,25 @@ describe('decodeChangeEventHeader', () => {
     { name: 'not JSON', text: '{"type":,"object":{}}' },
   ])('declines other layouts: $name', ({ text }) => {
     expect(decodeChangeEventHeader(text)).toBeUndefined();
+  });
+});
+
+describe('lazyChangeEvent', () => {
+  const fields = { type: 'MODIFIED', resource: 'services', namespace: 'a', name: 's', rev: 7, prev: 5, time: '2026-11-26T12:00:00.000Z' } as const;
+  const objectJSON = '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"a","resourceVersion":"7"}}';
+
+  it('decodes its object on first read, once, and keeps the stored text', () => {
+    const e = lazyChangeEvent(fields, objectJSON);
+    expect(rawObjectJSON(e)).toBe(objectJSON);
+    const first = e.object;
+    expect(first).toEqual(JSON.parse(objectJSON));
+    expect(e.object).toBe(first);
+  });
+
+  it('encodes and compares like the event decodeChangeEvent reads from the same text', () => {
+    const e = lazyChangeEvent(fields, objectJSON);
+    const text = JSON.stringify(e);
+    expect(text).toBe(`{"type":"MODIFIED","resource":"services","namespace":"a","name":"s","rev":7,"prev":5,"time":"2026-11-26T12:00:00.000Z","object":${objectJSON}}`);
+    expect(e).toEqual(decodeChangeEvent(text));
   });
 });

@@ -45,6 +45,26 @@ function objectTextOf(text: string, e: ChangeEvent): string | undefined {
   return raw.startsWith('{') && raw.endsWith('}') ? raw : undefined;
 }
 
+/** The fields of an event besides its object. */
+export type ChangeEventFields = Omit<ChangeEvent, 'object'>;
+
+/**
+ * An event whose object is decoded from `objectJSON` on first access (once; the result is shared
+ * by every reader and must not be modified); `rawObjectJSON` returns `objectJSON`. For events whose
+ * object text is at hand already (this process's own commits), so that resources nobody watches
+ * cost no decoding.
+ */
+export function lazyChangeEvent(fields: ChangeEventFields, objectJSON: string): ChangeEvent {
+  let object: ChangeEvent['object'] | undefined;
+  const e = { ...fields } as ChangeEvent;
+  Object.defineProperty(e, 'object', {
+    enumerable: true,
+    get: () => (object ??= JSON.parse(objectJSON) as ChangeEvent['object']),
+  });
+  rawObjects.set(e, objectJSON);
+  return e;
+}
+
 /** What the sequencer needs of an event to order it: everything before its object. */
 export type ChangeEventHeader = Pick<ChangeEvent, 'type' | 'resource' | 'namespace' | 'name' | 'rev' | 'prev'>;
 

@@ -5,7 +5,7 @@ import { EventSequencer, type ExpiredHandler } from '../events/event-sequencer.j
 import { EventPublisher } from '../events/publisher.js';
 import type { ChangeEvent } from '@svclab/bus';
 import { connectRedis } from './connect-redis.js';
-import { redisClientOptions, RedisStorage } from './redis.js';
+import { committedChangeEvent, redisClientOptions, RedisStorage } from './redis.js';
 
 export interface CreateRedisStorageOptions {
   /** `redis://host:port[/db]`, or `unix:///path/to/redis.sock[?db=N]` (connect-redis.ts). */
@@ -57,6 +57,7 @@ export async function createRedisStorage(
   opts: CreateRedisStorageOptions,
 ): Promise<RedisStorageHandle> {
   const logger = (opts.logger ?? nopLogger).child({ component: 'storage' });
+  let sequencer: EventSequencer | undefined;
   const redis = connectRedis(opts.redisUrl, redisClientOptions(logger));
   redis.on('error', (err: unknown) => {
     logger.warn('redis connection error', { err });
@@ -75,10 +76,11 @@ export async function createRedisStorage(
       : {
           onCommit: (e) => {
             publisher.publishCommitted(e);
+            // This process's watchers need not wait for the NATS round trip of its own commits.
+            sequencer?.offerCommitted(e, () => committedChangeEvent(e));
           },
         }),
   });
-  let sequencer: EventSequencer | undefined;
   try {
     if (opts.natsConnection !== undefined) {
       sequencer = new EventSequencer({

@@ -26,7 +26,7 @@ import type {
   UpdateOptions,
 } from './interface.js';
 import { ClaimFullError, ClaimMovedError } from './claim-errors.js';
-import { decodeChangeEvent } from '../events/raw-event.js';
+import { decodeChangeEvent, lazyChangeEvent, type ChangeEventFields } from '../events/raw-event.js';
 import { serialise } from './serialise.js';
 import { withStoredJSON } from './stored-json.js';
 import {
@@ -46,13 +46,11 @@ export const DefaultMaxEventsPerResource = 10_000;
 const WriteIdTTLSeconds = 120;
 
 /** What RedisStorage hands each committed event to (the NATS publisher in production). */
-export interface CommittedEvent {
-  readonly resource: string;
-  readonly namespace: string;
-  readonly rev: number;
-  readonly traceparent?: string;
+export interface CommittedEvent extends ChangeEventFields {
   /** The event JSON, byte-identical to the one stored in the stream (and replayed later). */
   readonly json: string;
+  /** The object's JSON as stored: the `object` of `json`. */
+  readonly objectJSON: string;
 }
 
 export interface RedisStorageOptions {
@@ -287,11 +285,16 @@ export class RedisStorage implements Storage {
     const stored = deleted ?? src.replace(RvPlaceholderJSON, `"resourceVersion":"${rev}"`);
     const json = `${head},"rev":${rev},"prev":${prev},"object":${stored}${tail}`;
     this.committed({
+      type,
       resource: key.resource,
       namespace: key.namespace,
+      name: key.name,
       rev,
+      prev,
       ...(tp === undefined ? {} : { traceparent: tp }),
+      time,
       json,
+      objectJSON: stored,
     });
     const out = JSON.parse(stored) as KubeObject;
     // The text of a deleted object went through Lua string edits only, but the delete paths run
@@ -310,7 +313,7 @@ export class RedisStorage implements Storage {
       });
     }
     if (this.subscribeImpl === undefined && this.listeners.size > 0) {
-      const ev = decodeChangeEvent(e.json);
+      const ev = committedChangeEvent(e);
       for (const l of this.listeners) l(ev);
     }
   }
@@ -386,4 +389,19 @@ export class RedisStorage implements Storage {
     this.listeners.clear();
     for (const c of this.closers.splice(0)) await c();
   }
+}
+
+/** The change event of a commit, its object decoded only when read. */
+export function committedChangeEvent(e: CommittedEvent): ChangeEvent {
+  const fields: ChangeEventFields = {
+    type: e.type,
+    resource: e.resource,
+    namespace: e.namespace,
+    name: e.name,
+    rev: e.rev,
+    prev: e.prev,
+    ...(e.traceparent === undefined ? {} : { traceparent: e.traceparent }),
+    time: e.time,
+  };
+  return lazyChangeEvent(fields, e.objectJSON);
 }
