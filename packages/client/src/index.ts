@@ -1,4 +1,6 @@
 export { deepFreeze } from './deep-freeze.js';
+export type { WrittenObject } from './decode-metadata.js';
+export { decodeMetadata } from './decode-metadata.js';
 export type {
   Delta,
   DeltaFIFOOptions,
@@ -49,6 +51,7 @@ export type {
   DeleteCallOptions,
   GetOptions,
   ListOptions,
+  MetadataResultOptions,
   ObjectList,
   Patch,
   PatchOptions,

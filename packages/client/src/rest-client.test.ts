@@ -128,6 +128,32 @@ afterAll(async () => {
 describe('REST client', () => {
   it.each([
     {
+      name: 'create',
+      call: () => client.resource('services').create(svc, { result: 'metadata' }),
+      method: 'POST',
+    },
+    {
+      name: 'update',
+      call: () => client.resource('services').update(svc, { result: 'metadata' }),
+      method: 'PUT',
+    },
+  ])("$name with result: 'metadata' sends the object and resolves to the answer's metadata only", async ({ call, method }) => {
+    seen.length = 0;
+    await expect(call()).resolves.toStrictEqual({ metadata: svc.metadata });
+    expect(seen[0]?.method).toBe(method);
+    expect(JSON.parse(seen[0]?.body ?? '')).toStrictEqual(svc);
+  });
+
+  it("a failed write with result: 'metadata' still rejects with the StatusError", async () => {
+    const err: unknown = await client
+      .resource('services')
+      .update({ ...svc, metadata: { ...svc.metadata, name: 'conflict' } }, { result: 'metadata' })
+      .catch((e: unknown) => e);
+    expect(isConflict(err)).toBe(true);
+  });
+
+  it.each([
+    {
       name: 'get',
       call: () => client.resource('services').namespace('prod').get('web'),
       method: 'GET',

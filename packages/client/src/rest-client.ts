@@ -11,6 +11,7 @@ import type {
 import { resourcePath, Resources } from '@svclab/api';
 import { isStatusError, newTimeout, StatusError } from '@svclab/apimachinery';
 import { traceparentOf } from '@svclab/telemetry';
+import { decodeMetadata, type WrittenObject } from './decode-metadata.js';
 import { HttpTransport } from './http-transport.js';
 import type { WatchEvent } from './list-watch.js';
 import type { ResourceTypes } from './resource-types.js';
@@ -139,6 +140,16 @@ export class RESTClient {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  /**
+   * As `request`, for a write whose caller needs only the stored object's metadata: resolves to
+   * `{ metadata }` without decoding the rest of the answer (see decodeMetadata).
+   */
+  async requestMetadata(req: RequestOptions): Promise<WrittenObject> {
+    const { status, text } = await this.exchange(req);
+    if (status < 200 || status > 299) throw this.decodeError(status, text);
+    return decodeMetadata(text);
+  }
+
   /** Sends the request and returns the streaming response (2xx only); for watches. */
   async stream(req: RequestOptions): Promise<Response> {
     const res = await this.send({ ...req, timeoutMs: req.timeoutMs ?? 0 });
@@ -248,6 +259,14 @@ export interface CreateOptions {
 
 export type UpdateOptions = CreateOptions;
 
+/**
+ * Create/update options for a caller that needs only the stored object's metadata back
+ * (resourceVersion, generation, uid, name): the answer's other fields are not decoded.
+ */
+export interface MetadataResultOptions extends CreateOptions {
+  readonly result: 'metadata';
+}
+
 export interface PatchOptions extends CreateOptions {
   /** e.g. `status`. */
   readonly subresource?: string;
@@ -281,9 +300,11 @@ export interface TypedClient<T extends KubeObject> {
   readonly ns: string | undefined;
   get(name: string, opts?: GetOptions): Promise<T>;
   list(opts?: ListOptions): Promise<ObjectList<T>>;
-  /** Namespace: the client's, else `obj.metadata.namespace`. */
+  /** Namespace: the client's, else `obj.metadata.namespace`. `result: 'metadata'`: only `{ metadata }` back. */
+  create(obj: T, opts: MetadataResultOptions): Promise<WrittenObject>;
   create(obj: T, opts?: CreateOptions): Promise<T>;
-  /** Conflict-safe when `obj.metadata.resourceVersion` is set. */
+  /** Conflict-safe when `obj.metadata.resourceVersion` is set. `result: 'metadata'`: only `{ metadata }` back. */
+  update(obj: T, opts: MetadataResultOptions): Promise<WrittenObject>;
   update(obj: T, opts?: UpdateOptions): Promise<T>;
   updateStatus(obj: T, opts?: UpdateOptions): Promise<T>;
   /** `patch.data` is sent as-is (a string) or JSON-encoded, with `patch.type` as Content-Type. */
@@ -364,24 +385,30 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
     return { ...l, metadata: l?.metadata ?? {}, items: l?.items ?? [] };
   }
 
-  create(obj: T, opts?: CreateOptions): Promise<T> {
-    return this.rest.request<T>({
+  create(obj: T, opts: MetadataResultOptions): Promise<WrittenObject>;
+  create(obj: T, opts?: CreateOptions): Promise<T>;
+  create(obj: T, opts?: CreateOptions & { readonly result?: 'metadata' }): Promise<T | WrittenObject> {
+    const req: RequestOptions = {
       method: 'POST',
       path: this.collection(this.nsOf(obj)),
       body: obj,
       query: writeQuery(opts),
       ...withSignal(opts?.signal),
-    });
+    };
+    return opts?.result === 'metadata' ? this.rest.requestMetadata(req) : this.rest.request<T>(req);
   }
 
-  update(obj: T, opts?: UpdateOptions): Promise<T> {
-    return this.rest.request<T>({
+  update(obj: T, opts: MetadataResultOptions): Promise<WrittenObject>;
+  update(obj: T, opts?: UpdateOptions): Promise<T>;
+  update(obj: T, opts?: UpdateOptions & { readonly result?: 'metadata' }): Promise<T | WrittenObject> {
+    const req: RequestOptions = {
       method: 'PUT',
       path: this.item(obj.metadata.name ?? '', this.nsOf(obj)),
       body: obj,
       query: writeQuery(opts),
       ...withSignal(opts?.signal),
-    });
+    };
+    return opts?.result === 'metadata' ? this.rest.requestMetadata(req) : this.rest.request<T>(req);
   }
 
   updateStatus(obj: T, opts?: UpdateOptions): Promise<T> {
