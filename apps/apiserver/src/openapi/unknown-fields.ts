@@ -69,9 +69,8 @@ function mapCheck(entry: Check): Check {
  * Rules (unchanged from the schema-walking version): a definition checks the keys of non-array
  * objects only, and nothing below a definition without properties or with preserveUnknownFields.
  * A property's `ref` wins over `items` (walked for arrays) and `additionalProperties` (walked for
- * other objects); anything else (null, scalars, mismatched types) is not checked. NOTE: a key
- * the properties object inherits (`constructor`, `toString`, `__proto__`, …) has always counted as
- * known, as the previous `properties[k]` lookup found it; that is kept.
+ * other objects); anything else (null, scalars, mismatched types) is not checked. Only a
+ * definition's own properties are known: `toString` or `__proto__` in a body is unknown, as upstream.
  */
 export function newUnknownFieldChecker(
   definitions: DefinitionTable,
@@ -104,8 +103,8 @@ export function newUnknownFieldChecker(
           c(obj[k], w, depth + 1);
           continue;
         }
-        // Not an own property: unknown, unless inherited (see the NOTE above).
-        const f = props[k];
+        // Not a compiled field: unknown unless `props` has it as its own (set after compiling).
+        const f = Object.hasOwn(props, k) ? props[k] : undefined;
         if (f === undefined) w.out.push(pathOf(w.segs, depth));
         else fieldCheck(f)?.(obj[k], w, depth + 1);
       }
