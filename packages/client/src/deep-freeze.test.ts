@@ -8,7 +8,12 @@ const frozenEverywhere = (v: unknown): boolean =>
 
 describe('deepFreeze', () => {
   it.each([
-    { name: 'decoded API object', value: JSON.parse('{"metadata":{"labels":{"a":"b"}},"endpoints":[{"addresses":["10.0.0.1"],"conditions":{"ready":true}}],"n":null}') as unknown },
+    {
+      name: 'decoded API object',
+      value: JSON.parse(
+        '{"metadata":{"labels":{"a":"b"}},"endpoints":[{"addresses":["10.0.0.1"],"conditions":{"ready":true}}],"n":null}',
+      ) as unknown,
+    },
     { name: 'nested arrays', value: [[{ a: [1, { b: 2 }] }], [], null] },
     { name: 'empty object', value: {} },
   ])('$name: every reachable object and array is frozen', ({ value }) => {

@@ -137,12 +137,15 @@ describe('REST client', () => {
       call: () => client.resource('services').update(svc, { result: 'metadata' }),
       method: 'PUT',
     },
-  ])("$name with result: 'metadata' sends the object and resolves to the answer's metadata only", async ({ call, method }) => {
-    seen.length = 0;
-    await expect(call()).resolves.toStrictEqual({ metadata: svc.metadata });
-    expect(seen[0]?.method).toBe(method);
-    expect(JSON.parse(seen[0]?.body ?? '')).toStrictEqual(svc);
-  });
+  ])(
+    "$name with result: 'metadata' sends the object and resolves to the answer's metadata only",
+    async ({ call, method }) => {
+      seen.length = 0;
+      await expect(call()).resolves.toStrictEqual({ metadata: svc.metadata });
+      expect(seen[0]?.method).toBe(method);
+      expect(JSON.parse(seen[0]?.body ?? '')).toStrictEqual(svc);
+    },
+  );
 
   it("a failed write with result: 'metadata' still rejects with the StatusError", async () => {
     const err: unknown = await client

@@ -115,7 +115,11 @@ function isStatusBody(v: unknown): v is Status {
 /** Method, headers, body and signal of a prepared request, as both transports take them. */
 function requestInit(
   req: RequestOptions,
-  p: { headers: Record<string, string>; body?: string | undefined; signal?: AbortSignal | undefined },
+  p: {
+    headers: Record<string, string>;
+    body?: string | undefined;
+    signal?: AbortSignal | undefined;
+  },
 ): { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal } {
   return {
     method: req.method,
@@ -387,7 +391,10 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
 
   create(obj: T, opts: MetadataResultOptions): Promise<WrittenObject>;
   create(obj: T, opts?: CreateOptions): Promise<T>;
-  create(obj: T, opts?: CreateOptions & { readonly result?: 'metadata' }): Promise<T | WrittenObject> {
+  create(
+    obj: T,
+    opts?: CreateOptions & { readonly result?: 'metadata' },
+  ): Promise<T | WrittenObject> {
     const req: RequestOptions = {
       method: 'POST',
       path: this.collection(this.nsOf(obj)),
@@ -400,7 +407,10 @@ class TypedRESTClient<T extends KubeObject> implements ResourceClient<T> {
 
   update(obj: T, opts: MetadataResultOptions): Promise<WrittenObject>;
   update(obj: T, opts?: UpdateOptions): Promise<T>;
-  update(obj: T, opts?: UpdateOptions & { readonly result?: 'metadata' }): Promise<T | WrittenObject> {
+  update(
+    obj: T,
+    opts?: UpdateOptions & { readonly result?: 'metadata' },
+  ): Promise<T | WrittenObject> {
     const req: RequestOptions = {
       method: 'PUT',
       path: this.item(obj.metadata.name ?? '', this.nsOf(obj)),
