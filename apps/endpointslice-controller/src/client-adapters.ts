@@ -94,11 +94,17 @@ export function selectorIndexedListerFrom(
   };
 }
 
+/**
+ * The writers read back only the stored metadata (the tracker's uid and generation): the rest of a
+ * 15 KB slice or 8 KB Endpoints answer is not decoded.
+ */
+const metadataOnly = { result: 'metadata' } as const;
+
 export function endpointSliceWriterFrom(client: ClientSet): EndpointSliceWriter {
   const rc = client.resource('endpointslices');
   return {
-    create: (s) => rc.namespace(s.metadata.namespace ?? '').create(s),
-    update: (s) => rc.namespace(s.metadata.namespace ?? '').update(s),
+    create: (s) => rc.namespace(s.metadata.namespace ?? '').create(s, metadataOnly),
+    update: (s) => rc.namespace(s.metadata.namespace ?? '').update(s, metadataOnly),
     delete: (namespace, name) => rc.namespace(namespace).delete(name),
   };
 }
@@ -106,8 +112,8 @@ export function endpointSliceWriterFrom(client: ClientSet): EndpointSliceWriter 
 export function endpointsWriterFrom(client: ClientSet): EndpointsWriter {
   const rc = client.resource('endpoints');
   return {
-    create: (e) => rc.namespace(e.metadata.namespace ?? '').create(e),
-    update: (e) => rc.namespace(e.metadata.namespace ?? '').update(e),
+    create: (e) => rc.namespace(e.metadata.namespace ?? '').create(e, metadataOnly),
+    update: (e) => rc.namespace(e.metadata.namespace ?? '').update(e, metadataOnly),
     delete: (namespace, name) => rc.namespace(namespace).delete(name),
   };
 }

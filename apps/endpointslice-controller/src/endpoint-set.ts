@@ -37,6 +37,13 @@ export class EndpointSet {
   delete(ep: Endpoint): void {
     this.#items.delete(hashEndpoint(ep));
   }
+  /** get + delete with one hash: the member equal to `ep`, removed from the set, or undefined. */
+  take(ep: Endpoint): Endpoint | undefined {
+    const k = hashEndpoint(ep);
+    const got = this.#items.get(k);
+    if (got !== undefined) this.#items.delete(k);
+    return got;
+  }
   popAny(): Endpoint | undefined {
     const first = this.#items.entries().next();
     if (first.done === true) return undefined;

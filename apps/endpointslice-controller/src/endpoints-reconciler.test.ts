@@ -1,6 +1,6 @@
-import type { Endpoints, Pod, Service } from '@svclab/api';
+import type { EndpointAddress, Endpoints, EndpointSubset, Pod, Service } from '@svclab/api';
 import { describe, expect, it } from 'vitest';
-import { EndpointsReconciler, truncateSubsets } from './endpoints-reconciler.js';
+import { EndpointsReconciler, subsetsEqual, truncateSubsets } from './endpoints-reconciler.js';
 import { deepFreeze, FakeEndpointsWriter } from './fake-writers.js';
 import { repackSubsets } from './repack-subsets.js';
 import { makePod, makePods, makeService } from './testing-fixtures.js';
@@ -346,5 +346,153 @@ describe('repackSubsets', () => {
       }))
       .sort((a, b) => a.ports[0]! - b.ports[0]!);
     expect(got).toEqual(want);
+  });
+});
+
+describe('subsetsEqual', () => {
+  const addr = (ip: string, extra: Partial<EndpointAddress> = {}): EndpointAddress => ({
+    ip,
+    nodeName: 'node-1',
+    targetRef: { kind: 'Pod', namespace: 'default', name: `p-${ip}`, uid: `u-${ip}` },
+    ...extra,
+  });
+  const subset = (x: Partial<EndpointSubset> = {}): EndpointSubset => ({
+    addresses: [addr('10.0.0.1'), addr('10.0.0.2')],
+    notReadyAddresses: [addr('10.0.0.3')],
+    ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+    ...x,
+  });
+  const withRV = (a: EndpointAddress): EndpointAddress => ({
+    ...a,
+    targetRef: { ...a.targetRef, resourceVersion: '9' },
+  });
+  it.each([
+    { name: 'same content, different objects', a: [subset()], b: [subset()], want: true },
+    { name: 'undefined ≡ []', a: undefined, b: [], want: true },
+    {
+      name: 'missing address list ≡ []',
+      a: [subset({ notReadyAddresses: [] })],
+      b: [{ ...subset(), notReadyAddresses: undefined }],
+      want: true,
+    },
+    {
+      name: 'targetRef.resourceVersion ignored',
+      a: [subset()],
+      b: [subset({ addresses: [withRV(addr('10.0.0.1')), addr('10.0.0.2')] })],
+      want: true,
+    },
+    { name: 'frozen cached copy vs fresh', a: deepFreeze([subset()]), b: [subset()], want: true },
+    { name: 'one subset more', a: [subset()], b: [subset(), subset()], want: false },
+    {
+      name: 'address moved to not ready',
+      a: [subset()],
+      b: [
+        subset({
+          addresses: [addr('10.0.0.1')],
+          notReadyAddresses: [addr('10.0.0.2'), addr('10.0.0.3')],
+        }),
+      ],
+      want: false,
+    },
+    {
+      name: 'ip differs',
+      a: [subset()],
+      b: [subset({ addresses: [addr('10.0.0.1'), addr('10.0.0.9')] })],
+      want: false,
+    },
+    {
+      name: 'hostname set on one side',
+      a: [subset()],
+      b: [subset({ addresses: [addr('10.0.0.1', { hostname: 'h' }), addr('10.0.0.2')] })],
+      want: false,
+    },
+    {
+      name: 'nodeName differs',
+      a: [subset()],
+      b: [subset({ addresses: [addr('10.0.0.1', { nodeName: 'node-2' }), addr('10.0.0.2')] })],
+      want: false,
+    },
+    {
+      name: 'targetRef missing on one side',
+      a: [subset()],
+      b: [subset({ addresses: [{ ip: '10.0.0.1', nodeName: 'node-1' }, addr('10.0.0.2')] })],
+      want: false,
+    },
+    {
+      name: 'targetRef uid differs',
+      a: [subset()],
+      b: [
+        subset({
+          addresses: [
+            addr('10.0.0.1', {
+              targetRef: { kind: 'Pod', namespace: 'default', name: 'p-10.0.0.1', uid: 'other' },
+            }),
+            addr('10.0.0.2'),
+          ],
+        }),
+      ],
+      want: false,
+    },
+    {
+      name: 'port number differs',
+      a: [subset()],
+      b: [subset({ ports: [{ name: 'http', port: 81, protocol: 'TCP' }] })],
+      want: false,
+    },
+    {
+      name: 'appProtocol set on one side',
+      a: [subset()],
+      b: [subset({ ports: [{ name: 'http', port: 80, protocol: 'TCP', appProtocol: 'h2c' }] })],
+      want: false,
+    },
+    {
+      name: 'one port more',
+      a: [subset()],
+      b: [
+        subset({
+          ports: [
+            { name: 'http', port: 80, protocol: 'TCP' },
+            { name: 'b', port: 81 },
+          ],
+        }),
+      ],
+      want: false,
+    },
+  ])('$name → $want', ({ a, b, want }) => {
+    expect(subsetsEqual(a, b)).toBe(want);
+    expect(subsetsEqual(b, a)).toBe(want);
+  });
+});
+
+describe('EndpointsReconciler.plan update', () => {
+  it('keeps the current object (metadata, extra fields) with new subsets, labels and annotations, and shares nothing with it', () => {
+    const r = new EndpointsReconciler({ writer: new FakeEndpointsWriter() });
+    const svc = makeService();
+    const current: Endpoints = deepFreeze({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: {
+        name: 'web',
+        namespace: 'default',
+        resourceVersion: '5',
+        uid: 'ep-uid',
+        finalizers: ['f'],
+        annotations: { keep: 'me' },
+      },
+      subsets: [{ addresses: [{ ip: '10.9.9.9' }] }],
+    });
+    const p = r.plan({ service: svc, pods: makePods(2), current });
+    expect(p.action).toBe('update');
+    if (p.action !== 'update') return;
+    expect(Object.keys(p.endpoints)).toEqual(['apiVersion', 'kind', 'metadata', 'subsets']);
+    expect(p.endpoints.metadata).toMatchObject({
+      resourceVersion: '5',
+      uid: 'ep-uid',
+      finalizers: ['f'],
+      annotations: { keep: 'me' },
+    });
+    expect(ips(p.endpoints.subsets?.[0]?.addresses)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(p.endpoints.metadata.finalizers).not.toBe(current.metadata.finalizers);
+    expect(Object.isFrozen(p.endpoints.metadata.finalizers)).toBe(false);
   });
 });

@@ -161,29 +161,83 @@ export function truncateSubsets(
   return { subsets: out, truncated: true };
 }
 
-/**
- * Semantic view of subsets as one string: nil ≡ [], targetRef.resourceVersion ignored. Built
- * field by field (every field of the typed structs, in a fixed order) rather than as canonical
- * JSON: it runs twice per sync over every address.
- */
-function subsetsView(subsets: readonly EndpointSubset[] | undefined): string {
-  const parts: unknown[] = [];
-  const addrs = (xs: readonly EndpointAddress[] | undefined): void => {
-    parts.push(xs?.length ?? 0);
-    for (const a of xs ?? []) {
-      const r = a.targetRef;
-      parts.push(a.ip, a.hostname, a.nodeName, r !== undefined);
-      if (r !== undefined)
-        parts.push(r.kind, r.namespace, r.name, r.uid, r.apiVersion, r.fieldPath);
-    }
-  };
-  for (const s of subsets ?? []) {
-    addrs(s.addresses);
-    addrs(s.notReadyAddresses);
-    parts.push(s.ports?.length ?? 0);
-    for (const p of s.ports ?? []) parts.push(p.name, p.port, p.protocol, p.appProtocol);
+/** Field values as the former JSON view compared them: undefined ≡ null. */
+const same = (a: unknown, b: unknown): boolean => (a ?? null) === (b ?? null);
+
+function addressesEqual(
+  xs: readonly EndpointAddress[] | undefined,
+  ys: readonly EndpointAddress[] | undefined,
+): boolean {
+  const n = xs?.length ?? 0;
+  if (n !== (ys?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) {
+    const a = xs?.[i];
+    const b = ys?.[i];
+    if (a === b) continue;
+    if (a === undefined || b === undefined) return false;
+    if (!same(a.ip, b.ip) || !same(a.hostname, b.hostname) || !same(a.nodeName, b.nodeName))
+      return false;
+    const r = a.targetRef;
+    const q = b.targetRef;
+    if ((r !== undefined) !== (q !== undefined)) return false;
+    if (
+      r !== undefined &&
+      q !== undefined &&
+      !(
+        same(r.kind, q.kind) &&
+        same(r.namespace, q.namespace) &&
+        same(r.name, q.name) &&
+        same(r.uid, q.uid) &&
+        same(r.apiVersion, q.apiVersion) &&
+        same(r.fieldPath, q.fieldPath)
+      )
+    )
+      return false;
   }
-  return JSON.stringify(parts);
+  return true;
+}
+
+/**
+ * Semantic equality of subsets: nil ≡ [], targetRef.resourceVersion ignored, every field of the
+ * typed structs compared (absent ≡ null). Compared in place, field by field, stopping at the first
+ * difference: it runs on every sync over every address.
+ */
+export function subsetsEqual(
+  xs: readonly EndpointSubset[] | undefined,
+  ys: readonly EndpointSubset[] | undefined,
+): boolean {
+  const n = xs?.length ?? 0;
+  if (n !== (ys?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) {
+    const a = xs?.[i];
+    const b = ys?.[i];
+    if (a === undefined || b === undefined) return a === b;
+    if (!addressesEqual(a.addresses, b.addresses)) return false;
+    if (!addressesEqual(a.notReadyAddresses, b.notReadyAddresses)) return false;
+    const m = a.ports?.length ?? 0;
+    if (m !== (b.ports?.length ?? 0)) return false;
+    for (let j = 0; j < m; j++) {
+      const p = a.ports?.[j];
+      const q = b.ports?.[j];
+      if (p === undefined || q === undefined) return p === q;
+      if (
+        !same(p.name, q.name) ||
+        !same(p.port, q.port) ||
+        !same(p.protocol, q.protocol) ||
+        !same(p.appProtocol, q.appProtocol)
+      )
+        return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * structuredClone of everything but the addresses: `subsets` is replaced by the plan's anyway
+ * (kept as [] so the key keeps its place in the encoded object).
+ */
+function cloneWithoutSubsets(ep: Endpoints): Endpoints {
+  return structuredClone({ ...ep, subsets: [] });
 }
 
 function labelsFor(service: Service): Record<string, string> {
@@ -225,7 +279,7 @@ export class EndpointsReconciler {
     const create = (current?.metadata.resourceVersion ?? '') === '';
     if (
       !create &&
-      subsetsView(current?.subsets) === subsetsView(finalSubsets) &&
+      subsetsEqual(current?.subsets, finalSubsets) &&
       canonicalJSON(current?.metadata.labels ?? {}) === canonicalJSON(labels) &&
       (current?.metadata.annotations?.[wellKnown.AnnotationEndpointsOverCapacity] ===
         OverCapacityTruncated) ===
@@ -243,7 +297,7 @@ export class EndpointsReconciler {
               namespace: service.metadata.namespace ?? '',
             },
           }
-        : structuredClone(current);
+        : cloneWithoutSubsets(current);
     const annotations = Object.fromEntries(
       Object.entries(withTriggerTime(base.metadata.annotations, input.triggerTime)).filter(
         ([k]) => k !== wellKnown.AnnotationEndpointsOverCapacity,

@@ -15,7 +15,7 @@ import { wellKnown } from '@svclab/api';
 import { isNotFound } from '@svclab/apimachinery';
 import { canonicalJSON } from './deep-hash.js';
 import { EndpointSet, endpointsEqualBeyondHash, portMapKey } from './endpoint-set.js';
-import type { EndpointSliceWriter } from './endpoint-slice-writer.js';
+import type { EndpointSliceWriter, WrittenEndpointSlice } from './endpoint-slice-writer.js';
 import { isIPv6String, ipTo16 } from './ip.js';
 import { endpointSlicePrefix, hasStatusCause, type SliceOperation } from './reconciler.js';
 import { repackSubsets } from './repack-subsets.js';
@@ -299,7 +299,7 @@ export class MirroringReconciler {
     const p = this.plan(endpoints, existingSlices);
     const epKey = `${endpoints.metadata.namespace ?? ''}/${endpoints.metadata.name ?? ''}`;
     for (const s of p.create) {
-      let created: EndpointSlice;
+      let created: WrittenEndpointSlice;
       try {
         created = await this.#writer.create(s);
       } catch (err) {
@@ -312,7 +312,7 @@ export class MirroringReconciler {
       this.#onSliceChange('create');
     }
     for (const s of p.update) {
-      let updated: EndpointSlice;
+      let updated: WrittenEndpointSlice;
       try {
         updated = await this.#writer.update(s);
       } catch (err) {

@@ -18,7 +18,7 @@ import type { Logger } from '@svclab/telemetry';
 import { nopLogger } from '@svclab/telemetry';
 import { canonicalJSON } from './deep-hash.js';
 import { EndpointSet, endpointsEqualBeyondHash, portMapKey } from './endpoint-set.js';
-import type { EndpointSliceWriter } from './endpoint-slice-writer.js';
+import type { EndpointSliceWriter, WrittenEndpointSlice } from './endpoint-slice-writer.js';
 import { canonicalIP, isIPv6String } from './ip.js';
 import {
   findPort,
@@ -672,12 +672,11 @@ export class EndpointSliceReconciler {
       const kept: Endpoint[] = [];
       let endpointUpdated = false;
       for (const ep of endpointsOf(existing)) {
-        const got = desired.get(ep);
+        const got = desired.take(ep);
         if (got === undefined) continue;
         // Desired endpoints are fresh objects of this plan (never cached ones): no copy needed.
         kept.push(got);
         if (!endpointsEqualBeyondHash(got, ep)) endpointUpdated = true;
-        desired.delete(ep);
       }
       const { labels, changed: labelsChanged } = endpointSliceLabels(
         existing,
@@ -763,7 +762,7 @@ export class EndpointSliceReconciler {
   async #finalizeWrites(service: Service, p: PortMapResult): Promise<void> {
     const svcKey = `${service.metadata.namespace ?? ''}/${service.metadata.name ?? ''}`;
     for (const s of p.create) {
-      let created: EndpointSlice;
+      let created: WrittenEndpointSlice;
       try {
         created = await this.#writer.create(s);
       } catch (err) {
@@ -777,7 +776,7 @@ export class EndpointSliceReconciler {
       this.#onSliceChange('create');
     }
     for (const s of p.update) {
-      let updated: EndpointSlice;
+      let updated: WrittenEndpointSlice;
       try {
         updated = await this.#writer.update(s);
       } catch (err) {

@@ -17,15 +17,18 @@ interface HeldEvent {
   readonly deleted: boolean;
 }
 
-function serviceKeyOf(slice: EndpointSlice): string {
+/** What the tracker reads of a slice: only its metadata. */
+type SliceMeta = Pick<EndpointSlice, 'metadata'>;
+
+function serviceKeyOf(slice: SliceMeta): string {
   return namespacedKey(
     slice.metadata.namespace ?? '',
     slice.metadata.labels?.[wellKnown.LabelServiceName] ?? '',
   );
 }
 
-const uidOf = (s: EndpointSlice): string => s.metadata.uid ?? '';
-const generationOf = (s: EndpointSlice): number => s.metadata.generation ?? 0;
+const uidOf = (s: SliceMeta): string => s.metadata.uid ?? '';
+const generationOf = (s: SliceMeta): number => s.metadata.generation ?? 0;
 
 /**
  * Not safe to share across threads in Go terms; in Node it is only ever touched from the event
@@ -79,7 +82,7 @@ export class EndpointSliceTracker {
   }
 
   /** Record the generation of a slice we just created or updated (the server's answer). */
-  update(slice: EndpointSlice): void {
+  update(slice: SliceMeta): void {
     this.#gfsFor(slice).set(uidOf(slice), generationOf(slice));
   }
 
@@ -141,7 +144,7 @@ export class EndpointSliceTracker {
     this.#servicesByUID.delete(key);
   }
 
-  #gfsFor(slice: EndpointSlice): GenerationsBySlice {
+  #gfsFor(slice: SliceMeta): GenerationsBySlice {
     const key = serviceKeyOf(slice);
     let gfs = this.#generationsByService.get(key);
     if (gfs === undefined) {
