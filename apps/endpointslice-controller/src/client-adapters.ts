@@ -36,6 +36,13 @@ export function labelIndexedListerFrom<T extends KubeObject>(
   return {
     ...cacheListerFrom(lister),
     select: (namespace, selector) => {
+      const keys = Object.keys(selector);
+      // One label: its bucket is the answer, no need to size it first.
+      if (keys.length === 1 && keys[0] !== undefined)
+        return indexer.byIndex(
+          NamespaceLabelIndex,
+          `${namespace}/${keys[0]}=${selector[keys[0]] ?? ''}`,
+        );
       let best: string | undefined;
       let bestSize = Infinity;
       for (const [k, v] of Object.entries(selector)) {

@@ -1,6 +1,6 @@
 import type { Endpoint } from '@svclab/api';
 import { describe, expect, it } from 'vitest';
-import { EndpointSet } from './endpoint-set.js';
+import { EndpointSet, hashEndpoint } from './endpoint-set.js';
 
 const ep = (ip: string, ready = true): Endpoint => ({
   addresses: [ip],
@@ -31,5 +31,54 @@ describe('EndpointSet.take', () => {
     expect(got?.conditions?.ready).toBe(want === undefined ? undefined : true);
     expect(set.size).toBe(size);
     expect(set.has(probe)).toBe(false);
+  });
+});
+
+describe('hashEndpoint', () => {
+  const e = (
+    addresses: string[],
+    name = 'p',
+    hostname?: string,
+    namespace = 'default',
+  ): Endpoint => ({
+    addresses,
+    ...(hostname === undefined ? {} : { hostname }),
+    targetRef: { kind: 'Pod', namespace, name },
+  });
+  it.each([
+    {
+      name: 'address order does not matter',
+      a: e(['10.0.0.2', '10.0.0.1']),
+      b: e(['10.0.0.1', '10.0.0.2']),
+      same: true,
+    },
+    {
+      name: 'conditions and nodeName do not matter',
+      a: { ...e(['10.0.0.1']), nodeName: 'n1', conditions: { ready: true } },
+      b: e(['10.0.0.1']),
+      same: true,
+    },
+    {
+      name: 'absent hostname ≡ empty',
+      a: e(['10.0.0.1'], 'p', ''),
+      b: e(['10.0.0.1']),
+      same: true,
+    },
+    { name: 'two addresses vs their concatenation', a: e(['1', '2']), b: e(['12']), same: false },
+    {
+      name: 'field boundary moved (name vs namespace)',
+      a: e(['10.0.0.1'], 'b', undefined, 'a'),
+      b: e(['10.0.0.1'], '', undefined, 'ab'),
+      same: false,
+    },
+    {
+      name: 'separator characters inside fields',
+      a: e(['1:1|'], '1:x'),
+      b: e(['1:1'], '|1:x'),
+      same: false,
+    },
+    { name: 'hostname differs', a: e(['10.0.0.1'], 'p', 'h'), b: e(['10.0.0.1']), same: false },
+  ])('$name → same: $same', ({ a, b, same }) => {
+    expect(hashEndpoint(a) === hashEndpoint(b)).toBe(same);
   });
 });

@@ -2,20 +2,21 @@
 // k8s.io/endpointslice/util (endpointset.go, controller_utils.go).
 import type { Endpoint, EndpointSlicePort, ObjectReference } from '@svclab/api';
 
+/** A string as one field of a key: length-prefixed, so joined fields never run together. */
+const field = (s: string): string => `${String(s.length)}:${s}`;
+
 /**
  * hashEndpoint: identity of an endpoint = sorted addresses, hostname, targetRef namespace+name.
  * Conditions, nodeName and zone are NOT part of it: a change there is an update of the same
- * endpoint (see endpointsEqualBeyondHash).
+ * endpoint (see endpointsEqualBeyondHash). The key itself (not a digest of it), built from
+ * length-prefixed fields: equal keys ⇔ equal identities, and cheaper than JSON (it runs for every
+ * endpoint of the Service on every sync).
  */
 export function hashEndpoint(ep: Endpoint): string {
-  // The key itself (not a digest of it): cheaper, and Map keys need no fixed length.
   const addrs = ep.addresses.length > 1 ? [...ep.addresses].sort() : ep.addresses;
-  return JSON.stringify([
-    addrs,
-    ep.hostname ?? '',
-    ep.targetRef?.namespace ?? '',
-    ep.targetRef?.name ?? '',
-  ]);
+  let key = `${String(addrs.length)}|`;
+  for (const a of addrs) key += field(a);
+  return `${key}${field(ep.hostname ?? '')}${field(ep.targetRef?.namespace ?? '')}${field(ep.targetRef?.name ?? '')}`;
 }
 
 /**

@@ -90,7 +90,9 @@ export function repackSubsets(subsets: readonly EndpointSubset[]): EndpointSubse
   // Group ports by their (address, ready) set.
   const groups = new Map<string, { ready: Map<string, boolean>; ports: EndpointPort[] }>();
   for (const { port, ready } of byPort.values()) {
-    const key = JSON.stringify([...ready.entries()].sort(([a], [b]) => cmp(a, b)));
+    // One port (the usual Service): one group, no key needed to find it.
+    const key =
+      byPort.size === 1 ? '' : JSON.stringify([...ready.entries()].sort(([a], [b]) => cmp(a, b)));
     let g = groups.get(key);
     if (g === undefined) {
       g = { ready, ports: [] };
