@@ -138,7 +138,9 @@ export class ThreadSafeStore<T> implements Indexer<T> {
   }
 
   byIndex(indexName: string, value: string): T[] {
-    return this.objects(this.indexKeys(indexName, value));
+    this.indexFunc(indexName);
+    // The index's own key set, not a copy of it: objects() only reads it.
+    return this.objects(this.indices.get(indexName)?.get(value) ?? []);
   }
 
   getIndexers(): Indexers<T> {
