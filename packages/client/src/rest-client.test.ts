@@ -305,6 +305,18 @@ describe('REST client', () => {
     expect((aborted as Error).name).toBe('AbortError');
   });
 
+  it('with a caller signal that never aborts, the client timeout still rejects with a Timeout StatusError', async () => {
+    const { port } = server.address() as AddressInfo;
+    const c = createClient({ server: `http://127.0.0.1:${port}`, timeoutMs: 200 });
+    const err = await c
+      .resource('services')
+      .namespace('prod')
+      .get('slow', { signal: new AbortController().signal })
+      .catch((e: unknown) => e);
+    expect((err as StatusError).status.reason).toBe('Timeout');
+    expect((err as Error).cause).toMatchObject({ name: 'AbortError' });
+  });
+
   it('a connection refused rejects (not a StatusError)', async () => {
     const c = createClient({ server: 'http://127.0.0.1:1', timeoutMs: 2000 });
     await expect(c.resource('services').get('x')).rejects.toThrow();

@@ -172,7 +172,7 @@ export class RESTClient {
   }
 
   /** The request as URL, headers, body and signals (the caller's and the timeout's). */
-  private prepare(req: RequestOptions): Prepared {
+  private prepare(req: RequestOptions, timer: 'signal' | 'cleared' = 'signal'): Prepared {
     const url = new URL(req.path, this.config.server);
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -187,7 +187,23 @@ export class RESTClient {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     }
     const timeoutMs = req.timeoutMs ?? this.config.timeoutMs ?? 30_000;
-    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    let timeout: AbortSignal | undefined;
+    let clearTimer = noop;
+    if (timeoutMs > 0 && timer === 'cleared') {
+      // The same abort as AbortSignal.timeout, on a timer cleared once the answer is in (a
+      // timeout signal costs ~10x more to create and keeps its timer for the whole timeoutMs).
+      const ac = new AbortController();
+      const t = setTimeout(() => {
+        ac.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }, timeoutMs);
+      t.unref();
+      timeout = ac.signal;
+      clearTimer = () => {
+        clearTimeout(t);
+      };
+    } else if (timeoutMs > 0) {
+      timeout = AbortSignal.timeout(timeoutMs);
+    }
     const signals = [req.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const signal =
       signals.length === 0
@@ -195,7 +211,7 @@ export class RESTClient {
         : signals.length === 1
           ? signals[0]
           : AbortSignal.any(signals);
-    return { url, headers, body, signal, timeout, timeoutMs };
+    return { url, headers, body, signal, timeout, timeoutMs, clearTimer };
   }
 
   /** A client-side timeout becomes a Timeout StatusError; other failures pass through. */
@@ -215,11 +231,14 @@ export class RESTClient {
       const res = await this.send(req);
       return { status: res.status, text: await res.text() };
     }
-    const p = this.prepare(req);
+    // The transport resolves with the whole body: its timer can be cleared then.
+    const p = this.prepare(req, 'cleared');
     try {
       return await this.transport.send(p.url, requestInit(req, p));
     } catch (err) {
       throw this.timeoutOr(p, req, err);
+    } finally {
+      p.clearTimer();
     }
   }
 
@@ -240,7 +259,11 @@ interface Prepared {
   readonly signal: AbortSignal | undefined;
   readonly timeout: AbortSignal | undefined;
   readonly timeoutMs: number;
+  /** Stops the timeout's timer (a no-op for AbortSignal.timeout, which stops itself). */
+  readonly clearTimer: () => void;
 }
+
+const noop = (): void => undefined;
 
 export interface GetOptions {
   readonly signal?: AbortSignal;
