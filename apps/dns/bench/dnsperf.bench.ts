@@ -16,7 +16,8 @@
 //   number of answering threads/processes.
 // Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (80 % runs; peak runs 0.8 × that),
 // DNSPERF_WORKERS (unpinned), DNSPERF_MODES (default "pinned,unpinned"), DNSPERF_SVCLAB_MAIN (a built
-// main.js to run instead of apps/dns/dist, for A/B runs against another build).
+// main.js to run instead of apps/dns/dist, for A/B runs against another build), DNSPERF_SVCLAB_NODE_ARGS
+// (node flags for svclab dns instead of the ones it is deployed with, for A/B runs of V8 settings).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -238,9 +239,15 @@ function serverEntry(): { args: string[]; label: string } {
   return { args: ['--conditions=@svclab/source', '--import', 'tsx', join(src, 'main.ts')], label: 'from source via tsx (dist missing or stale)' };
 }
 
+/** Node flags of the svclab dns process: DNSPERF_SVCLAB_NODE_ARGS when set, else none. */
+function svclabNodeArgs(): string[] {
+  return (process.env['DNSPERF_SVCLAB_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+}
+
 async function startSvclab(upstreamPort: number, entry: string[], workers: number, cpus: string | undefined): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(
     ...pinned(cpus, process.execPath, [
+      ...svclabNodeArgs(),
       ...entry,
       '--objects',
       objectsFile(),
