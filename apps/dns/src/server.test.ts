@@ -69,6 +69,7 @@ const query = (id: number, name: string, type: dnsPacket.RecordType = 'A'): Buff
 describe('DnsServer over UDP and TCP', () => {
   let server: DnsServer;
   let unsynced: DnsServer;
+  let fallback: DnsServer;
   let upstream: FakeUpstream;
   let metrics: DnsMetrics;
   const logger = memoryLogger('dns');
@@ -94,6 +95,14 @@ describe('DnsServer over UDP and TCP', () => {
     });
     server = new DnsServer({ host: '127.0.0.1', port: 0, handler: chain.handler, logger, metrics });
     await server.start();
+    fallback = new DnsServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler: chain.handler,
+      logger,
+      udpBatch: false,
+    });
+    await fallback.start();
     const empty = new DnsController({ now: () => SERIAL });
     empty.onAdd({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'testns' } });
     unsynced = new DnsServer({
@@ -106,6 +115,7 @@ describe('DnsServer over UDP and TCP', () => {
   });
   afterAll(async () => {
     await server.stop();
+    await fallback.stop();
     await unsynced.stop();
     await upstream.close();
   });
@@ -200,6 +210,22 @@ describe('DnsServer over UDP and TCP', () => {
 
   it.each(digCases)('dig $name', async (c) => {
     const r = await dig(server.port, c.args);
+    expect(r.status).toBe(c.status);
+    expect(r.answer).toEqual(c.answer ?? []);
+    expect(r.authority).toEqual(c.authority ?? []);
+    expect(r.additional).toEqual(c.additional ?? []);
+  });
+
+  it('serves UDP through the udp-batch addon, and through node:dgram when told not to', () => {
+    expect(server.udpMode).toBe('batch');
+    expect(fallback.udpMode).toBe('dgram');
+    expect(logger.lines.filter((l) => l['msg'] === 'udp listener').map((l) => l['mode'])).toEqual(
+      expect.arrayContaining(['batch', 'dgram']),
+    );
+  });
+
+  it.each(digCases)('dig $name over the dgram fallback', async (c) => {
+    const r = await dig(fallback.port, c.args);
     expect(r.status).toBe(c.status);
     expect(r.answer).toEqual(c.answer ?? []);
     expect(r.authority).toEqual(c.authority ?? []);

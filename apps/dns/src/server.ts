@@ -1,12 +1,26 @@
 // The DNS server: UDP and TCP listeners on one address, each query through the plugin chain.
 // Never throws on input: malformed queries get FORMERR, unknown opcodes NOTIMP, junk is dropped.
+import cluster from 'node:cluster';
 import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
-import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net';
+import {
+  createServer,
+  isIP,
+  type AddressInfo,
+  type Server,
+  type Socket as TcpSocket,
+} from 'node:net';
 import type { Logger } from '@svclab/telemetry';
+import { loadUdpBatch, udpBatchUnavailableReason, type UdpBatch } from '@svclab/udp-batch';
 import { qtypeName, RcodeName, type ClientInfo, type Handler } from './plugin.js';
 import type { DnsMetrics } from './metrics.js';
 import type { CachedReply, ReplyCache, Transport } from './reply-cache.js';
+import {
+  UDP_BATCH_SLOT_SIZE,
+  UDP_BATCH_SLOTS,
+  UdpBatchListener,
+  type UdpBatchTarget,
+} from './udp-batch-listener.js';
 import {
   encodeBadVersion,
   encodeError,
@@ -28,6 +42,11 @@ export interface DnsServerOptions {
   readonly metrics?: DnsMetrics;
   /** Encoded replies of `stable` answers, reused for byte-identical queries (none: every query is answered anew). */
   readonly replyCache?: ReplyCache;
+  /**
+   * Serve UDP through @svclab/udp-batch (recvmmsg/sendmmsg) when it loads and the host is an IP
+   * literal (default true); false, or the addon unavailable: node:dgram.
+   */
+  readonly udpBatch?: boolean;
 }
 
 /**
@@ -46,8 +65,12 @@ export const literalLookup: NonNullable<SocketOptions['lookup']> = (address, opt
 const familyOf = (address: string): string =>
   address.includes(':') && !address.startsWith('::ffff:') ? '2' : '1';
 
-export class DnsServer {
+/** How the UDP listener reads: recvmmsg batches through @svclab/udp-batch, or node:dgram. */
+export type UdpMode = 'batch' | 'dgram';
+
+export class DnsServer implements UdpBatchTarget {
   private udp: Socket | undefined;
+  private batch: UdpBatchListener | undefined;
   private tcp: Server | undefined;
   private readonly conns = new Set<TcpSocket>();
   private boundPort = 0;
@@ -61,8 +84,97 @@ export class DnsServer {
     return this.boundPort;
   }
 
-  /** Binds UDP then TCP on the same port. */
+  /** The UDP listener in use (after start). */
+  get udpMode(): UdpMode {
+    return this.batch ? 'batch' : 'dgram';
+  }
+
+  /** Binds UDP and TCP on the same port. */
   async start(): Promise<void> {
+    const addon = this.opts.udpBatch === false ? undefined : loadUdpBatch();
+    if (addon && isIP(this.opts.host) !== 0) {
+      await (cluster.isWorker ? this.startBatchWorker(addon) : this.startBatch(addon));
+      this.opts.logger.info('udp listener', { mode: 'batch', slots: UDP_BATCH_SLOTS });
+      return;
+    }
+    const reason =
+      this.opts.udpBatch === false
+        ? 'disabled'
+        : addon
+          ? 'host is not an IP literal'
+          : udpBatchUnavailableReason();
+    await this.startDgram();
+    this.opts.logger.info('udp listener', { mode: 'dgram', reason });
+  }
+
+  /** UDP through the addon, then TCP on its port (a new free port if that is taken and port is 0). */
+  private async startBatch(addon: UdpBatch): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const sock = addon.open({
+        host: this.opts.host,
+        port: this.opts.port,
+        slots: UDP_BATCH_SLOTS,
+        slotSize: UDP_BATCH_SLOT_SIZE,
+      });
+      try {
+        this.tcp = await this.listenTcp(sock.port);
+      } catch (err) {
+        sock.close();
+        if (this.opts.port !== 0 || attempt >= 10) throw err;
+        continue;
+      }
+      this.listening(new UdpBatchListener(sock, addon, this), sock.port);
+      return;
+    }
+  }
+
+  /**
+   * As a cluster worker: TCP first, through the primary, which hands every worker the same port
+   * (also for port 0); then a UDP socket of our own on that port with SO_REUSEPORT, so the kernel
+   * spreads datagrams over the workers (dgram sockets would share the primary's one socket).
+   */
+  private async startBatchWorker(addon: UdpBatch): Promise<void> {
+    const tcp = await this.listenTcp(this.opts.port);
+    const port = (tcp.address() as AddressInfo).port;
+    try {
+      const sock = addon.open({
+        host: this.opts.host,
+        port,
+        reusePort: true,
+        slots: UDP_BATCH_SLOTS,
+        slotSize: UDP_BATCH_SLOT_SIZE,
+      });
+      this.tcp = tcp;
+      this.listening(new UdpBatchListener(sock, addon, this), port);
+    } catch (err) {
+      tcp.close();
+      throw err;
+    }
+  }
+
+  private listening(batch: UdpBatchListener, port: number): void {
+    this.batch = batch;
+    this.boundPort = port;
+    this.serverLabel = `dns://${isIP(this.opts.host) === 6 ? `[${this.opts.host}]` : this.opts.host}:${port}`;
+    batch.start();
+  }
+
+  private async listenTcp(port: number): Promise<Server> {
+    const tcp = createServer((s) => {
+      this.onConnection(s);
+    });
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, this.opts.host, () => {
+        tcp.off('error', reject);
+        resolve();
+      });
+    });
+    return tcp;
+  }
+
+  /** Binds a node:dgram UDP socket then TCP on the same port. */
+  private async startDgram(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const udp = createSocket({
         type: isIP(this.opts.host) === 6 ? 'udp6' : 'udp4',
@@ -77,16 +189,7 @@ export class DnsServer {
           });
         });
         const port = udp.address().port;
-        const tcp = createServer((s) => {
-          this.onConnection(s);
-        });
-        await new Promise<void>((resolve, reject) => {
-          tcp.once('error', reject);
-          tcp.listen(port, this.opts.host, () => {
-            tcp.off('error', reject);
-            resolve();
-          });
-        });
+        const tcp = await this.listenTcp(port);
         this.udp = udp;
         this.tcp = tcp;
         this.boundPort = port;
@@ -101,7 +204,7 @@ export class DnsServer {
     udp.on('message', (msg, rinfo) => {
       if (this.sendFromCache(udp, msg, rinfo)) return;
       const client: ClientInfo = { address: rinfo.address, port: rinfo.port, transport: 'udp' };
-      void this.answer(msg, client, performance.now()).then((out) => {
+      void this.answerFrom(msg, client, performance.now()).then((out) => {
         if (out) this.udp?.send(out, rinfo.port, rinfo.address);
       });
     });
@@ -112,6 +215,8 @@ export class DnsServer {
 
   async stop(): Promise<void> {
     for (const c of this.conns) c.destroy();
+    this.batch?.close();
+    this.batch = undefined;
     await Promise.all([
       new Promise<void>((resolve) => {
         if (this.udp)
@@ -176,12 +281,33 @@ export class DnsServer {
     if (!hit) return false;
     const out = cache.replyTo(hit, msg.readUInt16BE(0));
     if (!out) return false;
-    this.count(hit, rinfo.address, start);
+    this.count(hit, familyOf(rinfo.address), start);
     udp.send(out, rinfo.port, rinfo.address);
     // With literalLookup, send has passed the datagram to the kernel (and dgram holds nothing but a
     // reference) unless the socket queued it; only then is `out` still to be read.
     if (udp.getSendQueueCount() === 0) cache.release(hit, out);
     return true;
+  }
+
+  /** UdpBatchTarget: the batch listener's cached path (sendFromCache, into a shared out-slot). */
+  cachedReplyInto(msg: Buffer, family: string, out: Buffer): number {
+    const start = performance.now();
+    const cache = this.opts.replyCache;
+    if (!cache || msg.length < 12) return -1;
+    const hit = cache.get(msg, 'udp');
+    if (!hit) return -1;
+    const reply = cache.replyTo(hit, msg.readUInt16BE(0));
+    if (!reply) return -1;
+    // Copied out at once: the reply buffer goes straight back to the entry.
+    const n = reply.length <= out.length ? reply.copy(out) : -1;
+    cache.release(hit, reply);
+    if (n >= 0) this.count(hit, family, start);
+    return n;
+  }
+
+  /** UdpBatchTarget: handle() after a cache miss. Never rejects. */
+  answer(msg: Buffer, client: ClientInfo): Promise<Buffer | undefined> {
+    return this.answerFrom(msg, client, performance.now());
   }
 
   /** The cached reply to `msg` from `address` with its ID, counted in the metrics; undefined on a miss. */
@@ -193,15 +319,14 @@ export class DnsServer {
     if (!hit) return undefined;
     const out = cache.replyTo(hit, msg.readUInt16BE(0));
     if (!out) return undefined;
-    this.count(hit, address, start);
+    this.count(hit, familyOf(address), start);
     return out;
   }
 
   /** Counts a reply from the cache in the server metrics (the slot is resolved once per family). */
-  private count(hit: CachedReply, address: string, start: number): void {
+  private count(hit: CachedReply, family: string, start: number): void {
     const m = this.opts.metrics;
     if (m) {
-      const family = familyOf(address);
       let slot = hit.slots[family];
       if (!slot) {
         slot = m.querySlot({
@@ -240,12 +365,12 @@ export class DnsServer {
   async handle(msg: Buffer, client: ClientInfo): Promise<Buffer | undefined> {
     return (
       this.fromCache(msg, client.transport, client.address) ??
-      this.answer(msg, client, performance.now())
+      this.answerFrom(msg, client, performance.now())
     );
   }
 
   /** handle() without the reply cache lookup (the UDP path has made it already). Never rejects. */
-  private async answer(
+  private async answerFrom(
     msg: Buffer,
     client: ClientInfo,
     start: number,
