@@ -213,6 +213,27 @@ describe('watch from event text', () => {
     }
   });
 
+  it('adds apiVersion and kind to stored objects that lack them instead of writing their text', async () => {
+    // Stored text without `kind`: the watch must not write it as is.
+    class KindlessStorage extends MemoryStorage {
+      override subscribe(onEvent: (e: ChangeEvent) => void): () => void {
+        return super.subscribe((e) => {
+          const object = { ...e.object };
+          Reflect.deleteProperty(object, 'kind');
+          onEvent(decodeChangeEvent(wireText({ ...e, object })));
+        });
+      }
+    }
+    const base = await start({ storage: new KindlessStorage() });
+    const a = await post(base, '/api/v1/namespaces/default/services', svc('a', { app: 'x' }));
+    const rv = (a['metadata'] as { resourceVersion: string }).resourceVersion;
+    const pending = watch(`${base}/api/v1/namespaces/default/services?watch=true&resourceVersion=${rv}`, (l) => l.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    await post(base, '/api/v1/namespaces/default/services', svc('b', { app: 'x' }));
+    const lines = await pending;
+    expect(lines.map((l) => [l.type, l.object.metadata?.name, l.object.kind])).toEqual([['ADDED', 'b', 'Service']]);
+  });
+
   it('filters by label and serves Tables from decoded objects', async () => {
     const storage = new WireStorage();
     const base = await start({ storage });

@@ -92,9 +92,16 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
    * the object already carries this apiVersion and kind (so `typed` changes nothing) and is encoded as is.
    */
   const rawOf = (e: ChangeEvent): string | undefined => {
-    if (p.plainJSON !== true || e.object.apiVersion !== apiVersion || e.object.kind !== p.info.kind) return undefined;
-    return rawObjectJSON(e);
+    if (p.plainJSON !== true) return undefined;
+    const raw = rawObjectJSON(e);
+    // Stored text (serialise) starts with apiVersion and kind when the object has them: checked on
+    // the text, so that the object need not be decoded.
+    if (raw === undefined || !raw.startsWith(typedPrefix)) return undefined;
+    const next = raw.charCodeAt(typedPrefix.length);
+    return next === 44 /* , */ || next === 125 /* } */ ? raw : undefined;
   };
+  const typedPrefix = `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(p.info.kind)}`;
+  const everything = p.selection.empty();
   let lastRev = 0;
   const bookmark = (annotations?: Record<string, string>): void => {
     write('BOOKMARK', {
@@ -113,7 +120,7 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
     if (e.rev <= lastRev) return;
     lastRev = e.rev;
     if (p.namespace !== undefined && e.namespace !== p.namespace) return;
-    if (!p.selection.matches(e.object)) return;
+    if (!everything && !p.selection.matches(e.object)) return;
     const raw = rawOf(e);
     if (raw === undefined) write(e.type, p.encode(typed(e.object)));
     else if (!state.closed && !res.writableEnded) res.write(`{"type":${JSON.stringify(e.type)},"object":${raw}}\n`);
