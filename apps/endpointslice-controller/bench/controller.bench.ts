@@ -99,6 +99,27 @@ function sumMetric(text: string, name: string, label = ''): number {
   return sum;
 }
 
+/** Mean apiserver-side duration of the requests one change makes, between two scrapes of its /metrics. */
+function serverMeans(before: string, after: string): string {
+  const kinds = [
+    ['PATCH pods/status', 'verb="PATCH"', 'resource="pods"'],
+    ['PUT endpointslices', 'verb="PUT"', 'resource="endpointslices"'],
+    ['PUT endpoints', 'verb="PUT"', 'resource="endpoints"'],
+  ] as const;
+  return kinds
+    .map(([what, verb, resource]) => {
+      const of = (m: string, suffix: string): number =>
+        m
+          .split('\n')
+          .filter((l) => l.startsWith(`apiserver_request_duration_seconds_${suffix}{`) && l.includes(verb) && l.includes(resource))
+          .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      const n = of(after, 'count') - of(before, 'count');
+      const ms = n > 0 ? ((of(after, 'sum') - of(before, 'sum')) * 1000) / n : 0;
+      return `${what} ${ms.toFixed(2)} ms (${String(n)})`;
+    })
+    .join(', ');
+}
+
 const podIP = (i: number): string => `127.${String(244 + Math.floor(i / 62_500))}.${String(Math.floor(i / 250) % 250)}.${String((i % 250) + 2)}`;
 
 function status(ip: string, ready: boolean): Record<string, unknown> {
@@ -297,6 +318,8 @@ async function main(): Promise<void> {
     const updatesBefore = sumMetric(before, 'endpoint_slice_controller_changes', 'operation="update"');
     const eventsBefore = sliceEvents;
     const cpuBefore = cpuSeconds(controllerPid);
+    const apiserverPid = procs[0]?.pid;
+    const apiCpuBefore = cpuSeconds(apiserverPid);
     const lat: number[] = [];
     const patchLat: number[] = [];
     /** Per change, in order: [PATCH round trip, PATCH sent → slice seen], ms. */
@@ -310,6 +333,7 @@ async function main(): Promise<void> {
       perChange.push([p, l]);
     }
     const cpuMs = (cpuSeconds(controllerPid) - cpuBefore) * 1000;
+    const apiCpuMs = (cpuSeconds(apiserverPid) - apiCpuBefore) * 1000;
     // Let trailing writes (if any) arrive before counting.
     await new Promise((r) => setTimeout(r, 2000));
     const after = await metrics();
@@ -368,9 +392,11 @@ async function main(): Promise<void> {
       .map(({ k, p, l }) => `#${String(k + warmupChanges)} ${l.toFixed(1)} (PATCH ${p.toFixed(1)})`)
       .join(', ');
     rows.push(`| … the 5 slowest changes, ms | ${slowest} | — |`);
+    rows.push(`| apiserver time per request (\`apiserver_request_duration_seconds\` mean: body read to response written) | ${serverMeans(apiBefore, apiAfter)} | — |`);
     rows.push(`| GC pauses during the changes: apiserver | ${gcPauses(apiBefore, apiAfter)}; event-loop lag max ${(sumMetric(apiAfter, 'nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)} ms | — |`);
     rows.push(`| GC pauses during the changes: controller | ${gcPauses(before, after)}; event-loop lag max ${(sumMetric(after, 'nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)} ms | — |`);
     rows.push(`| controller process CPU (user + system, /proc) per change, over the ${String(lat.length)} changes | ${(cpuMs / Math.max(1, lat.length)).toFixed(1)} ms | — |`);
+    rows.push(`| apiserver process CPU (user + system, /proc) per change, over the ${String(lat.length)} changes | ${(apiCpuMs / Math.max(1, lat.length)).toFixed(1)} ms | — |`);
     rows.push(`| slice writes per single-endpoint change (apiserver: slice watch events / changes) | ${(events / changes).toFixed(2)} (${String(events)} / ${String(changes)}; controller \`changes{operation="update"}\` +${String(updates)}) | 1 |`);
   } finally {
     for (const p of procs.reverse()) {
