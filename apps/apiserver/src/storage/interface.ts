@@ -89,7 +89,9 @@ export interface ReplayResult {
  * Storage contract:
  * - Every successful write commits atomically: object, global revision bump and an event appended
  *   to the resource's change stream (with `prev` = the previous event's rev in that stream).
- * - Written objects come back with `metadata.resourceVersion` = String(rev of the write).
+ * - Written objects come back with `metadata.resourceVersion` = String(rev of the write). The
+ *   object given to `create`/`update` is the caller's to hand over: the storage may return it
+ *   (with that resourceVersion set) instead of a copy, so nobody else may hold or change it.
  * - Errors are StatusErrors: NotFound (404), AlreadyExists (409), Conflict (409),
  *   Expired (410, replay from a compacted revision).
  * - `subscribe` delivers every committed event of every resource in rev order per resource, once.

@@ -27,7 +27,7 @@ import type {
 } from './interface.js';
 import { ClaimFullError, ClaimMovedError } from './claim-errors.js';
 import { decodeChangeEvent, lazyChangeEvent, type ChangeEventFields } from '../events/raw-event.js';
-import { serialise } from './serialise.js';
+import { serialise, storedLayout } from './serialise.js';
 import { withStoredJSON } from './stored-json.js';
 import {
   listScript,
@@ -296,10 +296,11 @@ export class RedisStorage implements Storage {
       json,
       objectJSON: stored,
     });
-    const out = JSON.parse(stored) as KubeObject;
-    // The text of a deleted object went through Lua string edits only, but the delete paths run
-    // hooks on the result: only creates and updates hand their text on.
-    return deleted === undefined ? withStoredJSON(out, stored) : out;
+    // The text of a deleted object went through Lua string edits only: decoded. A create or update
+    // returns the object it was given (the caller hands it over: the Storage contract), laid out as
+    // serialise wrote it, so that `stored` is its JSON.stringify: no second decoded copy is made.
+    if (deleted !== undefined || obj === undefined) return JSON.parse(stored) as KubeObject;
+    return withStoredJSON(storedLayout(obj, String(rev)), stored);
   }
 
   private committed(e: CommittedEvent): void {

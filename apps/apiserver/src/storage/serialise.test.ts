@@ -2,7 +2,7 @@
 import type { KubeObject } from '@svclab/api';
 import { describe, expect, it } from 'vitest';
 import { RvPlaceholderJSON } from './redis-scripts.js';
-import { serialise, serialiseSpread } from './serialise.js';
+import { serialise, serialiseSpread, storedLayout } from './serialise.js';
 
 const cases: { name: string; obj: unknown }[] = [
   {
@@ -26,5 +26,14 @@ describe('serialise', () => {
     const got = serialise(obj as KubeObject);
     expect(got).toBe(serialiseSpread(obj as KubeObject));
     expect(got).toContain(RvPlaceholderJSON);
+  });
+});
+
+describe('storedLayout', () => {
+  it.each(cases)('$name: JSON.stringify of it is the stored text', ({ obj }) => {
+    const stored = serialise(obj as KubeObject).replace(RvPlaceholderJSON, '"resourceVersion":"42"');
+    const laid = storedLayout(obj as KubeObject, '42');
+    expect(JSON.stringify(laid)).toBe(stored);
+    expect(laid.metadata.resourceVersion).toBe('42');
   });
 });

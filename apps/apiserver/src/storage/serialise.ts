@@ -11,13 +11,22 @@ function hasIntegerKey(o: object): boolean {
   return false;
 }
 
-/** The straightforward form of `serialise` (and its fallback for unusual objects). */
-export function serialiseSpread(obj: KubeObject): string {
+/**
+ * `obj` as stored with `resourceVersion`: apiVersion, kind, metadata first, resourceVersion first in
+ * metadata; shallow (the rest is shared with `obj`). JSON.stringify of it is serialise's output with
+ * the placeholder replaced by `resourceVersion`.
+ */
+export function storedLayout(obj: KubeObject, resourceVersion: string): KubeObject {
   const { apiVersion, kind, metadata, ...rest } = obj;
   // resourceVersion first; the spread's own resourceVersion (if any) is overwritten in place.
-  const meta = { resourceVersion: RvPlaceholder, ...metadata };
-  meta.resourceVersion = RvPlaceholder;
-  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+  const meta = { resourceVersion, ...metadata };
+  meta.resourceVersion = resourceVersion;
+  return { apiVersion, kind, metadata: meta, ...rest };
+}
+
+/** The straightforward form of `serialise` (and its fallback for unusual objects). */
+export function serialiseSpread(obj: KubeObject): string {
+  return JSON.stringify(storedLayout(obj, RvPlaceholder));
 }
 
 /**
