@@ -92,7 +92,8 @@ export class DnsServer implements UdpBatchTarget {
   /** Binds UDP and TCP on the same port. */
   async start(): Promise<void> {
     const addon = this.opts.udpBatch === false ? undefined : loadUdpBatch();
-    if (addon && isIP(this.opts.host) !== 0) {
+    // A scoped IPv6 literal (fe80::1%eth0) is left to dgram, which resolves the scope name.
+    if (addon && isIP(this.opts.host) !== 0 && !this.opts.host.includes('%')) {
       await (cluster.isWorker ? this.startBatchWorker(addon) : this.startBatch(addon));
       this.opts.logger.info('udp listener', { mode: 'batch', slots: UDP_BATCH_SLOTS });
       return;
@@ -101,7 +102,7 @@ export class DnsServer implements UdpBatchTarget {
       this.opts.udpBatch === false
         ? 'disabled'
         : addon
-          ? 'host is not an IP literal'
+          ? 'host is not an unscoped IP literal'
           : udpBatchUnavailableReason();
     await this.startDgram();
     this.opts.logger.info('udp listener', { mode: 'dgram', reason });
