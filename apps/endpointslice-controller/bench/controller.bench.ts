@@ -102,20 +102,26 @@ function sumMetric(text: string, name: string, label = ''): number {
 /** Mean apiserver-side duration of the requests one change makes, between two scrapes of its /metrics. */
 function serverMeans(before: string, after: string): string {
   const kinds = [
-    ['PATCH pods/status', 'verb="PATCH"', 'resource="pods"'],
-    ['PUT endpointslices', 'verb="PUT"', 'resource="endpointslices"'],
-    ['PUT endpoints', 'verb="PUT"', 'resource="endpoints"'],
+    ['PATCH pods/status', 'verb="PATCH"', 'pods'],
+    ['PUT endpointslices', 'verb="PUT"', 'endpointslices'],
+    ['PUT endpoints', 'verb="PUT"', 'endpoints'],
   ] as const;
+  /** Mean of histogram `metric` over the lines holding every one of `labels`, and its count. */
+  const mean = (metric: string, labels: readonly string[]): [number, number] => {
+    const of = (m: string, suffix: string): number =>
+      m
+        .split('\n')
+        .filter((l) => l.startsWith(`${metric}_${suffix}{`) && labels.every((x) => l.includes(x)))
+        .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const n = of(after, 'count') - of(before, 'count');
+    return [n > 0 ? ((of(after, 'sum') - of(before, 'sum')) * 1000) / n : 0, n];
+  };
   return kinds
     .map(([what, verb, resource]) => {
-      const of = (m: string, suffix: string): number =>
-        m
-          .split('\n')
-          .filter((l) => l.startsWith(`apiserver_request_duration_seconds_${suffix}{`) && l.includes(verb) && l.includes(resource))
-          .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-      const n = of(after, 'count') - of(before, 'count');
-      const ms = n > 0 ? ((of(after, 'sum') - of(before, 'sum')) * 1000) / n : 0;
-      return `${what} ${ms.toFixed(2)} ms (${String(n)})`;
+      const [ms, n] = mean('apiserver_request_duration_seconds', [verb, `resource="${resource}"`]);
+      const [getMs] = mean('svclab_apiserver_storage_request_duration_seconds', ['operation="get"', `resource="${resource}"`]);
+      const [updMs] = mean('svclab_apiserver_storage_request_duration_seconds', ['operation="update"', `resource="${resource}"`]);
+      return `${what} ${ms.toFixed(2)} ms (${String(n)}; Redis get ${getMs.toFixed(2)} + write ${updMs.toFixed(2)})`;
     })
     .join(', ');
 }
@@ -392,7 +398,7 @@ async function main(): Promise<void> {
       .map(({ k, p, l }) => `#${String(k + warmupChanges)} ${l.toFixed(1)} (PATCH ${p.toFixed(1)})`)
       .join(', ');
     rows.push(`| … the 5 slowest changes, ms | ${slowest} | — |`);
-    rows.push(`| apiserver time per request (\`apiserver_request_duration_seconds\` mean: body read to response written) | ${serverMeans(apiBefore, apiAfter)} | — |`);
+    rows.push(`| apiserver time per request (\`apiserver_request_duration_seconds\` mean: body read to response written; of which the Redis round trips, \`svclab_apiserver_storage_request_duration_seconds\`) | ${serverMeans(apiBefore, apiAfter)} | — |`);
     rows.push(`| GC pauses during the changes: apiserver | ${gcPauses(apiBefore, apiAfter)}; event-loop lag max ${(sumMetric(apiAfter, 'nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)} ms | — |`);
     rows.push(`| GC pauses during the changes: controller | ${gcPauses(before, after)}; event-loop lag max ${(sumMetric(after, 'nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)} ms | — |`);
     rows.push(`| controller process CPU (user + system, /proc) per change, over the ${String(lat.length)} changes | ${(cpuMs / Math.max(1, lat.length)).toFixed(1)} ms | — |`);

@@ -66,6 +66,9 @@ export interface RedisStorageOptions {
   readonly onCommit?: (e: CommittedEvent) => void;
 }
 
+/** Gets the duration of one storage round trip: operation (get, list, create, update, delete), resource, seconds. */
+export type StorageRequestObserver = (operation: string, resource: string, seconds: number) => void;
+
 /** Redis keys of one resource. */
 export interface ResourceKeys {
   readonly objects: string;
@@ -129,6 +132,7 @@ export class RedisStorage implements Storage {
   private readonly listeners = new Set<(e: ChangeEvent) => void>();
   private subscribeImpl: ((onEvent: (e: ChangeEvent) => void) => () => void) | undefined;
   private readonly closers: (() => Promise<void>)[] = [];
+  private observer: StorageRequestObserver | undefined;
 
   constructor(
     readonly redis: Redis,
@@ -177,11 +181,21 @@ export class RedisStorage implements Storage {
     this.closers.push(closer);
   }
 
+  /**
+   * Calls `observer` with the duration of every Redis round trip of get, list and the writes (the
+   * storage request metric); one observer, replaced by the next call.
+   */
+  observeRequests(observer: StorageRequestObserver): void {
+    this.observer = observer;
+  }
+
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    const t = performance.now();
     const s = await this.redis.hget(
       this.keys(key.resource).objects,
       namespacedKey(key.namespace, key.name),
     );
+    this.observer?.('get', key.resource, (performance.now() - t) / 1000);
     return s === null ? undefined : (JSON.parse(s) as KubeObject);
   }
 
@@ -201,6 +215,7 @@ export class RedisStorage implements Storage {
     // Without a filter, fetch exactly one page (+1 to know whether more remain); with one, fetch
     // the whole rest in the same snapshot and filter here.
     const count = limit > 0 && filter === undefined ? limit + 1 : -1;
+    const t = performance.now();
     const [rev, total, keys, vals] = await this.r.svclabList(
       this.revKey(),
       k.objects,
@@ -209,6 +224,7 @@ export class RedisStorage implements Storage {
       max,
       count,
     );
+    this.observer?.('list', resource, (performance.now() - t) / 1000);
     const items: KubeObject[] = [];
     const itemKeys: string[] = [];
     for (let i = 0; i < keys.length; i++) {
@@ -243,6 +259,7 @@ export class RedisStorage implements Storage {
     const claimArgs: number[] = [];
     for (const c of claims) claimArgs.push(c.max, c.offset, c.candidate, c.dynamicStart, c.staticStart);
     const ns = opts?.namespace ?? '';
+    const t = performance.now();
     const reply = await this.r.svclabWrite(
       7 + claims.length,
       this.revKey(),
@@ -265,6 +282,7 @@ export class RedisStorage implements Storage {
       claims.length,
       ...claimArgs,
     );
+    this.observer?.(op, key.resource, (performance.now() - t) / 1000);
     switch (reply[0]) {
       case 'nsnotfound':
         throw newNotFound({ group: '', resource: 'namespaces' }, ns);

@@ -43,6 +43,11 @@ describe('storage metrics', () => {
     expect(text).toContain('svclab_apiserver_change_events_published_total 4');
     expect(text).toContain('svclab_apiserver_change_events_delivered_total 4');
     expect(text).toContain('svclab_apiserver_change_event_gaps_total 0');
+    await storage.get({ resource: 'services', namespace: 'ns', name: 'a' });
+    await storage.list('services', { namespace: 'ns' });
+    const after = await registry.metrics();
+    for (const [op, n] of [['create', 3], ['delete', 1], ['get', 1], ['list', 1]] as const)
+      expect(after).toContain(`svclab_apiserver_storage_request_duration_seconds_count{operation="${op}",resource="services"} ${String(n)}`);
     // Counters only grow between scrapes.
     expect(await registry.metrics()).toContain('svclab_apiserver_change_events_published_total 4');
   });

@@ -1,7 +1,7 @@
 // Prometheus metrics of the store: upstream's `apiserver_storage_objects`, plus the revision and the
 // change-event counters of svclab's NATS fan-out. Values are read when Prometheus scrapes.
 import { AllResources } from '@svclab/api';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RedisStorageHandle } from './create-redis-storage.js';
 
 /**
@@ -10,10 +10,30 @@ import type { RedisStorageHandle } from './create-redis-storage.js';
  * - `svclab_apiserver_storage_revision`: the global revision;
  * - `svclab_apiserver_change_events_published_total`, `…_publish_failures_total`, `…_republished_total`;
  * - `svclab_apiserver_change_events_delivered_total`, `…_gaps_total`, `…_catchups_total`,
- *   `…_expired_total` (watchers that had to be ended with 410).
+ *   `…_expired_total` (watchers that had to be ended with 410);
+ * - `svclab_apiserver_storage_request_duration_seconds{operation,resource}`: each Redis round trip
+ *   of a get, list, create, update or delete (upstream's etcd_request_duration_seconds, for Redis).
  */
 export function registerStorageMetrics(registry: Registry, storage: RedisStorageHandle): void {
   const resources = AllResources.map((r) => r.resource);
+  const duration = new Histogram({
+    name: 'svclab_apiserver_storage_request_duration_seconds',
+    help: 'Redis round trip of each storage request (script included) in seconds, by operation and resource.',
+    labelNames: ['operation', 'resource'],
+    buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2],
+    registers: [registry],
+  });
+  // The labelled child per label set: prom-client hashes the label object on every observe.
+  const children = new Map<string, Histogram.Internal<'operation' | 'resource'>>();
+  storage.observeRequests((operation, resource, seconds) => {
+    const key = `${operation} ${resource}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = duration.labels({ operation, resource });
+      children.set(key, child);
+    }
+    child.observe(seconds);
+  });
   new Gauge({
     name: 'apiserver_storage_objects',
     help: 'Number of stored objects at the time of last check split by kind.',
