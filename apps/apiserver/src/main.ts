@@ -18,12 +18,13 @@ import { TracedStorage } from './registry/traced-storage.js';
 import { createServer } from './server.js';
 import { RedisClusterIPAllocator, RedisNodePortAllocator } from './allocators/index.js';
 import { connectRedis } from './storage/connect-redis.js';
-import { createRedisStorage } from './storage/create-redis-storage.js';
+import { createRedisStorage, type RedisStorageHandle } from './storage/create-redis-storage.js';
+import { registerStorageMetrics } from './storage/storage-metrics.js';
 import { redisClientOptions } from './storage/redis.js';
 import type { Storage } from './storage/interface.js';
 import { MemoryStorage } from './storage/memory.js';
 
-async function openStorage(cfg: Config, logger: Logger): Promise<{ storage: Storage; nc?: NatsConnection }> {
+async function openStorage(cfg: Config, logger: Logger): Promise<{ storage: Storage; redisStorage?: RedisStorageHandle; nc?: NatsConnection }> {
   let nc: NatsConnection | undefined;
   if (cfg.natsUrl !== undefined) {
     // waitOnFirstConnect: a NATS that is not up yet is retried like a lost connection, not fatal.
@@ -35,7 +36,7 @@ async function openStorage(cfg: Config, logger: Logger): Promise<{ storage: Stor
     return { storage: new MemoryStorage(), ...(nc ? { nc } : {}) };
   }
   const storage = await createRedisStorage({ redisUrl: cfg.redisUrl, ...(nc ? { natsConnection: nc } : {}), logger });
-  return { storage, ...(nc ? { nc } : {}) };
+  return { storage, redisStorage: storage, ...(nc ? { nc } : {}) };
 }
 
 /**
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const telemetry = initTelemetry('apiserver');
   const tokens = cfg.tokenAuthFile === undefined ? undefined : parseTokenFile(readFileSync(cfg.tokenAuthFile, 'utf8'));
 
-  const { storage, nc } = await openStorage(cfg, logger);
+  const { storage, redisStorage, nc } = await openStorage(cfg, logger);
   let responder: ReplayResponder | undefined;
   if (nc !== undefined) {
     responder = startReplayResponder({ nc, storage, logger });
@@ -104,6 +105,17 @@ async function main(): Promise<void> {
   const tracer = tracesExported(process.env) ? telemetry.tracer : undefined;
   const registry = new Registry({ storage: tracer === undefined ? storage : new TracedStorage(storage, tracer), allocators, logger });
   let ready = false;
+  const metrics = createHttpMetrics({
+    defaultMetrics: true,
+    ...(cfg.logLevel === 'debug'
+      ? {
+          accessLog: (fields: Record<string, unknown>) => {
+            logger.debug('request', fields);
+          },
+        }
+      : {}),
+  });
+  if (redisStorage !== undefined) registerStorageMetrics(metrics.registry, redisStorage);
   const app = createServer({
     storage,
     allocators,
@@ -111,16 +123,7 @@ async function main(): Promise<void> {
     logger,
     ...(tracer ? { tracer } : {}),
     ...(tokens ? { tokens } : {}),
-    metrics: createHttpMetrics({
-      defaultMetrics: true,
-      ...(cfg.logLevel === 'debug'
-        ? {
-            accessLog: (fields: Record<string, unknown>) => {
-              logger.debug('request', fields);
-            },
-          }
-        : {}),
-    }),
+    metrics,
     ready: () => ready,
   });
 
