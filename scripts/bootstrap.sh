@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# g++, make and python3 build @svclab/udp-batch (node-gyp) during npm ci.
 want=(nats-server:nats-server redis-server:redis-server dig:dnsutils kubectl:kubernetes-client
-      iptables-restore:iptables ip:iproute2 curl:curl openssl:openssl)
+      iptables-restore:iptables ip:iproute2 curl:curl openssl:openssl g++:g++ make:make python3:python3)
 if [[ ${1:-} == --bench ]]; then want+=(dnsperf:dnsperf knotd:knot wrk:wrk); fi
 
 missing=()
