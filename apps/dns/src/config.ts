@@ -19,6 +19,8 @@ export interface DnsConfig {
   readonly log: boolean;
   readonly autopath: boolean;
   readonly lameduckMs: number;
+  /** UDP through @svclab/udp-batch when it loads (--udp-listener batch), else node:dgram. */
+  readonly udpBatch: boolean;
   /** Processes answering queries; above 1 a primary forks that many workers sharing the sockets. */
   readonly workers: number;
   /** Encoded replies kept per process (ReplyCache); 0 disables. */
@@ -57,6 +59,8 @@ export const USAGE = `usage: node apps/dns/dist/main.js [flags]
   --workers N                 processes answering queries on the shared sockets (default 1; up to the
                               number of cores); above 1 the primary serves HTTP and restarts workers
   --reply-cache N             encoded replies of cluster names kept per process (default 32768; 0 disables)
+  --udp-listener L            batch (recvmmsg/sendmmsg through @svclab/udp-batch when it loads, else
+                              node:dgram; default) | dgram
 env: APISERVER_URL, SVCLAB_TOKEN, NATS_URL, LOG_LEVEL`;
 
 const list = (s: string | undefined): string[] =>
@@ -113,6 +117,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
       lameduck: { type: 'string' },
       workers: { type: 'string' },
       'reply-cache': { type: 'string' },
+      'udp-listener': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -131,6 +136,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     values.fallthrough === undefined ? ['in-addr.arpa', 'ip6.arpa'] : list(values.fallthrough);
   if (values.fallthrough === '.') fallthrough = [];
   if (values['no-fallthrough']) fallthrough = undefined;
+  const udpListener = values['udp-listener'] ?? 'batch';
+  if (udpListener !== 'batch' && udpListener !== 'dgram')
+    throw new ConfigError(`--udp-listener: want batch|dgram, got ${udpListener}`);
   const workers = int('workers', values.workers, 1);
   if (workers < 1) throw new ConfigError('--workers: want at least 1');
   const dns = parseHostPort(values['dns-address'] ?? '127.0.0.1:1053', 53);
@@ -163,6 +171,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Dn
     lameduckMs: int('lameduck', values.lameduck, 5000),
     workers,
     replyCacheEntries: int('reply-cache', values['reply-cache'], REPLY_CACHE_ENTRIES),
+    udpBatch: udpListener === 'batch',
     apiserverURL: env['APISERVER_URL'],
     token: env['SVCLAB_TOKEN'],
     natsURL: env['NATS_URL'],

@@ -92,6 +92,7 @@ export async function serve(
     handler: chain.handler,
     logger,
     metrics,
+    udpBatch: cfg.udpBatch,
     ...(cfg.replyCacheEntries > 0
       ? { replyCache: new ReplyCache(() => objects.generation(), cfg.replyCacheEntries) }
       : {}),
