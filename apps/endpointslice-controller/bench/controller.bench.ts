@@ -52,6 +52,8 @@ const variants = (process.env['BENCH_VARIANTS'] ?? '')
     return { name, main, args: tokens.filter((t) => !t.startsWith('main=')) };
   });
 const variantRounds = Number(process.env['BENCH_VARIANT_ROUNDS'] ?? '2');
+/** Redis `appendfsync` (BENCH_REDIS_FSYNC): always (default, as deployed) | everysec | no — to see what the fsyncs cost. */
+const redisFsync = (process.env['BENCH_REDIS_FSYNC'] ?? 'always') as 'always' | 'everysec' | 'no';
 const ns = 'default';
 const node = 'bench-node-1';
 
@@ -216,7 +218,7 @@ const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(so
 
 async function main(): Promise<void> {
   ensureBuilt();
-  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const [nats, redis] = await Promise.all([startNats(), startRedis({ appendfsync: redisFsync })]);
   const procs: ChildProcess[] = [];
   const rows: string[] = [];
   const abRows: string[] = [];
@@ -418,7 +420,7 @@ async function main(): Promise<void> {
     [
       '### EndpointSlice controller',
       '',
-      `End to end: real nats-server + redis-server, \`apps/apiserver/dist/main.js\` and \`apps/endpointslice-controller/dist/main.js\` as processes (\`--leader-elect=false\`), one shared, loaded 2-core machine.${sized}`,
+      `End to end: real nats-server + redis-server (\`appendfsync ${redisFsync}\`${redisFsync === 'always' ? '' : ', BENCH_REDIS_FSYNC: not as deployed'}), \`apps/apiserver/dist/main.js\` and \`apps/endpointslice-controller/dist/main.js\` as processes (\`--leader-elect=false\`), one shared, loaded 2-core machine.${sized}`,
       '',
       '| case | result | target |',
       '|---|---|---|',
