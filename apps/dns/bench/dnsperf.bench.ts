@@ -17,7 +17,8 @@
 // Prints a Markdown section for scripts/bench.mjs. Knobs: DNSPERF_SECONDS (80 % runs; peak runs 0.8 × that),
 // DNSPERF_WORKERS (unpinned), DNSPERF_MODES (default "pinned,unpinned"), DNSPERF_SVCLAB_MAIN (a built
 // main.js to run instead of apps/dns/dist, for A/B runs against another build), DNSPERF_SVCLAB_NODE_ARGS
-// (node flags for svclab dns instead of the ones it is deployed with, for A/B runs of V8 settings).
+// (node flags for svclab dns instead of the ones it is deployed with, for A/B runs of V8 settings),
+// DNSPERF_CACHE_SECONDS (svclab's --cache; default: the server's own, 3600).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,12 @@ const ENDPOINTS = 3;
 const TTL = 5;
 const FORWARDED = 5_000;
 const UPSTREAM_TTL = 300;
-const CACHE_SECONDS = 30;
+/**
+ * svclab dns `--cache` (DNSPERF_CACHE_SECONDS), the cap on how long a forwarded answer is cached;
+ * unset: the server's default (3600, so the upstream's TTL of UPSTREAM_TTL s holds and no cached
+ * name expires during a run).
+ */
+const CACHE_SECONDS = process.env['DNSPERF_CACHE_SECONDS'];
 const SECONDS = Number(process.env['DNSPERF_SECONDS'] ?? 10);
 const PEAK_SECONDS = Math.max(2, Math.round(SECONDS * 0.8));
 /** Unlimited runs per server and mix (DNSPERF_PEAK_ROUNDS); the peak is their median, not the best (a lucky run would put the "80 %" run past the sustained capacity). */
@@ -259,8 +265,7 @@ async function startSvclab(upstreamPort: number, entry: string[], workers: numbe
       String(TTL),
       '--upstream',
       `127.0.0.1:${upstreamPort}`,
-      '--cache',
-      String(CACHE_SECONDS),
+      ...(CACHE_SECONDS === undefined ? [] : ['--cache', CACHE_SECONDS]),
       '--lameduck',
       '0',
       '--workers',
@@ -492,7 +497,7 @@ async function main(): Promise<void> {
         '',
         `${fmt(SERVICES)} Services in ${NAMESPACES} namespaces (${fmt(HEADLESS)} headless × ${ENDPOINTS} endpoints), TTL ${TTL}. dnsperf ${dnsperfVersion} over UDP, ` +
           `\`-c 8 -T 1 -q 200\`; peak = median of ${PEAK_ROUNDS} unlimited runs of ${PEAK_SECONDS} s, alternating between the servers, then ${SECONDS} s at \`-Q\` 80 % of that server's own peak with per-query latencies from \`-v\`. ` +
-          `${knotVersion} serves the same records from a generated zone file with as many UDP workers as svclab dns has answering processes (\`--workers\`; column \"procs\"). svclab dns runs ${entry.label} with \`--cache ${CACHE_SECONDS} --upstream\` knotd ` +
+          `${knotVersion} serves the same records from a generated zone file with as many UDP workers as svclab dns has answering processes (\`--workers\`; column \"procs\"). svclab dns runs ${entry.label} with \`${CACHE_SECONDS === undefined ? '' : `--cache ${CACHE_SECONDS} `}--upstream\` knotd ` +
           `(\`example.test.\`, ${fmt(FORWARDED)} names, each asked once before measuring). Every run is preceded by 3 s of unmeasured warm-up (JIT). Cluster names: ½ A ClusterIP, ¼ A headless, ¼ SRV \`_http._tcp\`.`,
         '',
         ...(pinnedRows.length > 0
