@@ -164,9 +164,11 @@ export function truncateSubsets(
 /** Field values as the former JSON view compared them: undefined ≡ null. */
 const same = (a: unknown, b: unknown): boolean => (a ?? null) === (b ?? null);
 
-function addressesEqual(
-  xs: readonly EndpointAddress[] | undefined,
-  ys: readonly EndpointAddress[] | undefined,
+/** Lists compared element by element with `eq`; a missing list ≡ []. */
+function listsEqual<T>(
+  xs: readonly T[] | undefined,
+  ys: readonly T[] | undefined,
+  eq: (a: T, b: T) => boolean,
 ): boolean {
   const n = xs?.length ?? 0;
   if (n !== (ys?.length ?? 0)) return false;
@@ -174,28 +176,32 @@ function addressesEqual(
     const a = xs?.[i];
     const b = ys?.[i];
     if (a === b) continue;
-    if (a === undefined || b === undefined) return false;
-    if (!same(a.ip, b.ip) || !same(a.hostname, b.hostname) || !same(a.nodeName, b.nodeName))
-      return false;
-    const r = a.targetRef;
-    const q = b.targetRef;
-    if ((r !== undefined) !== (q !== undefined)) return false;
-    if (
-      r !== undefined &&
-      q !== undefined &&
-      !(
-        same(r.kind, q.kind) &&
-        same(r.namespace, q.namespace) &&
-        same(r.name, q.name) &&
-        same(r.uid, q.uid) &&
-        same(r.apiVersion, q.apiVersion) &&
-        same(r.fieldPath, q.fieldPath)
-      )
-    )
-      return false;
+    if (a === undefined || b === undefined || !eq(a, b)) return false;
   }
   return true;
 }
+
+const targetRefEqual = (r: EndpointAddress['targetRef'], q: EndpointAddress['targetRef']): boolean =>
+  r === undefined || q === undefined
+    ? r === q
+    : same(r.kind, q.kind) &&
+      same(r.namespace, q.namespace) &&
+      same(r.name, q.name) &&
+      same(r.uid, q.uid) &&
+      same(r.apiVersion, q.apiVersion) &&
+      same(r.fieldPath, q.fieldPath);
+
+const addressEqual = (a: EndpointAddress, b: EndpointAddress): boolean =>
+  same(a.ip, b.ip) &&
+  same(a.hostname, b.hostname) &&
+  same(a.nodeName, b.nodeName) &&
+  targetRefEqual(a.targetRef, b.targetRef);
+
+const portEqual = (p: EndpointPort, q: EndpointPort): boolean =>
+  same(p.name, q.name) &&
+  same(p.port, q.port) &&
+  same(p.protocol, q.protocol) &&
+  same(p.appProtocol, q.appProtocol);
 
 /**
  * Semantic equality of subsets: nil ≡ [], targetRef.resourceVersion ignored, every field of the
@@ -206,30 +212,14 @@ export function subsetsEqual(
   xs: readonly EndpointSubset[] | undefined,
   ys: readonly EndpointSubset[] | undefined,
 ): boolean {
-  const n = xs?.length ?? 0;
-  if (n !== (ys?.length ?? 0)) return false;
-  for (let i = 0; i < n; i++) {
-    const a = xs?.[i];
-    const b = ys?.[i];
-    if (a === undefined || b === undefined) return a === b;
-    if (!addressesEqual(a.addresses, b.addresses)) return false;
-    if (!addressesEqual(a.notReadyAddresses, b.notReadyAddresses)) return false;
-    const m = a.ports?.length ?? 0;
-    if (m !== (b.ports?.length ?? 0)) return false;
-    for (let j = 0; j < m; j++) {
-      const p = a.ports?.[j];
-      const q = b.ports?.[j];
-      if (p === undefined || q === undefined) return p === q;
-      if (
-        !same(p.name, q.name) ||
-        !same(p.port, q.port) ||
-        !same(p.protocol, q.protocol) ||
-        !same(p.appProtocol, q.appProtocol)
-      )
-        return false;
-    }
-  }
-  return true;
+  return listsEqual(
+    xs,
+    ys,
+    (a, b) =>
+      listsEqual(a.addresses, b.addresses, addressEqual) &&
+      listsEqual(a.notReadyAddresses, b.notReadyAddresses, addressEqual) &&
+      listsEqual(a.ports, b.ports, portEqual),
+  );
 }
 
 /**
