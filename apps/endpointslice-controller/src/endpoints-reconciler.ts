@@ -181,7 +181,10 @@ function listsEqual<T>(
   return true;
 }
 
-const targetRefEqual = (r: EndpointAddress['targetRef'], q: EndpointAddress['targetRef']): boolean =>
+const targetRefEqual = (
+  r: EndpointAddress['targetRef'],
+  q: EndpointAddress['targetRef'],
+): boolean =>
   r === undefined || q === undefined
     ? r === q
     : same(r.kind, q.kind) &&
