@@ -10,17 +10,16 @@
 // Knobs: BENCH_SERVICES (100) × BENCH_PODS_PER_SERVICE (100), BENCH_CHANGES per round (200),
 // BENCH_ROUNDS (7). Prints µs of CPU per change: median over rounds (min–max).
 import type { EndpointSlice, Endpoints, KubeObject, Node, Pod, Service } from '@svclab/api';
-import { createClient, deepFreeze, newIndexer, newLister, type Indexers } from '@svclab/client';
+import { createClient, newLister } from '@svclab/client';
 import {
-  cacheListerFrom,
   endpointSliceWriterFrom,
   endpointsWriterFrom,
   labelIndexedListerFrom,
   selectorIndexedListerFrom,
 } from '../src/client-adapters.js';
-import type { ResourceEventHandler } from '../src/controller.js';
 import { Controller } from '../src/controller.js';
 import { FakeQueue } from '../src/testing-informers.js';
+import { IndexedInformer } from './indexed-informer.js';
 import { makeNode, makePod, makeService } from '../src/testing-fixtures.js';
 
 const S = Number(process.env['BENCH_SERVICES'] ?? '100');
@@ -33,51 +32,18 @@ const cpuNow = (): number => {
   return u.user + u.system;
 };
 
-class Informer<T extends KubeObject> {
-  readonly indexer = newIndexer<T>();
-  readonly handlers: ResourceEventHandler<T>[] = [];
-  addEventHandler(h: ResourceEventHandler<T>): void {
-    this.handlers.push(h);
-  }
-  hasSynced(): boolean {
-    return true;
-  }
-  addIndexers(i: Indexers<T>): void {
-    this.indexer.addIndexers(i);
-  }
-  getIndexer() {
-    return this.indexer;
-  }
-  /** What the shared informer does with a watch event's object. */
-  set(obj: T): void {
-    const o = deepFreeze(obj);
-    const old = this.indexer.get(o);
-    this.indexer.update(o);
-    for (const h of this.handlers) {
-      if (old === undefined) h.onAdd?.(o, false);
-      else h.onUpdate?.(old, o);
-    }
-  }
-  pair(resource: string) {
-    return {
-      informer: this,
-      lister: cacheListerFrom(newLister(this.indexer, { group: '', resource })),
-    };
-  }
-}
-
-const services = new Informer<Service>();
-const pods = new Informer<Pod>();
-const nodes = new Informer<Node>();
-const slices = new Informer<EndpointSlice>();
-const endpoints = new Informer<Endpoints>();
+const services = new IndexedInformer<Service>();
+const pods = new IndexedInformer<Pod>();
+const nodes = new IndexedInformer<Node>();
+const slices = new IndexedInformer<EndpointSlice>();
+const endpoints = new IndexedInformer<Endpoints>();
 
 // The fake apiserver: stores the body with a new resourceVersion (and generation, uid, name),
 // answers with its JSON, and queues the watch event's JSON for the informer.
 let rv = 1;
 let uid = 0;
 let serverCPU = 0;
-const echoes: { informer: Informer<KubeObject>; text: string }[] = [];
+const echoes: { informer: IndexedInformer<KubeObject>; text: string }[] = [];
 const stored = new Map<string, number>();
 const transport = {
   send(
@@ -98,7 +64,7 @@ const transport = {
     }
     const text = JSON.stringify(obj);
     echoes.push({
-      informer: (isSlice ? slices : endpoints) as unknown as Informer<KubeObject>,
+      informer: (isSlice ? slices : endpoints) as unknown as IndexedInformer<KubeObject>,
       text: `{"type":"${call.method === 'POST' ? 'ADDED' : 'MODIFIED'}","object":${text}}`,
     });
     serverCPU += cpuNow() - t0;

@@ -8,58 +8,22 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import type { EndpointSlice, Endpoints, KubeObject, Node, Pod, Service } from '@svclab/api';
-import { deepFreeze, newIndexer, newLister, type Indexers } from '@svclab/client';
-import type { ResourceEventHandler } from '../src/controller.js';
+import { newLister } from '@svclab/client';
 import { Controller } from '../src/controller.js';
-import {
-  cacheListerFrom,
-  labelIndexedListerFrom,
-  selectorIndexedListerFrom,
-} from '../src/client-adapters.js';
+import { labelIndexedListerFrom, selectorIndexedListerFrom } from '../src/client-adapters.js';
 import { FakeQueue } from '../src/testing-informers.js';
+import { IndexedInformer } from './indexed-informer.js';
 import { makeNode, makePod, makeService } from '../src/testing-fixtures.js';
 
 const S = Number(process.env['BENCH_SERVICES'] ?? '1000');
 const P = Number(process.env['BENCH_PODS_PER_SERVICE'] ?? '100');
 const N = Number(process.env['BENCH_CHANGES'] ?? '300');
 
-class Informer<T extends KubeObject> {
-  readonly indexer = newIndexer<T>();
-  readonly handlers: ResourceEventHandler<T>[] = [];
-  addEventHandler(h: ResourceEventHandler<T>): void {
-    this.handlers.push(h);
-  }
-  hasSynced(): boolean {
-    return true;
-  }
-  addIndexers(i: Indexers<T>): void {
-    this.indexer.addIndexers(i);
-  }
-  getIndexer() {
-    return this.indexer;
-  }
-  set(obj: T): void {
-    const o = deepFreeze(obj);
-    const old = this.indexer.get(o);
-    this.indexer.update(o);
-    for (const h of this.handlers) {
-      if (old === undefined) h.onAdd?.(o, false);
-      else h.onUpdate?.(old, o);
-    }
-  }
-  pair(gr: string) {
-    return {
-      informer: this,
-      lister: cacheListerFrom(newLister(this.indexer, { group: '', resource: gr })),
-    };
-  }
-}
-
-const services = new Informer<Service>();
-const pods = new Informer<Pod>();
-const nodes = new Informer<Node>();
-const slices = new Informer<EndpointSlice>();
-const endpoints = new Informer<Endpoints>();
+const services = new IndexedInformer<Service>();
+const pods = new IndexedInformer<Pod>();
+const nodes = new IndexedInformer<Node>();
+const slices = new IndexedInformer<EndpointSlice>();
+const endpoints = new IndexedInformer<Endpoints>();
 let rv = 1;
 let uid = 0;
 const stored = <T extends KubeObject>(o: T): T => {

@@ -1,0 +1,40 @@
+// The informer side of the controller for in-process CPU benches: a real @svclab/client Indexer
+// (with whatever indexes the controller adds), handlers called as the shared informer calls them.
+import type { KubeObject } from '@svclab/api';
+import { deepFreeze, newIndexer, newLister, type Indexers } from '@svclab/client';
+import { cacheListerFrom } from '../src/client-adapters.js';
+import type { ResourceEventHandler } from '../src/controller.js';
+
+export class IndexedInformer<T extends KubeObject> {
+  readonly indexer = newIndexer<T>();
+  readonly handlers: ResourceEventHandler<T>[] = [];
+  addEventHandler(h: ResourceEventHandler<T>): void {
+    this.handlers.push(h);
+  }
+  hasSynced(): boolean {
+    return true;
+  }
+  addIndexers(i: Indexers<T>): void {
+    this.indexer.addIndexers(i);
+  }
+  getIndexer() {
+    return this.indexer;
+  }
+  /** What the shared informer does with a watch event's object: freeze, index, notify. */
+  set(obj: T): void {
+    const o = deepFreeze(obj);
+    const old = this.indexer.get(o);
+    this.indexer.update(o);
+    for (const h of this.handlers) {
+      if (old === undefined) h.onAdd?.(o, false);
+      else h.onUpdate?.(old, o);
+    }
+  }
+  /** The informer and a plain lister over it, as the controller's options take them. */
+  pair(resource: string) {
+    return {
+      informer: this,
+      lister: cacheListerFrom(newLister(this.indexer, { group: '', resource })),
+    };
+  }
+}
