@@ -243,6 +243,14 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The length of out-slot i, clamped to [0, slot_size]. */
+static size_t out_len_at(const sock_t *s, int i) {
+  int32_t len = s->out_len[i];
+  if (len < 0) len = 0;
+  if (len > s->slot_size) len = s->slot_size;
+  return (size_t)len;
+}
+
 /* send(count): sends out-slots 0..count-1 (outLen, outAddr) with sendmmsg; returns how many the
  * kernel took at once (the rest, if any, is queued and sent when the socket is writable). */
 static napi_value js_send(napi_env env, napi_callback_info info) {
@@ -259,10 +267,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   int sent = 0;
   if (s->queue_head == NULL) {
     for (int i = 0; i < count; i++) {
-      int32_t len = s->out_len[i];
-      if (len < 0) len = 0;
-      if (len > s->slot_size) len = s->slot_size;
-      s->siov[i].iov_len = (size_t)len;
+      s->siov[i].iov_len = out_len_at(s, i);
       struct sockaddr_storage *a = (struct sockaddr_storage *)(s->out_addr + (size_t)i * ADDR_SLOT);
       s->smsg[i].msg_hdr.msg_namelen = addr_len(a);
     }
@@ -279,10 +284,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   }
   int took = sent;
   for (int i = sent; i < count; i++) {
-    int32_t len = s->out_len[i];
-    if (len < 0) len = 0;
-    if (len > s->slot_size) len = s->slot_size;
-    enqueue(s, s->out_buf + (size_t)i * s->slot_size, (size_t)len,
+    enqueue(s, s->out_buf + (size_t)i * s->slot_size, out_len_at(s, i),
             (struct sockaddr_storage *)(s->out_addr + (size_t)i * ADDR_SLOT));
   }
   napi_value ret;
