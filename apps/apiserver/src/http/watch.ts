@@ -87,6 +87,9 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
   };
   const apiVersion = groupVersion(p.info);
   const typed = (o: KubeObject): KubeObject => ({ ...o, apiVersion, kind: p.info.kind });
+  /** What a stored object of this resource's apiVersion and kind starts with (serialise). */
+  const typedPrefix = `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(p.info.kind)}`;
+  const everything = p.selection.empty();
   /**
    * The object text of `e` when writing it yields the same bytes as `write(e.type, typed(e.object))`:
    * the object already carries this apiVersion and kind (so `typed` changes nothing) and is encoded as is.
@@ -100,8 +103,6 @@ export async function serveWatch(req: Request, res: Response, p: WatchParams): P
     const next = raw.charCodeAt(typedPrefix.length);
     return next === 44 /* , */ || next === 125 /* } */ ? raw : undefined;
   };
-  const typedPrefix = `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(p.info.kind)}`;
-  const everything = p.selection.empty();
   let lastRev = 0;
   const bookmark = (annotations?: Record<string, string>): void => {
     write('BOOKMARK', {
