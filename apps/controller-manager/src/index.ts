@@ -1,6 +1,4 @@
 export { ControllerExpectations } from './controller/expectations.js';
-export { newEventRecorder } from './controller/event-recorder.js';
-export type { EventRecorder } from './controller/event-recorder.js';
 export { DeploymentController } from './deployment/deployment-controller.js';
 export { main, runControllers } from './main.js';
 export { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';

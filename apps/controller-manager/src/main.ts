@@ -10,12 +10,12 @@ import {
   createClient,
   LeaderElector,
   natsListerWatcherFactory,
+  newEventRecorder,
   SharedInformerFactory,
   type ClientSet,
 } from '@svclab/client';
 import { createLogger, initTelemetry, parseLogLevel, type Logger } from '@svclab/telemetry';
 import { connect } from 'nats';
-import { newEventRecorder } from './controller/event-recorder.js';
 import { untilAborted } from './controller/queue-worker.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { startHealthServer } from '@svclab/telemetry';
@@ -48,7 +48,7 @@ export async function runControllers(
       factory,
       client,
       logger,
-      events: newEventRecorder(client, 'default-scheduler', logger),
+      events: newEventRecorder(client, { component: 'default-scheduler' }, { logger }),
     });
     runs.push((sig) => s.run(sig, 8));
   }

@@ -109,3 +109,5 @@ export type {
   RateLimitingQueueOptions,
 } from './workqueue/rate-limiting-queue.js';
 export { newRateLimitingQueue } from './workqueue/rate-limiting-queue.js';
+export type { EventRecorder, EventRecorderOptions, EventSource, EventType } from './record/event-recorder.js';
+export { newEventRecorder } from './record/event-recorder.js';

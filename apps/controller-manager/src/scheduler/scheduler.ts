@@ -12,11 +12,11 @@ import {
 import {
   newRateLimitingQueue,
   type ClientSet,
+  type EventRecorder,
   type Lister,
   type SharedInformerFactory,
 } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
-import type { EventRecorder } from '../controller/event-recorder.js';
 import { runWorkers, untilAborted } from '../controller/queue-worker.js';
 import { pickNode, unschedulableMessage } from './pick-node.js';
 
