@@ -336,6 +336,85 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     });
     const r = await kubectl(['get', 'pod', 'flaky']);
     expect(r.stdout).toMatch(/^flaky\s+0\/1\s+Running\s+0\s/m);
+    // Each failed attempt is an Unhealthy event; repeats bump one Event's count, as upstream.
+    const count = await until(
+      'Unhealthy event counted twice',
+      async () => {
+        const e = await kubectl([
+          'get',
+          'events',
+          '--field-selector',
+          'involvedObject.name=flaky,reason=Unhealthy',
+          '-o',
+          'jsonpath={.items[*].count}|{.items[*].message}',
+        ]);
+        const [counts = '', message = ''] = e.stdout.split('|');
+        const n = Number(counts.split(' ')[0] ?? '0');
+        return n >= 2 ? { n, items: counts.split(' ').length, message } : undefined;
+      },
+      60_000,
+      procs(),
+    );
+    expect(count.items).toBe(1);
+    expect(count.message).toBe('Readiness probe failed: HTTP probe failed with statuscode: 503');
+  });
+
+  it("the node agent records the kubelet's Events, as kubectl describe pod prints them", async () => {
+    const pod = (name: string, image: string): object => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: ns },
+      spec: { containers: [{ name: 'app', image }] },
+    });
+    for (const [name, image] of [
+      ['ev-ok', 'svclab/echo'],
+      ['ev-bad', 'nginx'],
+    ] as const) {
+      const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod(name, image)));
+      expect(applied.code, applied.stdout).toBe(0);
+    }
+    const described = async (name: string, want: string): Promise<string | undefined> => {
+      const r = await kubectl(['describe', 'pod', name]);
+      return r.stdout.includes(want) ? r.stdout : undefined;
+    };
+    const ok = await until(
+      'ev-ok Started event',
+      () => described('ev-ok', 'Started container app'),
+      60_000,
+      procs(),
+    );
+    const events = ok.slice(ok.indexOf('Events:'));
+    expect(events).toMatch(
+      /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/ev-ok to wl-node-\d/,
+    );
+    expect(events).toMatch(
+      /Normal\s+Pulled\s+\S+\s+kubelet\S*(, wl-node-\d)?\s+Container image "svclab\/echo" already present on machine/,
+    );
+    expect(events).toMatch(
+      /Normal\s+Created\s+\S+\s+kubelet\S*(, wl-node-\d)?\s+Created container: app/,
+    );
+    expect(events).toMatch(
+      /Normal\s+Started\s+\S+\s+kubelet\S*(, wl-node-\d)?\s+Started container app/,
+    );
+    const bad = await until(
+      'ev-bad Failed event',
+      () => described('ev-bad', 'Error: ErrImagePull'),
+      60_000,
+      procs(),
+    );
+    expect(bad).toMatch(
+      /Warning\s+Failed\s+\S+\s+kubelet\S*(, wl-node-\d)?\s+Failed to pull image "nginx": svclab runs only its built-in images/,
+    );
+    const involved = await kubectl([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=ev-ok,reason=Started',
+      '-o',
+      'jsonpath={.items[0].involvedObject.fieldPath} {.items[0].source.component} {.items[0].source.host}',
+    ]);
+    expect(involved.stdout).toMatch(/^spec\.containers\{app\} kubelet wl-node-\d$/);
+    await kubectl(['delete', 'pod', 'ev-ok', 'ev-bad', '--grace-period=0', '--wait=false']);
   });
 
   it('a deleted pod keeps serving through its grace period, then is removed', async () => {
@@ -367,6 +446,25 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     expect(terminating.metadata.deletionTimestamp).toBeDefined();
     // Still serving during the grace period.
     expect((await fetch(url)).status).toBe(200);
+    // The kubelet records the stop signal when the deletion starts, not when the grace period ends.
+    const killing = await until(
+      'Killing event',
+      async () => {
+        const e = await kubectl([
+          'get',
+          'events',
+          '--field-selector',
+          'involvedObject.name=graceful,reason=Killing',
+          '-o',
+          'jsonpath={.items[*].message}',
+        ]);
+        return e.stdout === '' ? undefined : e.stdout;
+      },
+      10_000,
+      procs(),
+    );
+    expect(killing).toBe('Stopping container echo');
+    expect(Date.now()).toBeLessThan(Date.parse(terminating.metadata.deletionTimestamp ?? ''));
     await until(
       'graceful removed',
       async () => {

@@ -9,7 +9,7 @@ import {
   isNotFound,
   parseResourceVersion,
 } from '@svclab/apimachinery';
-import type { ClientSet } from '@svclab/client';
+import type { ClientSet, EventRecorder } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { NodeAgentMetrics } from './metrics.js';
 import {
@@ -30,6 +30,8 @@ export interface NodeAgentOptions {
   readonly client: ClientSet;
   readonly logger: Logger;
   readonly metrics?: NodeAgentMetrics;
+  /** Where the kubelet's pod Events go (source `kubelet`, host = this node). */
+  readonly events?: EventRecorder;
   /** Asks the host to sync `key` again (now, or after `afterMs`). */
   readonly requeue: (key: string, afterMs?: number) => void;
   readonly now?: () => number;
@@ -157,6 +159,7 @@ export class NodeAgent {
     const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     let r = this.pods.get(key);
     if (pod.metadata.deletionTimestamp !== undefined) {
+      r?.runtime.terminating();
       const left = Date.parse(pod.metadata.deletionTimestamp) - this.now();
       if (r !== undefined && left > 0) {
         // Graceful deletion: keep serving until the grace period ends.
@@ -184,6 +187,19 @@ export class NodeAgent {
       logger: this.opts.logger,
       onChange: () => {
         this.opts.requeue(key);
+      },
+      onEvent: (e) => {
+        this.opts.events?.event(
+          {
+            kind: 'Pod',
+            apiVersion: 'v1',
+            namespace: pod.metadata.namespace ?? 'default',
+            name: pod.metadata.name ?? '',
+            uid: pod.metadata.uid ?? '',
+            fieldPath: `spec.containers{${e.container}}`,
+          },
+          e,
+        );
       },
     });
     const r: RunningPod = { uid: pod.metadata.uid ?? '', runtime };

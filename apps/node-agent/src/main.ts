@@ -4,7 +4,12 @@
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient, natsListerWatcherFactory, SharedInformerFactory } from '@svclab/client';
+import {
+  createClient,
+  natsListerWatcherFactory,
+  newEventRecorder,
+  SharedInformerFactory,
+} from '@svclab/client';
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { connect } from 'nats';
 import { NodeAgent } from './agent.js';
@@ -98,6 +103,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         client,
         logger,
         metrics,
+        events: newEventRecorder(client, { component: 'kubelet', host: n.name }, { logger }),
         requeue: host.requeue,
         leaseDurationSeconds: config.nodeLeaseDurationSeconds,
       }),

@@ -1,12 +1,21 @@
 // Runs one Pod on this node: a workload per container, readiness and liveness probes, restarts
 // after a crash or a liveness failure (restartCount, CrashLoopBackOff-style backoff), and reports
-// every change of its runtime state through `onChange`.
-import type { Container, ContainerState, Pod } from '@svclab/api';
+// every change of its runtime state through `onChange` and what the kubelet would record as
+// Events (Pulled, Created, Started, Failed, Unhealthy, Killing, BackOff) through `onEvent`.
+import type { Container, ContainerState, Pod, Probe } from '@svclab/api';
 import type { Logger } from '@svclab/telemetry';
-import { runProbe } from '../probes/probe-check.js';
+import { runProbe, type ProbeOutcome } from '../probes/probe-check.js';
 import { ProbeWorker } from '../probes/prober.js';
 import { isImagePullError, startWorkload, type Workload } from '../workloads/index.js';
 import type { ContainerRuntimeState, PodRuntimeState } from './pod-status.js';
+
+/** A kubelet Event about one container, with the kubelet's reason and wording. */
+export interface ContainerEvent {
+  readonly container: string;
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
 
 export interface PodRuntimeOptions {
   readonly node: string;
@@ -15,6 +24,7 @@ export interface PodRuntimeOptions {
   readonly nodeEntry?: string;
   readonly logger: Logger;
   readonly onChange: (state: PodRuntimeState) => void;
+  readonly onEvent?: (event: ContainerEvent) => void;
   /** First restart delay; doubles per restart up to 5 minutes, as the kubelet's back-off. Default 10 s. */
   readonly restartBackoffMs?: number;
   readonly now?: () => Date;
@@ -38,6 +48,7 @@ export class PodRuntime {
   private readonly slots: ContainerSlot[];
   private readonly startTime: string;
   private stopped = false;
+  private terminatingSeen = false;
 
   constructor(
     private readonly pod: Pod,
@@ -61,17 +72,19 @@ export class PodRuntime {
       podIP: this.opts.podIP,
       hostIP: this.opts.hostIP,
       startTime: this.startTime,
-      containers: this.slots.map(
-        (s): ContainerRuntimeState => ({
-          name: s.spec.name,
-          image: s.spec.image ?? '',
-          state: s.state,
-          ...(s.lastState ? { lastState: s.lastState } : {}),
-          ready: s.ready,
-          restartCount: s.restartCount,
-        }),
-      ),
+      containers: this.slots.map((s): ContainerRuntimeState => ({
+        name: s.spec.name,
+        image: s.spec.image ?? '',
+        state: s.state,
+        ...(s.lastState ? { lastState: s.lastState } : {}),
+        ready: s.ready,
+        restartCount: s.restartCount,
+      })),
     };
+  }
+
+  private event(slot: ContainerSlot, e: Omit<ContainerEvent, 'container'>): void {
+    if (!this.stopped) this.opts.onEvent?.({ container: slot.spec.name, ...e });
   }
 
   private changed(): void {
@@ -86,7 +99,10 @@ export class PodRuntime {
   private async startContainer(slot: ContainerSlot): Promise<void> {
     const env: Record<string, string> = {};
     for (const e of slot.spec.env ?? []) env[e.name] = e.value ?? '';
-    const ports = (slot.spec.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP' }));
+    const ports = (slot.spec.ports ?? []).map((p) => ({
+      port: p.containerPort,
+      protocol: p.protocol ?? 'TCP',
+    }));
     try {
       const w = await startWorkload(slot.spec.image ?? '', {
         pod: this.pod.metadata.name ?? '',
@@ -103,6 +119,21 @@ export class PodRuntime {
       }
       slot.workload = w;
       slot.state = { running: { startedAt: this.now() } };
+      this.event(slot, {
+        type: 'Normal',
+        reason: 'Pulled',
+        message: `Container image "${slot.spec.image ?? ''}" already present on machine`,
+      });
+      this.event(slot, {
+        type: 'Normal',
+        reason: 'Created',
+        message: `Created container: ${slot.spec.name}`,
+      });
+      this.event(slot, {
+        type: 'Normal',
+        reason: 'Started',
+        message: `Started container ${slot.spec.name}`,
+      });
       w.onExit((code, reason) => {
         void this.restart(slot, { exitCode: code, reason });
       });
@@ -110,11 +141,25 @@ export class PodRuntime {
     } catch (err) {
       if (isImagePullError(err)) {
         slot.state = { waiting: { reason: 'ErrImagePull', message: err.message } };
+        this.event(slot, {
+          type: 'Normal',
+          reason: 'Pulling',
+          message: `Pulling image "${slot.spec.image ?? ''}"`,
+        });
+        this.event(slot, { type: 'Warning', reason: 'Failed', message: err.message });
+        this.event(slot, { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' });
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
-      this.opts.logger.warn('container failed to start', { pod: this.pod.metadata.name, container: slot.spec.name, err: message });
-      slot.state = { terminated: { exitCode: 128, reason: 'StartError', message, finishedAt: this.now() } };
+      this.event(slot, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+      this.opts.logger.warn('container failed to start', {
+        pod: this.pod.metadata.name,
+        container: slot.spec.name,
+        err: message,
+      });
+      slot.state = {
+        terminated: { exitCode: 128, reason: 'StartError', message, finishedAt: this.now() },
+      };
       this.scheduleRestart(slot);
     }
   }
@@ -125,7 +170,7 @@ export class PodRuntime {
       slot.readiness = new ProbeWorker({
         kind: 'readiness',
         probe: rp,
-        check: () => runProbe(rp, slot.spec, this.opts.podIP),
+        check: () => this.probe(slot, 'Readiness', rp),
         onChange: (ok) => {
           slot.ready = ok && slot.state.running !== undefined;
           this.changed();
@@ -140,13 +185,40 @@ export class PodRuntime {
       slot.liveness = new ProbeWorker({
         kind: 'liveness',
         probe: lp,
-        check: () => runProbe(lp, slot.spec, this.opts.podIP),
+        check: () => this.probe(slot, 'Liveness', lp),
         onChange: (ok) => {
-          if (!ok) void this.restart(slot, { exitCode: 137, reason: 'Error', message: 'Liveness probe failed' });
+          if (ok) return;
+          this.event(slot, {
+            type: 'Normal',
+            reason: 'Killing',
+            message: `Container ${slot.spec.name} failed liveness probe, will be restarted`,
+          });
+          void this.restart(slot, {
+            exitCode: 137,
+            reason: 'Error',
+            message: 'Liveness probe failed',
+          });
         },
       });
       slot.liveness.start();
     }
+  }
+
+  /** One probe attempt; a failed one is an Unhealthy event, as the kubelet records each. */
+  private async probe(
+    slot: ContainerSlot,
+    kind: 'Readiness' | 'Liveness',
+    probe: Probe,
+  ): Promise<ProbeOutcome['result']> {
+    const o = await runProbe(probe, slot.spec, this.opts.podIP);
+    if (o.result === 'failure' && slot.workload !== undefined) {
+      this.event(slot, {
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: `${kind} probe ${o.errored === true ? 'errored' : 'failed'}: ${o.output}`,
+      });
+    }
+    return o.result;
   }
 
   private async stopContainer(slot: ContainerSlot): Promise<void> {
@@ -160,9 +232,16 @@ export class PodRuntime {
     await w?.stop();
   }
 
-  private async restart(slot: ContainerSlot, why: { exitCode: number; reason: string; message?: string }): Promise<void> {
+  private async restart(
+    slot: ContainerSlot,
+    why: { exitCode: number; reason: string; message?: string },
+  ): Promise<void> {
     if (this.stopped) return;
-    this.opts.logger.info('restarting container', { pod: this.pod.metadata.name, container: slot.spec.name, reason: why.reason });
+    this.opts.logger.info('restarting container', {
+      pod: this.pod.metadata.name,
+      container: slot.spec.name,
+      reason: why.reason,
+    });
     await this.stopContainer(slot);
     slot.lastState = {
       terminated: {
@@ -173,7 +252,12 @@ export class PodRuntime {
         finishedAt: this.now(),
       },
     };
-    slot.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${slot.spec.name}` } };
+    slot.state = {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off restarting failed container ${slot.spec.name}`,
+      },
+    };
     this.changed();
     this.scheduleRestart(slot);
   }
@@ -181,11 +265,35 @@ export class PodRuntime {
   private scheduleRestart(slot: ContainerSlot): void {
     const base = this.opts.restartBackoffMs ?? 10_000;
     const delay = Math.min(maxBackoffMs, base * 2 ** Math.min(slot.restartCount, 16));
+    const m = this.pod.metadata;
+    this.event(slot, {
+      type: 'Warning',
+      reason: 'BackOff',
+      message: `Back-off restarting failed container ${slot.spec.name} in pod ${m.name ?? ''}_${m.namespace ?? ''}(${m.uid ?? ''})`,
+    });
     slot.restartTimer = setTimeout(() => {
       if (this.stopped) return;
       slot.restartCount++;
-      void this.startContainer(slot).then(() => { this.changed(); });
+      void this.startContainer(slot).then(() => {
+        this.changed();
+      });
     }, delay);
+  }
+
+  /**
+   * The pod's deletion began: a Killing event per running container, once, as the kubelet records
+   * it when it sends the stop signal. The containers keep serving until `stop`.
+   */
+  terminating(): void {
+    if (this.terminatingSeen) return;
+    this.terminatingSeen = true;
+    for (const s of this.slots)
+      if (s.workload !== undefined)
+        this.event(s, {
+          type: 'Normal',
+          reason: 'Killing',
+          message: `Stopping container ${s.spec.name}`,
+        });
   }
 
   /** Stops every container (end of the grace period, or the pod left this node). */
