@@ -1,4 +1,5 @@
 // controller-manager configuration from env and flags (upstream flag names).
+import { parseDuration as parseGoDuration } from '@svclab/apimachinery';
 import { NodeMonitorGracePeriodMs } from './node-lifecycle/node-health.js';
 
 export const AllControllers = [
@@ -32,19 +33,11 @@ export function isConfigError(err: unknown): err is ConfigError {
   return err instanceof Error && err.name === 'ConfigError';
 }
 
-/** Go durations as the flags take them: 40s, 500ms, 1m, 1m30s. */
+/** A Go duration flag value in ms (`40s`, `500ms`, `1m30s`); ConfigError when it is not one. */
 export function parseDuration(s: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  let matched = '';
-  for (const m of s.matchAll(re)) {
-    const v = Number(m[1]);
-    const unit = m[2];
-    total += v * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-    matched += m[0];
-  }
-  if (matched === '' || matched !== s) throw new ConfigError(`invalid duration "${s}"`);
-  return total;
+  const ms = parseGoDuration(s);
+  if (ms === undefined) throw new ConfigError(`invalid duration "${s}"`);
+  return ms;
 }
 
 const known = new Set([

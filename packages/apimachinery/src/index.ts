@@ -68,3 +68,4 @@ export { Backoff, jitter } from './backoff.js';
 export type { BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
 export { BoundedFrequencyRunner, TokenBucket } from './bounded-frequency-runner.js';
 export { semanticEqual } from './semantic-equal.js';
+export { parseDuration } from './duration.js';
