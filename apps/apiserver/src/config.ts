@@ -1,4 +1,5 @@
 // apiserver configuration from flags (upstream names) and environment.
+import { parseDuration } from '@svclab/apimachinery';
 import type { LogLevel } from '@svclab/telemetry';
 import { parseLogLevel } from '@svclab/telemetry';
 import { parseCIDR, parsePortRange } from './registry/allocators.js';
@@ -26,6 +27,8 @@ export interface Config {
   /** `NATS_URL`; change events are published there and watches are fed from it. */
   readonly natsUrl?: string;
   readonly logLevel: LogLevel;
+  /** `--event-ttl` (Go duration, default 1h0m0s): Events are deleted this long after their last write; 0 keeps them. */
+  readonly eventTTLMs: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +38,7 @@ export class ConfigError extends Error {
 const flagNames = [
   'advertise-address',
   'bind-address',
+  'event-ttl',
   'secure-port',
   'service-cluster-ip-range',
   'service-node-port-range',
@@ -71,7 +75,8 @@ export function isLoopback(addr: string): boolean {
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const f = parseFlags(argv);
   const port = Number(f['secure-port'] ?? '6443');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid --secure-port "${f['secure-port'] ?? ''}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`invalid --secure-port "${f['secure-port'] ?? ''}"`);
   const cidr = f['service-cluster-ip-range'] ?? '10.96.0.0/12';
   const ports = f['service-node-port-range'] ?? '30000-32767';
   try {
@@ -83,13 +88,19 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const bind = f['bind-address'] ?? '127.0.0.1';
   const tokenFile = f['token-auth-file'];
   if (!isLoopback(bind) && (tokenFile === undefined || tokenFile === '')) {
-    throw new ConfigError(`refusing to serve on ${bind} without --token-auth-file: only loopback addresses may be served unauthenticated`);
+    throw new ConfigError(
+      `refusing to serve on ${bind} without --token-auth-file: only loopback addresses may be served unauthenticated`,
+    );
   }
   const certFile = f['tls-cert-file'];
   const keyFile = f['tls-private-key-file'];
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new ConfigError('--tls-cert-file and --tls-private-key-file must be given together');
   }
+  const ttl = f['event-ttl'] ?? '1h0m0s';
+  const eventTTLMs = parseDuration(ttl);
+  if (eventTTLMs === undefined)
+    throw new ConfigError(`invalid --event-ttl "${ttl}": want a duration such as 1h0m0s or 30m`);
   const redisUrl = env['REDIS_URL'];
   const natsUrl = env['NATS_URL'];
   const wildcard = bind === '0.0.0.0' || bind === '::' || bind === '';
@@ -104,5 +115,6 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     ...(redisUrl !== undefined && redisUrl !== '' ? { redisUrl } : {}),
     ...(natsUrl !== undefined && natsUrl !== '' ? { natsUrl } : {}),
     logLevel: parseLogLevel(env['LOG_LEVEL']),
+    eventTTLMs,
   };
 }

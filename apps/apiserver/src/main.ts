@@ -12,6 +12,7 @@ import { startReplayResponder, type ReplayResponder } from './events/replay-resp
 import { createHttpMetrics } from './http/metrics.js';
 import { memoryAllocators, type ServiceAllocators } from './registry/allocators.js';
 import { ensureBuiltins } from './registry/bootstrap.js';
+import { startEventTTL } from './registry/event-ttl.js';
 import { repairAllocations } from './registry/core/service/strategy.js';
 import { Registry } from './registry/registry.js';
 import { TracedStorage } from './registry/traced-storage.js';
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
   );
   ready = true;
   logger.info('ready');
+  const eventTTL = cfg.eventTTLMs > 0 ? startEventTTL({ storage, ttlMs: cfg.eventTTLMs, logger }) : undefined;
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(cut);
     responder?.stop();
+    eventTTL?.stop();
     await storage.close().catch((err: unknown) => {
       logger.warn('storage close failed', { err });
     });
