@@ -1,4 +1,5 @@
-import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svclab/api';
+import type { EndpointSlice, Endpoints, Node, ObjectReference, Pod, Service } from '@svclab/api';
+import type { EventRecorder } from '@svclab/client';
 import { memoryLogger } from '@svclab/telemetry';
 import { describe, expect, it, vi } from 'vitest';
 import { Controller, MaxRetries, selectorMatches } from './controller.js';
@@ -8,7 +9,32 @@ import { isStaleInformerCache } from './stale-informer-cache-error.js';
 import { FakeInformer, FakeQueue } from './testing-informers.js';
 import { makeNode, makePod, makePods, makeService } from './testing-fixtures.js';
 
+interface RecordedEvent {
+  component: string;
+  ref: ObjectReference;
+  type: string;
+  reason: string;
+  message: string;
+}
+
+/** An EventRecorder per component that keeps what it was given. */
+function recordersInto(out: RecordedEvent[]): {
+  endpointSlices: EventRecorder;
+  endpoints: EventRecorder;
+} {
+  const rec = (component: string): EventRecorder => ({
+    event(ref, e) {
+      out.push({ component, ref, ...e });
+    },
+  });
+  return {
+    endpointSlices: rec('endpoint-slice-controller'),
+    endpoints: rec('endpoint-controller'),
+  };
+}
+
 function harness(opts: { batchMs?: number; autoPump?: boolean } = {}) {
+  const events: RecordedEvent[] = [];
   const services = new FakeInformer<Service>();
   const pods = new FakeInformer<Pod>();
   const nodes = new FakeInformer<Node>();
@@ -30,6 +56,7 @@ function harness(opts: { batchMs?: number; autoPump?: boolean } = {}) {
     queue,
     metrics,
     logger,
+    recorders: recordersInto(events),
     endpointUpdatesBatchPeriodMs: opts.batchMs,
   });
   nodes.set(makeNode('node-1', 'zone-a'));
@@ -74,6 +101,7 @@ function harness(opts: { batchMs?: number; autoPump?: boolean } = {}) {
     queue,
     metrics,
     logger,
+    events,
     c,
     pump,
   };
@@ -392,6 +420,50 @@ describe('Controller retries and metrics', () => {
     expect(text).toMatch(/endpoint_slice_controller_changes\{operation="create"\} 1/);
     expect(text).toMatch(/endpoint_slice_controller_endpoints_desired 2/);
     expect(text).toMatch(/endpoint_slice_controller_desired_endpoint_slices 1/);
+  });
+
+  it('failed writes are Warning Events: on the Service for slices, on the Endpoints for Endpoints', async () => {
+    const h = harness();
+    h.services.setSilently(makeService());
+    for (const p of makePods(1)) h.pods.setSilently(p);
+    h.sliceWriter.store.failNext = { create: new Error('apiserver down') };
+    h.endpointsWriter.store.failNext = { create: new Error('apiserver down') };
+    await expect(h.c.syncService('default/web')).rejects.toThrow();
+    expect(h.events).toEqual([
+      {
+        component: 'endpoint-slice-controller',
+        ref: expect.objectContaining({
+          kind: 'Service',
+          apiVersion: 'v1',
+          namespace: 'default',
+          name: 'web',
+        }) as ObjectReference,
+        type: 'Warning',
+        reason: 'FailedToUpdateEndpointSlices',
+        message: expect.stringMatching(
+          /^Error updating Endpoint Slices for Service default\/web: .*apiserver down/,
+        ) as string,
+      },
+      {
+        component: 'endpoint-controller',
+        ref: { kind: 'Endpoints', apiVersion: 'v1', namespace: 'default', name: 'web' },
+        type: 'Warning',
+        reason: 'FailedToCreateEndpoint',
+        message: 'Failed to create endpoint for service default/web: apiserver down',
+      },
+    ]);
+    // Once the Endpoints exist, a failure to change them is FailedToUpdateEndpoint.
+    await h.c.syncService('default/web');
+    h.pump();
+    h.events.length = 0;
+    h.endpointsWriter.store.failNext = { update: new Error('conflict') };
+    h.pods.setSilently(makePod({ name: 'web-9', ips: ['10.0.0.99'] }));
+    await expect(h.c.syncService('default/web')).rejects.toThrow();
+    expect(
+      h.events.map((e) => `${e.component} ${e.ref.kind ?? ''} ${e.reason}: ${e.message}`),
+    ).toEqual([
+      'endpoint-controller Endpoints FailedToUpdateEndpoint: Failed to update endpoint default/web: conflict',
+    ]);
   });
 
   it('run(): a failing sync is retried rate-limited and counted as error', async () => {

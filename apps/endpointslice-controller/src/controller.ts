@@ -4,7 +4,7 @@
 // Service `namespace/name`). Handlers only compute keys; `syncService(key)` reads the listers.
 import type { Tracer } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
-import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svclab/api';
+import type { EndpointSlice, Endpoints, Node, ObjectReference, Pod, Service } from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 import type { Clock } from '@svclab/apimachinery';
 import {
@@ -13,6 +13,7 @@ import {
   realClock,
   splitMetaNamespaceKey,
 } from '@svclab/apimachinery';
+import type { EventRecorder } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { contextFromTraceparent, nopLogger, traceparentOf, withSpan } from '@svclab/telemetry';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
@@ -114,6 +115,13 @@ export interface ControllerOptions {
   /** Mirror Endpoints of selector-less Services (default true). */
   readonly mirrorEndpoints?: boolean | undefined;
   readonly metrics?: EndpointSliceMetrics | undefined;
+  /**
+   * Warning Events when a sync's writes fail, as upstream's controllers record them:
+   * `endpointSlices` (component `endpoint-slice-controller`) on the Service, `endpoints`
+   * (component `endpoint-controller`) on the Endpoints object.
+   */
+  readonly recorders?:
+    { readonly endpointSlices: EventRecorder; readonly endpoints: EventRecorder } | undefined;
   readonly logger?: Logger | undefined;
   readonly tracer?: Tracer | undefined;
   readonly clock?: Clock | undefined;
@@ -126,6 +134,22 @@ function isTombstone<T>(x: T | DeletedFinalStateUnknown<T>): x is DeletedFinalSt
 const unwrap = <T>(x: T | DeletedFinalStateUnknown<T>): T => (isTombstone(x) ? x.obj : x);
 
 const sameJSON = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** An Event's involvedObject for `obj` (kind, apiVersion, namespace, name, uid, resourceVersion). */
+function objectRef(kind: 'Service' | 'Endpoints', obj: Service | Endpoints): ObjectReference {
+  const m = obj.metadata;
+  return {
+    kind,
+    apiVersion: 'v1',
+    namespace: m.namespace ?? '',
+    name: m.name ?? '',
+    ...(m.uid === undefined ? {} : { uid: m.uid }),
+    ...(m.resourceVersion === undefined ? {} : { resourceVersion: m.resourceVersion }),
+  };
+}
+
+/** The text an Event carries for a failure (a StatusError's message). */
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Owns the queue's consumers. Lifecycle: construct (registers handlers) → `run(workers, signal)`
@@ -465,12 +489,18 @@ export class Controller {
           ? Promise.resolve()
           : attempt(async () => {
               await afterIO();
-              await this.endpointsReconciler.reconcile({
-                service: svc,
-                pods,
-                current: o.endpoints.lister.get(namespace, name),
-                triggerTime: this.#endpointsTriggerTimes.compute(svc, pods),
-              });
+              const current = o.endpoints.lister.get(namespace, name);
+              try {
+                await this.endpointsReconciler.reconcile({
+                  service: svc,
+                  pods,
+                  current,
+                  triggerTime: this.#endpointsTriggerTimes.compute(svc, pods),
+                });
+              } catch (err) {
+                this.#recordEndpointsFailure(svc, current, err);
+                throw err;
+              }
             }),
       ]);
     } else {
@@ -499,13 +529,50 @@ export class Controller {
       );
     }
     const nodes = { get: (n: string) => this.#o.nodes.lister.get('', n) };
-    await this.sliceReconciler.reconcile({
-      service: svc,
-      pods,
-      existingSlices: slices,
-      nodes,
-      triggerTime,
-    });
+    try {
+      await this.sliceReconciler.reconcile({
+        service: svc,
+        pods,
+        existingSlices: slices,
+        nodes,
+        triggerTime,
+      });
+    } catch (err) {
+      this.#o.recorders?.endpointSlices.event(objectRef('Service', svc), {
+        type: 'Warning',
+        reason: 'FailedToUpdateEndpointSlices',
+        message: `Error updating Endpoint Slices for Service ${key}: ${errorText(err)}`,
+      });
+      throw err;
+    }
+  }
+
+  /** upstream's endpoints controller: FailedToCreateEndpoint / FailedToUpdateEndpoint on the Endpoints. */
+  #recordEndpointsFailure(svc: Service, current: Endpoints | undefined, err: unknown): void {
+    const key = metaNamespaceKey(svc);
+    const ref =
+      current === undefined
+        ? {
+            kind: 'Endpoints',
+            apiVersion: 'v1',
+            namespace: svc.metadata.namespace ?? '',
+            name: svc.metadata.name ?? '',
+          }
+        : objectRef('Endpoints', current);
+    this.#o.recorders?.endpoints.event(
+      ref,
+      current === undefined
+        ? {
+            type: 'Warning',
+            reason: 'FailedToCreateEndpoint',
+            message: `Failed to create endpoint for service ${key}: ${errorText(err)}`,
+          }
+        : {
+            type: 'Warning',
+            reason: 'FailedToUpdateEndpoint',
+            message: `Failed to update endpoint ${key}: ${errorText(err)}`,
+          },
+    );
   }
 
   async #syncMirroring(svc: Service, allSlices: readonly EndpointSlice[]): Promise<void> {

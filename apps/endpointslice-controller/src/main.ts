@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import {
   createClient,
   natsListerWatcherFactory,
+  newEventRecorder,
   newRateLimitingQueue,
   SharedInformerFactory,
 } from '@svclab/client';
@@ -136,6 +137,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     maxEndpointsPerSlice: config.maxEndpointsPerSlice,
     endpointUpdatesBatchPeriodMs: config.endpointUpdatesBatchPeriodMs,
     metrics,
+    recorders: {
+      endpointSlices: newEventRecorder(
+        client,
+        { component: 'endpoint-slice-controller' },
+        { logger },
+      ),
+      endpoints: newEventRecorder(client, { component: 'endpoint-controller' }, { logger }),
+    },
     logger,
     tracer: telemetry.tracer,
   });
