@@ -4,22 +4,9 @@ import type { Event } from '@svclab/api';
 import { createClient, newEventRecorder, type ClientSet } from '@svclab/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiserver, type ApiserverHandle } from './support/apiserver.js';
+import { until } from './support/endpointslice.js';
 
 const ttlMs = 3000;
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('apiserver --event-ttl', () => {
   let api: ApiserverHandle;

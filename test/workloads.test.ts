@@ -118,6 +118,10 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
       r.stdout += `\n[kubectl ${args.join(' ')} exited ${String(r.code)}: ${r.stderr}]`;
     return r;
   };
+  /** `kubectl get events --field-selector <selector> -o jsonpath=<path>`'s output. */
+  const eventsOutput = async (selector: string, jsonpath: string): Promise<string> =>
+    (await kubectl(['get', 'events', '--field-selector', selector, '-o', `jsonpath=${jsonpath}`]))
+      .stdout;
 
   beforeAll(async () => {
     api = await startApiserver();
@@ -340,15 +344,11 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     const count = await until(
       'Unhealthy event counted twice',
       async () => {
-        const e = await kubectl([
-          'get',
-          'events',
-          '--field-selector',
+        const e = await eventsOutput(
           'involvedObject.name=flaky,reason=Unhealthy',
-          '-o',
-          'jsonpath={.items[*].count}|{.items[*].message}',
-        ]);
-        const [counts = '', message = ''] = e.stdout.split('|');
+          '{.items[*].count}|{.items[*].message}',
+        );
+        const [counts = '', message = ''] = e.split('|');
         const n = Number(counts.split(' ')[0] ?? '0');
         return n >= 2 ? { n, items: counts.split(' ').length, message } : undefined;
       },
@@ -405,15 +405,11 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     expect(bad).toMatch(
       /Warning\s+Failed\s+\S+\s+kubelet\S*(, wl-node-\d)?\s+Failed to pull image "nginx": svclab runs only its built-in images/,
     );
-    const involved = await kubectl([
-      'get',
-      'events',
-      '--field-selector',
+    const involved = await eventsOutput(
       'involvedObject.name=ev-ok,reason=Started',
-      '-o',
-      'jsonpath={.items[0].involvedObject.fieldPath} {.items[0].source.component} {.items[0].source.host}',
-    ]);
-    expect(involved.stdout).toMatch(/^spec\.containers\{app\} kubelet wl-node-\d$/);
+      '{.items[0].involvedObject.fieldPath} {.items[0].source.component} {.items[0].source.host}',
+    );
+    expect(involved).toMatch(/^spec\.containers\{app\} kubelet wl-node-\d$/);
     await kubectl(['delete', 'pod', 'ev-ok', 'ev-bad', '--grace-period=0', '--wait=false']);
   });
 
@@ -450,15 +446,11 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     const killing = await until(
       'Killing event',
       async () => {
-        const e = await kubectl([
-          'get',
-          'events',
-          '--field-selector',
+        const e = await eventsOutput(
           'involvedObject.name=graceful,reason=Killing',
-          '-o',
-          'jsonpath={.items[*].message}',
-        ]);
-        return e.stdout === '' ? undefined : e.stdout;
+          '{.items[*].message}',
+        );
+        return e === '' ? undefined : e;
       },
       10_000,
       procs(),
@@ -552,15 +544,11 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     const msg = await until(
       'FailedScheduling event',
       async () => {
-        const r = await kubectl([
-          'get',
-          'events',
-          '--field-selector',
+        const r = await eventsOutput(
           'involvedObject.name=nowhere,reason=FailedScheduling',
-          '-o',
-          'jsonpath={.items[*].message}',
-        ]);
-        return r.stdout === '' ? undefined : r.stdout;
+          '{.items[*].message}',
+        );
+        return r === '' ? undefined : r;
       },
       60_000,
       procs(),

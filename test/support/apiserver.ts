@@ -32,9 +32,7 @@ export function ensureApiserverBuilt(): void {
     encoding: 'utf8',
   });
   if (!existsSync(apiserverMain)) {
-    throw new Error(
-      `building the apiserver failed (npx turbo run build --filter=@svclab/apiserver...):\n${r.stdout}\n${r.stderr}`,
-    );
+    throw new Error(`building the apiserver failed (npx turbo run build --filter=@svclab/apiserver...):\n${r.stdout}\n${r.stderr}`);
   }
 }
 
@@ -51,22 +49,11 @@ export interface ApiserverHandle {
   readonly redis: RedisServer;
   readonly process: ManagedProcess;
   /** Runs kubectl against this apiserver; never throws on a non-zero exit. */
-  kubectl(
-    args: readonly string[],
-    opts?: { stdin?: string; token?: string },
-  ): Promise<KubectlResult>;
+  kubectl(args: readonly string[], opts?: { stdin?: string; token?: string }): Promise<KubectlResult>;
   /** Starts `kubectl` with `args` (e.g. `get -w`) and resolves once its output satisfies `until`. */
-  kubectlUntil(
-    args: readonly string[],
-    until: (out: string) => boolean,
-    timeoutMs?: number,
-  ): { done: Promise<string>; stop(): void };
+  kubectlUntil(args: readonly string[], until: (out: string) => boolean, timeoutMs?: number): { done: Promise<string>; stop(): void };
   /** Another apiserver replica on the same NATS and Redis (same flags); stopped by `stop` too. */
-  startReplica(): Promise<{
-    url: string;
-    process: ManagedProcess;
-    kubectl: ApiserverHandle['kubectl'];
-  }>;
+  startReplica(): Promise<{ url: string; process: ManagedProcess; kubectl: ApiserverHandle['kubectl'] }>;
   stop(): Promise<void>;
 }
 
@@ -112,8 +99,7 @@ async function waitReady(url: string, proc: ManagedProcess, timeoutMs: number): 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline)
-      throw new Error(`apiserver not ready after ${timeoutMs} ms:\n${proc.output()}`);
+    if (Date.now() > deadline) throw new Error(`apiserver not ready after ${timeoutMs} ms:\n${proc.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -124,22 +110,12 @@ interface Launched {
 }
 
 /** Starts one apiserver process on a free port against `nats` and `redis`, and waits for /readyz. */
-async function launch(
-  nats: NatsServer,
-  redis: RedisServer,
-  extraArgs: readonly string[],
-): Promise<Launched> {
+async function launch(nats: NatsServer, redis: RedisServer, extraArgs: readonly string[]): Promise<Launched> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [apiserverMain, '--bind-address=127.0.0.1', `--secure-port=${port}`, ...extraArgs];
   // startProcess has no env option: pass the environment through `env`.
-  const proc = startProcess('env', [
-    `REDIS_URL=${redis.url}`,
-    `NATS_URL=${nats.url}`,
-    'LOG_LEVEL=warn',
-    process.execPath,
-    ...args,
-  ]);
+  const proc = startProcess('env', [`REDIS_URL=${redis.url}`, `NATS_URL=${nats.url}`, 'LOG_LEVEL=warn', process.execPath, ...args]);
   try {
     await waitForPort('127.0.0.1', port, 30_000);
     await waitReady(url, proc, 30_000);
@@ -154,10 +130,7 @@ export async function startApiserver(opts: StartOptions = {}): Promise<Apiserver
   ensureApiserverBuilt();
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const dir = mkdtempSync(join(tmpdir(), 'svclab-e2e-'));
-  const args = [
-    `--service-cluster-ip-range=${opts.serviceClusterIPRange ?? '127.96.0.0/12'}`,
-    ...(opts.flags ?? []),
-  ];
+  const args = [`--service-cluster-ip-range=${opts.serviceClusterIPRange ?? '127.96.0.0/12'}`, ...(opts.flags ?? [])];
   let token: string | undefined;
   if (opts.tokens !== undefined) {
     const tf = join(dir, 'tokens.csv');
@@ -177,52 +150,29 @@ export async function startApiserver(opts: StartOptions = {}): Promise<Apiserver
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
   const replicas: ManagedProcess[] = [];
 
-  const kubectlAt =
-    (server: string | undefined) =>
-    (
-      kargs: readonly string[],
-      o: { stdin?: string; token?: string } = {},
-    ): Promise<KubectlResult> =>
-      new Promise((resolveRun) => {
-        const full = [
-          ...(server === undefined ? [] : [`--server=${server}`]),
-          ...(o.token === undefined ? [] : [`--token=${o.token}`]),
-          ...kargs,
-        ];
-        const child = execFile(
-          'kubectl',
-          full,
-          { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-          (err, stdout, stderr) => {
-            const code =
-              err === null
-                ? 0
-                : typeof (err as { code?: unknown }).code === 'number'
-                  ? (err as { code: number }).code
-                  : 1;
-            resolveRun({ code, stdout, stderr });
-          },
-        );
-        if (o.stdin !== undefined) child.stdin?.end(o.stdin);
+  const kubectlAt = (server: string | undefined) => (kargs: readonly string[], o: { stdin?: string; token?: string } = {}): Promise<KubectlResult> =>
+    new Promise((resolveRun) => {
+      const full = [
+        ...(server === undefined ? [] : [`--server=${server}`]),
+        ...(o.token === undefined ? [] : [`--token=${o.token}`]),
+        ...kargs,
+      ];
+      const child = execFile('kubectl', full, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1;
+        resolveRun({ code, stdout, stderr });
       });
+      if (o.stdin !== undefined) child.stdin?.end(o.stdin);
+    });
 
   const kubectl = kubectlAt(undefined);
 
-  const kubectlUntil = (
-    kargs: readonly string[],
-    until: (out: string) => boolean,
-    timeoutMs = 60_000,
-  ) => {
+  const kubectlUntil = (kargs: readonly string[], until: (out: string) => boolean, timeoutMs = 60_000) => {
     const child = spawn('kubectl', [...kargs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const done = new Promise<string>((resolveOut, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(
-          new Error(
-            `kubectl ${kargs.join(' ')}: condition not met in ${timeoutMs} ms; output:\n${out}`,
-          ),
-        );
+        reject(new Error(`kubectl ${kargs.join(' ')}: condition not met in ${timeoutMs} ms; output:\n${out}`));
       }, timeoutMs);
       const check = (b: Buffer): void => {
         out += b.toString();
