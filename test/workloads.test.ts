@@ -182,6 +182,28 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     const lease = await client.resource('leases').namespace('kube-node-lease').get('wl-node-1');
     expect(lease.spec?.holderIdentity).toBe('wl-node-1');
     expect(lease.spec?.renewTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    // The kubelet's and the node controller's Events, as `kubectl describe node` prints them.
+    const described = await until(
+      'the node Events',
+      async () => {
+        const d = await kubectl(['describe', 'node', 'wl-node-1']);
+        return d.stdout.includes('RegisteredNode') && d.stdout.includes('NodeReady')
+          ? d.stdout
+          : undefined;
+      },
+      30_000,
+      procs(),
+    );
+    const events = described.slice(described.indexOf('Events:'));
+    for (const line of [
+      /Normal\s+Starting\s+\S+\s+kubelet\s+Starting kubelet\./,
+      /Normal\s+NodeHasSufficientMemory\s+\S+\s+kubelet\s+Node wl-node-1 status is now: NodeHasSufficientMemory/,
+      /Normal\s+NodeHasNoDiskPressure\s+\S+\s+kubelet\s+Node wl-node-1 status is now: NodeHasNoDiskPressure/,
+      /Normal\s+NodeHasSufficientPID\s+\S+\s+kubelet\s+Node wl-node-1 status is now: NodeHasSufficientPID/,
+      /Normal\s+NodeReady\s+\S+\s+kubelet\s+Node wl-node-1 status is now: NodeReady/,
+      /Normal\s+RegisteredNode\s+\S+\s+node-controller\s+Node wl-node-1 event: Registered Node wl-node-1 in Controller/,
+    ])
+      expect(events).toMatch(line);
   });
 
   it('a Deployment of 3 echo pods becomes 3 Ready pods answering HTTP on their pod IPs; rollout status returns 0', async () => {
@@ -650,5 +672,18 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     );
     const r = await kubectl(['get', 'node', victim]);
     expect(r.stdout).toMatch(new RegExp(`^${victim}\\s+NotReady\\s`, 'm'));
+    const notReady = await until(
+      'NodeNotReady event',
+      async () => {
+        const e = await eventsOutput(
+          `involvedObject.name=${victim},reason=NodeNotReady`,
+          '{.items[*].source.component}: {.items[*].message}',
+        );
+        return e === '' ? undefined : e;
+      },
+      30_000,
+      procs(),
+    );
+    expect(notReady).toBe(`node-controller: Node ${victim} status is now: NodeNotReady`);
   });
 });

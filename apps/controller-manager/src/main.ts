@@ -58,6 +58,7 @@ export async function runControllers(
       client,
       logger,
       gracePeriodMs: config.nodeMonitorGracePeriodMs,
+      events: newEventRecorder(client, { component: 'node-controller' }, { logger }),
     });
     runs.push((sig) => c.run(sig));
   }

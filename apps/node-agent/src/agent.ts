@@ -19,6 +19,7 @@ import {
   nodeStatus,
   type NodeIdentity,
 } from './node-object.js';
+import { conditionEvents, nodeRef, startingEvents, type NodeEvent } from './node-events.js';
 import { PodIPAllocator } from './runtime/pod-ip-allocator.js';
 import { PodRuntime } from './runtime/pod-runtime.js';
 import { computePodStatus } from './runtime/pod-status.js';
@@ -54,6 +55,8 @@ export class NodeAgent {
   private readonly pods = new Map<string, RunningPod>();
   private lease: Lease | undefined;
   private registered = false;
+  /** Whether this agent has recorded its kubelet start. */
+  private started = false;
 
   constructor(private readonly opts: NodeAgentOptions) {
     this.name = opts.id.name;
@@ -84,15 +87,25 @@ export class NodeAgent {
       this.allocator.claim(ip, key);
   }
 
+  /** Records the kubelet's Events on this Node. */
+  private nodeEvents(events: readonly NodeEvent[]): void {
+    for (const e of events) this.opts.events?.event(nodeRef(this.name), { type: 'Normal', ...e });
+  }
+
   /** Creates the Node or posts its status again (after a restart or a NotReady mark). */
   async register(existing?: Node): Promise<void> {
     const nodes = this.opts.client.resource('nodes');
     const want = nodeFor(this.opts.id, this.now());
+    if (!this.started) {
+      this.started = true;
+      this.nodeEvents(startingEvents());
+    }
     let cur = existing;
     if (cur === undefined) {
       try {
         await nodes.create(want);
         this.registered = true;
+        this.nodeEvents(conditionEvents(this.name, undefined, want.status?.conditions ?? []));
         this.opts.logger.info('registered node', { node: this.name });
         return;
       } catch (err) {
@@ -111,11 +124,10 @@ export class NodeAgent {
       upd.spec = { ...(upd.spec ?? {}), ...want.spec };
       node = await nodes.update(upd);
     }
-    await nodes.updateStatus({
-      ...structuredClone(node),
-      status: nodeStatus(this.opts.id, this.now(), node),
-    });
+    const status = nodeStatus(this.opts.id, this.now(), node);
+    await nodes.updateStatus({ ...structuredClone(node), status });
     this.registered = true;
+    this.nodeEvents(conditionEvents(this.name, node.status?.conditions, status.conditions ?? []));
     this.opts.logger.info('updated node status', { node: this.name });
   }
 

@@ -2,10 +2,11 @@
 // every nodeMonitorPeriod, a node whose Lease was not renewed within the grace period gets
 // Ready=Unknown (and its other conditions Unknown), and the pods on a node that is not Ready get
 // Ready=False (MarkPodsNotReady) so they leave the endpoints. Level-triggered: each pass looks at
-// every node and every pod on a not-Ready node.
+// every node and every pod on a not-Ready node. Events as upstream's node-controller records them:
+// RegisteredNode for each node it starts watching, NodeNotReady when it takes a Ready node to Unknown.
 import type { Lease, Node, Pod } from '@svclab/api';
 import { isConflict, isNotFound } from '@svclab/apimachinery';
-import type { ClientSet, Lister, SharedInformerFactory } from '@svclab/client';
+import type { ClientSet, EventRecorder, Lister, SharedInformerFactory } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { untilAborted } from '../controller/queue-worker.js';
 import { staleReadyCondition } from './node-health.js';
@@ -20,6 +21,8 @@ export interface NodeLifecycleOptions {
   readonly gracePeriodMs: number;
   readonly monitorPeriodMs?: number;
   readonly now?: () => number;
+  /** The `node-controller` recorder. */
+  readonly events?: EventRecorder;
 }
 
 export class NodeLifecycleController {
@@ -27,6 +30,8 @@ export class NodeLifecycleController {
   private readonly leases: Lister<Lease>;
   private readonly pods: Lister<Pod>;
   private watchingSince = 0;
+  /** Node uids this controller has recorded RegisteredNode for. */
+  private readonly known = new Set<string>();
 
   constructor(private readonly opts: NodeLifecycleOptions) {
     this.nodes = opts.factory.lister('nodes');
@@ -65,6 +70,7 @@ export class NodeLifecycleController {
       const now = new Date(this.now());
       for (const node of this.nodes.list()) {
         const name = node.metadata.name ?? '';
+        this.registered(node);
         const lease = this.leases.namespace('kube-node-lease').find(name);
         const cond = staleReadyCondition(node, lease, {
           now,
@@ -108,9 +114,46 @@ export class NodeLifecycleController {
     try {
       await this.opts.client.resource('nodes').updateStatus(upd);
       this.opts.logger.info('node not ready: lease not renewed', { node: node.metadata.name });
+      const was = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      if (was === 'True') {
+        this.opts.events?.event(this.ref(node), {
+          type: 'Normal',
+          reason: 'NodeNotReady',
+          message: `Node ${node.metadata.name ?? ''} status is now: NodeNotReady`,
+        });
+      }
     } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     }
+  }
+
+  private ref(node: Node): {
+    kind: string;
+    apiVersion: string;
+    name: string;
+    uid: string;
+    namespace: string;
+  } {
+    return {
+      kind: 'Node',
+      apiVersion: 'v1',
+      name: node.metadata.name ?? '',
+      uid: node.metadata.uid ?? '',
+      namespace: '',
+    };
+  }
+
+  /** RegisteredNode, once per node (uid) this controller sees. */
+  private registered(node: Node): void {
+    const uid = node.metadata.uid ?? node.metadata.name ?? '';
+    if (this.known.has(uid)) return;
+    this.known.add(uid);
+    const name = node.metadata.name ?? '';
+    this.opts.events?.event(this.ref(node), {
+      type: 'Normal',
+      reason: 'RegisteredNode',
+      message: `Node ${name} event: Registered Node ${name} in Controller`,
+    });
   }
 
   private async markPodsNotReady(nodeName: string): Promise<void> {
