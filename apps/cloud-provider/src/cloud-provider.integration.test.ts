@@ -94,6 +94,15 @@ describe.skipIf(!existsSync(apiserverMain))('cloud-provider against a real apise
       return s.status?.loadBalancer?.ingress?.[0]?.ip;
     });
 
+  /** `<type> <reason>: <message>` of the service-controller's Events on Service `name`, in order. */
+  const eventsOf = async (name: string): Promise<string[]> => {
+    const list = await client.resource('events').namespace('default').list({ fieldSelector: `involvedObject.name=${name}` });
+    return list.items
+      .filter((e) => e.source?.component === 'service-controller' && e.involvedObject.kind === 'Service')
+      .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))
+      .map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
+  };
+
   beforeAll(async () => {
     [nats, redis] = await Promise.all([startNats(), startRedis()]);
     const port = await freePort();
@@ -131,6 +140,10 @@ describe.skipIf(!existsSync(apiserverMain))('cloud-provider against a real apise
     }
     const ip = await ingressOf('web');
     expect(ip).toBe('127.209.0.1');
+    expect(await until('LB events of web', async () => ((await eventsOf('web')).length === 2 ? eventsOf('web') : undefined))).toEqual([
+      'Normal EnsuringLoadBalancer: Ensuring load balancer',
+      'Normal EnsuredLoadBalancer: Ensured load balancer',
+    ]);
     const got = await client.resource('services').namespace('default').get('web');
     expect(got.status?.loadBalancer?.ingress).toEqual([{ ip, ipMode: 'VIP' }]);
     const port = got.spec?.ports?.[0]?.port ?? 0;
@@ -171,6 +184,21 @@ describe.skipIf(!existsSync(apiserverMain))('cloud-provider against a real apise
     for (let i = 0; i < 4; i++) expect(await exchange(ip, port, '127.0.0.77')).toBe('node-2 127.0.0.77');
   });
 
+  it('a loadBalancerIP outside the pool stays pending with a SyncLoadBalancerFailed Warning', async () => {
+    await client.resource('services').namespace('default').create(lbService('outside', { loadBalancerIP: '127.208.0.5' }));
+    const events = await until('SyncLoadBalancerFailed', async () => {
+      const e = await eventsOf('outside');
+      return e.some((x) => x.includes('SyncLoadBalancerFailed')) ? e : undefined;
+    });
+    expect(events).toEqual([
+      'Normal EnsuringLoadBalancer: Ensuring load balancer',
+      `Warning SyncLoadBalancerFailed: Error syncing load balancer: failed to ensure load balancer: requested loadBalancerIP 127.208.0.5 is outside the LoadBalancer pool ${POOL} or in use`,
+    ]);
+    const got = await client.resource('services').namespace('default').get('outside');
+    expect(got.status?.loadBalancer?.ingress).toBeUndefined();
+    await client.resource('services').namespace('default').delete('outside');
+  });
+
   it('clears the status and closes the listener when the type changes away from LoadBalancer', async () => {
     const svcs = client.resource('services').namespace('default');
     await svcs.create(lbService('flip'));
@@ -187,6 +215,12 @@ describe.skipIf(!existsSync(apiserverMain))('cloud-provider against a real apise
     delete spec.externalTrafficPolicy;
     await svcs.update({ ...cur, spec });
     await until('status cleared', async () => ((await svcs.get('flip')).status?.loadBalancer?.ingress === undefined ? true : undefined));
+    expect(await until('LB events of flip', async () => ((await eventsOf('flip')).length === 4 ? eventsOf('flip') : undefined))).toEqual([
+      'Normal EnsuringLoadBalancer: Ensuring load balancer',
+      'Normal EnsuredLoadBalancer: Ensured load balancer',
+      'Normal DeletingLoadBalancer: Deleting load balancer',
+      'Normal DeletedLoadBalancer: Deleted load balancer',
+    ]);
     await until('listener closed', () => new Promise<true | undefined>((r) => {
       const s = connect({ host: ip, port }, () => { s.destroy(); r(undefined); });
       s.on('error', () => { r(true); });

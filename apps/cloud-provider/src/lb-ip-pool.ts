@@ -22,10 +22,15 @@ export class LoadBalancerIPPool {
   /** Next candidate offset, so released addresses are not reused at once (like MetalLB). */
   private next = 0;
 
-  constructor(cidr: string) {
-    const c = parseCidr(cidr);
-    if (c === undefined) throw new Error(`invalid --lb-pool "${cidr}": want an IPv4 CIDR`);
+  constructor(private readonly range: string) {
+    const c = parseCidr(range);
+    if (c === undefined) throw new Error(`invalid --lb-pool "${range}": want an IPv4 CIDR`);
     this.cidr = c;
+  }
+
+  /** The pool as configured (`--lb-pool`), for messages. */
+  describe(): string {
+    return this.range;
   }
 
   /** True when `ip` is an address this pool can hand out (network and broadcast excluded for /30 and wider). */

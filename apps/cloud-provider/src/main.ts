@@ -4,7 +4,13 @@ import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Service } from '@svclab/api';
-import { createClient, natsListerWatcherFactory, newRateLimitingQueue, SharedInformerFactory } from '@svclab/client';
+import {
+  createClient,
+  natsListerWatcherFactory,
+  newEventRecorder,
+  newRateLimitingQueue,
+  SharedInformerFactory,
+} from '@svclab/client';
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { connect, type NatsConnection } from 'nats';
 import { startHealthServer } from './http-server.js';
@@ -72,6 +78,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     queue: newRateLimitingQueue<string>({ name: 'service' }),
     metrics,
     logger,
+    events: newEventRecorder(client, { component: 'service-controller' }, { logger }),
   });
   metrics.poolSize.set(poolSizeOf(config.lbPool));
   ready = () => controller.hasSynced();

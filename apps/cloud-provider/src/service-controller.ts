@@ -1,9 +1,18 @@
 // The LoadBalancer service controller (upstream cloud-provider service controller + MetalLB's
 // allocator): Service keys → sync(key) → pool allocation and services/status writes; Nodes and
-// Services → listener set (LoadBalancerListeners) and health-check targets.
+// Services → listener set (LoadBalancerListeners) and health-check targets. Events on the Service as
+// upstream's service-controller records them: EnsuringLoadBalancer / EnsuredLoadBalancer around a
+// new or changed address, SyncLoadBalancerFailed when none can be given, DeletingLoadBalancer /
+// DeletedLoadBalancer when a Service stops being a LoadBalancer.
 import type { Node, Service } from '@svclab/api';
 import { isConflict, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
-import { isDeletedFinalStateUnknown, type Lister, type RateLimitingQueue, type SharedIndexInformer } from '@svclab/client';
+import {
+  isDeletedFinalStateUnknown,
+  type EventRecorder,
+  type Lister,
+  type RateLimitingQueue,
+  type SharedIndexInformer,
+} from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { isPoolExhausted, type LoadBalancerIPPool } from './lb-ip-pool.js';
 import type { LoadBalancerListeners } from './lb-listeners.js';
@@ -29,6 +38,8 @@ export interface ServiceControllerOptions {
   readonly queue: RateLimitingQueue<string>;
   readonly metrics?: CloudProviderMetrics;
   readonly logger: Logger;
+  /** The `service-controller` recorder. */
+  readonly events?: EventRecorder;
 }
 
 function sameIngress(svc: Service, ips: readonly string[]): boolean {
@@ -104,8 +115,13 @@ export class ServiceController {
     if (!wantsLoadBalancer(svc)) {
       const ip = this.o.pool.release(key);
       if (ip !== undefined) this.o.logger.info('released LoadBalancer IP', { service: key, ip });
-      // Type changed away from LoadBalancer: clear the ingress we wrote (upstream does the same).
-      if (ingressIPs(svc).some((i) => this.o.pool.contains(i))) await this.writeIngress(svc, []);
+      // Type changed away from LoadBalancer: clear the ingress we wrote (upstream does the same;
+      // the apiserver usually has already).
+      const ours = ingressIPs(svc).some((i) => this.o.pool.contains(i));
+      if (ip === undefined && !ours) return;
+      this.event(svc, { type: 'Normal', reason: 'DeletingLoadBalancer', message: 'Deleting load balancer' });
+      if (ours) await this.writeIngress(svc, []);
+      this.event(svc, { type: 'Normal', reason: 'DeletedLoadBalancer', message: 'Deleted load balancer' });
       return;
     }
     // A held address from status (restored) keeps precedence unless spec asks for another one.
@@ -118,18 +134,36 @@ export class ServiceController {
     } catch (err) {
       if (!isPoolExhausted(err)) throw err;
       this.o.logger.warn('LoadBalancer pool exhausted; service stays pending', { service: key });
+      this.syncFailed(svc, `no free address in the LoadBalancer pool ${this.o.pool.describe()}`);
       return;
     }
     if (ip === undefined) {
       this.o.logger.warn('spec.loadBalancerIP is outside the pool or in use; service stays pending', { service: key, loadBalancerIP: wanted });
+      this.syncFailed(svc, `requested loadBalancerIP ${wanted ?? ''} is outside the LoadBalancer pool ${this.o.pool.describe()} or in use`);
       this.o.pool.release(key);
       if (ingressIPs(svc).length > 0) await this.writeIngress(svc, []);
       return;
     }
     if (!sameIngress(svc, [ip])) {
+      this.event(svc, { type: 'Normal', reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' });
       await this.writeIngress(svc, [ip]);
+      this.event(svc, { type: 'Normal', reason: 'EnsuredLoadBalancer', message: 'Ensured load balancer' });
       this.o.logger.info('assigned LoadBalancer IP', { service: key, ip });
     }
+  }
+
+  private event(svc: Service, e: { type: 'Normal' | 'Warning'; reason: string; message: string }): void {
+    const m = svc.metadata;
+    this.o.events?.event(
+      { kind: 'Service', apiVersion: 'v1', namespace: m.namespace ?? '', name: m.name ?? '', ...(m.uid === undefined ? {} : { uid: m.uid }) },
+      e,
+    );
+  }
+
+  /** upstream: EnsuringLoadBalancer, then SyncLoadBalancerFailed with the provider's error. */
+  private syncFailed(svc: Service, why: string): void {
+    this.event(svc, { type: 'Normal', reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' });
+    this.event(svc, { type: 'Warning', reason: 'SyncLoadBalancerFailed', message: `Error syncing load balancer: failed to ensure load balancer: ${why}` });
   }
 
   /** Recomputes the listener set and health-check targets from the caches (cheap, idempotent). */
