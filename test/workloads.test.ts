@@ -424,6 +424,10 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
       60_000,
       procs(),
     );
+    const waiting = await api.kubectl(['logs', 'ev-bad']);
+    expect(waiting.stderr).toContain(
+      'Error from server (BadRequest): container "app" in pod "ev-bad" is waiting to start: trying and failing to pull image',
+    );
     expect(bad).toMatch(
       /Warning\s+Failed\s+\S+\s+kubelet\S*(, wl-node-\d)?\s+Failed to pull image "nginx": svclab runs only its built-in images/,
     );
@@ -433,6 +437,51 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     );
     expect(involved).toMatch(/^spec\.containers\{app\} kubelet wl-node-\d$/);
     await kubectl(['delete', 'pod', 'ev-ok', 'ev-bad', '--grace-period=0', '--wait=false']);
+  });
+
+  it('kubectl logs prints what the container wrote, through the kubelet API of its node', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'logged', namespace: ns },
+      spec: {
+        containers: [{ name: 'echo', image: 'svclab/echo', ports: [{ containerPort: 8080 }] }],
+      },
+    };
+    const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
+    expect(applied.code, applied.stdout).toBe(0);
+    const running = await until(
+      'logged Ready',
+      async () => {
+        const x = await client.resource('pods').namespace(ns).get('logged');
+        return isReady(x) ? x : undefined;
+      },
+      60_000,
+      procs(),
+    );
+    const ip = running.status?.podIP ?? '';
+    expect((await fetch(`http://${ip}:8080/from-the-test?x=1`)).status).toBe(200);
+    const logs = await until(
+      'the access line in kubectl logs',
+      async () => {
+        const r = await kubectl(['logs', 'logged']);
+        return r.stdout.includes('/from-the-test') ? r.stdout : undefined;
+      },
+      10_000,
+      procs(),
+    );
+    expect(logs).toContain(`listening on http://${ip}:8080\n`);
+    expect(logs).toMatch(/^127\.0\.0\.1:\d+ "GET \/from-the-test\?x=1 HTTP\/1\.1" 200$/m);
+    const tail = await kubectl(['logs', 'logged', '--tail=1', '--timestamps']);
+    expect(tail.stdout).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z 127\.0\.0\.1:\d+ "GET \/from-the-test\?x=1 HTTP\/1\.1" 200\n$/,
+    );
+    const previous = await api.kubectl(['logs', 'logged', '--previous']);
+    expect(previous.code).not.toBe(0);
+    expect(previous.stderr).toContain(
+      'previous terminated container "echo" in pod "logged" not found',
+    );
+    await kubectl(['delete', 'pod', 'logged', '--grace-period=0', '--wait=false']);
   });
 
   it('a deleted pod keeps serving through its grace period, then is removed', async () => {

@@ -20,6 +20,7 @@ import {
   type NodeIdentity,
 } from './node-object.js';
 import { conditionEvents, nodeRef, startingEvents, type NodeEvent } from './node-events.js';
+import type { ContainerLogRequest, ContainerLogResult } from './kubelet-server.js';
 import { PodIPAllocator } from './runtime/pod-ip-allocator.js';
 import { PodRuntime } from './runtime/pod-runtime.js';
 import { computePodStatus } from './runtime/pod-status.js';
@@ -275,6 +276,17 @@ export class NodeAgent {
     this.allocator.release(key);
     this.opts.metrics?.runningPods.set({ node: this.name }, this.pods.size);
     await r.runtime.stop();
+  }
+
+  /** The log of `container` of pod `namespace/pod` running here (the kubelet's containerLogs). */
+  containerLog({ namespace, pod, container, previous }: ContainerLogRequest): ContainerLogResult {
+    const r = this.pods.get(`${namespace}/${pod}`);
+    if (r === undefined)
+      return {
+        error: `pod "${pod}" in namespace "${namespace}" is not running on node ${this.name}`,
+        notFound: true,
+      };
+    return r.runtime.containerLog(container, previous);
   }
 
   /** Stops every pod (process shutdown); the pods stay bound and restart with the agent. */

@@ -2,6 +2,7 @@
 // AgentHost (informers over NATS, queue, workers), /healthz /readyz /metrics; SIGTERM → stop pods,
 // exit 0 (pods stay bound; the node goes NotReady after the grace period, as a stopped kubelet).
 import { setMaxListeners } from 'node:events';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -13,10 +14,12 @@ import {
 import { createLogger, initTelemetry, parseLogLevel } from '@svclab/telemetry';
 import { connect } from 'nats';
 import { NodeAgent } from './agent.js';
+import { startKubeletServer } from './kubelet-server.js';
 import { AgentHost } from './agent-host.js';
 import { startHealthServer } from '@svclab/telemetry';
 import { NodeAgentMetrics } from './metrics.js';
 import { isConfigError, parseAgentOptions } from './options.js';
+import { KubeletPort } from './node-object.js';
 
 const component = 'node-agent';
 
@@ -95,24 +98,33 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     workers: Math.min(32, 4 + config.nodes.length),
     leaseRenewIntervalMs: config.nodeLeaseDurationSeconds * 250,
   });
+  const kubeletServers: Server[] = [];
   for (const n of config.nodes) {
-    host.add(
-      new NodeAgent({
-        id: n,
-        nodeEntry: n.nodeEntry,
-        client,
-        logger,
-        metrics,
-        events: newEventRecorder(client, { component: 'kubelet', host: n.name }, { logger }),
-        requeue: host.requeue,
-        leaseDurationSeconds: config.nodeLeaseDurationSeconds,
-      }),
+    const agent = new NodeAgent({
+      id: n,
+      nodeEntry: n.nodeEntry,
+      client,
+      logger,
+      metrics,
+      events: newEventRecorder(client, { component: 'kubelet', host: n.name }, { logger }),
+      requeue: host.requeue,
+      leaseDurationSeconds: config.nodeLeaseDurationSeconds,
+    });
+    host.add(agent);
+    kubeletServers.push(
+      await startKubeletServer(n.ip, n.kubeletPort ?? KubeletPort, (req) =>
+        agent.containerLog(req),
+      ),
     );
   }
   ready = () => host.hasSynced();
   try {
     await host.run(ac.signal);
   } finally {
+    for (const s of kubeletServers) {
+      s.close();
+      s.closeAllConnections();
+    }
     await factory.shutdown();
     await nc.close();
     await health.close();

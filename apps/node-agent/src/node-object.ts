@@ -16,7 +16,12 @@ export interface NodeIdentity {
   readonly ip: string;
   readonly podCIDR: string;
   readonly zone: string;
+  /** The kubelet API port on `ip` (status.daemonEndpoints; `kubectl logs` goes there). Default 10250. */
+  readonly kubeletPort?: number;
 }
+
+/** The kubelet's default API port (`--port`). */
+export const KubeletPort = 10250;
 
 /** The last octet of an IPv4 address (node N of 127.0.1.N). */
 export function nodeIndexOf(ip: string): number {
@@ -74,7 +79,7 @@ export function nodeStatus(id: NodeIdentity, nowMs: number, prev?: Node): NonNul
       { type: 'InternalIP', address: id.ip },
       { type: 'Hostname', address: id.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: id.kubeletPort ?? KubeletPort } },
     nodeInfo: {
       machineID: id.name,
       systemUUID: id.name,

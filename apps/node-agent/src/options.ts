@@ -1,5 +1,5 @@
 // Node agent configuration from env and flags (kubelet-style names where kubelet has one).
-import { defaultPodCIDR, defaultZone, NodeLeaseDurationSeconds, nodeIndexOf, type NodeIdentity } from './node-object.js';
+import { defaultPodCIDR, defaultZone, KubeletPort, NodeLeaseDurationSeconds, nodeIndexOf, type NodeIdentity } from './node-object.js';
 
 export interface AgentOptions {
   readonly apiserverURL: string;
@@ -38,7 +38,7 @@ function flagValues(argv: readonly string[]): Map<string, string> {
   return out;
 }
 
-const known = new Set(['pod-cidr', 'zone', 'nodes', 'node-entry', 'healthz-bind-address', 'node-name', 'node-ip', 'node-lease-duration-seconds']);
+const known = new Set(['pod-cidr', 'zone', 'nodes', 'node-entry', 'healthz-bind-address', 'node-name', 'node-ip', 'node-lease-duration-seconds', 'port']);
 
 /** `NODE_IP` 127.0.1.N; with `--nodes K` the process hosts node-N … node-(N+K-1) on 127.0.1.N …. */
 export function parseAgentOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AgentOptions {
@@ -48,6 +48,8 @@ export function parseAgentOptions(argv: readonly string[], env: Readonly<Record<
   if (!Number.isInteger(count) || count < 1 || count > 250) throw new ConfigError(`--nodes must be 1..250, got "${f.get('nodes') ?? ''}"`);
   const leaseSeconds = Number(f.get('node-lease-duration-seconds') ?? String(NodeLeaseDurationSeconds));
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1) throw new ConfigError(`--node-lease-duration-seconds must be a positive integer`);
+  const kubeletPort = Number(f.get('port') ?? String(KubeletPort));
+  if (!Number.isInteger(kubeletPort) || kubeletPort < 1 || kubeletPort > 65535) throw new ConfigError(`--port must be a port number, got "${f.get('port') ?? ''}"`);
   const baseIP = f.get('node-ip') ?? env['NODE_IP'] ?? '127.0.1.1';
   if (!/^127\.\d+\.\d+\.\d+$/.test(baseIP)) throw new ConfigError(`NODE_IP must be a loopback IPv4 address, got "${baseIP}"`);
   const base = nodeIndexOf(baseIP);
@@ -63,6 +65,7 @@ export function parseAgentOptions(argv: readonly string[], env: Readonly<Record<
       ip,
       podCIDR: single ? (f.get('pod-cidr') ?? defaultPodCIDR(ip)) : defaultPodCIDR(ip),
       zone: f.get('zone') ?? defaultZone(n),
+      kubeletPort,
       nodeEntry: single ? (f.get('node-entry') ?? `${ip}:1080`) : `${ip}:1080`,
     });
   }

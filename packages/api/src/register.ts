@@ -11,7 +11,7 @@ export interface ResourceInfo {
   readonly singular: string;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
-  readonly subresources: readonly ('status' | 'scale' | 'binding')[];
+  readonly subresources: readonly ('status' | 'scale' | 'binding' | 'log')[];
   readonly categories: readonly string[];
 }
 
@@ -23,7 +23,7 @@ function info(
     resource: string;
     namespaced: boolean;
     shortNames?: string[];
-    subresources?: ('status' | 'scale' | 'binding')[];
+    subresources?: ('status' | 'scale' | 'binding' | 'log')[];
     categories?: string[];
   },
 ): ResourceInfo {
@@ -61,7 +61,7 @@ export const Resources = {
     resource: 'pods',
     namespaced: true,
     shortNames: ['po'],
-    subresources: ['status', 'binding'],
+    subresources: ['status', 'binding', 'log'],
     categories: ['all'],
   }),
   services: info('v1', 'Service', {

@@ -2,7 +2,7 @@
 import { AllResources, type ResourceInfo } from '@svclab/api';
 import { newBadRequest } from '@svclab/apimachinery';
 
-export type Subresource = 'status' | 'scale' | 'binding';
+export type Subresource = 'status' | 'scale' | 'binding' | 'log';
 
 export interface ResourceRequest {
   readonly info: ResourceInfo;
@@ -21,7 +21,7 @@ export type PathInfo =
 const namespaceSubresources = new Set(['status', 'finalize']);
 
 function isSubresource(s: string): s is Subresource {
-  return s === 'status' || s === 'scale' || s === 'binding';
+  return s === 'status' || s === 'scale' || s === 'binding' || s === 'log';
 }
 
 /**

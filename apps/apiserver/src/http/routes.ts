@@ -1,7 +1,7 @@
 // REST handlers for every resource in the register. Handlers only decode, call the registry and
 // encode (house rule 7); validation, defaulting and allocation live in the registry strategies.
 import type { Request, RequestHandler, Response } from 'express';
-import { groupVersion, type DeleteOptions, type KubeObject, type Pod, type ResourceInfo, type Status, type Table } from '@svclab/api';
+import { groupVersion, type DeleteOptions, type KubeObject, type Node, type Pod, type ResourceInfo, type Status, type Table } from '@svclab/api';
 import { newBadRequest, newConflict, newMethodNotSupported, parseResourceVersion, StatusError } from '@svclab/apimachinery';
 import type { Logger } from '@svclab/telemetry';
 import { unknownFields } from '../openapi/index.js';
@@ -20,6 +20,7 @@ import type { RequestLabels } from './metrics.js';
 import { includeObjectOf, wantsTable, type IncludeObject } from './negotiation.js';
 import { parseResourcePath, splitAPIPath, type ResourceRequest } from './request-info.js';
 import { storedJSON } from '../storage/stored-json.js';
+import { servePodLog } from './pod-log.js';
 import { sendJSON, sendJSONText } from './status-middleware.js';
 import { serveWatch } from './watch.js';
 
@@ -263,6 +264,15 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     const { req, res, r, store } = c;
     const name = r.name ?? '';
     const obj = await store.get(r.namespace ?? '', name);
+    if (r.subresource === 'log') {
+      const pod = obj as Pod;
+      const nodeName = pod.spec?.nodeName ?? '';
+      if (nodeName === '') throw newBadRequest(`pod ${name} does not have a host assigned`);
+      const node = await registry.store('nodes')?.get('', nodeName);
+      if (node === undefined) throw newBadRequest(`node ${nodeName} of pod ${name} is not known`);
+      await servePodLog(req, res, { pod, node: node as Node });
+      return;
+    }
     if (r.subresource === 'scale') {
       sendJSON(res, 200, toScale(obj));
       return;
@@ -494,6 +504,8 @@ export function resourceRoutes(deps: RouteDeps): RequestHandler {
     const name = r.name;
     const call: Call = { req, res, r, store };
     const gr = { group: r.info.group, resource: r.subresource ? `${r.info.resource}/${r.subresource}` : r.info.resource };
+    // pods/log is read-only: GET, nothing else (upstream serves only `get` on it).
+    if (r.subresource === 'log' && verb !== 'GET') throw newMethodNotSupported(gr, verb.toLowerCase());
     switch (verb) {
       case 'WATCH':
         await watch(call);

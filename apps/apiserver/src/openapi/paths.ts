@@ -201,6 +201,8 @@ function resourcePaths(r: ResourceInfo): PathSpec[] {
     });
   }
   for (const sub of r.subresources) {
+    // pods/log answers text/plain, not an object: left out of the documents.
+    if (sub === 'log') continue;
     const subWord = sub.charAt(0).toUpperCase() + sub.slice(1);
     if (sub === 'binding') {
       const binding = `${DefinitionPrefixes['v1'] ?? ''}Binding`;

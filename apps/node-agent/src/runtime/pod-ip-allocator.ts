@@ -17,7 +17,12 @@ export class PodIPAllocator {
   constructor(readonly cidr: string) {
     const [ip = '', bits = ''] = cidr.split('/');
     const prefix = Number(bits);
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(ip) || !Number.isInteger(prefix) || prefix < 16 || prefix > 30) {
+    if (
+      !/^\d+\.\d+\.\d+\.\d+$/.test(ip) ||
+      !Number.isInteger(prefix) ||
+      prefix < 16 ||
+      prefix > 30
+    ) {
       throw new Error(`pod CIDR must be an IPv4 /16 to /30, got "${cidr}"`);
     }
     this.size = 2 ** (32 - prefix);

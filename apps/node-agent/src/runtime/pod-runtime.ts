@@ -7,6 +7,7 @@ import type { Logger } from '@svclab/telemetry';
 import { runProbe, type ProbeOutcome } from '../probes/probe-check.js';
 import { ProbeWorker } from '../probes/prober.js';
 import { isImagePullError, startWorkload, type Workload } from '../workloads/index.js';
+import { ContainerLog } from './container-log.js';
 import type { ContainerRuntimeState, PodRuntimeState } from './pod-status.js';
 
 /** A kubelet Event about one container, with the kubelet's reason and wording. */
@@ -37,6 +38,9 @@ interface ContainerSlot {
   lastState?: ContainerState;
   ready: boolean;
   restartCount: number;
+  /** The running (or last) instance's stdout, and the one before a restart (`--previous`). */
+  log?: ContainerLog;
+  previousLog?: ContainerLog;
   readiness?: ProbeWorker;
   liveness?: ProbeWorker;
   restartTimer?: NodeJS.Timeout;
@@ -103,6 +107,12 @@ export class PodRuntime {
       port: p.containerPort,
       protocol: p.protocol ?? 'TCP',
     }));
+    if (slot.log !== undefined) {
+      slot.log.close();
+      slot.previousLog = slot.log;
+    }
+    const log = new ContainerLog();
+    slot.log = log;
     try {
       const w = await startWorkload(slot.spec.image ?? '', {
         pod: this.pod.metadata.name ?? '',
@@ -112,6 +122,9 @@ export class PodRuntime {
         ports,
         env,
         ...(this.opts.nodeEntry === undefined ? {} : { nodeEntry: this.opts.nodeEntry }),
+        log: (line) => {
+          log.write(line);
+        },
       });
       if (this.stopped) {
         await w.stop();
@@ -243,6 +256,7 @@ export class PodRuntime {
       reason: why.reason,
     });
     await this.stopContainer(slot);
+    slot.log?.close();
     slot.lastState = {
       terminated: {
         exitCode: why.exitCode,
@@ -281,6 +295,30 @@ export class PodRuntime {
   }
 
   /**
+   * The log `kubectl logs` reads for `container` (with `previous`, the instance before the last
+   * restart), or the kubelet's reason why there is none.
+   */
+  containerLog(container: string, previous = false): { log: ContainerLog } | { error: string } {
+    const pod = this.pod.metadata.name ?? '';
+    const slot = this.slots.find((s) => s.spec.name === container);
+    if (slot === undefined) return { error: `container ${container} is not valid for pod ${pod}` };
+    if (previous) {
+      return slot.previousLog === undefined
+        ? { error: `previous terminated container "${container}" in pod "${pod}" not found` }
+        : { log: slot.previousLog };
+    }
+    const waiting = slot.state.waiting;
+    if (slot.log === undefined || waiting?.reason === 'ErrImagePull') {
+      const why =
+        waiting?.reason === 'ErrImagePull'
+          ? 'trying and failing to pull image'
+          : (waiting?.reason ?? 'ContainerCreating');
+      return { error: `container "${container}" in pod "${pod}" is waiting to start: ${why}` };
+    }
+    return { log: slot.log };
+  }
+
+  /**
    * The pod's deletion began: a Killing event per running container, once, as the kubelet records
    * it when it sends the stop signal. The containers keep serving until `stop`.
    */
@@ -299,7 +337,10 @@ export class PodRuntime {
   /** Stops every container (end of the grace period, or the pod left this node). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const s of this.slots) if (s.restartTimer) clearTimeout(s.restartTimer);
+    for (const s of this.slots) {
+      if (s.restartTimer) clearTimeout(s.restartTimer);
+      s.log?.close();
+    }
     await Promise.all(this.slots.map((s) => this.stopContainer(s)));
   }
 }

@@ -23,12 +23,22 @@ describe('computePodStatus', () => {
     { name: 'running, not ready', c: running(false), phase: 'Running', ready: 'False' },
     {
       name: 'image cannot be pulled',
-      c: { name: 'web', image: 'nginx', state: { waiting: { reason: 'ErrImagePull', message: 'x' } }, ready: false, restartCount: 0 },
+      c: {
+        name: 'web',
+        image: 'nginx',
+        state: { waiting: { reason: 'ErrImagePull', message: 'x' } },
+        ready: false,
+        restartCount: 0,
+      },
       phase: 'Pending',
       ready: 'False',
     },
   ])('$name', ({ c, phase, ready }) => {
-    const s = computePodStatus(pod, { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [c] }, now);
+    const s = computePodStatus(
+      pod,
+      { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [c] },
+      now,
+    );
     expect(s.phase).toBe(phase);
     expect(s.conditions?.find((x) => x.type === 'Ready')?.status).toBe(ready);
     expect(s.conditions?.find((x) => x.type === 'ContainersReady')?.status).toBe(ready);
@@ -36,7 +46,11 @@ describe('computePodStatus', () => {
   });
 
   it('explains which containers are not ready, as the kubelet does', () => {
-    const s = computePodStatus(pod, { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [running(false)] }, now);
+    const s = computePodStatus(
+      pod,
+      { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [running(false)] },
+      now,
+    );
     expect(s.conditions?.find((x) => x.type === 'Ready')).toMatchObject({
       reason: 'ContainersNotReady',
       message: 'containers with unready status: [web]',
@@ -44,8 +58,16 @@ describe('computePodStatus', () => {
   });
 
   it('keeps lastTransitionTime while a condition holds', () => {
-    const first = computePodStatus(pod, { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [running(true)] }, now);
-    const later = computePodStatus({ ...pod, status: first }, { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [running(true, 1)] }, '2026-11-26T10:05:00Z');
+    const first = computePodStatus(
+      pod,
+      { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [running(true)] },
+      now,
+    );
+    const later = computePodStatus(
+      { ...pod, status: first },
+      { podIP: '127.244.1.5', hostIP: '127.0.1.1', startTime: now, containers: [running(true, 1)] },
+      '2026-11-26T10:05:00Z',
+    );
     expect(later.conditions?.find((x) => x.type === 'Ready')?.lastTransitionTime).toBe(now);
     expect(later.containerStatuses?.[0]?.restartCount).toBe(1);
   });

@@ -17,7 +17,11 @@ export interface PodRuntimeState {
   readonly containers: readonly ContainerRuntimeState[];
 }
 
-function condition(type: string, ok: boolean, at: { prev: PodStatus | undefined; now: string; notReady?: string[] }): PodCondition {
+function condition(
+  type: string,
+  ok: boolean,
+  at: { prev: PodStatus | undefined; now: string; notReady?: string[] },
+): PodCondition {
   const { prev, now, notReady } = at;
   const status = ok ? 'True' : 'False';
   const old = prev?.conditions?.find((c) => c.type === type);
@@ -25,7 +29,8 @@ function condition(type: string, ok: boolean, at: { prev: PodStatus | undefined;
     type,
     status,
     lastProbeTime: null,
-    lastTransitionTime: old?.status === status && old.lastTransitionTime !== undefined ? old.lastTransitionTime : now,
+    lastTransitionTime:
+      old?.status === status && old.lastTransitionTime !== undefined ? old.lastTransitionTime : now,
   };
   if (!ok && notReady !== undefined) {
     c.reason = 'ContainersNotReady';
@@ -55,7 +60,8 @@ export function computePodStatus(pod: Pod, rt: PodRuntimeState, now: string): Po
   const notReady = rt.containers.filter((c) => !c.ready).map((c) => c.name);
   const allReady = rt.containers.length > 0 && notReady.length === 0;
   const anyRunning = rt.containers.some((c) => c.state.running !== undefined);
-  const allTerminated = rt.containers.length > 0 && rt.containers.every((c) => c.state.terminated !== undefined);
+  const allTerminated =
+    rt.containers.length > 0 && rt.containers.every((c) => c.state.terminated !== undefined);
   const phase = allTerminated
     ? rt.containers.every((c) => c.state.terminated?.exitCode === 0)
       ? 'Succeeded'

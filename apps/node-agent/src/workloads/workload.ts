@@ -10,6 +10,8 @@ export interface WorkloadContext {
   readonly env: Readonly<Record<string, string>>;
   /** The node's network entry (SOCKS5 host:port), for client workloads. */
   readonly nodeEntry?: string;
+  /** The container's stdout: one line per call (`kubectl logs`). */
+  readonly log?: (line: string) => void;
 }
 
 /** A running workload. `stop` closes every listener and resolves when they are closed. */
