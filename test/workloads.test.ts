@@ -119,6 +119,21 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     return r;
   };
   /** `kubectl get events --field-selector <selector> -o jsonpath=<path>`'s output. */
+  /** Applies `pod` with kubectl and waits until it is Ready; returns it as then stored. */
+  const applyReady = async (pod: { metadata: { name: string } }): Promise<Pod> => {
+    const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
+    expect(applied.code, applied.stdout).toBe(0);
+    const name = pod.metadata.name;
+    return until(
+      `${name} Ready`,
+      async () => {
+        const x = await client.resource('pods').namespace(ns).get(name);
+        return isReady(x) ? x : undefined;
+      },
+      60_000,
+      procs(),
+    );
+  };
   const eventsOutput = async (selector: string, jsonpath: string): Promise<string> =>
     (await kubectl(['get', 'events', '--field-selector', selector, '-o', `jsonpath=${jsonpath}`]))
       .stdout;
@@ -448,17 +463,7 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
         containers: [{ name: 'echo', image: 'svclab/echo', ports: [{ containerPort: 8080 }] }],
       },
     };
-    const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
-    expect(applied.code, applied.stdout).toBe(0);
-    const running = await until(
-      'logged Ready',
-      async () => {
-        const x = await client.resource('pods').namespace(ns).get('logged');
-        return isReady(x) ? x : undefined;
-      },
-      60_000,
-      procs(),
-    );
+    const running = await applyReady(pod);
     const ip = running.status?.podIP ?? '';
     expect((await fetch(`http://${ip}:8080/from-the-test?x=1`)).status).toBe(200);
     const logs = await until(
@@ -494,17 +499,7 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
         containers: [{ name: 'echo', image: 'svclab/echo', ports: [{ containerPort: 8080 }] }],
       },
     };
-    const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
-    expect(applied.code, applied.stdout).toBe(0);
-    const running = await until(
-      'graceful Ready',
-      async () => {
-        const x = await client.resource('pods').namespace(ns).get('graceful');
-        return isReady(x) ? x : undefined;
-      },
-      60_000,
-      procs(),
-    );
+    const running = await applyReady(pod);
     const url = `http://${running.status?.podIP ?? ''}:8080/`;
     expect((await fetch(url)).status).toBe(200);
     const del = await kubectl(['delete', 'pod', 'graceful', '--wait=false']);
