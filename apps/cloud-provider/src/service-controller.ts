@@ -7,6 +7,7 @@
 import type { Node, Service } from '@svclab/api';
 import { isConflict, isNotFound, metaNamespaceKey, splitMetaNamespaceKey } from '@svclab/apimachinery';
 import {
+  getReference,
   isDeletedFinalStateUnknown,
   type EventRecorder,
   type Lister,
@@ -153,11 +154,7 @@ export class ServiceController {
   }
 
   private event(svc: Service, e: { type: 'Normal' | 'Warning'; reason: string; message: string }): void {
-    const m = svc.metadata;
-    this.o.events?.event(
-      { kind: 'Service', apiVersion: 'v1', namespace: m.namespace ?? '', name: m.name ?? '', ...(m.uid === undefined ? {} : { uid: m.uid }) },
-      e,
-    );
+    this.o.events?.event(getReference(svc, 'Service'), e);
   }
 
   /** upstream: EnsuringLoadBalancer, then SyncLoadBalancerFailed with the provider's error. */

@@ -4,7 +4,7 @@
 // Service `namespace/name`). Handlers only compute keys; `syncService(key)` reads the listers.
 import type { Tracer } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
-import type { EndpointSlice, Endpoints, Node, ObjectReference, Pod, Service } from '@svclab/api';
+import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svclab/api';
 import { wellKnown } from '@svclab/api';
 import type { Clock } from '@svclab/apimachinery';
 import {
@@ -13,7 +13,7 @@ import {
   realClock,
   splitMetaNamespaceKey,
 } from '@svclab/apimachinery';
-import type { EventRecorder } from '@svclab/client';
+import { getReference, type EventRecorder } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { contextFromTraceparent, nopLogger, traceparentOf, withSpan } from '@svclab/telemetry';
 import type { EndpointSliceWriter, EndpointsWriter } from './endpoint-slice-writer.js';
@@ -134,19 +134,6 @@ function isTombstone<T>(x: T | DeletedFinalStateUnknown<T>): x is DeletedFinalSt
 const unwrap = <T>(x: T | DeletedFinalStateUnknown<T>): T => (isTombstone(x) ? x.obj : x);
 
 const sameJSON = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** An Event's involvedObject for `obj` (kind, apiVersion, namespace, name, uid, resourceVersion). */
-function objectRef(kind: 'Service' | 'Endpoints', obj: Service | Endpoints): ObjectReference {
-  const m = obj.metadata;
-  return {
-    kind,
-    apiVersion: 'v1',
-    namespace: m.namespace ?? '',
-    name: m.name ?? '',
-    ...(m.uid === undefined ? {} : { uid: m.uid }),
-    ...(m.resourceVersion === undefined ? {} : { resourceVersion: m.resourceVersion }),
-  };
-}
 
 /** The text an Event carries for a failure (a StatusError's message). */
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -538,7 +525,7 @@ export class Controller {
         triggerTime,
       });
     } catch (err) {
-      this.#o.recorders?.endpointSlices.event(objectRef('Service', svc), {
+      this.#o.recorders?.endpointSlices.event(getReference(svc, 'Service'), {
         type: 'Warning',
         reason: 'FailedToUpdateEndpointSlices',
         message: `Error updating Endpoint Slices for Service ${key}: ${errorText(err)}`,
@@ -550,15 +537,12 @@ export class Controller {
   /** upstream's endpoints controller: FailedToCreateEndpoint / FailedToUpdateEndpoint on the Endpoints. */
   #recordEndpointsFailure(svc: Service, current: Endpoints | undefined, err: unknown): void {
     const key = metaNamespaceKey(svc);
-    const ref =
-      current === undefined
-        ? {
-            kind: 'Endpoints',
-            apiVersion: 'v1',
-            namespace: svc.metadata.namespace ?? '',
-            name: svc.metadata.name ?? '',
-          }
-        : objectRef('Endpoints', current);
+    const ref = getReference(
+      current ?? {
+        metadata: { namespace: svc.metadata.namespace ?? '', name: svc.metadata.name ?? '' },
+      },
+      'Endpoints',
+    );
     this.#o.recorders?.endpoints.event(
       ref,
       current === undefined

@@ -9,7 +9,7 @@ import {
   isNotFound,
   parseResourceVersion,
 } from '@svclab/apimachinery';
-import type { ClientSet, EventRecorder } from '@svclab/client';
+import { getReference, type ClientSet, type EventRecorder } from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import type { NodeAgentMetrics } from './metrics.js';
 import {
@@ -203,14 +203,7 @@ export class NodeAgent {
       },
       onEvent: (e) => {
         this.opts.events?.event(
-          {
-            kind: 'Pod',
-            apiVersion: 'v1',
-            namespace: pod.metadata.namespace ?? 'default',
-            name: pod.metadata.name ?? '',
-            uid: pod.metadata.uid ?? '',
-            fieldPath: `spec.containers{${e.container}}`,
-          },
+          { ...getReference(pod, 'Pod'), fieldPath: `spec.containers{${e.container}}` },
           e,
         );
       },

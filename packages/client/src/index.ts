@@ -111,3 +111,4 @@ export type {
 export { newRateLimitingQueue } from './workqueue/rate-limiting-queue.js';
 export type { EventRecorder, EventRecorderOptions, EventSource, EventType } from './record/event-recorder.js';
 export { newEventRecorder } from './record/event-recorder.js';
+export { getReference } from './record/reference.js';

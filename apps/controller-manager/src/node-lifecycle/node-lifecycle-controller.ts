@@ -6,7 +6,13 @@
 // RegisteredNode for each node it starts watching, NodeNotReady when it takes a Ready node to Unknown.
 import type { Lease, Node, Pod } from '@svclab/api';
 import { isConflict, isNotFound } from '@svclab/apimachinery';
-import type { ClientSet, EventRecorder, Lister, SharedInformerFactory } from '@svclab/client';
+import {
+  getReference,
+  type ClientSet,
+  type EventRecorder,
+  type Lister,
+  type SharedInformerFactory,
+} from '@svclab/client';
 import type { Logger } from '@svclab/telemetry';
 import { untilAborted } from '../controller/queue-worker.js';
 import { staleReadyCondition } from './node-health.js';
@@ -116,7 +122,7 @@ export class NodeLifecycleController {
       this.opts.logger.info('node not ready: lease not renewed', { node: node.metadata.name });
       const was = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
       if (was === 'True') {
-        this.opts.events?.event(this.ref(node), {
+        this.opts.events?.event(getReference(node, 'Node'), {
           type: 'Normal',
           reason: 'NodeNotReady',
           message: `Node ${node.metadata.name ?? ''} status is now: NodeNotReady`,
@@ -127,29 +133,13 @@ export class NodeLifecycleController {
     }
   }
 
-  private ref(node: Node): {
-    kind: string;
-    apiVersion: string;
-    name: string;
-    uid: string;
-    namespace: string;
-  } {
-    return {
-      kind: 'Node',
-      apiVersion: 'v1',
-      name: node.metadata.name ?? '',
-      uid: node.metadata.uid ?? '',
-      namespace: '',
-    };
-  }
-
   /** RegisteredNode, once per node (uid) this controller sees. */
   private registered(node: Node): void {
     const uid = node.metadata.uid ?? node.metadata.name ?? '';
     if (this.known.has(uid)) return;
     this.known.add(uid);
     const name = node.metadata.name ?? '';
-    this.opts.events?.event(this.ref(node), {
+    this.opts.events?.event(getReference(node, 'Node'), {
       type: 'Normal',
       reason: 'RegisteredNode',
       message: `Node ${name} event: Registered Node ${name} in Controller`,

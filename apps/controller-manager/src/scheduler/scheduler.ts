@@ -10,6 +10,7 @@ import {
   splitMetaNamespaceKey,
 } from '@svclab/apimachinery';
 import {
+  getReference,
   newRateLimitingQueue,
   type ClientSet,
   type EventRecorder,
@@ -116,7 +117,7 @@ export class Scheduler {
     if (pod === undefined || !needsScheduling(pod) || this.assumed.has(key)) return;
     // NOTE: `assumed` is dropped by the pod handler once the cache shows spec.nodeName.
     const nodes = this.nodes.list();
-    const ref = { kind: 'Pod', apiVersion: 'v1', namespace, name, uid: pod.metadata.uid ?? '' };
+    const ref = getReference(pod, 'Pod');
     const node = pickNode(pod, nodes, this.podsPerNode());
     if (node === undefined) {
       const msg = unschedulableMessage(pod, nodes);
