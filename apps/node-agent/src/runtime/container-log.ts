@@ -40,13 +40,14 @@ export class ContainerLog {
   write(text: string): void {
     const at = this.now();
     this.lines.push({ at, text });
-    if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+    // Trimmed in batches, so a busy container's writes stay O(1) amortised; reads see maxLines.
+    if (this.lines.length >= 2 * this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
     for (const f of this.followers) f(text, at);
   }
 
   /** The selected lines, each ending in a newline. */
   read(opts: LogReadOptions = {}): string {
-    let lines = this.lines;
+    let lines = this.lines.length > this.maxLines ? this.lines.slice(-this.maxLines) : this.lines;
     if (opts.sinceSeconds !== undefined) {
       const from = this.now() - opts.sinceSeconds * 1000;
       lines = lines.filter((l) => l.at >= from);
