@@ -10,13 +10,8 @@
 // Knobs: BENCH_SERVICES (100) × BENCH_PODS_PER_SERVICE (100), BENCH_CHANGES per round (200),
 // BENCH_ROUNDS (7). Prints µs of CPU per change: median over rounds (min–max).
 import type { EndpointSlice, Endpoints, KubeObject, Node, Pod, Service } from '@svclab/api';
-import { createClient, newLister } from '@svclab/client';
-import {
-  endpointSliceWriterFrom,
-  endpointsWriterFrom,
-  labelIndexedListerFrom,
-  selectorIndexedListerFrom,
-} from '../src/client-adapters.js';
+import { createClient } from '@svclab/client';
+import { endpointSliceWriterFrom, endpointsWriterFrom } from '../src/client-adapters.js';
 import { Controller } from '../src/controller.js';
 import { FakeQueue } from '../src/testing-informers.js';
 import { IndexedInformer } from './indexed-informer.js';
@@ -76,28 +71,10 @@ Object.defineProperty(client.rest, 'transport', { value: transport });
 
 const queue = new FakeQueue();
 const c = new Controller({
-  services: {
-    informer: services,
-    lister: selectorIndexedListerFrom(
-      services as never,
-      newLister(services.indexer, { group: '', resource: 'services' }),
-    ),
-  },
-  pods: {
-    informer: pods,
-    lister: labelIndexedListerFrom(
-      pods as never,
-      newLister(pods.indexer, { group: '', resource: 'pods' }),
-    ),
-  },
+  services: services.selectorIndexed('services'),
+  pods: pods.labelIndexed('pods'),
   nodes: nodes.pair('nodes'),
-  endpointSlices: {
-    informer: slices,
-    lister: labelIndexedListerFrom(
-      slices as never,
-      newLister(slices.indexer, { group: 'discovery.k8s.io', resource: 'endpointslices' }),
-    ),
-  },
+  endpointSlices: slices.labelIndexed('endpointslices', 'discovery.k8s.io'),
   endpoints: endpoints.pair('endpoints'),
   sliceWriter: endpointSliceWriterFrom(client),
   endpointsWriter: endpointsWriterFrom(client),

@@ -2,7 +2,11 @@
 // (with whatever indexes the controller adds), handlers called as the shared informer calls them.
 import type { KubeObject } from '@svclab/api';
 import { deepFreeze, newIndexer, newLister, type Indexers } from '@svclab/client';
-import { cacheListerFrom } from '../src/client-adapters.js';
+import {
+  cacheListerFrom,
+  labelIndexedListerFrom,
+  selectorIndexedListerFrom,
+} from '../src/client-adapters.js';
 import type { ResourceEventHandler } from '../src/controller.js';
 
 export class IndexedInformer<T extends KubeObject> {
@@ -35,6 +39,25 @@ export class IndexedInformer<T extends KubeObject> {
     return {
       informer: this,
       lister: cacheListerFrom(newLister(this.indexer, { group: '', resource })),
+    };
+  }
+
+  /** The informer and a lister indexed by labels (pods, slices), as main.ts wires them. */
+  labelIndexed(resource: string, group = '') {
+    return {
+      informer: this,
+      lister: labelIndexedListerFrom(this as never, newLister(this.indexer, { group, resource })),
+    };
+  }
+
+  /** The informer and a lister of Services indexed by selector, as main.ts wires it. */
+  selectorIndexed(resource: string) {
+    return {
+      informer: this,
+      lister: selectorIndexedListerFrom(
+        this as never,
+        newLister(this.indexer, { group: '', resource }),
+      ),
     };
   }
 }

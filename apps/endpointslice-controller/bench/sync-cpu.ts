@@ -8,9 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import type { EndpointSlice, Endpoints, KubeObject, Node, Pod, Service } from '@svclab/api';
-import { newLister } from '@svclab/client';
 import { Controller } from '../src/controller.js';
-import { labelIndexedListerFrom, selectorIndexedListerFrom } from '../src/client-adapters.js';
 import { FakeQueue } from '../src/testing-informers.js';
 import { IndexedInformer } from './indexed-informer.js';
 import { makeNode, makePod, makeService } from '../src/testing-fixtures.js';
@@ -37,28 +35,10 @@ const stored = <T extends KubeObject>(o: T): T => {
 };
 const queue = new FakeQueue();
 const c = new Controller({
-  services: {
-    informer: services,
-    lister: selectorIndexedListerFrom(
-      services as never,
-      newLister(services.indexer, { group: '', resource: 'services' }),
-    ),
-  },
-  pods: {
-    informer: pods,
-    lister: labelIndexedListerFrom(
-      pods as never,
-      newLister(pods.indexer, { group: '', resource: 'pods' }),
-    ),
-  },
+  services: services.selectorIndexed('services'),
+  pods: pods.labelIndexed('pods'),
   nodes: nodes.pair('nodes'),
-  endpointSlices: {
-    informer: slices,
-    lister: labelIndexedListerFrom(
-      slices as never,
-      newLister(slices.indexer, { group: '', resource: 'endpointslices' }),
-    ),
-  },
+  endpointSlices: slices.labelIndexed('endpointslices', 'discovery.k8s.io'),
   endpoints: endpoints.pair('endpoints'),
   sliceWriter: {
     create: (s) => Promise.resolve(stored(s)).then((x) => (slices.set(x), x)),
