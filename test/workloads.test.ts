@@ -137,6 +137,17 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
   const eventsOutput = async (selector: string, jsonpath: string): Promise<string> =>
     (await kubectl(['get', 'events', '--field-selector', selector, '-o', `jsonpath=${jsonpath}`]))
       .stdout;
+  /** Polls eventsOutput until it prints something: the Event has been recorded. */
+  const untilEvents = (selector: string, jsonpath: string, timeoutMs: number): Promise<string> =>
+    until(
+      `Events ${selector}`,
+      async () => {
+        const out = await eventsOutput(selector, jsonpath);
+        return out === '' ? undefined : out;
+      },
+      timeoutMs,
+      procs(),
+    );
 
   beforeAll(async () => {
     api = await startApiserver();
@@ -509,17 +520,10 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     // Still serving during the grace period.
     expect((await fetch(url)).status).toBe(200);
     // The kubelet records the stop signal when the deletion starts, not when the grace period ends.
-    const killing = await until(
-      'Killing event',
-      async () => {
-        const e = await eventsOutput(
-          'involvedObject.name=graceful,reason=Killing',
-          '{.items[*].message}',
-        );
-        return e === '' ? undefined : e;
-      },
+    const killing = await untilEvents(
+      'involvedObject.name=graceful,reason=Killing',
+      '{.items[*].message}',
       10_000,
-      procs(),
     );
     expect(killing).toBe('Stopping container echo');
     expect(Date.now()).toBeLessThan(Date.parse(terminating.metadata.deletionTimestamp ?? ''));
@@ -607,17 +611,10 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     };
     const applied = await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
     expect(applied.code, applied.stdout).toBe(0);
-    const msg = await until(
-      'FailedScheduling event',
-      async () => {
-        const r = await eventsOutput(
-          'involvedObject.name=nowhere,reason=FailedScheduling',
-          '{.items[*].message}',
-        );
-        return r === '' ? undefined : r;
-      },
+    const msg = await untilEvents(
+      'involvedObject.name=nowhere,reason=FailedScheduling',
+      '{.items[*].message}',
       60_000,
-      procs(),
     );
     expect(msg).toContain(
       "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.",
@@ -716,17 +713,10 @@ describe('workloads: node agents + controller-manager against the apiserver', ()
     );
     const r = await kubectl(['get', 'node', victim]);
     expect(r.stdout).toMatch(new RegExp(`^${victim}\\s+NotReady\\s`, 'm'));
-    const notReady = await until(
-      'NodeNotReady event',
-      async () => {
-        const e = await eventsOutput(
-          `involvedObject.name=${victim},reason=NodeNotReady`,
-          '{.items[*].source.component}: {.items[*].message}',
-        );
-        return e === '' ? undefined : e;
-      },
+    const notReady = await untilEvents(
+      `involvedObject.name=${victim},reason=NodeNotReady`,
+      '{.items[*].source.component}: {.items[*].message}',
       30_000,
-      procs(),
     );
     expect(notReady).toBe(`node-controller: Node ${victim} status is now: NodeNotReady`);
   });
