@@ -366,12 +366,14 @@ static void finalize_handle(napi_env env, void *data, void *hint) {
   free(data); /* the sock_t ** slot; the socket itself is freed after close */
 }
 
-static napi_value make_buffer(napi_env env, size_t size, void **data) {
-  napi_value ab, buf;
-  if (napi_create_buffer(env, size, data, &buf) != napi_ok) return NULL;
-  (void)ab;
-  memset(*data, 0, size);
-  return buf;
+/* A zeroed Buffer of `size` bytes set as obj[name]; returns its memory (NULL on failure). */
+static void *expose_buffer(napi_env env, napi_value obj, const char *name, size_t size) {
+  void *data = NULL;
+  napi_value buf;
+  if (napi_create_buffer(env, size, &data, &buf) != napi_ok) return NULL;
+  memset(data, 0, size);
+  napi_set_named_property(env, obj, name, buf);
+  return data;
 }
 
 /* open(host, port, reusePort, slots, slotSize) → handle object with fd, port, family, the shared
@@ -445,18 +447,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   napi_value obj, v;
   CHECK(napi_create_object(env, &obj));
   void *p;
-  v = make_buffer(env, (size_t)slots * slot_size, &p);
-  s->in_buf = p;
-  napi_set_named_property(env, obj, "inBuf", v);
-  v = make_buffer(env, (size_t)slots * ADDR_SLOT, &p);
-  s->in_addr = p;
-  napi_set_named_property(env, obj, "inAddr", v);
-  v = make_buffer(env, (size_t)slots * slot_size, &p);
-  s->out_buf = p;
-  napi_set_named_property(env, obj, "outBuf", v);
-  v = make_buffer(env, (size_t)slots * ADDR_SLOT, &p);
-  s->out_addr = p;
-  napi_set_named_property(env, obj, "outAddr", v);
+  s->in_buf = expose_buffer(env, obj, "inBuf", (size_t)slots * slot_size);
+  s->in_addr = expose_buffer(env, obj, "inAddr", (size_t)slots * ADDR_SLOT);
+  s->out_buf = expose_buffer(env, obj, "outBuf", (size_t)slots * slot_size);
+  s->out_addr = expose_buffer(env, obj, "outAddr", (size_t)slots * ADDR_SLOT);
   napi_value ab;
   CHECK(napi_create_arraybuffer(env, (size_t)slots * 4, &p, &ab));
   memset(p, 0, (size_t)slots * 4);
